@@ -1,0 +1,128 @@
+"""Configuration: classes that read `HELPDESK_*` environment variables once, with defaults
+that run on one machine with nothing installed (SQLite in `instance/`, memory rate limits)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from datetime import timedelta
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+ENVIRONMENTS = ("production", "development", "testing")
+
+
+def _int(environ: Mapping[str, str], name: str, default: int) -> int:
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise RuntimeError(f"{name} must be a whole number, got {raw!r}") from exc
+
+
+def _str(environ: Mapping[str, str], name: str, default: str) -> str:
+    return environ.get(name, "").strip() or default
+
+
+def normalise_database_url(url: str) -> str:
+    """Let people write `postgresql://` or `postgres://` and still get the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _secret_key(environ: Mapping[str, str], instance_path: Path) -> str:
+    """SECRET_KEY from the environment, else one generated once into `instance/secret_key`."""
+    if environ.get("SECRET_KEY"):
+        return environ["SECRET_KEY"]
+    path = instance_path / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+class Config:
+    """Production defaults: secure cookies, no debug."""
+
+    ENVIRONMENT = "production"
+    DEBUG = False
+    TESTING = False
+
+    def __init__(self, instance_path: str | Path, environ: Mapping[str, str] | None = None):
+        if environ is None:
+            load_dotenv()
+            environ = os.environ
+        instance = Path(instance_path)
+        default_db = f"sqlite:///{instance / 'helpdesk.db'}"
+        self.SQLALCHEMY_DATABASE_URI = normalise_database_url(
+            _str(environ, "HELPDESK_DATABASE_URL", default_db)
+        )
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        self.SECRET_KEY = self.secret_key(environ, instance)
+        self.BASE_URL = _str(environ, "HELPDESK_BASE_URL", "http://localhost:5000")
+        self.RATELIMIT_STORAGE_URI = _str(environ, "HELPDESK_RATELIMIT_STORAGE_URL", "memory://")
+        self.RATELIMIT_HEADERS_ENABLED = True
+        self.RATELIMIT_LOGIN_PER_IP = _str(environ, "HELPDESK_LOGIN_LIMIT_IP", "5 per minute")
+        self.RATELIMIT_LOGIN_PER_ACCOUNT = _str(
+            environ, "HELPDESK_LOGIN_LIMIT_ACCOUNT", "10 per 15 minutes"
+        )
+        self.TRUSTED_PROXIES = _int(environ, "HELPDESK_TRUSTED_PROXIES", 0)
+        self.MAX_CONTENT_LENGTH = _int(environ, "HELPDESK_MAX_CONTENT_LENGTH", 10 * 1024 * 1024)
+        self.MAX_JSON_BYTES = _int(environ, "HELPDESK_MAX_JSON_BYTES", 1024 * 1024)
+        self.MAX_JSON_DEPTH = _int(environ, "HELPDESK_MAX_JSON_DEPTH", 32)
+        self.PERMANENT_SESSION_LIFETIME = timedelta(
+            hours=_int(environ, "HELPDESK_SESSION_HOURS", 12)
+        )
+        self.SESSION_COOKIE_NAME = "helpdesk_session"
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_SECURE = self.ENVIRONMENT != "development"
+        self.REMEMBER_COOKIE_HTTPONLY = True
+        self.WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the bounded session
+        self.BABEL_DEFAULT_LOCALE = "en"
+        self.BABEL_DEFAULT_TIMEZONE = _str(environ, "HELPDESK_DEFAULT_TIMEZONE", "UTC")
+        self.BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).parent / "helpdesk" / "translations")
+        self.LANGUAGES = ("en", "th", "id", "bn")
+
+    def secret_key(self, environ: Mapping[str, str], instance: Path) -> str:
+        return _secret_key(environ, instance)
+
+
+class DevelopmentConfig(Config):
+    """`make run`: plain-HTTP cookies on localhost."""
+
+    ENVIRONMENT = "development"
+    DEBUG = False
+
+
+class TestingConfig(Config):
+    """pytest: the test client speaks plain HTTP; everything else stays as in production."""
+
+    ENVIRONMENT = "testing"
+    TESTING = True
+
+    def __init__(self, instance_path: str | Path, environ: Mapping[str, str] | None = None):
+        super().__init__(instance_path, environ)
+        self.SESSION_COOKIE_SECURE = False
+
+    def secret_key(self, environ: Mapping[str, str], instance: Path) -> str:
+        # A fixed key keeps test runs from writing into instance/.
+        return "test-secret-key-not-for-production"  # noqa: S105
+
+
+def config_for(environment: str) -> type[Config]:
+    """The Config class named by HELPDESK_ENV (production when unset)."""
+    classes = {"production": Config, "development": DevelopmentConfig, "testing": TestingConfig}
+    if environment not in classes:
+        raise RuntimeError(f"HELPDESK_ENV must be one of {', '.join(ENVIRONMENTS)}")
+    return classes[environment]

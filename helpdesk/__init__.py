@@ -1,0 +1,106 @@
+"""The Helpdesk application factory."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from config import config_for
+from helpdesk.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
+
+PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app: configuration, extensions, blueprints, CLI, error handlers, hooks.
+
+    `config` overrides settings after the environment has been read (tests use it).
+    """
+    app = Flask(
+        __name__,
+        template_folder=os.path.join(PROJECT_ROOT, "templates"),
+        static_folder=os.path.join(PROJECT_ROOT, "static"),
+        instance_path=os.path.join(PROJECT_ROOT, "instance"),
+    )
+    environment = (config or {}).get("ENVIRONMENT") or os.environ.get("HELPDESK_ENV", "production")
+    app.config.from_object(config_for(environment)(app.instance_path))
+    app.config.update(config or {})
+    register_extensions(app)
+    register_blueprints(app)
+    register_cli(app)
+    register_error_handlers(app)
+    register_request_hooks(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from helpdesk.i18n import current_locale, select_locale, select_timezone
+
+    import helpdesk.models  # noqa: F401 - every table is on the metadata before Alembic looks
+    from helpdesk.models.base import render_item_for_alembic
+
+    db.init_app(app)
+    migrate.init_app(
+        app,
+        db,
+        directory=os.path.join(PROJECT_ROOT, "migrations"),
+        render_as_batch=True,
+        compare_type=True,
+        render_item=render_item_for_alembic,
+    )
+    login_manager.init_app(app)
+    login_manager.session_protection = "basic"
+    csrf.init_app(app)
+    htmx.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    app.jinja_env.globals["current_locale"] = current_locale
+    limiter.init_app(app)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        from helpdesk.sqlite import enable_wal_and_busy_timeout
+
+        with app.app_context():
+            enable_wal_and_busy_timeout(db.engine)
+
+
+def register_blueprints(app: Flask) -> None:
+    from helpdesk.auth.views import bp as auth_bp
+    from helpdesk.home import bp as home_bp
+    from helpdesk.ops.views import bp as ops_bp
+    from helpdesk.settings.views import bp as settings_bp
+    from helpdesk.tickets.views import bp as tickets_bp
+
+    for blueprint in (home_bp, auth_bp, ops_bp, tickets_bp, settings_bp):
+        app.register_blueprint(blueprint)
+
+
+def register_cli(app: Flask) -> None:
+    from helpdesk.cli import helpdesk_cli
+
+    app.cli.add_command(helpdesk_cli)
+
+
+def register_error_handlers(app: Flask) -> None:
+    from helpdesk.error_handlers import register_error_handlers as register
+
+    register(app)
+
+
+def register_request_hooks(app: Flask) -> None:
+    from flask_login import current_user
+
+    from helpdesk.auth.access import require_login
+    from helpdesk.auth.forms import LogoutForm
+    from helpdesk.navigation import nav_for
+    from helpdesk.security import register_security
+
+    register_security(app)
+    app.before_request(require_login)
+
+    @app.context_processor
+    def layout_context() -> dict[str, Any]:
+        if current_user.is_authenticated:
+            return {"navigation": nav_for(current_user), "logout_form": LogoutForm(formdata=None)}
+        return {"navigation": [], "logout_form": None}

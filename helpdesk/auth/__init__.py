@@ -1,0 +1,1 @@
+"""Staff authentication: login, logout, sessions that can be ended, and access control."""

@@ -1,0 +1,86 @@
+"""Access control, deny by default.
+
+Every endpoint needs a logged-in staff member unless its view is marked `@public`; staff
+blueprints add `require_role(...)` as a `before_request`, so a new route cannot forget the
+check. Sessions are tied to the user's session version, so bumping it ends them all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from flask import abort, current_app, jsonify, redirect, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from helpdesk.extensions import db, login_manager
+from helpdesk.models import User
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def public(view: F) -> F:
+    """Mark a view as open to anyone (login page, health check, public pages)."""
+    view.public = True  # type: ignore[attr-defined]
+    return view
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    """Load the session's user, refusing sessions issued before the last version bump."""
+    raw_id, _, raw_version = user_id.partition(":")
+    if not raw_id.isdigit() or not raw_version.isdigit():
+        return None
+    user = db.session.get(User, int(raw_id))
+    if user is None or not user.active or user.session_version != int(raw_version):
+        return None
+    return user
+
+
+def require_login() -> Response | None:
+    """App-wide `before_request`: anything not marked public needs a logged-in user."""
+    endpoint = request.endpoint
+    if endpoint is None or endpoint == "static":
+        return None  # unknown URL: the 404 handler answers
+    view = current_app.view_functions.get(endpoint)
+    if getattr(view, "public", False) or current_user.is_authenticated:
+        return None
+    if request.path.startswith("/api/"):
+        response = jsonify(error={"code": "unauthorized", "message": "Log in first."})
+        response.status_code = 401
+        return response
+    target = request.full_path if request.query_string else request.path
+    return redirect(url_for("auth.login", next=target if request.method == "GET" else None))
+
+
+def require_role(role: str) -> Callable[[], None]:
+    """A `before_request` for a blueprint: only users holding `role` get in (403 else)."""
+
+    def check() -> None:
+        if not current_user.is_authenticated:
+            abort(401)
+        if not current_user.can(role):
+            abort(403)
+
+    return check
+
+
+def safe_next(target: str | None) -> str | None:
+    """`target` if it is a path on this site, else None.
+
+    Refuses absolute and scheme-relative URLs (`//evil.com`, `https:evil.com`), backslashes
+    (browsers read `/\\evil.com` as `//evil.com`) and control characters (browsers drop tabs
+    and newlines, turning `/\\t/evil.com` into `//evil.com`).
+    """
+    if not target or len(target) > 2000:
+        return None
+    if any(ord(char) < 32 or ord(char) == 127 or char == "\\" for char in target):
+        return None
+    if not target.startswith("/") or target.startswith("//"):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target

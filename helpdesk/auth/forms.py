@@ -1,0 +1,44 @@
+"""Login, password and profile forms (shape only; the rules live in auth.service)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length
+
+from helpdesk.forms import BaseForm
+from helpdesk.i18n import LANGUAGE_NAMES
+
+
+class LoginForm(BaseForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+    next = HiddenField()
+    submit = SubmitField(_l("Log in"))
+
+
+class LogoutForm(BaseForm):
+    submit = SubmitField(_l("Log out"))
+
+
+class PasswordForm(BaseForm):
+    current_password = PasswordField(
+        _l("Current password"), validators=[DataRequired(), Length(max=200)]
+    )
+    new_password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(), Length(max=200)],
+        description=_l("At least 10 characters."),
+    )
+    submit = SubmitField(_l("Change password"))
+
+
+def language_choices() -> list[tuple[str, str]]:
+    return [("", str(_l("Same as my browser")))] + list(LANGUAGE_NAMES.items())
+
+
+class ProfileForm(BaseForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    timezone = SelectField(_l("Time zone"), validators=[DataRequired()])
+    language = SelectField(_l("Language"), validate_choice=False)
+    submit = SubmitField(_l("Save profile"))

@@ -1,0 +1,206 @@
+"""Staff account rules: authentication, creating users, passwords, profiles, deactivation
+and ending sessions. Each function is one use case and commits once."""
+
+from __future__ import annotations
+
+import functools
+import secrets
+from zoneinfo import available_timezones
+
+import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from flask_babel import gettext as _
+
+from helpdesk.audit import audit
+from helpdesk.clock import now
+from helpdesk.errors import NotAllowed, ValidationError
+from helpdesk.extensions import db
+from helpdesk.models import ROLES, User
+
+MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 200
+LANGUAGES = ("en", "th", "id", "bn")
+
+
+def normalise_email(email: str) -> str:
+    """The canonical form of an email address (trimmed, lower-case), or ValidationError."""
+    candidate = email.strip()
+    try:
+        checked = validate_email(candidate, check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise ValidationError("email", _("Enter a valid email address.")) from exc
+    return checked.normalized.lower()
+
+
+def check_password_strength(password: str, field: str = "password") -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationError(
+            field,
+            _("Use at least %(count)d characters for the password.", count=MIN_PASSWORD_LENGTH),
+        )
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise ValidationError(field, _("Use at most %(count)d characters.", count=MAX_PASSWORD_LENGTH)
+        )
+
+
+def user_authenticate(*, email: str, password: str) -> User:
+    """The active user with this email and password; one generic error for every failure."""
+    failure = NotAllowed(_("Wrong email or password."))
+    try:
+        normalised = normalise_email(email)
+    except ValidationError:
+        normalised = None
+    user = (
+        db.session.scalar(sa.select(User).where(User.email == normalised)) if normalised else None
+    )
+    if user is None:
+        _burn_password_check(password)
+        raise failure
+    if not user.check_password(password) or not user.active:
+        raise failure
+    user.last_login_at = now()
+    audit(actor=user, action="user.login", obj=user)
+    db.session.commit()
+    return user
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    return generate_password_hash(secrets.token_hex(16))
+
+
+def _burn_password_check(password: str) -> None:
+    """Spend the time a real password check takes, so timing does not reveal accounts."""
+    check_password_hash(_dummy_hash(), password)
+
+
+def user_create(
+    *,
+    email: str,
+    name: str,
+    role: str,
+    password: str,
+    actor: User | str,
+    timezone: str = "UTC",
+    language: str | None = None,
+) -> User:
+    """A new staff account. Refuses a duplicate email, an unknown role or a weak password."""
+    normalised = normalise_email(email)
+    name = name.strip()
+    if not name:
+        raise ValidationError("name", _("Enter a name."))
+    if len(name) > 120:
+        raise ValidationError("name", _("Use at most 120 characters for the name."))
+    if role not in ROLES:
+        raise ValidationError("role", _("Role must be one of: %(roles)s.", roles=", ".join(ROLES))
+        )
+    check_password_strength(password)
+    _check_profile(timezone=timezone, language=language)
+    if db.session.scalar(sa.select(User.id).where(User.email == normalised)) is not None:
+        raise ValidationError("email", _("A user with this email already exists."))
+    user = User(email=normalised, name=name, role=role, timezone=timezone, language=language)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    audit(
+        actor=actor,
+        action="user.create",
+        obj=user,
+        changes={"email": normalised, "name": name, "role": role},
+    )
+    db.session.commit()
+    return user
+
+
+def user_end_sessions(*, user: User) -> None:
+    """End every session of `user` (logout): cookies issued before now stop working."""
+    user.session_version += 1
+    audit(actor=user, action="user.logout", obj=user)
+    db.session.commit()
+
+
+def user_change_password(*, user: User, current_password: str, new_password: str) -> None:
+    """Change the password after checking the current one; ends every other session."""
+    if not user.check_password(current_password):
+        raise ValidationError("current_password", _("The current password is not right."))
+    check_password_strength(new_password, field="new_password")
+    if current_password == new_password:
+        raise ValidationError("new_password", _("Choose a password different from the current one."))
+    user.set_password(new_password)
+    user.session_version += 1
+    audit(actor=user, action="user.change_password", obj=user)
+    db.session.commit()
+
+
+def _check_profile(*, timezone: str, language: str | None) -> None:
+    if timezone not in available_timezones():
+        raise ValidationError("timezone", _("Choose a time zone from the list."))
+    if language is not None and language not in LANGUAGES:
+        raise ValidationError("language", _("Choose a language from the list."))
+
+
+def user_update_profile(*, user: User, name: str, timezone: str, language: str | None) -> User:
+    """Change a user's own name, time zone and language (None: follow the browser)."""
+    name = name.strip()
+    if not name:
+        raise ValidationError("name", _("Enter a name."))
+    _check_profile(timezone=timezone, language=language)
+    changes = {
+        key: [getattr(user, key), value]
+        for key, value in {"name": name, "timezone": timezone, "language": language}.items()
+        if getattr(user, key) != value
+    }
+    if changes:
+        user.name, user.timezone, user.language = name, timezone, language
+        audit(actor=user, action="user.update_profile", obj=user, changes=changes)
+        db.session.commit()
+    return user
+
+
+def _active_admins() -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count(User.id)).where(User.role == "admin", User.active.is_(True))
+    )
+
+
+def user_set_active(*, user: User, active: bool, actor: User) -> User:
+    """Deactivate (ending every session) or reactivate a staff account."""
+    if not actor.can("admin"):
+        raise NotAllowed(_("Only an admin can change who is on the team."))
+    if user.active == active:
+        return user
+    if not active and user.id == actor.id:
+        raise NotAllowed(_("You cannot deactivate your own account."))
+    if not active and user.role == "admin" and _active_admins() <= 1:
+        raise NotAllowed(_("The last active admin cannot be deactivated."))
+    user.active = active
+    if not active:
+        user.session_version += 1
+    audit(
+        actor=actor,
+        action="user.activate" if active else "user.deactivate",
+        obj=user,
+        changes={"active": [not active, active]},
+    )
+    db.session.commit()
+    return user
+
+
+def user_set_role(*, user: User, role: str, actor: User) -> User:
+    """Change a staff member's role; the last active admin keeps theirs."""
+    if not actor.can("admin"):
+        raise NotAllowed(_("Only an admin can change roles."))
+    if role not in ROLES:
+        raise ValidationError("role", _("Role must be one of: %(roles)s.", roles=", ".join(ROLES))
+        )
+    if user.role == role:
+        return user
+    if user.role == "admin" and user.active and _active_admins() <= 1:
+        raise NotAllowed(_("The last active admin must stay an admin."))
+    old = user.role
+    user.role = role
+    audit(actor=actor, action="user.set_role", obj=user, changes={"role": [old, role]})
+    db.session.commit()
+    return user

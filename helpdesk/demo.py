@@ -1,0 +1,251 @@
+"""Demo data for trying the helpdesk: four staff, ~30 customers and ~60 tickets.
+
+Loaded in one transaction; a second run finds the demo admin and adds nothing.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+
+from helpdesk.audit import audit
+from helpdesk.clock import now
+from helpdesk.extensions import db
+from helpdesk.models import Customer, Message, Tag, Ticket, User
+from helpdesk.rendering import markdown_to_html
+from helpdesk.tickets.numbers import reserve_numbers
+
+DEMO_PASSWORD = "helpdesk-demo"  # noqa: S105 - published demo credential
+DEMO_USERS = (
+    ("admin@example.com", "Ada Admin", "admin"),
+    ("founder@example.com", "Farah Rahman", "founder"),
+    ("agent@example.com", "Somchai Wongsakul", "agent"),
+    ("agent2@example.com", "Dewi Lestari", "agent"),
+)
+
+# name, email, plan, lifetime value (USD), vip, language, timezone
+CUSTOMERS = (
+    ("Nattaya Srisuk", "nattaya@example.co.th", "business", 4800, True, "th", "Asia/Bangkok"),
+    ("Kittipong Chai", "kittipong@example.co.th", "starter", 290, False, "th", "Asia/Bangkok"),
+    ("Pim Chaiyaporn", "pim@example.co.th", "team", 1250, False, "th", "Asia/Bangkok"),
+    ("Arthit Boonmee", "arthit@example.co.th", "starter", 120, False, "th", None),
+    ("Siti Nurhaliza", "siti@example.co.id", "team", 1900, False, "id", "Asia/Jakarta"),
+    ("Budi Santoso", "budi@example.co.id", "business", 7200, True, "id", "Asia/Jakarta"),
+    ("Putri Ayu", "putri@example.co.id", "starter", 90, False, "id", "Asia/Makassar"),
+    ("Agus Wijaya", "agus@example.co.id", "team", 860, False, "id", "Asia/Jakarta"),
+    ("Rahim Uddin", "rahim@example.com.bd", "team", 1420, False, "bn", "Asia/Dhaka"),
+    ("Nusrat Jahan", "nusrat@example.com.bd", "business", 5300, True, "bn", "Asia/Dhaka"),
+    ("Tanvir Hasan", "tanvir@example.com.bd", "starter", 60, False, "bn", "Asia/Dhaka"),
+    ("Emily Carter", "emily@example.com", "team", 2100, False, "en", "America/New_York"),
+    ("James O'Neill", "james@example.ie", "starter", 340, False, "en", "Europe/Dublin"),
+    ("Sofia García", "sofia@example.es", "business", 9600, True, "en", "Europe/Madrid"),
+    ("Lukas Müller", "lukas@example.de", "team", 1800, False, "en", "Europe/Berlin"),
+    ("Amara Okafor", "amara@example.ng", "starter", 150, False, "en", "Africa/Lagos"),
+    ("Hiroshi Tanaka", "hiroshi@example.jp", "team", 2600, False, "en", "Asia/Tokyo"),
+    ("Priya Sharma", "priya@example.in", "business", 4100, False, "en", "Asia/Kolkata"),
+    ("Mateo Rossi", "mateo@example.it", "starter", 210, False, "en", "Europe/Rome"),
+    ("Chloé Martin", "chloe@example.fr", "team", 1320, False, "en", "Europe/Paris"),
+    ("Olivia Brown", "olivia@example.com.au", "starter", 95, False, "en", "Australia/Sydney"),
+    ("Noah Wilson", "noah@example.ca", "team", 990, False, "en", "America/Toronto"),
+    ("Fatima Zahra", "fatima@example.ma", "starter", 180, False, "en", None),
+    ("Kwame Mensah", "kwame@example.gh", "team", 760, False, "en", "Africa/Accra"),
+    ("Mei Lin", "mei@example.sg", "business", 6800, True, "en", "Asia/Singapore"),
+    ("Diego Fernández", "diego@example.mx", "starter", 130, False, "en", "America/Mexico_City"),
+    ("Anna Kowalska", "anna@example.pl", "team", 1150, False, "en", "Europe/Warsaw"),
+    ("Erik Johansson", "erik@example.se", "starter", 270, False, "en", "Europe/Stockholm"),
+    ("Grace Lee", "grace@example.kr", "team", 1480, False, "en", "Asia/Seoul"),
+    ("Samuel Adeyemi", "samuel@example.ng", "starter", 40, False, "en", "Africa/Lagos"),
+)
+
+# kind, priority, tags, subject, the customer's first message, a staff reply (or None)
+SCENARIOS = (
+    ("question", "normal", ["billing"], "How do I download my invoices?",
+     "Hi, where can I find the invoices for the last three months? My accountant needs them.",
+     "Hi {first}, you can download every invoice from **Billing → Invoices**. "
+     "Is there anything else I can help with?"),
+    ("problem", "high", ["login", "bug"], "Password reset email never arrives",
+     "I have asked for a password reset four times and no email came. Spam folder is empty.",
+     "Thank you for telling us, {first}. I'm checking our mail logs now and "
+     "I'll send you an update within the hour."),
+    ("complaint", "urgent", ["billing", "refund"], "Charged twice this month — I want a refund",
+     "This is the second time you have charged my card twice. I am really angry. This is "
+     "unacceptable and I want a refund today or I will cancel.",
+     "{first}, I'm so sorry. Being charged twice is not okay, and I'd be frustrated too. "
+     "I have refunded the duplicate charge and I'm finding out why it happened."),
+    ("complaint", "high", ["shipping"], "Order arrived broken, nobody answers",
+     "My order arrived broken and I have written three times without an answer. Terrible "
+     "service. I want my money back.",
+     None),
+    ("feature_request", "low", ["feature"], "Please add dark mode",
+     "Love the product! Would it be possible to have a dark mode? My team works late.",
+     "Thank you for the idea, {first}! I've passed it to the product team and tagged this "
+     "ticket so you hear from us when it ships."),
+    ("question", "normal", ["account"], "Can I add a second admin?",
+     "We are growing. Can two people on our team manage billing?",
+     "Yes, {first}: go to **Settings → Team** and give a teammate the admin role."),
+    ("problem", "normal", ["bug"], "Export to CSV cuts off Thai characters",
+     "When I export my report, the Thai text shows as question marks.",
+     None),
+    ("question", "low", ["onboarding"], "Where do I start?",
+     "Just signed up. Is there a quick guide for the first day?",
+     "Welcome, {first}! Our getting-started guide walks through the first day in ten minutes."),
+)
+
+THAI_OPENERS = ("สวัสดีครับ ระบบเข้าสู่ระบบไม่ได้ตั้งแต่เมื่อวาน ช่วยตรวจสอบให้หน่อยครับ",
+                "ขอใบแจ้งหนี้เดือนที่แล้วได้ไหมคะ")
+INDONESIAN_OPENERS = ("Halo, saya tidak bisa masuk ke akun saya sejak kemarin. Mohon bantuannya.",
+                      "Bagaimana cara mengganti paket langganan saya?")
+BENGALI_OPENERS = ("আমি গতকাল থেকে আমার অ্যাকাউন্টে লগইন করতে পারছি না। সাহায্য করুন।",
+                   "আমার চালান কোথায় পাব?")
+LOCAL_OPENERS = {"th": THAI_OPENERS, "id": INDONESIAN_OPENERS, "bn": BENGALI_OPENERS}
+
+STATUS_WEIGHTS = (("new", 12), ("open", 25), ("pending", 15), ("resolved", 35), ("closed", 13))
+TAGS = ("billing", "refund", "bug", "login", "shipping", "feature", "account", "onboarding")
+TICKET_COUNT = 60
+
+
+def demo_load(seed: int = 7) -> bool:
+    """Load the demo data in one transaction; False (and nothing written) if present."""
+    if db.session.scalar(sa.select(User.id).where(User.email == DEMO_USERS[0][0])) is not None:
+        return False
+    rng = random.Random(seed)  # noqa: S311 # nosec B311 - demo data, not security
+    current = now()
+    users = _staff(current)
+    agents = [user for user in users if user.role in ("agent", "founder")]
+    customers = _customers(rng, current)
+    tags = {name: _tag(name) for name in TAGS}
+    numbers = iter(reserve_numbers(TICKET_COUNT))
+    statuses = [status for status, weight in STATUS_WEIGHTS for _ in range(weight)]
+
+    # A repeat-contact customer: three tickets inside a fortnight.
+    repeat = customers[1]
+    for index in range(TICKET_COUNT):
+        customer = repeat if index < 3 else rng.choice(customers)
+        scenario = SCENARIOS[1] if index < 3 else rng.choice(SCENARIOS)
+        created = current - timedelta(
+            days=index * 4 if index < 3 else rng.randint(0, 60), minutes=rng.randint(0, 1439)
+        )
+        _ticket(
+            rng=rng,
+            number=next(numbers),
+            scenario=scenario,
+            customer=customer,
+            status="open" if index < 3 else rng.choice(statuses),
+            assignee=rng.choice([*agents, None]),
+            tags=[tags[name] for name in scenario[2]],
+            created=created,
+            current=current,
+        )
+    for user in users:
+        audit(actor="cli", action="demo.load", obj=user)
+    db.session.commit()
+    return True
+
+
+def _staff(current: datetime) -> list[User]:
+    users = []
+    for email, name, role in DEMO_USERS:
+        user = User(email=email, name=name, role=role, timezone="Asia/Bangkok", created_at=current)
+        user.set_password(DEMO_PASSWORD)
+        db.session.add(user)
+        users.append(user)
+    db.session.flush()
+    return users
+
+
+def _customers(rng: random.Random, current: datetime) -> list[Customer]:
+    customers = []
+    for name, email, plan, value, vip, language, zone in CUSTOMERS:
+        customer = Customer(
+            name=name,
+            email=email,
+            plan=plan,
+            lifetime_value_cents=value * 100,
+            vip=vip,
+            language=language,
+            timezone=zone,
+            last_seen_at=current - timedelta(hours=rng.randint(1, 24 * 30)),
+            created_at=current - timedelta(days=rng.randint(60, 900)),
+        )
+        db.session.add(customer)
+        customers.append(customer)
+    db.session.flush()
+    return customers
+
+
+def _tag(name: str) -> Tag:
+    tag = db.session.scalar(sa.select(Tag).where(Tag.name == name)) or Tag(name=name)
+    db.session.add(tag)
+    return tag
+
+
+def _ticket(
+    *,
+    rng: random.Random,
+    number: int,
+    scenario: tuple,
+    customer: Customer,
+    status: str,
+    assignee: User | None,
+    tags: list[Tag],
+    created: datetime,
+    current: datetime,
+) -> Ticket:
+    kind, priority, _tags, subject, opener, reply = scenario
+    if customer.language in LOCAL_OPENERS and kind in ("question", "problem"):
+        opener = rng.choice(LOCAL_OPENERS[customer.language])
+    angry = kind == "complaint"
+    ticket = Ticket(
+        number=number,
+        subject=subject,
+        status=status,
+        priority=priority,
+        kind=kind,
+        channel=rng.choice(("widget", "widget", "email", "email", "api", "agent")),
+        customer=customer,
+        assignee=None if status == "new" else assignee,
+        tags=tags,
+        sentiment_score=-0.8 if angry else round(rng.uniform(-0.2, 0.6), 2),
+        sentiment_reasons=["mentions a refund", "strongly negative words"] if angry else [],
+        created_at=created,
+        last_activity_at=created,
+    )
+    db.session.add(ticket)
+    _message(ticket, "customer", opener, created, customer=customer)
+    if reply and status != "new":
+        staff = ticket.assignee or assignee
+        if staff is not None:
+            replied = created + timedelta(minutes=rng.randint(5, 240))
+            if replied < current:
+                text = reply.format(first=customer.first_name)
+                _message(ticket, "staff", text, replied, user=staff)
+                ticket.first_staff_reply_at = replied
+                ticket.last_activity_at = replied
+    if status in ("resolved", "closed"):
+        ticket.resolved_at = min(current, ticket.last_activity_at + timedelta(hours=2))
+        ticket.last_activity_at = ticket.resolved_at
+    return ticket
+
+
+def _message(
+    ticket: Ticket,
+    author_type: str,
+    text: str,
+    at: datetime,
+    *,
+    customer: Customer | None = None,
+    user: User | None = None,
+) -> None:
+    db.session.add(
+        Message(
+            ticket=ticket,
+            author_type=author_type,
+            author_customer=customer,
+            author_user=user,
+            body_source=text,
+            body_html=markdown_to_html(text),
+            created_at=at,
+        )
+    )

@@ -1,0 +1,104 @@
+"""Error pages in the app's look, and JSON errors `{error: {code, message}}` under /api/."""
+
+from __future__ import annotations
+
+import time
+
+from flask import Flask, Response, jsonify, render_template, request
+from flask_babel import gettext
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from helpdesk.extensions import db, limiter
+
+
+def _titles() -> dict[int, str]:
+    return {
+        400: gettext("Bad request"),
+        401: gettext("Please log in"),
+        403: gettext("Not allowed"),
+        404: gettext("Page not found"),
+        405: gettext("Method not allowed"),
+        413: gettext("Too large"),
+        422: gettext("Could not process the request"),
+        429: gettext("Too many attempts"),
+        500: gettext("Something went wrong"),
+        503: gettext("Temporarily unavailable"),
+    }
+
+
+def _messages() -> dict[int, str]:
+    return {
+        400: gettext("The request could not be understood."),
+        401: gettext("You need to log in to do that."),
+        403: gettext("Your account does not have access to this page."),
+        404: gettext("There is nothing at this address. Check the link, or go back."),
+        405: gettext("This address does not accept that kind of request."),
+        413: gettext("What you sent is larger than we accept. Send something smaller."),
+        429: gettext("Please wait a moment before you try again."),
+        500: gettext("We have been told about it. Please try again in a moment."),
+        503: gettext("Please try again in a moment."),
+    }
+
+
+def _retry_after() -> int | None:
+    """Seconds until the limit that was just hit resets, if Flask-Limiter knows."""
+    current = limiter.current_limit
+    if current is None:
+        return None
+    return max(1, int(current.reset_at - time.time()) + 1)
+
+
+def _error_response(status: int, code: str, message: str | None = None) -> Response:
+    message = message or _messages().get(status) or _titles().get(status, "")
+    retry_after = _retry_after() if status == 429 else None
+    if status == 429 and retry_after is not None:
+        message = gettext(
+            "Too many attempts. Try again in %(seconds)d seconds.", seconds=retry_after
+        )
+    if request.path.startswith("/api/"):
+        response = jsonify(error={"code": code, "message": message})
+        response.status_code = status
+    else:
+        html = render_template(
+            "errors/error.html",
+            status=status,
+            title=_titles().get(status, gettext("Error")),
+            message=message,
+        )
+        response = Response(html, status=status, mimetype="text/html")
+    if retry_after is not None:
+        response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
+def handle_http_error(error: HTTPException) -> Response:
+    status = error.code or 500
+    if status == 500:
+        return handle_server_error(error)
+    code = (error.name or "error").lower().replace(" ", "_")
+    message = None
+    if status == 400 and isinstance(error, CSRFError):
+        code = "csrf_failed"
+        message = gettext(
+            "This form has expired or was sent from another site. Go back, reload the page "
+            "and send it again."
+        )
+    elif status == 413 and request.path.startswith("/api/"):
+        message = error.description
+    elif status == 400 and request.path.startswith("/api/"):
+        message = error.description
+    response = _error_response(status, code, message)
+    if status == 405 and getattr(error, "valid_methods", None):
+        response.headers["Allow"] = ", ".join(error.valid_methods or ())
+    return response
+
+
+def handle_server_error(error: Exception) -> Response:
+    db.session.rollback()
+    return _error_response(500, "internal_error")
+
+
+def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(InternalServerError, handle_server_error)

@@ -1,0 +1,22 @@
+"""Every Flask extension object, created unbound; `create_app()` binds them with `init_app`."""
+
+from flask_babel import Babel
+from flask_htmx import HTMX
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
+
+from helpdesk.models.base import Base
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate()
+login_manager = LoginManager()
+csrf = CSRFProtect()
+htmx = HTMX()
+babel = Babel()
+# Keyed on request.remote_addr, which ProxyFix sets from X-Forwarded-For only for the
+# configured number of trusted proxies, so the key cannot be spoofed by a client header.
+limiter = Limiter(key_func=get_remote_address, default_limits=[])

@@ -1,0 +1,39 @@
+"""The base form every form derives from: strips NUL and other control characters from
+text input, so SQLite and PostgreSQL (which refuses NUL) store the same thing."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask_wtf import FlaskForm
+
+from helpdesk.errors import DomainError, ValidationError
+
+# C0 controls except tab, newline and carriage return; DEL; C1 controls.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def strip_control(value: Any) -> Any:
+    """Remove control characters from a string (other values pass through)."""
+    if isinstance(value, str):
+        return _CONTROL.sub("", value)
+    return value
+
+
+class BaseForm(FlaskForm):
+    class Meta:
+        def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
+            filters = list(unbound_field.kwargs.get("filters", ()))
+            filters.insert(0, strip_control)
+            options["filters"] = filters
+            return unbound_field.bind(form=form, **options)
+
+
+def show_domain_error(form: FlaskForm, error: ValidationError | DomainError) -> None:
+    """Put a service's error next to the field it names (or at the top of the form)."""
+    field = getattr(error, "field", None)
+    if field and field in form:
+        form[field].errors = [*form[field].errors, error.message]
+    else:
+        form.form_errors.append(error.message)

@@ -1,0 +1,21 @@
+"""The SQLAlchemy models, one module per aggregate, re-exported here."""
+
+from helpdesk.models.audit import AuditEvent
+from helpdesk.models.base import Base
+from helpdesk.models.counter import Counter
+from helpdesk.models.customer import Customer
+from helpdesk.models.ticket import Message, Tag, Ticket, ticket_tags
+from helpdesk.models.user import ROLES, User
+
+__all__ = [
+    "ROLES",
+    "AuditEvent",
+    "Base",
+    "Counter",
+    "Customer",
+    "Message",
+    "Tag",
+    "Ticket",
+    "User",
+    "ticket_tags",
+]

@@ -1,0 +1,44 @@
+"""Customers: the people who write to support, identified by a normalised email."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from helpdesk.clock import now
+from helpdesk.models.base import Base
+
+if TYPE_CHECKING:
+    from helpdesk.models.ticket import Ticket
+
+
+class Customer(Base):
+    __tablename__ = "customers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    external_id: Mapped[str | None] = mapped_column(sa.String(120), unique=True)
+    plan: Mapped[str | None] = mapped_column(sa.String(60))
+    lifetime_value_cents: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    vip: Mapped[bool] = mapped_column(default=False)
+    language: Mapped[str | None] = mapped_column(sa.String(8))
+    timezone: Mapped[str | None] = mapped_column(sa.String(64))
+    last_seen_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=now)
+
+    tickets: Mapped[list[Ticket]] = relationship(back_populates="customer")
+
+    __table_args__ = (
+        sa.CheckConstraint("lifetime_value_cents >= 0", name="lifetime_value_not_negative"),
+    )
+
+    @property
+    def first_name(self) -> str:
+        return self.name.split()[0] if self.name.strip() else self.name
+
+    def __repr__(self) -> str:
+        return f"<Customer {self.id}>"

@@ -1,0 +1,111 @@
+"""Tickets, their messages and tags: the conversation aggregate."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from helpdesk.clock import now
+from helpdesk.models.base import Base, str_enum
+
+if TYPE_CHECKING:
+    from helpdesk.models.customer import Customer
+    from helpdesk.models.user import User
+
+STATUSES = ("new", "open", "pending", "resolved", "closed")
+OPEN_STATUSES = ("new", "open", "pending")
+PRIORITIES = ("low", "normal", "high", "urgent")
+KINDS = ("question", "problem", "complaint", "feature_request")
+CHANNELS = ("widget", "email", "api", "agent")
+AUTHOR_TYPES = ("customer", "staff", "system")
+
+ticket_tags = sa.Table(
+    "ticket_tags",
+    Base.metadata,
+    sa.Column("ticket_id", sa.ForeignKey("tickets.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("tag_id", sa.ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True),
+    sa.Index("ix_ticket_tags_tag_id", "tag_id"),
+)
+
+
+class Tag(Base):
+    __tablename__ = "tags"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(50), unique=True)
+
+    tickets: Mapped[list[Ticket]] = relationship(secondary=ticket_tags, back_populates="tags")
+
+
+class Ticket(Base):
+    __tablename__ = "tickets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[int] = mapped_column(unique=True)
+    subject: Mapped[str] = mapped_column(sa.String(200))
+    status: Mapped[str] = mapped_column(str_enum("status", *STATUSES), default="new")
+    priority: Mapped[str] = mapped_column(str_enum("priority", *PRIORITIES), default="normal")
+    kind: Mapped[str] = mapped_column(str_enum("kind", *KINDS), default="question")
+    channel: Mapped[str] = mapped_column(str_enum("channel", *CHANNELS))
+    customer_id: Mapped[int] = mapped_column(sa.ForeignKey("customers.id"), index=True)
+    assignee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    sentiment_score: Mapped[float | None]
+    sentiment_reasons: Mapped[list[Any]] = mapped_column(sa.JSON, default=list)
+    access_token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    last_activity_at: Mapped[datetime] = mapped_column(default=now)
+    first_staff_reply_at: Mapped[datetime | None]
+    resolved_at: Mapped[datetime | None]
+
+    customer: Mapped[Customer] = relationship(back_populates="tickets")
+    assignee: Mapped[User | None] = relationship(back_populates="assigned_tickets")
+    tags: Mapped[list[Tag]] = relationship(secondary=ticket_tags, back_populates="tickets")
+    messages: Mapped[list[Message]] = relationship(
+        back_populates="ticket", order_by="Message.created_at, Message.id"
+    )
+
+    __table_args__ = (
+        sa.Index("ix_tickets_status_last_activity_at", "status", "last_activity_at"),
+        sa.Index("ix_tickets_kind_last_activity_at", "kind", "last_activity_at"),
+    )
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def __repr__(self) -> str:
+        return f"<Ticket #{self.number}>"
+
+
+class Message(Base):
+    __tablename__ = "messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(sa.ForeignKey("tickets.id", ondelete="CASCADE"))
+    author_type: Mapped[str] = mapped_column(str_enum("author_type", *AUTHOR_TYPES))
+    author_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    author_customer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("customers.id"))
+    body_source: Mapped[str] = mapped_column(sa.Text)
+    body_html: Mapped[str] = mapped_column(sa.Text)
+    internal: Mapped[bool] = mapped_column(default=False)
+    email_message_id: Mapped[str | None] = mapped_column(sa.String(255), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=now)
+
+    ticket: Mapped[Ticket] = relationship(back_populates="messages")
+    author_user: Mapped[User | None] = relationship()
+    author_customer: Mapped[Customer | None] = relationship()
+
+    __table_args__ = (
+        sa.Index("ix_messages_ticket_id_created_at", "ticket_id", "created_at"),
+        sa.CheckConstraint(
+            "(author_type = 'staff' AND author_user_id IS NOT NULL AND author_customer_id IS NULL)"
+            " OR (author_type = 'customer' AND author_customer_id IS NOT NULL"
+            " AND author_user_id IS NULL AND internal = false)"
+            " OR (author_type = 'system' AND author_user_id IS NULL"
+            " AND author_customer_id IS NULL)",
+            name="author_matches_type",
+        ),
+    )

@@ -1,0 +1,30 @@
+"""The header navigation: one declarative list; each item names the role it needs.
+
+A feature adds its entry here when it lands; `nav_for(user)` shows a user only what their
+role may open.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import LazyString, lazy_gettext
+
+from helpdesk.models import User
+
+
+@dataclass(frozen=True)
+class NavItem:
+    endpoint: str
+    label: LazyString
+    role: str
+
+
+NAVIGATION: tuple[NavItem, ...] = (
+    NavItem("tickets.inbox", lazy_gettext("Inbox"), "agent"),
+    NavItem("settings.team", lazy_gettext("Team"), "admin"),
+)
+
+
+def nav_for(user: User) -> list[NavItem]:
+    return [item for item in NAVIGATION if user.can(item.role)]

@@ -1,0 +1,119 @@
+"""Request limits and security headers applied to every request and response.
+
+- Bodies over MAX_CONTENT_LENGTH get 413 before any view runs; JSON bodies are parsed once,
+  up front, with a size and a nesting limit, so malformed or hostile JSON is a 400 (or 413),
+  never a 500.
+- Every response, error pages and fragments included, carries a CSP with a per-request
+  nonce and no 'unsafe-inline', `frame-ancestors 'none'`, nosniff and a referrer policy;
+  responses to a logged-in user are `no-store`.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from typing import Any
+
+from flask import Flask, Request, Response, current_app, g, request
+from flask.json.provider import DefaultJSONProvider
+from flask_login import current_user
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+
+class LimitedJSONProvider(DefaultJSONProvider):
+    """Flask's JSON provider, refusing documents nested deeper than MAX_JSON_DEPTH."""
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        try:
+            value = json.loads(s, **kwargs)
+        except RecursionError as exc:  # the C parser gives up on very deep nesting
+            raise ValueError("JSON nested too deeply") from exc
+        limit = self._app.config.get("MAX_JSON_DEPTH", 32) if self._app else 32
+        if json_depth(value) > limit:
+            raise ValueError(f"JSON nested deeper than {limit} levels")
+        return value
+
+
+def json_depth(value: Any) -> int:
+    """The nesting depth of a parsed JSON value (a scalar is 0), computed without recursion."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children: Any = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        deepest = max(deepest, depth + 1)
+        stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+class HelpdeskRequest(Request):
+    def on_json_loading_failed(self, e: ValueError | None) -> Any:
+        raise BadRequest("The request body is not valid JSON, or is nested too deeply.")
+
+
+def csp_nonce() -> str:
+    """This request's CSP nonce (made on first use, so error pages raised early get one)."""
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(18)
+    return g.csp_nonce
+
+
+def enforce_request_limits() -> None:
+    """Refuse oversized bodies and parse JSON once with limits, before any view runs."""
+    length = request.content_length
+    if length is not None and length > current_app.config["MAX_CONTENT_LENGTH"]:
+        raise RequestEntityTooLarge()
+    if request.is_json and (length or request.headers.get("Transfer-Encoding")):
+        if length is not None and length > current_app.config["MAX_JSON_BYTES"]:
+            raise RequestEntityTooLarge("The JSON body is too large.")
+        request.get_json()  # parses and caches; bad JSON raises BadRequest
+
+
+def content_security_policy(nonce: str) -> str:
+    return "; ".join(
+        [
+            "default-src 'self'",
+            f"script-src 'self' 'nonce-{nonce}'",
+            f"style-src 'self' 'nonce-{nonce}'",
+            "img-src 'self' data:",
+            "connect-src 'self'",
+            "font-src 'self'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
+
+
+def add_security_headers(response: Response) -> Response:
+    response.headers.setdefault("Content-Security-Policy", content_security_policy(csp_nonce()))
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if current_user and current_user.is_authenticated:
+        response.headers["Cache-Control"] = "no-store"
+        response.vary.add("Cookie")
+    return response
+
+
+def register_security(app: Flask) -> None:
+    """Wire the proxy fix, the request limits and the response headers into `app`."""
+    app.request_class = HelpdeskRequest
+    app.json = LimitedJSONProvider(app)
+    proxies = app.config["TRUSTED_PROXIES"]
+    if proxies:
+        # Trust exactly this many X-Forwarded-* hops; a client cannot add more.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
+        )
+    app.before_request(enforce_request_limits)
+    app.after_request(add_security_headers)
+    app.jinja_env.globals["csp_nonce"] = csp_nonce

@@ -1,0 +1,1 @@
+"""Admin settings: the team (staff accounts) for now; widget, phrases, hours and email later."""

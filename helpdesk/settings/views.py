@@ -1,0 +1,107 @@
+"""Admin-only settings pages: the team."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from helpdesk.auth import service
+from helpdesk.auth.access import require_role
+from helpdesk.errors import DomainError, ValidationError
+from helpdesk.extensions import db
+from helpdesk.forms import show_domain_error
+from helpdesk.models import User
+from helpdesk.settings.forms import ActiveForm, NewUserForm, RoleForm, role_choices
+
+bp = Blueprint("settings", __name__, url_prefix="/settings")
+bp.before_request(require_role("admin"))
+
+
+def _get_user(user_id: int) -> User:
+    return db.get_or_404(User, user_id)
+
+
+def _team_page(new_user: NewUserForm | None = None, status: int = 200) -> tuple[str, int]:
+    users = db.session.scalars(sa.select(User).order_by(User.active.desc(), User.name)).all()
+    form = new_user or NewUserForm(formdata=None)
+    form.role.choices = role_choices()
+    return render_template(
+        "settings/team.html",
+        users=users,
+        new_user=form,
+        role_choices=role_choices(),
+        action_form=ActiveForm(formdata=None),
+    ), status
+
+
+@bp.get("/team")
+def team() -> tuple[str, int]:
+    return _team_page()
+
+
+@bp.post("/team")
+def team_add() -> Response | tuple[str, int]:
+    form = NewUserForm()
+    form.role.choices = role_choices()
+    if form.validate_on_submit():
+        try:
+            user = service.user_create(
+                email=form.email.data,
+                name=form.name.data,
+                role=form.role.data,
+                password=form.password.data,
+                actor=current_user._get_current_object(),
+            )
+        except ValidationError as error:
+            show_domain_error(form, error)
+        else:
+            flash(_("%(name)s is on the team.", name=user.name), "success")
+            return redirect(url_for("settings.team"))
+    form.password.data = ""
+    return _team_page(new_user=form, status=422)
+
+
+@bp.post("/team/<int:user_id>/role")
+def team_role(user_id: int) -> Response:
+    user = _get_user(user_id)
+    form = RoleForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        service.user_set_role(user=user, role=form.role.data, actor=current_user._get_current_object())
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        flash(_("%(name)s's role is saved.", name=user.name), "success")
+    return redirect(url_for("settings.team"))
+
+
+@bp.post("/team/<int:user_id>/deactivate")
+def team_deactivate(user_id: int) -> Response:
+    return _set_active(user_id, active=False)
+
+
+@bp.post("/team/<int:user_id>/reactivate")
+def team_reactivate(user_id: int) -> Response:
+    return _set_active(user_id, active=True)
+
+
+def _set_active(user_id: int, *, active: bool) -> Response:
+    user = _get_user(user_id)
+    if not ActiveForm().validate_on_submit():
+        abort(400)
+    try:
+        service.user_set_active(user=user, active=active, actor=current_user._get_current_object())
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        message = (
+            _("%(name)s can log in again.", name=user.name)
+            if active
+            else _("%(name)s is deactivated and logged out everywhere.", name=user.name)
+        )
+        flash(message, "success")
+    return redirect(url_for("settings.team"))
