@@ -1,0 +1,168 @@
+"""Shared fixtures: the app on each test database, clients with CSRF on, staff factories,
+and a settable clock.
+
+Every test runs on SQLite; when HELPDESK_TEST_DATABASE_URL is set (CI points it at
+PostgreSQL) every database test runs there too. The schema is built once per database by
+running the migrations; each test then starts from empty tables.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+import flask_migrate
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from config import normalise_database_url
+from helpdesk import clock, create_app
+from helpdesk.extensions import db, limiter
+from helpdesk.models import Base
+
+PASSWORD = "correct-horse-battery"
+
+DATABASES = ["sqlite"]
+if os.environ.get("HELPDESK_TEST_DATABASE_URL"):
+    DATABASES.append("postgresql")
+
+
+def app_config(database_url: str) -> dict[str, object]:
+    return {
+        "ENVIRONMENT": "testing",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "RATELIMIT_STORAGE_URI": "memory://",
+    }
+
+
+def reset_postgresql_schema(url: str) -> None:
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(sa.text("DROP SCHEMA public CASCADE"))
+        connection.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session", params=DATABASES)
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A database migrated to head, once per database kind."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'test.db'}"
+    else:
+        url = normalise_database_url(os.environ["HELPDESK_TEST_DATABASE_URL"])
+        reset_postgresql_schema(url)
+    app = create_app(app_config(url))
+    with app.app_context():
+        flask_migrate.upgrade()
+        db.engine.dispose()
+    return url
+
+
+def empty_tables() -> None:
+    tables = [table for table in reversed(Base.metadata.sorted_tables)]
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(table.name for table in tables)
+        db.session.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture
+def app(database_url: str) -> Iterator[Flask]:
+    app = create_app(app_config(database_url))
+    yield app
+    with app.app_context():
+        db.session.remove()
+        empty_tables()
+        db.session.remove()
+        db.engine.dispose()
+    limiter.reset()
+    clock.set_now(None)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask):  # type: ignore[no-untyped-def]
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def set_now() -> Iterator[Callable[[datetime], None]]:
+    """Freeze the app's clock: `set_now(datetime(..., tzinfo=UTC))`."""
+    yield clock.set_now
+    clock.set_now(None)
+
+
+_CSRF = re.compile(r'"X-CSRFToken": "([^"]+)"')
+
+
+def csrf_token(client: FlaskClient, path: str = "/login") -> str:
+    """The CSRF token a real page gives this client's session."""
+    html = client.get(path, follow_redirects=True).get_data(as_text=True)
+    match = _CSRF.search(html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+def login(client: FlaskClient, email: str, password: str = PASSWORD, **extra: str):  # type: ignore[no-untyped-def]
+    return client.post(
+        "/login",
+        data={"email": email, "password": password, "csrf_token": csrf_token(client), **extra},
+    )
+
+
+@dataclass(frozen=True)
+class StaffRef:
+    id: int
+    email: str
+    name: str
+    role: str
+    password: str = PASSWORD
+
+
+@pytest.fixture
+def make_user(app: Flask) -> Callable[..., StaffRef]:
+    """Create a staff account through the service and return plain facts about it."""
+    from helpdesk.auth.service import user_create
+
+    counter = iter(range(1, 10_000))
+
+    def make(role: str = "agent", **fields: str) -> StaffRef:
+        number = next(counter)
+        values = {
+            "email": f"{role}{number}@example.com",
+            "name": f"{role.title()} Person{number}",
+            "password": PASSWORD,
+            **fields,
+        }
+        with app.app_context():
+            user = user_create(role=role, actor="test", **values)
+            return StaffRef(user.id, user.email, user.name, user.role, values["password"])
+
+    return make
+
+
+@pytest.fixture
+def login_as(app: Flask, make_user: Callable[..., StaffRef]) -> Callable[[str], FlaskClient]:
+    """A new client logged in as a new user with `role`; the user is at `client.user`."""
+
+    def make(role: str) -> FlaskClient:
+        user = make_user(role)
+        new_client = app.test_client()
+        response = login(new_client, user.email, user.password)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        new_client.user = user  # type: ignore[attr-defined]
+        return new_client
+
+    return make

@@ -1,0 +1,119 @@
+"""`flask helpdesk create-user` and `flask helpdesk demo`."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from helpdesk.extensions import db
+from helpdesk.models import AuditEvent, Customer, Message, Ticket, User
+from tests.conftest import login
+
+
+def create_user(runner, *args, password="a-good-long-password"):
+    return runner.invoke(
+        args=["helpdesk", "create-user", *args, "--password-stdin"], input=password + "\n"
+    )
+
+
+def test_create_user_from_stdin_then_log_in(app, runner):
+    result = create_user(
+        runner, "--email", "Lina@Example.com", "--name", "Lina Hoque", "--role", "founder"
+    )
+    assert result.exit_code == 0, result.output
+    assert "Created founder lina@example.com." in result.output
+    with app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.email == "lina@example.com"))
+        assert user.role == "founder"
+        assert user.password_hash.startswith("scrypt:")
+        assert db.session.scalar(
+            sa.select(AuditEvent).where(AuditEvent.action == "user.create")
+        ).actor_label == "cli"
+    assert login(app.test_client(), "lina@example.com", "a-good-long-password").status_code == 302
+
+
+def test_create_user_prompts_for_the_password(app, runner):
+    result = runner.invoke(
+        args=["helpdesk", "create-user", "--email", "p@example.com", "--name", "P", "--role",
+              "agent"],
+        input="prompted-password\nprompted-password\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "Password" in result.output
+    assert "prompted-password" not in result.output
+
+
+def test_create_user_refuses_a_duplicate_email(runner):
+    assert create_user(runner, "--email", "d@example.com", "--name", "D", "--role",
+                       "agent").exit_code == 0
+    result = create_user(runner, "--email", "D@example.com", "--name", "D2", "--role", "agent")
+    assert result.exit_code == 1
+    assert "email: A user with this email already exists." in result.output
+
+
+def test_create_user_refuses_an_invalid_role(app, runner):
+    result = create_user(runner, "--email", "r@example.com", "--name", "R", "--role", "owner")
+    assert result.exit_code == 2
+    assert "invalid role 'owner'" in result.output
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(User.id))) == 0
+
+
+def test_create_user_refuses_a_weak_password(app, runner):
+    result = create_user(
+        runner, "--email", "w@example.com", "--name", "W", "--role", "agent", password="short"
+    )
+    assert result.exit_code == 1
+    assert "password: Use at least 10 characters for the password." in result.output
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(User.id))) == 0
+
+
+def test_create_user_refuses_a_bad_email(runner):
+    result = create_user(runner, "--email", "not an email", "--name", "N", "--role", "agent")
+    assert result.exit_code == 1
+    assert "email: Enter a valid email address." in result.output
+
+
+def counts(app):
+    with app.app_context():
+        return {
+            model.__name__: db.session.scalar(sa.select(sa.func.count()).select_from(model))
+            for model in (User, Customer, Ticket, Message)
+        }
+
+
+def test_demo_loads_realistic_data_once(app, runner):
+    result = runner.invoke(args=["helpdesk", "demo"])
+    assert result.exit_code == 0, result.output
+    assert "admin@example.com" in result.output
+    first = counts(app)
+    assert first["User"] == 4
+    assert first["Customer"] >= 30
+    assert first["Ticket"] >= 60
+    again = runner.invoke(args=["helpdesk", "demo"])
+    assert "nothing added" in again.output
+    assert counts(app) == first
+    with app.app_context():
+        roles = set(db.session.scalars(sa.select(User.role)))
+        assert roles == {"admin", "founder", "agent"}
+        kinds = set(db.session.scalars(sa.select(Ticket.kind)))
+        assert {"complaint", "feature_request"} <= kinds
+        statuses = set(db.session.scalars(sa.select(Ticket.status)))
+        assert {"new", "open", "pending", "resolved"} <= statuses
+        assert db.session.scalar(sa.select(sa.func.count(Customer.id)).where(Customer.vip)) >= 2
+        numbers = list(db.session.scalars(sa.select(Ticket.number).order_by(Ticket.number)))
+        assert numbers == list(range(1, len(numbers) + 1))
+        repeat = db.session.execute(
+            sa.select(Ticket.customer_id, sa.func.count())
+            .group_by(Ticket.customer_id)
+            .having(sa.func.count() >= 3)
+        ).all()
+        assert repeat
+
+
+def test_demo_logins_work(app, runner):
+    from helpdesk.demo import DEMO_PASSWORD, DEMO_USERS
+
+    runner.invoke(args=["helpdesk", "demo"])
+    for email, _name, _role in DEMO_USERS:
+        assert login(app.test_client(), email, DEMO_PASSWORD).status_code == 302
