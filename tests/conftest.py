@@ -166,3 +166,19 @@ def login_as(app: Flask, make_user: Callable[..., StaffRef]) -> Callable[[str], 
         return new_client
 
     return make
+
+
+# With HELPDESK_REQUIRE_BROWSER set (CI), a run in which no browser test passed fails, so a
+# missing Chromium or a deselected marker cannot pass unnoticed.
+_browser_passed: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.when == "call" and report.passed and "browser" in report.keywords:
+        _browser_passed.append(report.nodeid)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if os.environ.get("HELPDESK_REQUIRE_BROWSER") and exitstatus == 0 and not _browser_passed:
+        session.exitstatus = 1
+        print("\nHELPDESK_REQUIRE_BROWSER is set but no browser test passed.")  # noqa: T201

@@ -1,0 +1,87 @@
+"""Browser fixtures: the app served on a loopback port, and Playwright driving the system
+Chromium. Without Chromium the tests skip with a one-line reason, unless
+HELPDESK_REQUIRE_BROWSER is set (CI sets it), when they fail instead."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from werkzeug.serving import make_server
+
+CHROMIUM = os.environ.get("HELPDESK_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def _chromium_missing() -> str | None:
+    if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
+        return f"Chromium not found at {CHROMIUM} (install Debian's chromium package)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the playwright package is not installed (make test installs it)"
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    reason = _chromium_missing()
+    if reason:
+        if os.environ.get("HELPDESK_REQUIRE_BROWSER"):
+            pytest.fail(f"browser tests are required here, but {reason}")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def live_server(app: Flask) -> Iterator[str]:
+    """The app on 127.0.0.1 at a free port, for the length of one test."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+    server.server_close()
+
+
+@pytest.fixture
+def page(browser, live_server):  # type: ignore[no-untyped-def]
+    """A fresh browser tab on the live server. After the test it checks that no script
+    failed, nothing broke the CSP, and no stylesheet, script or image failed to load
+    (a page answered with 4xx on purpose is the test's own business)."""
+    context = browser.new_context(base_url=live_server)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(f"script error: {error}"))
+    page.on(
+        "console",
+        lambda message: errors.append(f"console: {message.text}")
+        if message.type == "error" and not message.text.startswith("Failed to load resource")
+        else None,
+    )
+    page.on(
+        "response",
+        lambda response: errors.append(f"{response.status} for {response.url}")
+        if response.status >= 400 and response.request.resource_type != "document"
+        else None,
+    )
+    yield page
+    context.close()
+    assert errors == [], f"the page had errors: {errors}"

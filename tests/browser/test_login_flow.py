@@ -1,0 +1,52 @@
+"""A person logs in through the real page, sees their role's navigation, and logs out."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def test_admin_logs_in_sees_admin_navigation_and_logs_out(page, make_user):
+    admin = make_user("admin", name="Ada Admin")
+    page.goto("/settings/team")
+    assert page.url.endswith("/login?next=/settings/team")
+    page.get_by_label("Email").fill(admin.email)
+    page.get_by_label("Password").fill(admin.password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/settings/team")
+    nav = page.get_by_role("navigation", name="Main")
+    assert nav.get_by_role("link", name="Inbox").is_visible()
+    assert nav.get_by_role("link", name="Team").is_visible()
+    assert page.get_by_role("heading", name="Team").is_visible()
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_url("**/login")
+    assert page.get_by_text("You are logged out.").is_visible()
+    page.goto("/inbox")
+    assert "/login" in page.url
+
+
+def test_agent_sees_only_agent_navigation(page, make_user):
+    agent = make_user("agent")
+    page.goto("/login")
+    page.get_by_label("Email").fill(agent.email)
+    page.get_by_label("Password").fill(agent.password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/inbox")
+    nav = page.get_by_role("navigation", name="Main")
+    assert nav.get_by_role("link", name="Inbox").is_visible()
+    assert nav.get_by_role("link", name="Team").count() == 0
+    response = page.goto("/settings/team")
+    assert response.status == 403
+    assert page.get_by_role("heading", name="Not allowed").is_visible()
+
+
+def test_wrong_password_shows_the_error_and_keeps_the_email(page, make_user):
+    agent = make_user("agent")
+    page.goto("/login")
+    page.get_by_label("Email").fill(agent.email)
+    page.get_by_label("Password").fill("not-the-password")
+    page.get_by_role("button", name="Log in").click()
+    assert page.get_by_role("alert").inner_text().strip() == "Wrong email or password."
+    assert page.get_by_label("Email").input_value() == agent.email
+    assert page.get_by_label("Password").input_value() == ""
