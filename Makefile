@@ -70,7 +70,7 @@ static/vendor/htmx.min.js: node_modules/.package-lock.json
 assets: static/vendor/htmx.min.js
 
 $(STAMPS)/translations: $(PO_FILES) $(STAMPS)/install | $(STAMPS)
-	$(BIN)/pybabel compile -q -d $(TRANSLATIONS)
+	$(BIN)/pybabel compile --statistics -d $(TRANSLATIONS)
 	@touch $@
 
 translations: $(STAMPS)/translations
@@ -78,7 +78,7 @@ translations: $(STAMPS)/translations
 # Refresh the catalogs after adding or changing user-visible text.
 extract-messages: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o $(TRANSLATIONS)/messages.pot .
-	$(BIN)/pybabel update -q -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS)
+	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS)
 
 clean:
 	rm -rf $(VENV) $(STAMPS) node_modules static/vendor

@@ -91,7 +91,9 @@ class Config:
         self.WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the bounded session
         self.BABEL_DEFAULT_LOCALE = "en"
         self.BABEL_DEFAULT_TIMEZONE = _str(environ, "HELPDESK_DEFAULT_TIMEZONE", "UTC")
-        self.BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).parent / "helpdesk" / "translations")
+        self.BABEL_TRANSLATION_DIRECTORIES = str(
+            Path(__file__).parent / "helpdesk" / "translations"
+        )
         self.LANGUAGES = ("en", "th", "id", "bn")
 
     def secret_key(self, environ: Mapping[str, str], instance: Path) -> str:

@@ -37,9 +37,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from helpdesk.i18n import current_locale, select_locale, select_timezone
-
     import helpdesk.models  # noqa: F401 - every table is on the metadata before Alembic looks
+    from helpdesk.i18n import current_locale, select_locale, select_timezone
     from helpdesk.models.base import render_item_for_alembic
 
     db.init_app(app)

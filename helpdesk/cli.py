@@ -52,6 +52,6 @@ def demo() -> None:
 
     created = demo_load()
     click.echo("Demo data loaded." if created else "Demo data already present; nothing added.")
-    click.echo("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+    click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for email, _name, role in DEMO_USERS:
         click.echo(f"  {role:8} {email}")

@@ -17,7 +17,8 @@ from helpdesk.models import Customer, Message, Tag, Ticket, User
 from helpdesk.rendering import markdown_to_html
 from helpdesk.tickets.numbers import reserve_numbers
 
-DEMO_PASSWORD = "helpdesk-demo"  # noqa: S105 - published demo credential
+# A published demo credential, printed by `make run`.
+DEMO_PASSWORD = "helpdesk-demo"  # noqa: S105 # nosec B105
 DEMO_USERS = (
     ("admin@example.com", "Ada Admin", "admin"),
     ("founder@example.com", "Farah Rahman", "founder"),
@@ -61,44 +62,87 @@ CUSTOMERS = (
 
 # kind, priority, tags, subject, the customer's first message, a staff reply (or None)
 SCENARIOS = (
-    ("question", "normal", ["billing"], "How do I download my invoices?",
-     "Hi, where can I find the invoices for the last three months? My accountant needs them.",
-     "Hi {first}, you can download every invoice from **Billing → Invoices**. "
-     "Is there anything else I can help with?"),
-    ("problem", "high", ["login", "bug"], "Password reset email never arrives",
-     "I have asked for a password reset four times and no email came. Spam folder is empty.",
-     "Thank you for telling us, {first}. I'm checking our mail logs now and "
-     "I'll send you an update within the hour."),
-    ("complaint", "urgent", ["billing", "refund"], "Charged twice this month — I want a refund",
-     "This is the second time you have charged my card twice. I am really angry. This is "
-     "unacceptable and I want a refund today or I will cancel.",
-     "{first}, I'm so sorry. Being charged twice is not okay, and I'd be frustrated too. "
-     "I have refunded the duplicate charge and I'm finding out why it happened."),
-    ("complaint", "high", ["shipping"], "Order arrived broken, nobody answers",
-     "My order arrived broken and I have written three times without an answer. Terrible "
-     "service. I want my money back.",
-     None),
-    ("feature_request", "low", ["feature"], "Please add dark mode",
-     "Love the product! Would it be possible to have a dark mode? My team works late.",
-     "Thank you for the idea, {first}! I've passed it to the product team and tagged this "
-     "ticket so you hear from us when it ships."),
-    ("question", "normal", ["account"], "Can I add a second admin?",
-     "We are growing. Can two people on our team manage billing?",
-     "Yes, {first}: go to **Settings → Team** and give a teammate the admin role."),
-    ("problem", "normal", ["bug"], "Export to CSV cuts off Thai characters",
-     "When I export my report, the Thai text shows as question marks.",
-     None),
-    ("question", "low", ["onboarding"], "Where do I start?",
-     "Just signed up. Is there a quick guide for the first day?",
-     "Welcome, {first}! Our getting-started guide walks through the first day in ten minutes."),
+    (
+        "question",
+        "normal",
+        ["billing"],
+        "How do I download my invoices?",
+        "Hi, where can I find the invoices for the last three months? My accountant needs them.",
+        "Hi {first}, you can download every invoice from **Billing → Invoices**. "
+        "Is there anything else I can help with?",
+    ),
+    (
+        "problem",
+        "high",
+        ["login", "bug"],
+        "Password reset email never arrives",
+        "I have asked for a password reset four times and no email came. Spam folder is empty.",
+        "Thank you for telling us, {first}. I'm checking our mail logs now and "
+        "I'll send you an update within the hour.",
+    ),
+    (
+        "complaint",
+        "urgent",
+        ["billing", "refund"],
+        "Charged twice this month — I want a refund",
+        "This is the second time you have charged my card twice. I am really angry. This is "
+        "unacceptable and I want a refund today or I will cancel.",
+        "{first}, I'm so sorry. Being charged twice is not okay, and I'd be frustrated too. "
+        "I have refunded the duplicate charge and I'm finding out why it happened.",
+    ),
+    (
+        "complaint",
+        "high",
+        ["shipping"],
+        "Order arrived broken, nobody answers",
+        "My order arrived broken and I have written three times without an answer. Terrible "
+        "service. I want my money back.",
+        None,
+    ),
+    (
+        "feature_request",
+        "low",
+        ["feature"],
+        "Please add dark mode",
+        "Love the product! Would it be possible to have a dark mode? My team works late.",
+        "Thank you for the idea, {first}! I've passed it to the product team and tagged this "
+        "ticket so you hear from us when it ships.",
+    ),
+    (
+        "question",
+        "normal",
+        ["account"],
+        "Can I add a second admin?",
+        "We are growing. Can two people on our team manage billing?",
+        "Yes, {first}: go to **Settings → Team** and give a teammate the admin role.",
+    ),
+    (
+        "problem",
+        "normal",
+        ["bug"],
+        "Export to CSV cuts off Thai characters",
+        "When I export my report, the Thai text shows as question marks.",
+        None,
+    ),
+    (
+        "question",
+        "low",
+        ["onboarding"],
+        "Where do I start?",
+        "Just signed up. Is there a quick guide for the first day?",
+        "Welcome, {first}! Our getting-started guide walks through the first day in ten minutes.",
+    ),
 )
 
-THAI_OPENERS = ("สวัสดีครับ ระบบเข้าสู่ระบบไม่ได้ตั้งแต่เมื่อวาน ช่วยตรวจสอบให้หน่อยครับ",
-                "ขอใบแจ้งหนี้เดือนที่แล้วได้ไหมคะ")
-INDONESIAN_OPENERS = ("Halo, saya tidak bisa masuk ke akun saya sejak kemarin. Mohon bantuannya.",
-                      "Bagaimana cara mengganti paket langganan saya?")
-BENGALI_OPENERS = ("আমি গতকাল থেকে আমার অ্যাকাউন্টে লগইন করতে পারছি না। সাহায্য করুন।",
-                   "আমার চালান কোথায় পাব?")
+THAI_OPENERS = (
+    "สวัสดีครับ ระบบเข้าสู่ระบบไม่ได้ตั้งแต่เมื่อวาน ช่วยตรวจสอบให้หน่อยครับ",
+    "ขอใบแจ้งหนี้เดือนที่แล้วได้ไหมคะ",
+)
+INDONESIAN_OPENERS = (
+    "Halo, saya tidak bisa masuk ke akun saya sejak kemarin. Mohon bantuannya.",
+    "Bagaimana cara mengganti paket langganan saya?",
+)
+BENGALI_OPENERS = ("আমি গতকাল থেকে আমার অ্যাকাউন্টে লগইন করতে পারছি না। সাহায্য করুন।", "আমার চালান কোথায় পাব?")
 LOCAL_OPENERS = {"th": THAI_OPENERS, "id": INDONESIAN_OPENERS, "bn": BENGALI_OPENERS}
 
 STATUS_WEIGHTS = (("new", 12), ("open", 25), ("pending", 15), ("resolved", 35), ("closed", 13))
@@ -110,7 +154,8 @@ def demo_load(seed: int = 7) -> bool:
     """Load the demo data in one transaction; False (and nothing written) if present."""
     if db.session.scalar(sa.select(User.id).where(User.email == DEMO_USERS[0][0])) is not None:
         return False
-    rng = random.Random(seed)  # noqa: S311 # nosec B311 - demo data, not security
+    # Demo data, not security: a seeded generator keeps the demo the same each time.
+    rng = random.Random(seed)  # noqa: S311 # nosec B311
     current = now()
     users = _staff(current)
     agents = [user for user in users if user.role in ("agent", "founder")]

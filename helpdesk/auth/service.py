@@ -9,9 +9,8 @@ from zoneinfo import available_timezones
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
-from werkzeug.security import check_password_hash, generate_password_hash
-
 from flask_babel import gettext as _
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from helpdesk.audit import audit
 from helpdesk.clock import now
@@ -41,7 +40,8 @@ def check_password_strength(password: str, field: str = "password") -> None:
             _("Use at least %(count)d characters for the password.", count=MIN_PASSWORD_LENGTH),
         )
     if len(password) > MAX_PASSWORD_LENGTH:
-        raise ValidationError(field, _("Use at most %(count)d characters.", count=MAX_PASSWORD_LENGTH)
+        raise ValidationError(
+            field, _("Use at most %(count)d characters.", count=MAX_PASSWORD_LENGTH)
         )
 
 
@@ -94,8 +94,7 @@ def user_create(
     if len(name) > 120:
         raise ValidationError("name", _("Use at most 120 characters for the name."))
     if role not in ROLES:
-        raise ValidationError("role", _("Role must be one of: %(roles)s.", roles=", ".join(ROLES))
-        )
+        raise ValidationError("role", _("Role must be one of: %(roles)s.", roles=", ".join(ROLES)))
     check_password_strength(password)
     _check_profile(timezone=timezone, language=language)
     if db.session.scalar(sa.select(User.id).where(User.email == normalised)) is not None:
@@ -127,7 +126,9 @@ def user_change_password(*, user: User, current_password: str, new_password: str
         raise ValidationError("current_password", _("The current password is not right."))
     check_password_strength(new_password, field="new_password")
     if current_password == new_password:
-        raise ValidationError("new_password", _("Choose a password different from the current one."))
+        raise ValidationError(
+            "new_password", _("Choose a password different from the current one.")
+        )
     user.set_password(new_password)
     user.session_version += 1
     audit(actor=user, action="user.change_password", obj=user)
@@ -193,8 +194,7 @@ def user_set_role(*, user: User, role: str, actor: User) -> User:
     if not actor.can("admin"):
         raise NotAllowed(_("Only an admin can change roles."))
     if role not in ROLES:
-        raise ValidationError("role", _("Role must be one of: %(roles)s.", roles=", ".join(ROLES))
-        )
+        raise ValidationError("role", _("Role must be one of: %(roles)s.", roles=", ".join(ROLES)))
     if user.role == role:
         return user
     if user.role == "admin" and user.active and _active_admins() <= 1:

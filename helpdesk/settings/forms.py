@@ -10,7 +10,11 @@ from helpdesk.forms import BaseForm
 
 
 def role_choices() -> list[tuple[str, str]]:
-    return [("agent", str(_l("Agent"))), ("founder", str(_l("Founder"))), ("admin", str(_l("Admin")))]
+    return [
+        ("agent", str(_l("Agent"))),
+        ("founder", str(_l("Founder"))),
+        ("admin", str(_l("Admin"))),
+    ]
 
 
 class NewUserForm(BaseForm):

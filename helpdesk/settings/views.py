@@ -71,7 +71,9 @@ def team_role(user_id: int) -> Response:
     if not form.validate_on_submit():
         abort(400)
     try:
-        service.user_set_role(user=user, role=form.role.data, actor=current_user._get_current_object())
+        service.user_set_role(
+            user=user, role=form.role.data, actor=current_user._get_current_object()
+        )
     except DomainError as error:
         flash(error.message, "error")
     else:

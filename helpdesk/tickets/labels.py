@@ -17,4 +17,9 @@ STATUS_LABELS = {
     "resolved": _l("Resolved"),
     "closed": _l("Closed"),
 }
-PRIORITY_LABELS = {"low": _l("Low"), "normal": _l("Normal"), "high": _l("High"), "urgent": _l("Urgent")}
+PRIORITY_LABELS = {
+    "low": _l("Low"),
+    "normal": _l("Normal"),
+    "high": _l("High"),
+    "urgent": _l("Urgent"),
+}

@@ -23,7 +23,9 @@ def reserve_numbers(count: int = 1, *, name: str = TICKET_COUNTER) -> range:
     )
     last = db.session.scalar(bump)
     if last is None:
-        dialect_insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
+        dialect_insert = (
+            postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
+        )
         db.session.execute(
             dialect_insert(Counter).values(name=name, value=0).on_conflict_do_nothing()
         )

@@ -72,15 +72,19 @@ def page(browser, live_server):  # type: ignore[no-untyped-def]
     page.on("pageerror", lambda error: errors.append(f"script error: {error}"))
     page.on(
         "console",
-        lambda message: errors.append(f"console: {message.text}")
-        if message.type == "error" and not message.text.startswith("Failed to load resource")
-        else None,
+        lambda message: (
+            errors.append(f"console: {message.text}")
+            if message.type == "error" and not message.text.startswith("Failed to load resource")
+            else None
+        ),
     )
     page.on(
         "response",
-        lambda response: errors.append(f"{response.status} for {response.url}")
-        if response.status >= 400 and response.request.resource_type != "document"
-        else None,
+        lambda response: (
+            errors.append(f"{response.status} for {response.url}")
+            if response.status >= 400 and response.request.resource_type != "document"
+            else None
+        ),
     )
     yield page
     context.close()

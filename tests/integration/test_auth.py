@@ -181,8 +181,11 @@ def test_password_change_errors_are_shown_on_the_field(app, make_user, current, 
     login(client, user.email)
     response = client.post(
         "/account/password",
-        data={"current_password": current, "new_password": new,
-              "csrf_token": csrf_token(client, "/account")},
+        data={
+            "current_password": current,
+            "new_password": new,
+            "csrf_token": csrf_token(client, "/account"),
+        },
     )
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
@@ -217,8 +220,11 @@ def test_per_account_limit_holds_across_addresses(app, make_user):
         client = app.test_client()
         response = client.post(
             "/login",
-            data={"email": user.email, "password": "wrong-password-x",
-                  "csrf_token": csrf_token(client)},
+            data={
+                "email": user.email,
+                "password": "wrong-password-x",
+                "csrf_token": csrf_token(client),
+            },
             environ_base={"REMOTE_ADDR": f"10.0.0.{attempt + 1}"},
         )
         statuses.append(response.status_code)
@@ -231,8 +237,11 @@ def test_forwarded_for_header_is_ignored_without_trusted_proxies(client, make_us
     for attempt in range(6):
         response = client.post(
             "/login",
-            data={"email": user.email, "password": "wrong-password-x",
-                  "csrf_token": csrf_token(client)},
+            data={
+                "email": user.email,
+                "password": "wrong-password-x",
+                "csrf_token": csrf_token(client),
+            },
             headers={"X-Forwarded-For": f"203.0.113.{attempt}"},
         )
     assert response.status_code == 429
@@ -248,8 +257,11 @@ def test_trusted_proxy_hop_gives_the_client_address(database_url, make_user):
         client = app.test_client()
         response = client.post(
             "/login",
-            data={"email": user.email, "password": "wrong-password-x",
-                  "csrf_token": csrf_token(client)},
+            data={
+                "email": user.email,
+                "password": "wrong-password-x",
+                "csrf_token": csrf_token(client),
+            },
             headers={"X-Forwarded-For": f"203.0.113.{attempt}"},
         )
         assert response.status_code == 422  # six different clients, one each

@@ -25,16 +25,27 @@ def test_create_user_from_stdin_then_log_in(app, runner):
         user = db.session.scalar(sa.select(User).where(User.email == "lina@example.com"))
         assert user.role == "founder"
         assert user.password_hash.startswith("scrypt:")
-        assert db.session.scalar(
-            sa.select(AuditEvent).where(AuditEvent.action == "user.create")
-        ).actor_label == "cli"
+        assert (
+            db.session.scalar(
+                sa.select(AuditEvent).where(AuditEvent.action == "user.create")
+            ).actor_label
+            == "cli"
+        )
     assert login(app.test_client(), "lina@example.com", "a-good-long-password").status_code == 302
 
 
 def test_create_user_prompts_for_the_password(app, runner):
     result = runner.invoke(
-        args=["helpdesk", "create-user", "--email", "p@example.com", "--name", "P", "--role",
-              "agent"],
+        args=[
+            "helpdesk",
+            "create-user",
+            "--email",
+            "p@example.com",
+            "--name",
+            "P",
+            "--role",
+            "agent",
+        ],
         input="prompted-password\nprompted-password\n",
     )
     assert result.exit_code == 0, result.output
@@ -43,8 +54,10 @@ def test_create_user_prompts_for_the_password(app, runner):
 
 
 def test_create_user_refuses_a_duplicate_email(runner):
-    assert create_user(runner, "--email", "d@example.com", "--name", "D", "--role",
-                       "agent").exit_code == 0
+    assert (
+        create_user(runner, "--email", "d@example.com", "--name", "D", "--role", "agent").exit_code
+        == 0
+    )
     result = create_user(runner, "--email", "D@example.com", "--name", "D2", "--role", "agent")
     assert result.exit_code == 1
     assert "email: A user with this email already exists." in result.output

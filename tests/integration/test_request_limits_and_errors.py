@@ -25,7 +25,9 @@ def test_json_nested_100000_deep_gets_400(client):
 
 
 def test_json_deeper_than_the_limit_gets_400(client):
-    body = json.dumps({"a": [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]})
+    body = json.dumps(
+        {"a": [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}
+    )
     response = client.post("/login", data=body, content_type="application/json")
     assert response.status_code == 400
 
@@ -85,8 +87,12 @@ def test_nul_and_control_characters_are_stripped_from_form_input(app, login_as):
     client = login_as("agent")
     response = client.post(
         "/account/profile",
-        data={"name": "Som\x00chai\x07 W", "timezone": "Asia/Bangkok", "language": "th",
-              "csrf_token": csrf_token(client, "/account")},
+        data={
+            "name": "Som\x00chai\x07 W",
+            "timezone": "Asia/Bangkok",
+            "language": "th",
+            "csrf_token": csrf_token(client, "/account"),
+        },
     )
     assert response.status_code == 302
     with app.app_context():
@@ -102,8 +108,12 @@ def test_profile_rejects_unknown_timezone_and_language(login_as):
     client = login_as("agent")
     response = client.post(
         "/account/profile",
-        data={"name": "Somchai", "timezone": "Mars/Olympus", "language": "xx",
-              "csrf_token": csrf_token(client, "/account")},
+        data={
+            "name": "Somchai",
+            "timezone": "Mars/Olympus",
+            "language": "xx",
+            "csrf_token": csrf_token(client, "/account"),
+        },
     )
     assert response.status_code == 422
     assert "Not a valid choice" in response.get_data(as_text=True) or "Choose a time zone" in (

@@ -17,8 +17,13 @@ def test_non_admins_get_403_on_team_pages(login_as, role):
     assert client.get("/settings/team").status_code == 403
     response = client.post(
         "/settings/team",
-        data={"name": "X", "email": "x@example.com", "role": "admin",
-              "password": "long-enough-pass", "csrf_token": csrf_token(client, "/inbox")},
+        data={
+            "name": "X",
+            "email": "x@example.com",
+            "role": "admin",
+            "password": "long-enough-pass",
+            "csrf_token": csrf_token(client, "/inbox"),
+        },
     )
     assert response.status_code == 403
 
@@ -41,8 +46,13 @@ def test_admin_adds_a_user_who_can_then_log_in(app, login_as):
     admin = login_as("admin")
     response = admin.post(
         "/settings/team",
-        data={"name": "Nadia Islam", "email": "Nadia@Example.com", "role": "founder",
-              "password": "a-first-password", "csrf_token": csrf_token(admin, "/settings/team")},
+        data={
+            "name": "Nadia Islam",
+            "email": "Nadia@Example.com",
+            "role": "founder",
+            "password": "a-first-password",
+            "csrf_token": csrf_token(admin, "/settings/team"),
+        },
     )
     assert response.status_code == 302
     with app.app_context():
@@ -66,8 +76,13 @@ def test_admin_adds_a_user_who_can_then_log_in(app, login_as):
 )
 def test_add_user_errors_keep_what_was_typed(login_as, fields, message):
     admin = login_as("admin")
-    data = {"name": "Rina Putri", "email": "rina@example.com", "role": "agent",
-            "password": "a-first-password", **fields}
+    data = {
+        "name": "Rina Putri",
+        "email": "rina@example.com",
+        "role": "agent",
+        "password": "a-first-password",
+        **fields,
+    }
     response = admin.post(
         "/settings/team", data={**data, "csrf_token": csrf_token(admin, "/settings/team")}
     )
@@ -83,8 +98,13 @@ def test_duplicate_email_is_refused(login_as, make_user):
     existing = make_user("agent")
     response = admin.post(
         "/settings/team",
-        data={"name": "Copy", "email": existing.email.upper(), "role": "agent",
-              "password": "a-first-password", "csrf_token": csrf_token(admin, "/settings/team")},
+        data={
+            "name": "Copy",
+            "email": existing.email.upper(),
+            "role": "agent",
+            "password": "a-first-password",
+            "csrf_token": csrf_token(admin, "/settings/team"),
+        },
     )
     assert response.status_code == 422
     assert "A user with this email already exists." in response.get_data(as_text=True)

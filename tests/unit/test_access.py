@@ -19,9 +19,21 @@ def test_same_site_paths_are_kept(target):
 @pytest.mark.parametrize(
     "target",
     [
-        None, "", "//evil.com", "/\\evil.com", "\\/evil.com", "https:evil.com",
-        "https://evil.com", "http://evil.com/inbox", "evil.com", "javascript:alert(1)",
-        "/\t/evil.com", "/\n/evil.com", "/\x00", "///evil.com", "/" + "a" * 3000,
+        None,
+        "",
+        "//evil.com",
+        "/\\evil.com",
+        "\\/evil.com",
+        "https:evil.com",
+        "https://evil.com",
+        "http://evil.com/inbox",
+        "evil.com",
+        "javascript:alert(1)",
+        "/\t/evil.com",
+        "/\n/evil.com",
+        "/\x00",
+        "///evil.com",
+        "/" + "a" * 3000,
     ],
 )
 def test_offsite_or_odd_targets_are_refused(target):

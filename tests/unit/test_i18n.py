@@ -94,7 +94,7 @@ def test_the_check_catches_untranslated_text(source):
     "source",
     [
         "<h1>{{ _('Inbox') }}</h1>",
-        '<input placeholder="{{ _(\'Search\') }}">',
+        "<input placeholder=\"{{ _('Search') }}\">",
         "<p>{% trans name=n %}Hello {{ name }}{% endtrans %}</p>",
         "<td>#{{ number }} · {{ count }}</td>",
         '<a href="/inbox" class="tab">{{ label }}</a>',
