@@ -70,7 +70,9 @@ def enforce_request_limits() -> None:
     if length is not None and length > current_app.config["MAX_CONTENT_LENGTH"]:
         raise RequestEntityTooLarge()
     if request.is_json and (length or request.headers.get("Transfer-Encoding")):
-        if length is not None and length > current_app.config["MAX_JSON_BYTES"]:
+        # A chunked body has no length up front: read it (bounded by MAX_CONTENT_LENGTH).
+        size = length if length is not None else len(request.get_data(cache=True))
+        if size > current_app.config["MAX_JSON_BYTES"]:
             raise RequestEntityTooLarge("The JSON body is too large.")
         request.get_json()  # parses and caches; bad JSON raises BadRequest
 

@@ -50,3 +50,24 @@ def test_wrong_password_shows_the_error_and_keeps_the_email(page, make_user):
     assert page.get_by_role("alert").inner_text().strip() == "Wrong email or password."
     assert page.get_by_label("Email").input_value() == agent.email
     assert page.get_by_label("Password").input_value() == ""
+
+
+def test_pages_fit_a_phone_screen_and_show_keyboard_focus(page, make_user, runner):
+    runner.invoke(args=["helpdesk", "demo"])
+    page.set_viewport_size({"width": 375, "height": 740})
+    page.goto("/login")
+    page.get_by_label("Email").fill("admin@example.com")
+    page.get_by_label("Password").fill("helpdesk-demo")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/inbox")
+    for path in ("/inbox", "/settings/team", "/account"):
+        page.goto(path)
+        # Only the tables may scroll sideways, inside their own wrapper; the page may not.
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"{path} is {overflow}px wider than a phone"
+        assert page.get_by_role("button", name="Log out").is_visible()
+    page.keyboard.press("Tab")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline not in ("", "none")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 
 
@@ -119,3 +120,16 @@ def test_profile_rejects_unknown_timezone_and_language(login_as):
     assert "Not a valid choice" in response.get_data(as_text=True) or "Choose a time zone" in (
         response.get_data(as_text=True)
     )
+
+
+def test_chunked_json_over_the_size_limit_gets_413(app, client):
+    app.config["MAX_JSON_BYTES"] = 1000
+    body = json.dumps({"text": "y" * 5000}).encode()
+    response = client.post(
+        "/api/v1/x",
+        input_stream=io.BytesIO(body),
+        headers={"Content-Type": "application/json", "Transfer-Encoding": "chunked"},
+        # What gunicorn sets for a chunked body it has de-chunked.
+        environ_overrides={"wsgi.input_terminated": True},
+    )
+    assert response.status_code == 413
