@@ -11,10 +11,11 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, jsonify, redirect, request, url_for
-from flask_login import current_user
+from flask import abort, current_app, jsonify, redirect, request, session, url_for
+from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response
 
+from helpdesk.clock import now
 from helpdesk.extensions import db, login_manager
 from helpdesk.models import User
 
@@ -44,6 +45,9 @@ def require_login() -> Response | None:
     endpoint = request.endpoint
     if endpoint is None or endpoint == "static":
         return None  # unknown URL: the 404 handler answers
+    if current_user.is_authenticated and session_expired():
+        logout_user()
+        session.clear()
     view = current_app.view_functions.get(endpoint)
     if getattr(view, "public", False) or current_user.is_authenticated:
         return None
@@ -53,6 +57,21 @@ def require_login() -> Response | None:
         return response
     target = request.full_path if request.query_string else request.path
     return redirect(url_for("auth.login", next=target if request.method == "GET" else None))
+
+
+def start_session_clock() -> None:
+    """Note when this login began; `session_expired` measures the absolute lifetime from it."""
+    session["authenticated_at"] = int(now().timestamp())
+
+
+def session_expired() -> bool:
+    """True once a login is older than PERMANENT_SESSION_LIFETIME, however active it was
+    (the cookie's own expiry slides with every request; this limit does not)."""
+    started = session.get("authenticated_at")
+    if not isinstance(started, int):
+        return True
+    lifetime = current_app.config["PERMANENT_SESSION_LIFETIME"].total_seconds()
+    return now().timestamp() - started > lifetime
 
 
 def require_role(role: str) -> Callable[[], None]:

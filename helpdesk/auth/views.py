@@ -17,7 +17,7 @@ from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from helpdesk.auth import service
-from helpdesk.auth.access import public, safe_next
+from helpdesk.auth.access import public, safe_next, start_session_clock
 from helpdesk.auth.forms import LoginForm, LogoutForm, PasswordForm, ProfileForm, language_choices
 from helpdesk.errors import NotAllowed, ValidationError
 from helpdesk.extensions import limiter
@@ -67,6 +67,7 @@ def login() -> Response | str | tuple[str, int]:
             session.clear()  # a fresh session: nothing from before login carries over
             login_user(user)
             session.permanent = True
+            start_session_clock()
             return redirect(safe_next(form.next.data) or url_for("tickets.inbox"))
     form.password.data = ""
     return render_template("auth/login.html", form=form), 422

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from tests.conftest import PASSWORD, csrf_token, login
@@ -278,3 +280,18 @@ def test_locale_follows_the_browser_then_the_users_setting(app, client, make_use
     login(client, user.email)
     page = client.get("/inbox", headers={"Accept-Language": "th"})
     assert '<html lang="id">' in page.get_data(as_text=True)
+
+
+def test_a_login_ends_after_its_lifetime_however_active(app, client, make_user, set_now):
+    start = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
+    set_now(start)
+    user = make_user("agent")
+    login(client, user.email)
+    for hours in (2, 6, 11):  # busy all day: each request would slide the cookie's expiry
+        set_now(start + timedelta(hours=hours))
+        assert client.get("/inbox").status_code == 200
+    set_now(start + timedelta(hours=12, minutes=1))
+    response = client.get("/inbox")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login")
+    assert client.get("/inbox").status_code == 302
