@@ -18,12 +18,15 @@ def test_times_are_shown_in_the_viewers_time_zone_and_locale(app, make_user, set
     login(client, admin.email)  # records last_login_at = moment
     client.post(
         "/account/profile",
-        data={"name": admin.name, "timezone": "Asia/Bangkok", "language": "th",
-              "csrf_token": csrf_token(client, "/account")},
+        data={
+            "name": admin.name,
+            "timezone": "Asia/Bangkok",
+            "language": "th",
+            "csrf_token": csrf_token(client, "/account"),
+        },
     )
     html = client.get("/settings/team").get_data(as_text=True)
     expected = format_datetime(moment, "short", tzinfo=ZoneInfo("Asia/Bangkok"), locale="th")
     assert expected in html
     assert "08:30" in expected
     assert '<html lang="th">' in html
-
