@@ -37,17 +37,29 @@ def normalise_database_url(url: str) -> str:
 
 
 def _secret_key(environ: Mapping[str, str], instance_path: Path) -> str:
-    """SECRET_KEY from the environment, else one generated once into `instance/secret_key`."""
+    """SECRET_KEY from the environment, else one generated once into `instance/secret_key`.
+
+    Several workers may start at once: each writes a candidate to its own temporary file and
+    links it into place; the first link wins and everyone reads the winner's key.
+    """
     if environ.get("SECRET_KEY"):
         return environ["SECRET_KEY"]
     path = instance_path / "secret_key"
-    if path.exists():
-        return path.read_text().strip()
-    instance_path.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_hex(32)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(key)
+    if not path.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        candidate = instance_path / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+        fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+        try:
+            os.link(candidate, path)  # atomic; fails if another process won
+        except FileExistsError:
+            pass
+        finally:
+            candidate.unlink()
+    key = path.read_text().strip()
+    if len(key) < 32:
+        raise RuntimeError(f"{path} holds no usable secret key: delete it or set SECRET_KEY")
     return key
 
 
@@ -76,6 +88,7 @@ class Config:
         self.RATELIMIT_LOGIN_PER_ACCOUNT = _str(
             environ, "HELPDESK_LOGIN_LIMIT_ACCOUNT", "10 per 15 minutes"
         )
+        self.RATELIMIT_PUBLIC = _str(environ, "HELPDESK_PUBLIC_RATE_LIMIT", "120 per minute")
         self.TRUSTED_PROXIES = _int(environ, "HELPDESK_TRUSTED_PROXIES", 0)
         self.MAX_CONTENT_LENGTH = _int(environ, "HELPDESK_MAX_CONTENT_LENGTH", 10 * 1024 * 1024)
         self.MAX_JSON_BYTES = _int(environ, "HELPDESK_MAX_JSON_BYTES", 1024 * 1024)

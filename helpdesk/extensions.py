@@ -1,10 +1,11 @@
 """Every Flask extension object, created unbound; `create_app()` binds them with `init_app`."""
 
+from flask import current_app, request
 from flask_babel import Babel
 from flask_htmx import HTMX
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from flask_login import LoginManager
+from flask_login import LoginManager, current_user
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -19,4 +20,14 @@ htmx = HTMX()
 babel = Babel()
 # Keyed on request.remote_addr, which ProxyFix sets from X-Forwarded-For only for the
 # configured number of trusted proxies, so the key cannot be spoofed by a client header.
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
+# The default limit covers every public (not logged-in) request; login has its own limits.
+limiter = Limiter(
+    key_func=get_remote_address,
+    default_limits=[lambda: current_app.config["RATELIMIT_PUBLIC"]],
+    default_limits_exempt_when=lambda: current_user.is_authenticated,
+)
+
+
+@limiter.request_filter
+def _static_files_are_not_limited() -> bool:
+    return request.endpoint == "static"

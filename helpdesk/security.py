@@ -16,6 +16,7 @@ from typing import Any
 
 from flask import Flask, Request, Response, current_app, g, request
 from flask.json.provider import DefaultJSONProvider
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -54,7 +55,7 @@ def json_depth(value: Any) -> int:
 
 class HelpdeskRequest(Request):
     def on_json_loading_failed(self, e: ValueError | None) -> Any:
-        raise BadRequest("The request body is not valid JSON, or is nested too deeply.")
+        raise BadRequest(_("The request body is not valid JSON, or is nested too deeply."))
 
 
 def csp_nonce() -> str:
@@ -73,7 +74,7 @@ def enforce_request_limits() -> None:
         # A chunked body has no length up front: read it (bounded by MAX_CONTENT_LENGTH).
         size = length if length is not None else len(request.get_data(cache=True))
         if size > current_app.config["MAX_JSON_BYTES"]:
-            raise RequestEntityTooLarge("The JSON body is too large.")
+            raise RequestEntityTooLarge(_("The JSON body is too large."))
         request.get_json()  # parses and caches; bad JSON raises BadRequest
 
 

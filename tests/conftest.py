@@ -88,6 +88,14 @@ def app(database_url: str) -> Iterator[Flask]:
 
 
 @pytest.fixture
+def database(app: Flask) -> Iterator[object]:
+    """`db` inside an app context, for service tests that make no HTTP requests (requests
+    made while it is pushed would share its `g`, and so its logged-in user)."""
+    with app.app_context():
+        yield db
+
+
+@pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
@@ -168,17 +176,27 @@ def login_as(app: Flask, make_user: Callable[..., StaffRef]) -> Callable[[str], 
     return make
 
 
-# With HELPDESK_REQUIRE_BROWSER set (CI), a run in which no browser test passed fails, so a
-# missing Chromium or a deselected marker cannot pass unnoticed.
+# With HELPDESK_REQUIRE_BROWSER set (CI), a skipped browser test fails the run, and so does
+# a run in which no browser test passed (a deselected marker cannot pass unnoticed).
 _browser_passed: list[str] = []
+_browser_skipped: list[str] = []
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    if report.when == "call" and report.passed and "browser" in report.keywords:
+    if "browser" not in report.keywords:
+        return
+    if report.skipped:
+        _browser_skipped.append(report.nodeid)
+    elif report.when == "call" and report.passed:
         _browser_passed.append(report.nodeid)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    if os.environ.get("HELPDESK_REQUIRE_BROWSER") and exitstatus == 0 and not _browser_passed:
+    if not os.environ.get("HELPDESK_REQUIRE_BROWSER") or exitstatus != 0:
+        return
+    if _browser_skipped or not _browser_passed:
         session.exitstatus = 1
-        print("\nHELPDESK_REQUIRE_BROWSER is set but no browser test passed.")  # noqa: T201
+        print(  # noqa: T201
+            f"\nHELPDESK_REQUIRE_BROWSER is set: {len(_browser_skipped)} browser test(s) "
+            f"skipped, {len(_browser_passed)} passed. Browser tests must run here."
+        )

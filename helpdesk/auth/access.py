@@ -7,11 +7,13 @@ check. Sessions are tied to the user's session version, so bumping it ends them 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, jsonify, redirect, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response
 
@@ -52,7 +54,7 @@ def require_login() -> Response | None:
     if getattr(view, "public", False) or current_user.is_authenticated:
         return None
     if request.path.startswith("/api/"):
-        response = jsonify(error={"code": "unauthorized", "message": "Log in first."})
+        response = jsonify(error={"code": "unauthorized", "message": _("Log in first.")})
         response.status_code = 401
         return response
     target = request.full_path if request.query_string else request.path
@@ -74,16 +76,32 @@ def session_expired() -> bool:
     return now().timestamp() - started > lifetime
 
 
+def check_role(role: str) -> None:
+    """Abort unless the current user holds `role`: 401 when logged out, 403 otherwise."""
+    if not current_user.is_authenticated:
+        abort(401)
+    if not current_user.can(role):
+        abort(403)
+
+
 def require_role(role: str) -> Callable[[], None]:
-    """A `before_request` for a blueprint: only users holding `role` get in (403 else)."""
+    """A `before_request` for a staff blueprint: only users holding `role` get in."""
+    return functools.partial(check_role, role)
 
-    def check() -> None:
-        if not current_user.is_authenticated:
-            abort(401)
-        if not current_user.can(role):
-            abort(403)
 
-    return check
+def role_required(role: str) -> Callable[[F], F]:
+    """Decorate one view that needs more than its blueprint's role (a founder-only page
+    in an agent blueprint, say)."""
+
+    def decorate(view: F) -> F:
+        @functools.wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            check_role(role)
+            return view(*args, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorate
 
 
 def safe_next(target: str | None) -> str | None:

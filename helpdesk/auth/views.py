@@ -21,7 +21,7 @@ from helpdesk.auth.access import public, safe_next, start_session_clock
 from helpdesk.auth.forms import LoginForm, LogoutForm, PasswordForm, ProfileForm, language_choices
 from helpdesk.errors import NotAllowed, ValidationError
 from helpdesk.extensions import limiter
-from helpdesk.forms import show_domain_error
+from helpdesk.forms import show_domain_error, strip_control
 from helpdesk.i18n import timezone_names
 
 bp = Blueprint("auth", __name__)
@@ -33,7 +33,14 @@ def _login_failed(response: Response) -> bool:
 
 
 def _account_key() -> str:
-    return "login-account:" + request.form.get("email", "").strip().lower()[:254]
+    """The account a login attempt is for, normalised exactly as authentication does, so
+    spelling variants of one address share one limit."""
+    raw = strip_control(request.form.get("email", ""))[:254]
+    try:
+        email = service.normalise_email(raw)
+    except ValidationError:
+        email = raw.strip().lower()
+    return "login-account:" + email
 
 
 @bp.route("/login", methods=["GET", "POST"])

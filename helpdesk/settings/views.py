@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -15,6 +14,7 @@ from helpdesk.extensions import db
 from helpdesk.forms import show_domain_error
 from helpdesk.models import User
 from helpdesk.settings.forms import ActiveForm, NewUserForm, RoleForm, role_choices
+from helpdesk.settings.queries import team_members
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
 bp.before_request(require_role("admin"))
@@ -25,7 +25,7 @@ def _get_user(user_id: int) -> User:
 
 
 def _team_page(new_user: NewUserForm | None = None, status: int = 200) -> tuple[str, int]:
-    users = db.session.scalars(sa.select(User).order_by(User.active.desc(), User.name)).all()
+    users = team_members()
     form = new_user or NewUserForm(formdata=None)
     form.role.choices = role_choices()
     return render_template(
@@ -64,7 +64,7 @@ def team_add() -> Response | tuple[str, int]:
     return _team_page(new_user=form, status=422)
 
 
-@bp.post("/team/<int:user_id>/role")
+@bp.post("/team/<int(max=2147483647):user_id>/role")
 def team_role(user_id: int) -> Response:
     user = _get_user(user_id)
     form = RoleForm()
@@ -81,12 +81,12 @@ def team_role(user_id: int) -> Response:
     return redirect(url_for("settings.team"))
 
 
-@bp.post("/team/<int:user_id>/deactivate")
+@bp.post("/team/<int(max=2147483647):user_id>/deactivate")
 def team_deactivate(user_id: int) -> Response:
     return _set_active(user_id, active=False)
 
 
-@bp.post("/team/<int:user_id>/reactivate")
+@bp.post("/team/<int(max=2147483647):user_id>/reactivate")
 def team_reactivate(user_id: int) -> Response:
     return _set_active(user_id, active=True)
 

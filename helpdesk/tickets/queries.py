@@ -14,6 +14,7 @@ from helpdesk.models.ticket import OPEN_STATUSES
 
 INBOX_VIEWS = ("open", "mine", "unassigned", "all")
 PAGE_SIZE = 50
+MAX_PAGE = 10_000  # bounds the offset (and refuses integers the database cannot hold)
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ def inbox_page(*, view: str, page: int, user: User) -> InboxPage:
     """One page of the inbox, latest activity first."""
     if view not in INBOX_VIEWS:
         view = "open"
-    page = max(1, page)
+    page = min(max(1, page), MAX_PAGE)
     query = (
         sa.select(Ticket)
         .where(*_view_filter(view, user))

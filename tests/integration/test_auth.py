@@ -295,3 +295,29 @@ def test_a_login_ends_after_its_lifetime_however_active(app, client, make_user, 
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login")
     assert client.get("/inbox").status_code == 302
+
+
+@pytest.mark.parametrize(
+    "variant", ["{local}@ｅxample.com", "{local}@exa\x01mple.com", " {upper} "]
+)
+def test_spelling_variants_of_an_email_share_the_account_limit(app, make_user, variant):
+    user = make_user("agent", email="limited@example.com")
+    app.config["RATELIMIT_LOGIN_PER_IP"] = "100 per minute"
+    for _ in range(10):
+        assert login(app.test_client(), user.email, "wrong-password-x").status_code == 422
+    spelled = variant.format(local="limited", upper=user.email.upper())
+    assert login(app.test_client(), spelled, PASSWORD).status_code == 429
+
+
+def test_role_required_decorator_guards_one_view(app, login_as):
+    from helpdesk.auth.access import role_required
+
+    @app.get("/founders-only-probe")
+    @role_required("founder")
+    def probe():
+        return "secret"
+
+    assert login_as("agent").get("/founders-only-probe").status_code == 403
+    assert login_as("founder").get("/founders-only-probe").get_data(as_text=True) == "secret"
+    assert login_as("admin").get("/founders-only-probe").status_code == 200
+    assert app.test_client().get("/founders-only-probe").status_code == 302

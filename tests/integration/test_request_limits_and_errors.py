@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import json
 
+import pytest
+
 
 def test_thirty_megabyte_body_gets_413(client):
     body = b"x" * (30 * 1024 * 1024)
@@ -25,12 +27,13 @@ def test_json_nested_100000_deep_gets_400(client):
     assert response.json["error"]["code"] == "bad_request"
 
 
-def test_json_deeper_than_the_limit_gets_400(client):
-    body = json.dumps(
-        {"a": [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}
-    )
-    response = client.post("/login", data=body, content_type="application/json")
-    assert response.status_code == 400
+@pytest.mark.parametrize(("depth", "status"), [(32, 404), (33, 400)])
+def test_json_deeper_than_the_limit_gets_400(client, depth, status):
+    body = "[" * depth + "]" * depth
+    response = client.post("/api/v1/x", data=body, content_type="application/json")
+    assert response.status_code == status  # 404: parsed fine, and no such endpoint yet
+    if status == 400:
+        assert "nested too deeply" in response.json["error"]["message"]
 
 
 def test_malformed_json_gets_400(client):
@@ -103,23 +106,67 @@ def test_nul_and_control_characters_are_stripped_from_form_input(app, login_as):
         assert user.language == "th"
 
 
-def test_profile_rejects_unknown_timezone_and_language(login_as):
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("timezone", "Mars/Olympus", "Not a valid choice."),
+        ("language", "xx", "Choose a language from the list."),
+    ],
+)
+def test_profile_rejects_an_unknown_choice(login_as, field, value, message):
     from tests.conftest import csrf_token
 
     client = login_as("agent")
+    data = {"name": "Somchai", "timezone": "Asia/Bangkok", "language": "th", field: value}
     response = client.post(
-        "/account/profile",
-        data={
-            "name": "Somchai",
-            "timezone": "Mars/Olympus",
-            "language": "xx",
-            "csrf_token": csrf_token(client, "/account"),
-        },
+        "/account/profile", data={**data, "csrf_token": csrf_token(client, "/account")}
     )
     assert response.status_code == 422
-    assert "Not a valid choice" in response.get_data(as_text=True) or "Choose a time zone" in (
-        response.get_data(as_text=True)
+    assert message in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/inbox?page=9223372036854775807", "/inbox?page=-5", "/inbox?page=abc", "/inbox?view=nope"],
+)
+def test_odd_inbox_parameters_never_500(login_as, path):
+    client = login_as("agent")
+    assert client.get(path).status_code == 200
+
+
+@pytest.mark.parametrize("user_id", ["2147483648", "99999999999999999999"])
+def test_huge_ids_are_404_not_500(login_as, user_id):
+    from tests.conftest import csrf_token
+
+    admin = login_as("admin")
+    response = admin.post(
+        f"/settings/team/{user_id}/deactivate",
+        data={"csrf_token": csrf_token(admin, "/settings/team")},
     )
+    assert response.status_code == 404
+
+
+def test_public_endpoints_are_rate_limited_per_address(app, client):
+    app.config["RATELIMIT_PUBLIC"] = "3 per minute"
+    assert [client.get("/healthz").status_code for _ in range(4)] == [200, 200, 200, 429]
+    other = app.test_client()
+    response = other.get("/healthz", environ_base={"REMOTE_ADDR": "192.0.2.9"})
+    assert response.status_code == 200
+
+
+def test_logged_in_staff_are_not_held_by_the_public_limit(app, login_as):
+    client = login_as("agent")
+    app.config["RATELIMIT_PUBLIC"] = "2 per minute"
+    assert {client.get("/inbox").status_code for _ in range(5)} == {200}
+
+
+def test_static_files_are_not_rate_limited(app, client):
+    app.config["RATELIMIT_PUBLIC"] = "2 per minute"
+    statuses = set()
+    for _ in range(5):
+        with client.get("/static/css/app.css") as response:
+            statuses.add(response.status_code)
+    assert statuses == {200}
 
 
 def test_chunked_json_over_the_size_limit_gets_413(app, client):
