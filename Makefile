@@ -21,12 +21,14 @@ run: install assets translations
 test: install-test assets translations
 	$(BIN)/ruff check $(CODE)
 	$(BIN)/bandit -q -c pyproject.toml -r helpdesk
+	$(BIN)/mypy
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install-test
 	$(BIN)/ruff check $(CODE)
 	$(BIN)/ruff format --check $(CODE)
 	$(BIN)/bandit -q -c pyproject.toml -r helpdesk
+	$(BIN)/mypy
 
 format: install-test
 	$(BIN)/ruff format $(CODE)

@@ -89,8 +89,9 @@ def handle_http_error(error: HTTPException) -> Response:
     elif status == 400 and request.path.startswith("/api/"):
         message = error.description
     response = _error_response(status, code, message)
-    if status == 405 and getattr(error, "valid_methods", None):
-        response.headers["Allow"] = ", ".join(error.valid_methods or ())
+    valid_methods = getattr(error, "valid_methods", None)
+    if status == 405 and valid_methods:
+        response.headers["Allow"] = ", ".join(valid_methods)
     return response
 
 

@@ -161,9 +161,10 @@ def user_update_profile(*, user: User, name: str, timezone: str, language: str |
 
 
 def _active_admins() -> int:
-    return db.session.scalar(
+    count = db.session.scalar(
         sa.select(sa.func.count(User.id)).where(User.role == "admin", User.active.is_(True))
     )
+    return count or 0
 
 
 def user_set_active(*, user: User, active: bool, actor: User) -> User:

@@ -28,7 +28,7 @@ class InboxPage:
 def _view_filter(view: str, user: User) -> list[sa.ColumnElement[bool]]:
     if view == "all":
         return []
-    conditions = [Ticket.status.in_(OPEN_STATUSES)]
+    conditions: list[sa.ColumnElement[bool]] = [Ticket.status.in_(OPEN_STATUSES)]
     if view == "mine":
         conditions.append(Ticket.assignee_id == user.id)
     elif view == "unassigned":
