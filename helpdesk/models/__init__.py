@@ -4,7 +4,8 @@ from helpdesk.models.audit import AuditEvent
 from helpdesk.models.base import Base
 from helpdesk.models.counter import Counter
 from helpdesk.models.customer import Customer
-from helpdesk.models.ticket import Message, Tag, Ticket, ticket_tags
+from helpdesk.models.setting import Setting
+from helpdesk.models.ticket import Message, Tag, Ticket, TicketPresence, ticket_tags
 from helpdesk.models.user import ROLES, User
 
 __all__ = [
@@ -14,8 +15,10 @@ __all__ = [
     "Counter",
     "Customer",
     "Message",
+    "Setting",
     "Tag",
     "Ticket",
+    "TicketPresence",
     "User",
     "ticket_tags",
 ]

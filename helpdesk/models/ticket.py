@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from helpdesk.clock import now
 from helpdesk.models.base import Base, str_enum
@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 STATUSES = ("new", "open", "pending", "resolved", "closed")
 OPEN_STATUSES = ("new", "open", "pending")
 PRIORITIES = ("low", "normal", "high", "urgent")
+PRIORITY_RANKS = {name: rank for rank, name in enumerate(PRIORITIES)}
+SNIPPET_LENGTH = 160
 KINDS = ("question", "problem", "complaint", "feature_request")
 CHANNELS = ("widget", "email", "api", "agent")
 AUTHOR_TYPES = ("customer", "staff", "system")
@@ -51,14 +53,22 @@ class Ticket(Base):
     kind: Mapped[str] = mapped_column(str_enum("kind", *KINDS), default="question")
     channel: Mapped[str] = mapped_column(str_enum("channel", *CHANNELS))
     customer_id: Mapped[int] = mapped_column(sa.ForeignKey("customers.id"), index=True)
-    assignee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    assignee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     sentiment_score: Mapped[float | None]
     sentiment_reasons: Mapped[list[Any]] = mapped_column(sa.JSON, default=list)
+    # Kept in step with `priority` (see `_rank`) so the inbox can sort and page by it.
+    priority_rank: Mapped[int] = mapped_column(sa.SmallInteger, default=1, server_default="1")
     access_token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=now)
     last_activity_at: Mapped[datetime] = mapped_column(default=now)
+    # When the customer started waiting for us (their message still unanswered), else None.
+    waiting_since: Mapped[datetime | None]
     first_staff_reply_at: Mapped[datetime | None]
     resolved_at: Mapped[datetime | None]
+    # The start of the newest public message, shown in the inbox row.
+    last_message_snippet: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
+    # Bumped by every change: a reply or edit sent from an older page is told what changed.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     customer: Mapped[Customer] = relationship(back_populates="tickets")
     assignee: Mapped[User | None] = relationship(back_populates="assigned_tickets")
@@ -67,10 +77,20 @@ class Ticket(Base):
         back_populates="ticket", order_by="Message.created_at, Message.id"
     )
 
+    __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
-        sa.Index("ix_tickets_status_last_activity_at", "status", "last_activity_at"),
-        sa.Index("ix_tickets_kind_last_activity_at", "kind", "last_activity_at"),
+        sa.Index("ix_tickets_status_last_activity_at", "status", "last_activity_at", "id"),
+        sa.Index("ix_tickets_kind_last_activity_at", "kind", "last_activity_at", "id"),
+        sa.Index("ix_tickets_last_activity_at", "last_activity_at", "id"),
+        sa.Index("ix_tickets_status_waiting_since", "status", "waiting_since", "id"),
+        sa.Index("ix_tickets_status_priority", "status", "priority_rank", "last_activity_at", "id"),
+        sa.Index("ix_tickets_assignee_id_status", "assignee_id", "status"),
     )
+
+    @validates("priority")
+    def _rank(self, _key: str, value: str) -> str:
+        self.priority_rank = PRIORITY_RANKS.get(value, 1)
+        return value
 
     @property
     def is_open(self) -> bool:
@@ -109,3 +129,20 @@ class Message(Base):
             name="author_matches_type",
         ),
     )
+
+
+class TicketPresence(Base):
+    """Who has a ticket open right now, and whether they are typing a reply."""
+
+    __tablename__ = "ticket_presence"
+
+    ticket_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("tickets.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    seen_at: Mapped[datetime]
+    typing_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()

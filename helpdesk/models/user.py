@@ -34,6 +34,9 @@ class User(Base):
     language: Mapped[str | None] = mapped_column(sa.String(8))
     active: Mapped[bool] = mapped_column(default=True)
     session_version: Mapped[int] = mapped_column(default=1)
+    # Round-robin assignment: who takes new tickets, and whose turn is next.
+    available: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    last_assigned_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=now)
     last_login_at: Mapped[datetime | None]
 
