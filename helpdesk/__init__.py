@@ -38,7 +38,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     import helpdesk.models  # noqa: F401 - every table is on the metadata before Alembic looks
-    from helpdesk.i18n import current_locale, select_locale, select_timezone
+    from helpdesk.i18n import age, current_locale, local_time, select_locale, select_timezone
     from helpdesk.models.base import render_item_for_alembic
 
     db.init_app(app)
@@ -56,6 +56,8 @@ def register_extensions(app: Flask) -> None:
     htmx.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     app.jinja_env.globals["current_locale"] = current_locale
+    app.jinja_env.filters["age"] = age
+    app.jinja_env.globals["customer_local_time"] = local_time
     limiter.init_app(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         from helpdesk.sqlite import enable_wal_and_busy_timeout

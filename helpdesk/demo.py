@@ -16,6 +16,7 @@ from helpdesk.extensions import db
 from helpdesk.models import Customer, Message, Tag, Ticket, User
 from helpdesk.rendering import markdown_to_html
 from helpdesk.tickets.numbers import reserve_numbers
+from helpdesk.tickets.service import record_message
 
 # A published demo credential, printed by `make run`.
 DEMO_PASSWORD = "helpdesk-demo"  # noqa: S105 # nosec B105
@@ -266,8 +267,8 @@ def _ticket(
             if replied < current:
                 text = reply.format(first=customer.first_name)
                 _message(ticket, "staff", text, replied, user=staff)
-                ticket.first_staff_reply_at = replied
-                ticket.last_activity_at = replied
+    if status in ("resolved", "closed", "pending"):
+        ticket.waiting_since = None  # answered, or waiting on the customer
     if status in ("resolved", "closed"):
         ticket.resolved_at = min(current, ticket.last_activity_at + timedelta(hours=2))
         ticket.last_activity_at = ticket.resolved_at
@@ -283,14 +284,14 @@ def _message(
     customer: Customer | None = None,
     user: User | None = None,
 ) -> None:
-    db.session.add(
-        Message(
-            ticket=ticket,
-            author_type=author_type,
-            author_customer=customer,
-            author_user=user,
-            body_source=text,
-            body_html=markdown_to_html(text),
-            created_at=at,
-        )
+    message = Message(
+        ticket=ticket,
+        author_type=author_type,
+        author_customer=customer,
+        author_user=user,
+        body_source=text,
+        body_html=markdown_to_html(text),
+        created_at=at,
     )
+    db.session.add(message)
+    record_message(ticket, message)

@@ -84,10 +84,8 @@ def handle_http_error(error: HTTPException) -> Response:
             "This form has expired or was sent from another site. Go back, reload the page "
             "and send it again."
         )
-    elif status == 413 and request.path.startswith("/api/"):
-        message = error.description
-    elif status == 400 and request.path.startswith("/api/"):
-        message = error.description
+    elif error.description and error.description != type(error).description:
+        message = error.description  # a specific reason given by the code that raised it
     response = _error_response(status, code, message)
     valid_methods = getattr(error, "valid_methods", None)
     if status == 405 and valid_methods:

@@ -12,7 +12,9 @@ from flask_wtf import CSRFProtect
 
 from helpdesk.models.base import Base
 
-db = SQLAlchemy(model_class=Base)
+# Objects stay readable after a service commits (a view renders what the service returned
+# without reloading every row); each request still gets a fresh session.
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -3,11 +3,15 @@ browser's preference, else English; times are shown in the viewer's zone."""
 
 from __future__ import annotations
 
-from zoneinfo import available_timezones
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from babel import dates
 from flask import current_app, has_request_context, request
-from flask_babel import get_locale
+from flask_babel import format_timedelta, get_locale
 from flask_login import current_user
+
+from helpdesk.clock import now
 
 LANGUAGE_NAMES = {"en": "English", "th": "ไทย", "id": "Bahasa Indonesia", "bn": "বাংলা"}
 
@@ -38,3 +42,17 @@ def current_locale() -> str:
     """The language tag of the locale in use (for `<html lang>`)."""
     locale = get_locale()
     return str(locale).replace("_", "-") if locale else "en"
+
+
+def age(moment: datetime) -> str:
+    """How long ago `moment` was, in words for the viewer's locale ("3 days")."""
+    return format_timedelta(now() - moment, threshold=1)
+
+
+def local_time(zone: str) -> str:
+    """The time now in `zone` (a customer's), formatted for the viewer's locale."""
+    try:
+        tz = ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ""
+    return dates.format_time(now(), "short", tzinfo=tz, locale=get_locale())

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from flask import abort, current_app, jsonify, redirect, request, session, url_for
 from flask_babel import gettext as _
+from flask_htmx import make_response as htmx_response
 from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response
 
@@ -58,6 +59,12 @@ def require_login() -> Response | None:
         response.status_code = 401
         return response
     target = request.full_path if request.query_string else request.path
+    if request.headers.get("HX-Request"):
+        # Swapping a login form into a fragment helps nobody: send the whole page there,
+        # coming back to the page the person was on.
+        current = urlsplit(request.headers.get("HX-Current-URL", ""))
+        back = safe_next(current.path + (f"?{current.query}" if current.query else ""))
+        return htmx_response(("", 401), redirect=url_for("auth.login", next=back))
     return redirect(url_for("auth.login", next=target if request.method == "GET" else None))
 
 

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField, SubmitField
+from wtforms import (
+    EmailField,
+    HiddenField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+)
 from wtforms.validators import DataRequired, Length
 
 from helpdesk.forms import BaseForm
@@ -33,8 +41,10 @@ class PasswordForm(BaseForm):
     submit = SubmitField(_l("Change password"))
 
 
-def language_choices() -> list[tuple[str, str]]:
-    return [("", str(_l("Same as my browser")))] + list(LANGUAGE_NAMES.items())
+def language_choices() -> list[SelectChoice]:
+    return [SelectChoice("", str(_l("Same as my browser")))] + [
+        SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()
+    ]
 
 
 class ProfileForm(BaseForm):

@@ -99,7 +99,15 @@ def user_create(
     _check_profile(timezone=timezone, language=language)
     if db.session.scalar(sa.select(User.id).where(User.email == normalised)) is not None:
         raise ValidationError("email", _("A user with this email already exists."))
-    user = User(email=normalised, name=name, role=role, timezone=timezone, language=language)
+    # Agents take new tickets by round robin from the start; founders and admins opt in.
+    user = User(
+        email=normalised,
+        name=name,
+        role=role,
+        timezone=timezone,
+        language=language,
+        available=role == "agent",
+    )
     user.set_password(password)
     db.session.add(user)
     db.session.flush()

@@ -15,6 +15,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
+from wtforms import SelectChoice
 
 from helpdesk.auth import service
 from helpdesk.auth.access import public, safe_next, start_session_clock
@@ -94,7 +95,7 @@ def logout() -> Response:
 
 def _profile_form(formdata: object | None = None) -> ProfileForm:
     form = ProfileForm(formdata=formdata, obj=None if formdata else current_user)
-    form.timezone.choices = timezone_names()
+    form.timezone.choices = [SelectChoice(name, name) for name in timezone_names()]
     form.language.choices = language_choices()
     if formdata is None:
         form.language.data = current_user.language or ""

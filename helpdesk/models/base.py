@@ -51,6 +51,15 @@ def render_item_for_alembic(type_: str, obj: object, autogen_context: object) ->
     return False
 
 
+SEARCH_PREFIX = "search_"
+
+
+def include_name_for_alembic(name: str | None, type_: str, parent_names: object) -> bool:
+    """Hide the search index (FTS5 tables and their shadow tables, triggers, GIN indexes, all
+    named `search_*` by migration 0003) from autogenerate: the models do not describe it."""
+    return not (name or "").startswith(SEARCH_PREFIX)
+
+
 def str_enum(name: str, *values: str) -> sa.Enum:
     """A portable enum: VARCHAR plus a named CHECK constraint (no native PostgreSQL type)."""
     return sa.Enum(

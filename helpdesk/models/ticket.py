@@ -67,8 +67,6 @@ class Ticket(Base):
     resolved_at: Mapped[datetime | None]
     # The start of the newest public message, shown in the inbox row.
     last_message_snippet: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
-    # Bumped by every change: a reply or edit sent from an older page is told what changed.
-    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     customer: Mapped[Customer] = relationship(back_populates="tickets")
     assignee: Mapped[User | None] = relationship(back_populates="assigned_tickets")
@@ -77,7 +75,6 @@ class Ticket(Base):
         back_populates="ticket", order_by="Message.created_at, Message.id"
     )
 
-    __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
         sa.Index("ix_tickets_status_last_activity_at", "status", "last_activity_at", "id"),
         sa.Index("ix_tickets_kind_last_activity_at", "kind", "last_activity_at", "id"),

@@ -1,57 +1,302 @@
-"""Read-side selects for the inbox: one query for the rows, with what each row shows
-loaded up front (no lazy loads from templates)."""
+"""Read-side selects for the inbox and the ticket page.
+
+Each page runs a fixed number of queries however many rows it shows: the rows come with
+what they display loaded up front, and the inbox pages by keyset (a cursor holding the
+sort values of the last row), so a page deep in the list costs what the first one does.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import base64
+import binascii
+import json
+import math
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 
+from helpdesk.errors import ValidationError
 from helpdesk.extensions import db
-from helpdesk.models import Ticket, User
-from helpdesk.models.ticket import OPEN_STATUSES
+from helpdesk.models import AuditEvent, Customer, Message, Tag, Ticket, User, ticket_tags
+from helpdesk.models.base import UTCDateTime
+from helpdesk.models.ticket import CHANNELS, OPEN_STATUSES, PRIORITIES, STATUSES
+from helpdesk.tickets.search import search_hits
 
-INBOX_VIEWS = ("open", "mine", "unassigned", "all")
+VIEWS = ("open", "mine", "unassigned", "waiting", "complaints", "all")
+SORTS = ("latest", "waiting", "priority")
 PAGE_SIZE = 50
-MAX_PAGE = 10_000  # bounds the offset (and refuses integers the database cannot hold)
+MAX_ID = 2_147_483_647  # ids are 32-bit integers on PostgreSQL
 
 
 @dataclass(frozen=True)
-class InboxPage:
-    view: str
-    page: int
-    tickets: list[Ticket]
-    has_next: bool
+class InboxFilters:
+    view: str = "open"
+    status: str | None = None
+    priority: str | None = None
+    tag: str | None = None
+    assignee: str | None = None  # a user id, or "none" for unassigned
+    channel: str | None = None
+    sort: str = "latest"
+    q: str = ""
+    after: str | None = None
+
+    def query_args(self, **changes: Any) -> dict[str, Any]:
+        """URL parameters for this list with `changes` applied (None drops a parameter)."""
+        values = {
+            "view": self.view,
+            "status": self.status,
+            "priority": self.priority,
+            "tag": self.tag,
+            "assignee": self.assignee,
+            "channel": self.channel,
+            "sort": self.sort,
+            "q": self.q or None,
+            "after": None,
+            **changes,
+        }
+        defaults = {"view": "open", "sort": "latest"}
+        return {k: v for k, v in values.items() if v is not None and defaults.get(k) != v}
 
 
-def _view_filter(view: str, user: User) -> list[sa.ColumnElement[bool]]:
-    if view == "all":
-        return []
-    conditions: list[sa.ColumnElement[bool]] = [Ticket.status.in_(OPEN_STATUSES)]
-    if view == "mine":
-        conditions.append(Ticket.assignee_id == user.id)
-    elif view == "unassigned":
-        conditions.append(Ticket.assignee_id.is_(None))
-    return conditions
+def parse_filters(args: Any) -> InboxFilters:
+    """Inbox filters from query parameters; an unknown value is a ValidationError naming it."""
 
+    def choice(name: str, allowed: tuple[str, ...], default: str | None = None) -> str | None:
+        value = (args.get(name) or "").strip() or default
+        if value is not None and value not in allowed:
+            raise ValidationError(name, _("Unknown value for %(name)s.", name=name))
+        return value
 
-def inbox_page(*, view: str, page: int, user: User) -> InboxPage:
-    """One page of the inbox, latest activity first."""
-    if view not in INBOX_VIEWS:
-        view = "open"
-    page = min(max(1, page), MAX_PAGE)
-    query = (
-        sa.select(Ticket)
-        .where(*_view_filter(view, user))
-        .options(
-            joinedload(Ticket.customer),
-            joinedload(Ticket.assignee),
-            selectinload(Ticket.tags),
-        )
-        .order_by(Ticket.last_activity_at.desc(), Ticket.id.desc())
-        .limit(PAGE_SIZE + 1)
-        .offset((page - 1) * PAGE_SIZE)
+    assignee = (args.get("assignee") or "").strip() or None
+    if (
+        assignee is not None
+        and assignee != "none"
+        and not (assignee.isdigit() and len(assignee) <= 10 and int(assignee) <= MAX_ID)
+    ):
+        raise ValidationError("assignee", _("Unknown value for %(name)s.", name="assignee"))
+    tag = (args.get("tag") or "").strip().lower() or None
+    if tag is not None and len(tag) > 30:
+        raise ValidationError("tag", _("Unknown value for %(name)s.", name="tag"))
+    q = " ".join((args.get("q") or "").split())[:200]
+    return InboxFilters(
+        view=choice("view", VIEWS, "open") or "open",
+        status=choice("status", STATUSES),
+        priority=choice("priority", PRIORITIES),
+        tag=tag,
+        assignee=assignee,
+        channel=choice("channel", CHANNELS),
+        sort=choice("sort", SORTS, "latest") or "latest",
+        q=q,
+        after=(args.get("after") or "").strip() or None,
     )
-    rows = list(db.session.scalars(query).unique())
-    return InboxPage(view=view, page=page, tickets=rows[:PAGE_SIZE], has_next=len(rows) > PAGE_SIZE)
+
+
+def _view_condition(view: str, user: User) -> sa.ColumnElement[bool]:
+    unresolved = Ticket.status.in_(OPEN_STATUSES)
+    return {
+        "open": Ticket.status.in_(("new", "open")),
+        "mine": sa.and_(unresolved, Ticket.assignee_id == user.id),
+        "unassigned": sa.and_(unresolved, Ticket.assignee_id.is_(None)),
+        "waiting": Ticket.status == "pending",
+        "complaints": sa.and_(unresolved, Ticket.kind == "complaint"),
+        "all": sa.true(),
+    }[view]
+
+
+def view_counts(user: User) -> dict[str, int]:
+    """How many tickets each view holds, in one query."""
+    columns = [
+        sa.func.count(Ticket.id).filter(_view_condition(view, user)).label(view) for view in VIEWS
+    ]
+    row = db.session.execute(sa.select(*columns)).one()
+    return {view: int(getattr(row, view) or 0) for view in VIEWS}
+
+
+@dataclass
+class InboxRow:
+    ticket: Ticket
+    subject_html: Any = None
+    snippet_html: Any = None
+
+
+@dataclass
+class InboxPage:
+    filters: InboxFilters
+    rows: list[InboxRow]
+    next_cursor: str | None
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def _encode_cursor(values: list[Any]) -> str:
+    raw = json.dumps([v.isoformat() if isinstance(v, datetime) else v for v in values])
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str, kinds: tuple[type, ...]) -> list[Any]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        if not isinstance(values, list) or len(values) != len(kinds):
+            raise ValueError
+        decoded: list[Any] = []
+        for value, kind in zip(values, kinds, strict=True):
+            if kind is datetime:
+                moment = datetime.fromisoformat(value)
+                if moment.tzinfo is None:
+                    raise ValueError
+                decoded.append(moment)
+            elif kind is float:
+                number = float(value)
+                if not math.isfinite(number):
+                    raise ValueError
+                decoded.append(number)
+            else:
+                if not isinstance(value, int) or isinstance(value, bool) or abs(value) > MAX_ID:
+                    raise ValueError
+                decoded.append(value)
+        return decoded
+    except (ValueError, TypeError, binascii.Error, json.JSONDecodeError) as exc:
+        raise ValidationError("after", _("This page link is broken; start from the top.")) from exc
+
+
+def _timestamp(value: datetime) -> sa.BindParameter[datetime]:
+    return sa.bindparam(None, value, type_=UTCDateTime())
+
+
+def inbox_page(*, filters: InboxFilters, user: User) -> InboxPage:
+    """One page of the inbox for `filters`, with the view counts."""
+    conditions: list[sa.ColumnElement[bool]] = [_view_condition(filters.view, user)]
+    if filters.status:
+        conditions.append(Ticket.status == filters.status)
+    if filters.priority:
+        conditions.append(Ticket.priority == filters.priority)
+    if filters.channel:
+        conditions.append(Ticket.channel == filters.channel)
+    if filters.assignee == "none":
+        conditions.append(Ticket.assignee_id.is_(None))
+    elif filters.assignee:
+        conditions.append(Ticket.assignee_id == int(filters.assignee))
+    if filters.tag:
+        conditions.append(
+            sa.exists()
+            .where(ticket_tags.c.ticket_id == Ticket.id, ticket_tags.c.tag_id == Tag.id)
+            .where(Tag.name == filters.tag)
+        )
+    query = sa.select(Ticket)
+    hits = search_hits(filters.q) if filters.q else None
+    if hits is not None:
+        query = query.join(hits, hits.c.ticket_id == Ticket.id)
+        keys: list[Any] = [hits.c.score, Ticket.id]
+        order = [hits.c.score.desc(), Ticket.id.desc()]
+        kinds: tuple[type, ...] = (float, int)
+        descending = True
+    elif filters.q:  # nothing searchable in the query: no results, not everything
+        query = query.where(sa.false())
+        keys, order, kinds, descending = [Ticket.id], [Ticket.id.desc()], (int,), True
+    elif filters.sort == "waiting":
+        conditions.append(Ticket.waiting_since.is_not(None))
+        keys = [Ticket.waiting_since, Ticket.id]
+        order = [Ticket.waiting_since.asc(), Ticket.id.asc()]
+        kinds, descending = (datetime, int), False
+    elif filters.sort == "priority":
+        keys = [Ticket.priority_rank, Ticket.last_activity_at, Ticket.id]
+        order = [key.desc() for key in keys]
+        kinds, descending = (int, datetime, int), True
+    else:
+        keys = [Ticket.last_activity_at, Ticket.id]
+        order = [key.desc() for key in keys]
+        kinds, descending = (datetime, int), True
+    if filters.after:
+        values = _decode_cursor(filters.after, kinds)
+        bound = [_timestamp(v) if isinstance(v, datetime) else sa.literal(v) for v in values]
+        row_key, row_bound = sa.tuple_(*keys), sa.tuple_(*bound)
+        conditions.append(row_key < row_bound if descending else row_key > row_bound)
+    query = (
+        query.where(*conditions)
+        .options(
+            joinedload(Ticket.customer), joinedload(Ticket.assignee), selectinload(Ticket.tags)
+        )
+        .order_by(*order)
+        .limit(PAGE_SIZE + 1)
+    )
+    if hits is not None:
+        result = db.session.execute(query.add_columns(hits.c.score)).unique().all()
+        tickets = [row[0] for row in result]
+        scores = [row[1] for row in result]
+    else:
+        tickets = list(db.session.scalars(query).unique())
+        scores = []
+    next_cursor = None
+    if len(tickets) > PAGE_SIZE:
+        tickets = tickets[:PAGE_SIZE]
+        last = tickets[-1]
+        if hits is not None:
+            next_cursor = _encode_cursor([scores[PAGE_SIZE - 1], last.id])
+        else:
+            next_cursor = _encode_cursor([getattr(last, key.key) for key in keys])
+    return InboxPage(
+        filters=filters,
+        rows=[InboxRow(ticket=ticket) for ticket in tickets],
+        next_cursor=next_cursor,
+        counts=view_counts(user),
+    )
+
+
+def assignable_users() -> list[User]:
+    """Active staff, for assignee pickers."""
+    return list(
+        db.session.scalars(sa.select(User).where(User.active.is_(True)).order_by(User.name))
+    )
+
+
+def ticket_by_number(number: int) -> Ticket | None:
+    return db.session.scalar(
+        sa.select(Ticket)
+        .where(Ticket.number == number)
+        .options(
+            joinedload(Ticket.customer), joinedload(Ticket.assignee), selectinload(Ticket.tags)
+        )
+    )
+
+
+def ticket_messages(ticket: Ticket) -> list[Message]:
+    """The whole conversation, notes included, oldest first, with authors loaded."""
+    return list(
+        db.session.scalars(
+            sa.select(Message)
+            .where(Message.ticket_id == ticket.id)
+            .options(joinedload(Message.author_user), joinedload(Message.author_customer))
+            .order_by(Message.created_at, Message.id)
+        )
+    )
+
+
+def customer_other_tickets(ticket: Ticket, limit: int = 10) -> list[Ticket]:
+    return list(
+        db.session.scalars(
+            sa.select(Ticket)
+            .where(Ticket.customer_id == ticket.customer_id, Ticket.id != ticket.id)
+            .order_by(Ticket.last_activity_at.desc(), Ticket.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def ticket_audit_events(ticket: Ticket, limit: int = 100) -> list[AuditEvent]:
+    return list(
+        db.session.scalars(
+            sa.select(AuditEvent)
+            .where(AuditEvent.object_type == "tickets", AuditEvent.object_id == str(ticket.id))
+            .options(joinedload(AuditEvent.actor))
+            .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def customer_by_email(email: str) -> Customer | None:
+    return db.session.scalar(sa.select(Customer).where(Customer.email == email))

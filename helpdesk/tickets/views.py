@@ -1,30 +1,318 @@
-"""The agent inbox."""
+"""The agent inbox and the ticket page."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
-from flask_login import current_user
+from typing import Any
 
-from helpdesk.auth.access import require_role
-from helpdesk.tickets.labels import PRIORITY_LABELS, STATUS_LABELS, VIEW_LABELS
-from helpdesk.tickets.queries import INBOX_VIEWS, inbox_page
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+from wtforms import SelectChoice
+
+from helpdesk.auth.access import require_role, safe_next
+from helpdesk.errors import ValidationError
+from helpdesk.forms import show_domain_error
+from helpdesk.htmx_render import render_page_or_fragment, wants_fragment
+from helpdesk.models import Ticket, User
+from helpdesk.models.ticket import PRIORITIES, STATUSES
+from helpdesk.rendering import markdown_to_html
+from helpdesk.tickets import presence, service
+from helpdesk.tickets.forms import (
+    BulkForm,
+    NewTicketForm,
+    PresenceForm,
+    PreviewForm,
+    PropertiesForm,
+    ReplyForm,
+)
+from helpdesk.tickets.history import history_entries, staff_names
+from helpdesk.tickets.labels import (
+    CHANNEL_LABELS,
+    KIND_LABELS,
+    PRIORITY_LABELS,
+    SORT_LABELS,
+    STATUS_LABELS,
+    VIEW_LABELS,
+)
+from helpdesk.tickets.panels import panels_context
+from helpdesk.tickets.queries import (
+    VIEWS,
+    assignable_users,
+    inbox_page,
+    parse_filters,
+    ticket_audit_events,
+    ticket_by_number,
+    ticket_messages,
+)
+from helpdesk.tickets.search import highlight
 
 bp = Blueprint("tickets", __name__)
 bp.before_request(require_role("agent"))
 
+NUMBER = "<int(max=2147483647):number>"
+
+
+def _user() -> User:
+    return current_user._get_current_object()
+
+
+def _labels() -> dict[str, Any]:
+    return {
+        "view_labels": VIEW_LABELS,
+        "status_labels": STATUS_LABELS,
+        "priority_labels": PRIORITY_LABELS,
+        "sort_labels": SORT_LABELS,
+        "channel_labels": CHANNEL_LABELS,
+        "kind_labels": KIND_LABELS,
+        "statuses": STATUSES,
+        "priorities": PRIORITIES,
+    }
+
+
+def _get_ticket(number: int) -> Ticket:
+    ticket = ticket_by_number(number)
+    if ticket is None:
+        abort(404)
+    return ticket
+
 
 @bp.get("/inbox")
-def inbox() -> str:
-    page = inbox_page(
-        view=request.args.get("view", "open"),
-        page=request.args.get("page", 1, type=int) or 1,
-        user=current_user._get_current_object(),
-    )
-    return render_template(
+def inbox() -> Response:
+    try:
+        filters = parse_filters(request.args)
+        page = inbox_page(filters=filters, user=_user())
+    except ValidationError as error:
+        abort(400, description=error.message)
+    if filters.q:
+        for row in page.rows:
+            row.subject_html = highlight(row.ticket.subject, filters.q)
+            row.snippet_html = highlight(row.ticket.last_message_snippet, filters.q)
+    bulk = BulkForm(formdata=None)
+    return render_page_or_fragment(
         "tickets/inbox.html",
+        "tickets/_inbox_results.html",
         inbox=page,
-        views=INBOX_VIEWS,
-        view_labels=VIEW_LABELS,
-        status_labels=STATUS_LABELS,
-        priority_labels=PRIORITY_LABELS,
+        filters=filters,
+        views=VIEWS,
+        assignees=assignable_users(),
+        bulk_form=bulk,
+        **_labels(),
+    )
+
+
+@bp.post("/inbox/bulk")
+def inbox_bulk() -> Response:
+    form = BulkForm()
+    back = safe_next(request.form.get("return_to")) or url_for("tickets.inbox")
+    if not form.validate_on_submit():
+        abort(400)
+    numbers = [int(n) for n in request.form.getlist("ticket") if n.isdigit() and len(n) < 10]
+    assignee_raw = form.assignee.data or ""
+    assignee: Any = service.UNSET
+    if assignee_raw == "none":
+        assignee = None
+    elif assignee_raw.isdigit():
+        assignee = int(assignee_raw)
+    elif assignee_raw:
+        abort(400, description=_("Unknown value for %(name)s.", name="assignee"))
+    try:
+        changed = service.tickets_bulk_update(
+            numbers=numbers,
+            actor=_user(),
+            status=form.status.data or None,
+            assignee_id=assignee,
+            add_tag=(form.tag.data or "").strip() or None,
+        )
+    except ValidationError as error:
+        flash(error.message, "error")
+    else:
+        flash(
+            _(
+                "%(changed)d of %(selected)d selected tickets changed.",
+                changed=changed,
+                selected=len(set(numbers)),
+            ),
+            "success",
+        )
+    return redirect(back)
+
+
+@bp.route("/tickets/new", methods=["GET", "POST"])
+def new_ticket() -> Response | tuple[str, int]:
+    form = NewTicketForm()
+    form.priority.choices = [SelectChoice(p, str(PRIORITY_LABELS[p])) for p in PRIORITIES]
+    if form.validate_on_submit():
+        try:
+            ticket = service.ticket_create(
+                actor=_user(),
+                customer_email=form.customer_email.data,
+                customer_name=form.customer_name.data or "",
+                subject=form.subject.data,
+                body=form.body.data,
+                priority=form.priority.data,
+            )
+        except ValidationError as error:
+            field = {"email": "customer_email"}.get(error.field or "", error.field)
+            show_domain_error(form, ValidationError(field, error.message))
+        else:
+            flash(_("Ticket #%(number)d is open.", number=ticket.number), "success")
+            return redirect(url_for("tickets.ticket", number=ticket.number))
+    status = 422 if request.method == "POST" else 200
+    return render_template("tickets/new.html", form=form), status
+
+
+def _reply_form(ticket: Ticket, messages: list[Any], formdata: Any = None) -> ReplyForm:
+    form = ReplyForm(formdata=formdata)
+    if formdata is None:
+        form.last_message_id.data = messages[-1].id if messages else 0
+        form.seen_status.data = ticket.status
+    return form
+
+
+def _ticket_page(
+    ticket: Ticket,
+    *,
+    reply_form: ReplyForm | None = None,
+    status: int = 200,
+    stale: str | None = None,
+) -> Response:
+    messages = ticket_messages(ticket)
+    form = reply_form or _reply_form(ticket, messages)
+    if stale:
+        # Show the new state; the next send goes through unless it changes again.
+        form.last_message_id.data = messages[-1].id if messages else 0
+        form.seen_status.data = ticket.status
+    context = {
+        "ticket": ticket,
+        "messages": messages,
+        "reply_form": form,
+        "stale": stale,
+        "properties_form": PropertiesForm(formdata=None),
+        "presence_form": PresenceForm(formdata=None),
+        "clear_draft": session.pop("sent_draft", None) == ticket.number,
+        **panels_context(ticket, _user()),
+        **_labels(),
+    }
+    response = make_response(render_template("tickets/ticket.html", **context), status)
+    return response
+
+
+@bp.get(f"/tickets/{NUMBER}")
+def ticket(number: int) -> Response:
+    return _ticket_page(_get_ticket(number))
+
+
+@bp.post(f"/tickets/{NUMBER}/messages")
+def ticket_reply(number: int) -> Response:
+    ticket = _get_ticket(number)
+    form = ReplyForm()
+    if not form.validate_on_submit():
+        abort(400, description=_("The form was incomplete; reload the page and try again."))
+    then = form.then.data or None
+    if then not in (None, "pending", "resolved"):
+        abort(400, description=_("Unknown value for %(name)s.", name="then"))
+    seen = service.SeenState(
+        last_message_id=form.last_message_id.data or 0, status=form.seen_status.data or ""
+    )
+    try:
+        service.ticket_reply(
+            ticket=ticket,
+            author=_user(),
+            body=form.body.data or "",
+            internal=form.kind.data == "note",
+            status=then,
+            seen=seen,
+        )
+    except service.StaleTicket as error:
+        return _ticket_page(ticket, reply_form=form, status=409, stale=error.message)
+    except ValidationError as error:
+        show_domain_error(form, error)
+        return _ticket_page(ticket, reply_form=form, status=422)
+    session["sent_draft"] = ticket.number
+    if form.kind.data == "note":
+        flash(_("Note added."), "success")
+    else:
+        flash(_("Reply sent to %(name)s.", name=ticket.customer.name), "success")
+    return redirect(url_for("tickets.ticket", number=ticket.number) + "#composer")
+
+
+@bp.post(f"/tickets/{NUMBER}/properties")
+def ticket_properties(number: int) -> Response:
+    ticket = _get_ticket(number)
+    form = PropertiesForm()
+    if not form.validate_on_submit():
+        abort(400)
+    assignee_raw = form.assignee.data or ""
+    assignee: Any = service.UNSET
+    if assignee_raw == "none":
+        assignee = None
+    elif assignee_raw.isdigit() and len(assignee_raw) < 10:
+        assignee = int(assignee_raw)
+    elif assignee_raw:
+        assignee = -1  # not a user id: the service names the field
+    status = 200
+    error_message = None
+    try:
+        service.ticket_update(
+            ticket=ticket,
+            actor=_user(),
+            status=form.status.data or None,
+            priority=form.priority.data or None,
+            assignee_id=assignee,
+            tags=form.tags.data if form.tags.data is not None else None,
+        )
+    except ValidationError as error:
+        status = 422 if error.field == "tags" else 400
+        error_message = error.message
+        show_domain_error(form, error)
+    if not wants_fragment():
+        if error_message:
+            abort(status, description=error_message)
+        flash(_("Ticket updated."), "success")
+        return redirect(url_for("tickets.ticket", number=ticket.number))
+    response = make_response(
+        render_template(
+            "tickets/_properties_response.html",
+            ticket=ticket,
+            properties_form=form,
+            assignees=assignable_users(),
+            history=history_entries(ticket_audit_events(ticket), staff_names()),
+            property_error=error_message,
+            **_labels(),
+        ),
+        status,
+    )
+    response.vary.add("HX-Request")
+    return response
+
+
+@bp.post(f"/tickets/{NUMBER}/preview")
+def ticket_preview(number: int) -> str:
+    _get_ticket(number)
+    form = PreviewForm()
+    if not form.validate_on_submit():
+        abort(400)
+    return render_template("tickets/_preview.html", html=markdown_to_html(form.body.data or ""))
+
+
+@bp.post(f"/tickets/{NUMBER}/presence")
+def ticket_presence(number: int) -> str:
+    ticket = _get_ticket(number)
+    form = PresenceForm()
+    if not form.validate_on_submit():
+        abort(400)
+    viewers = presence.presence_touch(ticket=ticket, user=_user(), typing=form.typing.data == "1")
+    return render_template(
+        "tickets/_presence.html", viewers=viewers, ticket=ticket, presence_form=form, polling=True
     )

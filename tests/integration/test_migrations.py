@@ -14,7 +14,7 @@ from alembic.migration import MigrationContext
 from config import normalise_database_url
 from helpdesk import create_app
 from helpdesk.extensions import db
-from helpdesk.models.base import render_item_for_alembic
+from helpdesk.models.base import include_name_for_alembic, render_item_for_alembic
 from tests.conftest import app_config
 
 
@@ -23,7 +23,11 @@ def _assert_schema_matches_models(app) -> None:
         with db.engine.connect() as connection:
             context = MigrationContext.configure(
                 connection,
-                opts={"compare_type": True, "render_item": render_item_for_alembic},
+                opts={
+                    "compare_type": True,
+                    "render_item": render_item_for_alembic,
+                    "include_name": include_name_for_alembic,
+                },
             )
             diff = compare_metadata(context, db.metadata)
         assert diff == [], f"models and migrations disagree: {diff}"

@@ -32,8 +32,11 @@ class VisibleText(HTMLParser):
         self.found: list[str] = []
         self._skip = 0
 
+    # Key caps name keys on the keyboard ("j", "Enter"); they are not prose to translate.
+    SKIPPED = ("script", "style", "kbd")
+
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("script", "style"):
+        if tag in self.SKIPPED:
             self._skip += 1
         values = dict(attrs)
         for name, value in attrs:
@@ -43,7 +46,7 @@ class VisibleText(HTMLParser):
             self._check(values.get("value") or "")
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style") and self._skip:
+        if tag in self.SKIPPED and self._skip:
             self._skip -= 1
 
     def handle_data(self, data: str) -> None:

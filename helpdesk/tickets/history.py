@@ -1,0 +1,68 @@
+"""A ticket's audit events turned into lines a person reads ("Dewi: status Open → Resolved")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from helpdesk.extensions import db
+from helpdesk.models import AuditEvent, User
+from helpdesk.tickets.labels import (
+    ACTION_LABELS,
+    FIELD_LABELS,
+    PRIORITY_LABELS,
+    STATUS_LABELS,
+)
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: datetime
+    actor: str
+    action: str
+    details: list[str]
+
+
+def staff_names() -> dict[int, str]:
+    return {user_id: name for user_id, name in db.session.execute(sa.select(User.id, User.name))}
+
+
+def _show(field: str, value: Any, names: dict[int, str]) -> str:
+    if value is None or value == []:
+        return "–"
+    if field == "status":
+        return str(STATUS_LABELS.get(value, value))
+    if field == "priority":
+        return str(PRIORITY_LABELS.get(value, value))
+    if field == "assignee":
+        return names.get(value, f"#{value}")
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    return str(value)
+
+
+def history_entries(events: list[AuditEvent], names: dict[int, str]) -> list[HistoryEntry]:
+    entries = []
+    for event in events:
+        details = []
+        for field, change in event.changes.items():
+            if field not in FIELD_LABELS:
+                continue
+            label = str(FIELD_LABELS[field])
+            if isinstance(change, list) and len(change) == 2:
+                before, after = (_show(field, value, names) for value in change)
+                details.append(f"{label}: {before} → {after}")
+            else:
+                details.append(f"{label}: {_show(field, change, names)}")
+        entries.append(
+            HistoryEntry(
+                at=event.created_at,
+                actor=event.actor.name if event.actor else event.actor_label,
+                action=str(ACTION_LABELS.get(event.action, event.action)),
+                details=details,
+            )
+        )
+    return entries

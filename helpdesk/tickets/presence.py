@@ -1,0 +1,75 @@
+"""Who else has a ticket open, and who is typing a reply, so two agents don't answer twice.
+
+The ticket page reports in every few seconds; a report older than PRESENCE_WINDOW no longer
+counts. Rows are upserted, so any number of tabs and web processes agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from helpdesk.clock import now
+from helpdesk.extensions import db
+from helpdesk.models import Ticket, TicketPresence, User
+
+PRESENCE_WINDOW = timedelta(seconds=30)
+TYPING_WINDOW = timedelta(seconds=15)  # the page reports every 10 s
+
+
+@dataclass(frozen=True)
+class Viewer:
+    name: str
+    typing: bool
+
+
+def presence_touch(*, ticket: Ticket, user: User, typing: bool) -> list[Viewer]:
+    """Record that `user` has the ticket open (and whether they are typing); return the
+    other staff who have it open now."""
+    at = now()
+    insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
+    values = {
+        "ticket_id": ticket.id,
+        "user_id": user.id,
+        "seen_at": at,
+        "typing_at": at if typing else None,
+    }
+    statement = insert(TicketPresence).values(**values)
+    update = {"seen_at": at}
+    if typing:
+        update["typing_at"] = at
+    db.session.execute(
+        statement.on_conflict_do_update(index_elements=["ticket_id", "user_id"], set_=update)
+    )
+    db.session.commit()
+    return presence_others(ticket=ticket, user=user)
+
+
+def presence_others(*, ticket: Ticket, user: User) -> list[Viewer]:
+    at = now()
+    rows = db.session.execute(
+        sa.select(User.name, TicketPresence.typing_at)
+        .join(User, User.id == TicketPresence.user_id)
+        .where(
+            TicketPresence.ticket_id == ticket.id,
+            TicketPresence.user_id != user.id,
+            TicketPresence.seen_at >= at - PRESENCE_WINDOW,
+        )
+        .order_by(User.name)
+    ).all()
+    return [
+        Viewer(name=name, typing=typing_at is not None and typing_at >= at - TYPING_WINDOW)
+        for name, typing_at in rows
+    ]
+
+
+def presence_leave(*, ticket: Ticket, user: User) -> None:
+    db.session.execute(
+        sa.delete(TicketPresence).where(
+            TicketPresence.ticket_id == ticket.id, TicketPresence.user_id == user.id
+        )
+    )
+    db.session.commit()

@@ -1,0 +1,283 @@
+"""Full-text ticket search on the database's own engine: SQLite FTS5, PostgreSQL tsvector.
+
+What is searched: the ticket's subject, every message body (internal notes included: agents
+search their own notes), and the customer's name and email. A query that is a ticket number
+(`42`, `#42`) also finds that ticket and puts it first.
+
+Terms (`query_terms`): the query is NFC-normalised and split on anything that is not a
+letter, mark (Thai and Bengali vowel signs) or digit, except characters that commonly sit
+inside a searchable word (`.@-_'+/:#%&\\`, which are stripped from the ends of a term), then
+lowercased and de-duplicated. Search operators are not supported: `"`, `*`, `NEAR`, `AND`,
+`OR`, `NOT`, `-`, `^`, `(` ... are either separators or plain text, so no query can error.
+Every term is matched as a case-insensitive substring, like the trigram index does, so a
+Thai word is found inside an unbroken run of Thai text on both databases. Every term must
+match somewhere in the ticket (not necessarily in the same field). Terms of one or two
+characters cannot use a trigram index: they are dropped when the query has a longer term
+(like stop words), and searched by scanning (LIKE) only when the query has nothing longer;
+a query that is just a one- or two-digit number only looks up that ticket number. At most
+`MAX_TERMS` terms of at most `MAX_TERM_LENGTH` characters are used.
+
+SQLite (migration 0003): external-content FTS5 tables with the `trigram` tokenizer,
+`search_tickets` (subject), `search_customers` (name, email) and `search_messages` (body),
+kept in step by triggers on their source tables. Each term reaches MATCH only as an FTS5
+string (in double quotes, inner quotes doubled), so its characters are never operators.
+Ranked by bm25, negated (SQLite's lower-is-better becomes higher-is-better).
+
+PostgreSQL: `to_tsvector('simple', ...)` GIN expression indexes matched with
+`websearch_to_tsquery('simple', term)` and ranked with ts_rank, OR-ed with an ILIKE
+substring match (wildcards escaped) served by pg_trgm GIN indexes; a substring-only match
+(say a Thai word inside a sentence) ranks a little below a whole-word match.
+
+Score: per term and matching row, (`MATCH_SCORE` + the engine's rank) times the field's
+weight (subject above customer above message body), summed per ticket: more and better
+matches rank higher.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+import sqlalchemy as sa
+from markupsafe import Markup, escape
+from sqlalchemy.orm import QueryableAttribute
+
+from helpdesk.extensions import db
+from helpdesk.models import Customer, Message, Ticket
+
+MIN_INDEXED_LENGTH = 3  # the trigram index needs three characters
+MAX_TERMS = 8
+MAX_TERM_LENGTH = 100
+SUBJECT_WEIGHT = 3.0
+CUSTOMER_WEIGHT = 2.0
+MESSAGE_WEIGHT = 1.0
+# What any match scores before the engine's own rank is added (bm25 gives next to nothing
+# for a term found in most rows); all a substring-only match on PostgreSQL or a scanned
+# short term scores.
+MATCH_SCORE = 0.1
+# Far above any text score, so the ticket with the number asked for comes first.
+NUMBER_SCORE = 1_000_000.0
+
+# Kept inside a term (stripped from its ends): e-mail addresses, domains, file names,
+# "don't", "AT&T", "10:30", "50%"; ZWNJ/ZWJ shape Bengali conjuncts.
+_INNER = ".@-_'’+/:#%&\\\u200c\u200d"
+_INNER_SET = frozenset(_INNER)
+_TICKET_NUMBER = re.compile(r"#?\s*([0-9]{1,9})", re.ASCII)
+
+# A model attribute or any SQL expression.
+_Expression = sa.ColumnElement[Any] | QueryableAttribute[Any]
+# One source of matches: (ticket_id, term index, score, 1 if a ticket-number hit).
+_Arm = sa.Select[int, int, float, int]
+
+
+def query_terms(query: str) -> list[str]:
+    """The lowercased, de-duplicated terms a query searches for (and `highlight` marks)."""
+    terms: list[str] = []
+    for token in _tokens(query):
+        term = token.lower()[:MAX_TERM_LENGTH]
+        if term not in terms:
+            terms.append(term)
+    long_terms = [term for term in terms if len(term) >= MIN_INDEXED_LENGTH]
+    return (long_terms or terms)[:MAX_TERMS]
+
+
+def _tokens(query: str) -> list[str]:
+    tokens: list[str] = []
+    current: list[str] = []
+    for char in unicodedata.normalize("NFC", query) + " ":
+        if unicodedata.category(char)[0] in "LMN" or char in _INNER_SET:
+            current.append(char)
+        elif current:
+            tokens.append("".join(current).strip(_INNER))
+            current = []
+    return [token for token in tokens if token]
+
+
+def _ticket_number(query: str) -> int | None:
+    match = _TICKET_NUMBER.fullmatch(query.strip())
+    return int(match.group(1)) if match else None
+
+
+def search_hits(query: str) -> sa.Subquery | None:
+    """Tickets matching `query`: a subquery of (`ticket_id`, `score`), one row per ticket,
+    higher score first; None when the query has nothing to search for. Needs an app context
+    (it picks the engine's dialect)."""
+    terms = query_terms(query)
+    number = _ticket_number(query)
+    if not terms and number is None:
+        return None
+    if number is not None and all(len(term) < MIN_INDEXED_LENGTH for term in terms):
+        terms = []  # "42" means ticket 42, not every text with "42" in it (a full scan)
+    dialect = db.engine.dialect.name
+    if dialect not in ("sqlite", "postgresql"):
+        raise NotImplementedError(f"ticket search does not support {dialect}")
+    arms: list[_Arm] = []
+    for index, term in enumerate(terms):
+        if dialect == "postgresql":
+            arms.extend(_postgresql_arms(index, term))
+        elif len(term) >= MIN_INDEXED_LENGTH:
+            arms.extend(_sqlite_arms(index, term))
+        else:
+            arms.extend(_sqlite_scan_arms(index, term))
+    if number is not None:
+        arms.append(
+            sa.select(
+                Ticket.id.label("ticket_id"),
+                sa.cast(sa.null(), sa.Integer).label("term"),
+                _float(NUMBER_SCORE).label("score"),
+                sa.literal_column("1", sa.Integer).label("number_hit"),
+            ).where(Ticket.number == number)
+        )
+    matches = sa.union_all(*arms).subquery("search_matches")
+    return (
+        sa.select(
+            matches.c.ticket_id.label("ticket_id"),
+            sa.func.sum(matches.c.score, type_=sa.Float).label("score"),
+        )
+        .group_by(matches.c.ticket_id)
+        .having(
+            sa.or_(
+                sa.func.count(sa.distinct(matches.c.term)) == len(terms),
+                sa.func.max(matches.c.number_hit) == 1,
+            )
+        )
+        .subquery("search_hits")
+    )
+
+
+def _float(value: float) -> sa.ColumnElement[float]:
+    return sa.cast(sa.literal_column(repr(float(value))), sa.Float)
+
+
+def _arm(ticket_id: _Expression, index: int, score: sa.ColumnElement[Any]) -> _Arm:
+    return sa.select(
+        ticket_id.label("ticket_id"),
+        sa.literal_column(str(index), sa.Integer).label("term"),
+        sa.cast(score, sa.Float).label("score"),
+        sa.literal_column("0", sa.Integer).label("number_hit"),
+    )
+
+
+def _like_pattern(term: str) -> str:
+    """`%term%` with LIKE's own characters escaped by a backslash."""
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+# --- SQLite: FTS5 trigram tables (migration 0003) -------------------------------------------
+
+_FTS_TICKETS = sa.table("search_tickets", sa.column("rowid", sa.Integer))
+_FTS_CUSTOMERS = sa.table("search_customers", sa.column("rowid", sa.Integer))
+_FTS_MESSAGES = sa.table("search_messages", sa.column("rowid", sa.Integer))
+
+
+def _fts_string(term: str) -> str:
+    """The term as an FTS5 string: its characters are matched, never read as syntax."""
+    return '"' + term.replace('"', '""') + '"'
+
+
+def _fts(table: sa.TableClause, term: str) -> tuple[sa.ColumnElement[bool], sa.ColumnElement[Any]]:
+    """The MATCH condition and the (higher-is-better) bm25 score for one FTS table."""
+    table_column: sa.ColumnClause[Any] = sa.literal_column(table.name)
+    match = table_column.op("MATCH")(sa.bindparam(None, _fts_string(term), sa.String))
+    return match, MATCH_SCORE - sa.func.bm25(table_column)
+
+
+def _sqlite_arms(index: int, term: str) -> list[_Arm]:
+    subject_match, subject_score = _fts(_FTS_TICKETS, term)
+    customer_match, customer_score = _fts(_FTS_CUSTOMERS, term)
+    body_match, body_score = _fts(_FTS_MESSAGES, term)
+    return [
+        _arm(_FTS_TICKETS.c.rowid, index, subject_score * SUBJECT_WEIGHT)
+        .select_from(_FTS_TICKETS)
+        .where(subject_match),
+        _arm(Ticket.id, index, customer_score * CUSTOMER_WEIGHT)
+        .select_from(_FTS_CUSTOMERS)
+        .join(Ticket, Ticket.customer_id == _FTS_CUSTOMERS.c.rowid)
+        .where(customer_match),
+        _arm(Message.ticket_id, index, body_score * MESSAGE_WEIGHT)
+        .select_from(_FTS_MESSAGES)
+        .join(Message, Message.id == _FTS_MESSAGES.c.rowid)
+        .where(body_match),
+    ]
+
+
+def _sqlite_scan_arms(index: int, term: str) -> list[_Arm]:
+    """A one- or two-character term, too short for trigrams: LIKE over the source tables
+    (case-insensitive for ASCII only, as SQLite's LIKE is)."""
+    pattern = _like_pattern(term)
+
+    def like(column: _Expression) -> sa.ColumnElement[bool]:
+        return column.like(pattern, escape="\\")
+
+    return [
+        _arm(Ticket.id, index, _float(MATCH_SCORE * SUBJECT_WEIGHT)).where(like(Ticket.subject)),
+        _arm(Ticket.id, index, _float(MATCH_SCORE * CUSTOMER_WEIGHT))
+        .join(Customer, Customer.id == Ticket.customer_id)
+        .where(sa.or_(like(Customer.name), like(Customer.email))),
+        _arm(Message.ticket_id, index, _float(MATCH_SCORE * MESSAGE_WEIGHT)).where(
+            like(Message.body_source)
+        ),
+    ]
+
+
+# --- PostgreSQL: tsvector and pg_trgm GIN indexes (migration 0003) --------------------------
+
+_SIMPLE: sa.ColumnClause[str] = sa.literal_column("'simple'")
+
+
+def _tsvector(document: _Expression) -> sa.ColumnElement[Any]:
+    # Written exactly as the index expressions are, so the planner can use them.
+    return sa.func.to_tsvector(_SIMPLE, document)
+
+
+def _postgresql_field(
+    document: _Expression, term: str, *substring_columns: _Expression
+) -> tuple[sa.ColumnElement[bool], sa.ColumnElement[Any]]:
+    """Word match OR substring match on one field, and its rank (word matches rank higher)."""
+    tsquery = sa.func.websearch_to_tsquery(_SIMPLE, sa.bindparam(None, term, sa.String))
+    vector = _tsvector(document)
+    pattern = _like_pattern(term)  # ILIKE's default escape character is the backslash
+    # ILIKE first: a word match is also a substring match, so the OR short-circuits before
+    # re-parsing the text into a tsvector for almost every row the bitmap scan rechecks.
+    match = sa.or_(
+        *(column.ilike(pattern) for column in substring_columns), vector.op("@@")(tsquery)
+    )
+    return match, sa.func.ts_rank(vector, tsquery) + MATCH_SCORE
+
+
+def _postgresql_arms(index: int, term: str) -> list[_Arm]:
+    subject_match, subject_rank = _postgresql_field(Ticket.subject, term, Ticket.subject)
+    customer_document = Customer.name.op("||")(sa.literal_column("' '")).op("||")(Customer.email)
+    customer_match, customer_rank = _postgresql_field(
+        customer_document, term, Customer.name, Customer.email
+    )
+    body_match, body_rank = _postgresql_field(Message.body_source, term, Message.body_source)
+    return [
+        _arm(Ticket.id, index, subject_rank * SUBJECT_WEIGHT).where(subject_match),
+        _arm(Ticket.id, index, customer_rank * CUSTOMER_WEIGHT)
+        .join(Customer, Customer.id == Ticket.customer_id)
+        .where(customer_match),
+        _arm(Message.ticket_id, index, body_rank * MESSAGE_WEIGHT).where(body_match),
+    ]
+
+
+# --- Display -----------------------------------------------------------------------------------
+
+
+def highlight(text: str, query: str) -> Markup:
+    """`text`, HTML-escaped, with every occurrence of a query term wrapped in <mark>."""
+    terms = query_terms(query)
+    if not terms or not text:
+        return escape(text)
+    alternatives = sorted(terms, key=len, reverse=True)  # the longest term wins an overlap
+    pattern = re.compile("|".join(map(re.escape, alternatives)), re.IGNORECASE)
+    parts: list[Markup] = []
+    position = 0
+    for match in pattern.finditer(text):
+        parts.append(escape(text[position : match.start()]))
+        parts.append(Markup("<mark>%s</mark>") % match.group())
+        position = match.end()
+    parts.append(escape(text[position:]))
+    return Markup("").join(parts)

@@ -1,0 +1,394 @@
+"""Ticket use cases: create, reply or note, change properties, bulk changes.
+
+Each public function is one use case: it checks the rules, writes, audits and commits once.
+The same rules hold whichever door a change comes through (agent UI, widget, API, CLI).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from helpdesk.audit import audit
+from helpdesk.auth.service import normalise_email
+from helpdesk.clock import now
+from helpdesk.errors import Conflict, NotAllowed, ValidationError
+from helpdesk.extensions import db
+from helpdesk.models import Customer, Message, Tag, Ticket, User
+from helpdesk.models.ticket import CHANNELS, PRIORITIES, SNIPPET_LENGTH, STATUSES
+from helpdesk.rendering import markdown_to_html
+from helpdesk.tickets.assignment import assign_round_robin
+from helpdesk.tickets.numbers import next_ticket_number
+
+MAX_BODY_CHARS = 50_000
+MAX_SUBJECT_CHARS = 200
+MAX_TAGS = 10
+MAX_TAG_CHARS = 30
+UNSET: object = object()
+
+
+class StaleTicket(Conflict):
+    """Someone else changed the ticket since the agent's page was loaded."""
+
+    code = "stale_ticket"
+
+
+@dataclass(frozen=True)
+class SeenState:
+    """What the agent's page showed when it was loaded: the newest message and the status."""
+
+    last_message_id: int
+    status: str
+
+
+def snippet(text: str) -> str:
+    """The first words of a message, on one line, for the inbox row."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= SNIPPET_LENGTH else flat[: SNIPPET_LENGTH - 1].rstrip() + "…"
+
+
+def record_message(ticket: Ticket, message: Message) -> None:
+    """Update what a ticket derives from its messages (snippet, waiting, first response)."""
+    at = message.created_at
+    ticket.last_activity_at = at
+    if message.internal:
+        return
+    ticket.last_message_snippet = snippet(message.body_source)
+    if message.author_type == "customer":
+        if ticket.waiting_since is None:
+            ticket.waiting_since = at
+    elif message.author_type == "staff":
+        ticket.waiting_since = None
+        if ticket.first_staff_reply_at is None:
+            ticket.first_staff_reply_at = at
+
+
+def clean_body(body: str, field: str = "body") -> str:
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError(field, _("Write a message first."))
+    if len(body) > MAX_BODY_CHARS:
+        raise ValidationError(
+            field,
+            _(
+                "This message is %(length)d characters long; the limit is %(limit)d. "
+                "Shorten it or split it in two.",
+                length=len(body),
+                limit=MAX_BODY_CHARS,
+            ),
+        )
+    return body
+
+
+def check_status(status: str) -> str:
+    if status not in STATUSES:
+        raise ValidationError("status", _("Unknown status: choose one from the list."))
+    return status
+
+
+def check_priority(priority: str) -> str:
+    if priority not in PRIORITIES:
+        raise ValidationError("priority", _("Unknown priority: choose one from the list."))
+    return priority
+
+
+def check_assignee(assignee_id: int | None) -> User | None:
+    if assignee_id is None:
+        return None
+    user = db.session.get(User, assignee_id)
+    if user is None or not user.active:
+        raise ValidationError("assignee", _("Choose someone on the team."))
+    return user
+
+
+def valid_tag(name: str) -> bool:
+    """Up to 30 letters (any script, with their combining marks), digits, - and _, starting
+    with a letter or digit."""
+    if not 0 < len(name) <= MAX_TAG_CHARS or unicodedata.category(name[0])[0] not in "LN":
+        return False
+    return all(char in "-_" or unicodedata.category(char)[0] in "LMN" for char in name)
+
+
+def parse_tags(raw: str | list[str]) -> list[str]:
+    """Tag names from "billing, refund" (or a list): trimmed, lower-case, validated."""
+    parts = raw.split(",") if isinstance(raw, str) else raw
+    names: list[str] = []
+    for part in parts:
+        name = "-".join(part.strip().lower().split())
+        if not name:
+            continue
+        if not valid_tag(name):
+            raise ValidationError(
+                "tags",
+                _(
+                    "“%(tag)s” is not a valid tag: use up to 30 letters, digits, - or _.",
+                    tag=name[:40],
+                ),
+            )
+        if name not in names:
+            names.append(name)
+    if len(names) > MAX_TAGS:
+        raise ValidationError("tags", _("Use at most %(count)d tags.", count=MAX_TAGS))
+    return names
+
+
+def _tags_named(names: list[str]) -> list[Tag]:
+    if not names:
+        return []
+    existing = {
+        tag.name: tag for tag in db.session.scalars(sa.select(Tag).where(Tag.name.in_(names)))
+    }
+    tags = []
+    for name in names:
+        tag = existing.get(name) or Tag(name=name)
+        db.session.add(tag)
+        tags.append(tag)
+    return tags
+
+
+def _set_status(ticket: Ticket, status: str) -> None:
+    ticket.status = status
+    if status in ("resolved", "closed"):
+        ticket.resolved_at = ticket.resolved_at or now()
+        ticket.waiting_since = None
+    else:
+        ticket.resolved_at = None
+
+
+def _check_not_stale(ticket: Ticket, seen: SeenState | None, actor: User) -> None:
+    if seen is None:
+        return
+    newer = db.session.scalar(
+        sa.select(sa.func.count(Message.id)).where(
+            Message.ticket_id == ticket.id,
+            Message.id > seen.last_message_id,
+            sa.or_(Message.author_user_id.is_(None), Message.author_user_id != actor.id),
+        )
+    )
+    if newer:
+        raise StaleTicket(
+            _(
+                "Someone wrote on this ticket since you opened it. Read the new message below, "
+                "then send yours again — your text is kept."
+            )
+        )
+    if ticket.status != seen.status:
+        raise StaleTicket(
+            _(
+                "The status changed since you opened this ticket. Check it, then send again — "
+                "your text is kept."
+            )
+        )
+
+
+def ticket_reply(
+    *,
+    ticket: Ticket,
+    author: User,
+    body: str,
+    internal: bool = False,
+    status: str | None = None,
+    seen: SeenState | None = None,
+) -> Message:
+    """A public reply or an internal note by a staff member.
+
+    A reply to an unassigned ticket assigns it to the author; the first public reply sets
+    the first-response time; `status` optionally moves the ticket on ("reply and resolve").
+    `seen` is what the author's page showed: if someone else wrote or the status changed
+    since, nothing is sent and StaleTicket says why.
+    """
+    body = clean_body(body)
+    if status is not None:
+        check_status(status)
+    _check_not_stale(ticket, seen, author)
+    message = Message(
+        ticket=ticket,
+        author_type="staff",
+        author_user=author,
+        body_source=body,
+        body_html=markdown_to_html(body),
+        internal=internal,
+        created_at=now(),
+    )
+    db.session.add(message)
+    record_message(ticket, message)
+    changes: dict[str, object] = {}
+    if not internal and ticket.assignee_id is None:
+        ticket.assignee = author
+        changes["assignee"] = [None, author.id]
+    new_status = status or ("open" if not internal and ticket.status == "new" else None)
+    if new_status and new_status != ticket.status:
+        changes["status"] = [ticket.status, new_status]
+        _set_status(ticket, new_status)
+    db.session.flush()
+    changes["message_id"] = message.id
+    audit(
+        actor=author,
+        action="ticket.note" if internal else "ticket.reply",
+        obj=ticket,
+        changes=changes,
+    )
+    db.session.commit()
+    return message
+
+
+def ticket_update(
+    *,
+    ticket: Ticket,
+    actor: User,
+    status: str | None = None,
+    priority: str | None = None,
+    assignee_id: int | None | object = UNSET,
+    tags: str | list[str] | None = None,
+) -> dict[str, list[object]]:
+    """Change a ticket's status, priority, assignee or tags; returns what changed."""
+    changes = _apply_update(
+        ticket, status=status, priority=priority, assignee_id=assignee_id, tags=tags
+    )
+    if changes:
+        ticket.last_activity_at = now()
+        audit(actor=actor, action="ticket.update", obj=ticket, changes=changes)
+        db.session.commit()
+    return changes
+
+
+def _apply_update(
+    ticket: Ticket,
+    *,
+    status: str | None,
+    priority: str | None,
+    assignee_id: int | None | object,
+    tags: str | list[str] | None,
+    add_tags: list[str] | None = None,
+) -> dict[str, list[object]]:
+    changes: dict[str, list[object]] = {}
+    if status is not None and check_status(status) != ticket.status:
+        changes["status"] = [ticket.status, status]
+        _set_status(ticket, status)
+    if priority is not None and check_priority(priority) != ticket.priority:
+        changes["priority"] = [ticket.priority, priority]
+        ticket.priority = priority
+    if assignee_id is not UNSET:
+        user = check_assignee(assignee_id)  # type: ignore[arg-type]
+        if (user.id if user else None) != ticket.assignee_id:
+            changes["assignee"] = [ticket.assignee_id, user.id if user else None]
+            ticket.assignee = user
+    if tags is not None or add_tags:
+        current = [tag.name for tag in ticket.tags]
+        wanted = parse_tags(tags) if tags is not None else list(current)
+        for name in add_tags or []:
+            if name not in wanted:
+                wanted.append(name)
+        if len(wanted) > MAX_TAGS:
+            raise ValidationError("tags", _("Use at most %(count)d tags.", count=MAX_TAGS))
+        if sorted(wanted) != sorted(current):
+            changes["tags"] = [sorted(current), sorted(wanted)]
+            ticket.tags = _tags_named(wanted)
+    return changes
+
+
+def tickets_bulk_update(
+    *,
+    numbers: list[int],
+    actor: User,
+    status: str | None = None,
+    assignee_id: int | None | object = UNSET,
+    add_tag: str | None = None,
+) -> int:
+    """Apply one change to many tickets in one transaction; returns how many changed."""
+    if not numbers:
+        raise ValidationError("tickets", _("Select at least one ticket."))
+    if status is None and assignee_id is UNSET and not add_tag:
+        raise ValidationError("action", _("Choose what to change."))
+    if len(numbers) > 500:
+        raise ValidationError("tickets", _("Change at most 500 tickets at once."))
+    tag_names = parse_tags(add_tag) if add_tag else []
+    tickets = list(db.session.scalars(sa.select(Ticket).where(Ticket.number.in_(set(numbers)))))
+    if len(tickets) != len(set(numbers)):
+        raise ValidationError("tickets", _("Some selected tickets no longer exist."))
+    changed = 0
+    for ticket in tickets:
+        changes = _apply_update(
+            ticket,
+            status=status,
+            priority=None,
+            assignee_id=assignee_id,
+            tags=None,
+            add_tags=tag_names,
+        )
+        if changes:
+            changed += 1
+            ticket.last_activity_at = now()
+            audit(actor=actor, action="ticket.bulk_update", obj=ticket, changes=changes)
+    db.session.commit()
+    return changed
+
+
+def ticket_create(
+    *,
+    actor: User,
+    customer_email: str,
+    customer_name: str,
+    subject: str,
+    body: str,
+    priority: str = "normal",
+    channel: str = "agent",
+) -> Ticket:
+    """Open a ticket on a customer's behalf (finding or creating the customer); the first
+    message is the customer's words as the agent took them down."""
+    email = normalise_email(customer_email)
+    subject = " ".join((subject or "").split())
+    if not subject:
+        raise ValidationError("subject", _("Give the ticket a subject."))
+    if len(subject) > MAX_SUBJECT_CHARS:
+        raise ValidationError(
+            "subject", _("Use at most %(count)d characters.", count=MAX_SUBJECT_CHARS)
+        )
+    body = clean_body(body)
+    check_priority(priority)
+    if channel not in CHANNELS:
+        raise ValidationError("channel", _("Unknown channel."))
+    if not actor.can("agent"):
+        raise NotAllowed(_("Only staff can open tickets for customers."))
+    customer = db.session.scalar(sa.select(Customer).where(Customer.email == email))
+    if customer is None:
+        name = " ".join((customer_name or "").split())
+        if not name:
+            raise ValidationError("customer_name", _("Enter the customer's name."))
+        customer = Customer(email=email, name=name[:120])
+        db.session.add(customer)
+    at = now()
+    ticket = Ticket(
+        number=next_ticket_number(),
+        subject=subject,
+        status="new",
+        priority=priority,
+        channel=channel,
+        customer=customer,
+        created_at=at,
+        last_activity_at=at,
+    )
+    db.session.add(ticket)
+    message = Message(
+        ticket=ticket,
+        author_type="customer",
+        author_customer=customer,
+        body_source=body,
+        body_html=markdown_to_html(body),
+        created_at=at,
+    )
+    db.session.add(message)
+    record_message(ticket, message)
+    db.session.flush()
+    assign_round_robin(ticket)
+    audit(
+        actor=actor,
+        action="ticket.create",
+        obj=ticket,
+        changes={"channel": channel, "customer_id": customer.id, "assignee": ticket.assignee_id},
+    )
+    db.session.commit()
+    return ticket
