@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Length
+from wtforms import (
+    BooleanField,
+    EmailField,
+    IntegerField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from helpdesk.forms import BaseForm
 
 
-def role_choices() -> list[tuple[str, str]]:
+def role_choices() -> list[SelectChoice]:
     return [
-        ("agent", str(_l("Agent"))),
-        ("founder", str(_l("Founder"))),
-        ("admin", str(_l("Admin"))),
+        SelectChoice("agent", str(_l("Agent"))),
+        SelectChoice("founder", str(_l("Founder"))),
+        SelectChoice("admin", str(_l("Admin"))),
     ]
 
 
@@ -36,3 +45,14 @@ class RoleForm(BaseForm):
 
 class ActiveForm(BaseForm):
     submit = SubmitField()
+
+
+class AssignmentForm(BaseForm):
+    auto_assign = BooleanField(_l("Assign new tickets automatically, taking turns"))
+    max_open_per_agent = IntegerField(
+        _l("Open tickets per person before they are skipped"),
+        default=0,
+        validators=[InputRequired(), NumberRange(min=0, max=1000)],
+        description=_l("0 means no limit."),
+    )
+    submit = SubmitField(_l("Save assignment"))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from dataclasses import asdict
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -13,7 +15,14 @@ from helpdesk.errors import DomainError, ValidationError
 from helpdesk.extensions import db
 from helpdesk.forms import show_domain_error
 from helpdesk.models import User
-from helpdesk.settings.forms import ActiveForm, NewUserForm, RoleForm, role_choices
+from helpdesk.settings import service as settings_service
+from helpdesk.settings.forms import (
+    ActiveForm,
+    AssignmentForm,
+    NewUserForm,
+    RoleForm,
+    role_choices,
+)
 from helpdesk.settings.queries import team_members
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
@@ -24,14 +33,22 @@ def _get_user(user_id: int) -> User:
     return db.get_or_404(User, user_id)
 
 
-def _team_page(new_user: NewUserForm | None = None, status: int = 200) -> tuple[str, int]:
+def _team_page(
+    new_user: NewUserForm | None = None,
+    assignment: AssignmentForm | None = None,
+    status: int = 200,
+) -> tuple[str, int]:
     users = team_members()
     form = new_user or NewUserForm(formdata=None)
     form.role.choices = role_choices()
+    if assignment is None:
+        current = settings_service.assignment_settings()
+        assignment = AssignmentForm(formdata=None, data=asdict(current))
     return render_template(
         "settings/team.html",
         users=users,
         new_user=form,
+        assignment=assignment,
         role_choices=role_choices(),
         action_form=ActiveForm(formdata=None),
     ), status
@@ -62,6 +79,42 @@ def team_add() -> Response | tuple[str, int]:
             return redirect(url_for("settings.team"))
     form.password.data = ""
     return _team_page(new_user=form, status=422)
+
+
+@bp.post("/team/assignment")
+def team_assignment() -> Response | tuple[str, int]:
+    form = AssignmentForm()
+    if form.validate_on_submit():
+        try:
+            settings_service.assignment_settings_update(
+                actor=current_user._get_current_object(),
+                auto_assign=bool(form.auto_assign.data),
+                max_open_per_agent=form.max_open_per_agent.data or 0,
+            )
+        except ValidationError as error:
+            show_domain_error(form, error)
+        else:
+            flash(_("Assignment is saved."), "success")
+            return redirect(url_for("settings.team"))
+    return _team_page(assignment=form, status=422)
+
+
+@bp.post("/team/<int(max=2147483647):user_id>/availability")
+def team_availability(user_id: int) -> Response:
+    user = _get_user(user_id)
+    if not ActiveForm().validate_on_submit():
+        abort(400)
+    available = request.form.get("available") == "1"
+    settings_service.user_set_available(
+        user=user, available=available, actor=current_user._get_current_object()
+    )
+    message = (
+        _("%(name)s takes new tickets.", name=user.name)
+        if available
+        else _("%(name)s no longer takes new tickets.", name=user.name)
+    )
+    flash(message, "success")
+    return redirect(url_for("settings.team"))
 
 
 @bp.post("/team/<int(max=2147483647):user_id>/role")

@@ -177,3 +177,55 @@ def test_state_changes_need_csrf(login_as, make_user):
     admin = login_as("admin")
     agent = make_user("agent")
     assert admin.post(f"/settings/team/{agent.id}/deactivate").status_code == 400
+
+
+def test_admin_turns_on_round_robin_and_pauses_someone(app, login_as, make_user):
+    from helpdesk.settings.service import assignment_settings
+
+    admin = login_as("admin")
+    agent = make_user("agent")
+    response = admin.post(
+        "/settings/team/assignment",
+        data={
+            "auto_assign": "y",
+            "max_open_per_agent": "5",
+            "csrf_token": csrf_token(admin, "/settings/team"),
+        },
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        assert assignment_settings().auto_assign is True
+        assert assignment_settings().max_open_per_agent == 5
+    admin.post(
+        f"/settings/team/{agent.id}/availability",
+        data={"available": "0", "csrf_token": csrf_token(admin, "/settings/team")},
+    )
+    with app.app_context():
+        assert db.session.get(User, agent.id).available is False
+
+
+@pytest.mark.parametrize("value", ["-1", "1001", "lots", ""])
+def test_assignment_limit_is_validated(login_as, value):
+    admin = login_as("admin")
+    response = admin.post(
+        "/settings/team/assignment",
+        data={
+            "auto_assign": "y",
+            "max_open_per_agent": value,
+            "csrf_token": csrf_token(admin, "/settings/team"),
+        },
+    )
+    assert response.status_code == 422
+
+
+def test_agents_cannot_change_assignment(login_as):
+    agent = login_as("agent")
+    response = agent.post(
+        "/settings/team/assignment",
+        data={
+            "auto_assign": "y",
+            "max_open_per_agent": "1",
+            "csrf_token": csrf_token(agent, "/inbox"),
+        },
+    )
+    assert response.status_code == 403
