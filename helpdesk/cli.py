@@ -55,3 +55,33 @@ def demo() -> None:
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for email, _name, role in DEMO_USERS:
         click.echo(f"  {role:8} {email}")
+
+
+@helpdesk_cli.command("generate")
+@click.option("--tickets", type=click.IntRange(1, 10_000_000), required=True)
+@click.option("--messages-per-ticket", type=click.IntRange(1, 200), default=3, show_default=True)
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.option("--force", is_flag=True, help="Add to a database that also holds real data.")
+@with_appcontext
+def generate(tickets: int, messages_per_ticket: int, seed: int, force: bool) -> None:
+    """Add realistic generated tickets, customers and messages (for benchmarks)."""
+    import time
+
+    from helpdesk.generate import RealDataPresent
+    from helpdesk.generate import generate as run
+
+    started = time.monotonic()
+    with click.progressbar(length=tickets, label="Generating tickets") as bar:
+        try:
+            run(
+                tickets=tickets,
+                messages_per_ticket=messages_per_ticket,
+                seed=seed,
+                force=force,
+                progress=bar.update,
+            )
+        except RealDataPresent as error:
+            raise click.ClickException(
+                f"{error}; refusing to mix generated data in (use --force to do it anyway)"
+            ) from error
+    click.echo(f"Generated {tickets} tickets in {time.monotonic() - started:.1f} s.")

@@ -82,6 +82,8 @@ class Ticket(Base):
         sa.Index("ix_tickets_status_waiting_since", "status", "waiting_since", "id"),
         sa.Index("ix_tickets_status_priority", "status", "priority_rank", "last_activity_at", "id"),
         sa.Index("ix_tickets_assignee_id_status", "assignee_id", "status"),
+        # Covers the view counts: one grouped scan of this index, not of the table.
+        sa.Index("ix_tickets_status_kind_assignee_id", "status", "kind", "assignee_id"),
     )
 
     @validates("priority")

@@ -95,25 +95,48 @@ def parse_filters(args: Any) -> InboxFilters:
     )
 
 
-def _view_condition(view: str, user: User) -> sa.ColumnElement[bool]:
-    unresolved = Ticket.status.in_(OPEN_STATUSES)
-    return {
-        "open": Ticket.status.in_(("new", "open")),
-        "mine": sa.and_(unresolved, Ticket.assignee_id == user.id),
-        "unassigned": sa.and_(unresolved, Ticket.assignee_id.is_(None)),
-        "waiting": Ticket.status == "pending",
-        "complaints": sa.and_(unresolved, Ticket.kind == "complaint"),
-        "all": sa.true(),
-    }[view]
+# Each view: the statuses it covers, and any other condition on the row.
+VIEW_STATUSES = {
+    "open": ("new", "open"),
+    "mine": OPEN_STATUSES,
+    "unassigned": OPEN_STATUSES,
+    "waiting": ("pending",),
+    "complaints": OPEN_STATUSES,
+    "all": STATUSES,
+}
+
+
+def _view_extra(view: str, user: User) -> list[sa.ColumnElement[bool]]:
+    if view == "mine":
+        return [Ticket.assignee_id == user.id]
+    if view == "unassigned":
+        return [Ticket.assignee_id.is_(None)]
+    if view == "complaints":
+        return [Ticket.kind == "complaint"]
+    return []
 
 
 def view_counts(user: User) -> dict[str, int]:
-    """How many tickets each view holds, in one query."""
-    columns = [
-        sa.func.count(Ticket.id).filter(_view_condition(view, user)).label(view) for view in VIEWS
-    ]
-    row = db.session.execute(sa.select(*columns)).one()
-    return {view: int(getattr(row, view) or 0) for view in VIEWS}
+    """How many tickets each view holds: one grouped scan of the covering index
+    (status, kind, assignee_id), in index order, summed up here."""
+    rows = db.session.execute(
+        sa.select(Ticket.status, Ticket.kind, Ticket.assignee_id, sa.func.count()).group_by(
+            Ticket.status, Ticket.kind, Ticket.assignee_id
+        )
+    ).all()
+    counts = dict.fromkeys(VIEWS, 0)
+    for status, kind, assignee_id, count in rows:
+        for view in VIEWS:
+            if status not in VIEW_STATUSES[view]:
+                continue
+            if (
+                (view == "mine" and assignee_id != user.id)
+                or (view == "unassigned" and assignee_id is not None)
+                or (view == "complaints" and kind != "complaint")
+            ):
+                continue
+            counts[view] += count
+    return counts
 
 
 @dataclass
@@ -167,11 +190,9 @@ def _timestamp(value: datetime) -> sa.BindParameter[datetime]:
     return sa.bindparam(None, value, type_=UTCDateTime())
 
 
-def inbox_page(*, filters: InboxFilters, user: User) -> InboxPage:
-    """One page of the inbox for `filters`, with the view counts."""
-    conditions: list[sa.ColumnElement[bool]] = [_view_condition(filters.view, user)]
-    if filters.status:
-        conditions.append(Ticket.status == filters.status)
+def _filter_conditions(filters: InboxFilters, user: User) -> list[sa.ColumnElement[bool]]:
+    """Every condition but the status, which `inbox_page` applies one status at a time."""
+    conditions = _view_extra(filters.view, user)
     if filters.priority:
         conditions.append(Ticket.priority == filters.priority)
     if filters.channel:
@@ -186,61 +207,114 @@ def inbox_page(*, filters: InboxFilters, user: User) -> InboxPage:
             .where(ticket_tags.c.ticket_id == Ticket.id, ticket_tags.c.tag_id == Tag.id)
             .where(Tag.name == filters.tag)
         )
-    query = sa.select(Ticket)
-    hits = search_hits(filters.q) if filters.q else None
-    if hits is not None:
-        query = query.join(hits, hits.c.ticket_id == Ticket.id)
-        keys: list[Any] = [hits.c.score, Ticket.id]
-        order = [hits.c.score.desc(), Ticket.id.desc()]
-        kinds: tuple[type, ...] = (float, int)
-        descending = True
-    elif filters.q:  # nothing searchable in the query: no results, not everything
-        query = query.where(sa.false())
-        keys, order, kinds, descending = [Ticket.id], [Ticket.id.desc()], (int,), True
-    elif filters.sort == "waiting":
-        conditions.append(Ticket.waiting_since.is_not(None))
-        keys = [Ticket.waiting_since, Ticket.id]
-        order = [Ticket.waiting_since.asc(), Ticket.id.asc()]
-        kinds, descending = (datetime, int), False
-    elif filters.sort == "priority":
-        keys = [Ticket.priority_rank, Ticket.last_activity_at, Ticket.id]
-        order = [key.desc() for key in keys]
-        kinds, descending = (int, datetime, int), True
-    else:
-        keys = [Ticket.last_activity_at, Ticket.id]
-        order = [key.desc() for key in keys]
-        kinds, descending = (datetime, int), True
-    if filters.after:
-        values = _decode_cursor(filters.after, kinds)
-        bound = [_timestamp(v) if isinstance(v, datetime) else sa.literal(v) for v in values]
-        row_key, row_bound = sa.tuple_(*keys), sa.tuple_(*bound)
-        conditions.append(row_key < row_bound if descending else row_key > row_bound)
-    query = (
-        query.where(*conditions)
-        .options(
-            joinedload(Ticket.customer), joinedload(Ticket.assignee), selectinload(Ticket.tags)
+    return conditions
+
+
+def _keyset(keys: list[Any], values: list[Any], descending: bool) -> sa.ColumnElement[bool]:
+    bound = [_timestamp(v) if isinstance(v, datetime) else sa.literal(v) for v in values]
+    row_key, row_bound = sa.tuple_(*keys), sa.tuple_(*bound)
+    return row_key < row_bound if descending else row_key > row_bound
+
+
+def _sort_keys(sort: str) -> tuple[list[Any], tuple[type, ...], bool]:
+    """The columns a sort orders by (ending in the id), their types, and the direction."""
+    if sort == "waiting":
+        return [Ticket.waiting_since, Ticket.id], (datetime, int), False
+    if sort == "priority":
+        return (
+            [Ticket.priority_rank, Ticket.last_activity_at, Ticket.id],
+            (int, datetime, int),
+            True,
         )
+    return [Ticket.last_activity_at, Ticket.id], (datetime, int), True
+
+
+def _page_ids(filters: InboxFilters, user: User) -> tuple[list[int], list[Any], list[Any]]:
+    """The ids of one page (plus one to tell if there is more), in order, with the sort keys
+    of each row. Rows are read one status at a time, each from its (status, sort key)
+    index, and merged: a view spanning several statuses never sorts the whole table."""
+    keys, kinds, descending = _sort_keys(filters.sort)
+    conditions = _filter_conditions(filters, user)
+    if filters.sort == "waiting":
+        conditions.append(Ticket.waiting_since.is_not(None))
+    if filters.after:
+        conditions.append(_keyset(keys, _decode_cursor(filters.after, kinds), descending))
+    statuses = VIEW_STATUSES[filters.view]
+    if filters.status:
+        statuses = tuple(status for status in statuses if status == filters.status)
+    if not statuses:
+        return [], [], []
+    order = [key.desc() if descending else key.asc() for key in keys]
+    arms = [
+        sa.select(*keys)
+        .where(Ticket.status == status, *conditions)
         .order_by(*order)
         .limit(PAGE_SIZE + 1)
-    )
-    if hits is not None:
-        result = db.session.execute(query.add_columns(hits.c.score)).unique().all()
-        tickets = [row[0] for row in result]
-        scores = [row[1] for row in result]
+        .subquery()
+        for status in statuses
+    ]
+    merged = sa.union_all(*(sa.select(arm) for arm in arms)).subquery()
+    merged_keys = [merged.c[key.key] for key in keys]
+    rows = db.session.execute(
+        sa.select(*merged_keys)
+        .order_by(*(key.desc() if descending else key.asc() for key in merged_keys))
+        .limit(PAGE_SIZE + 1)
+    ).all()
+    return [row[-1] for row in rows], [list(row) for row in rows], keys
+
+
+def _search_ids(filters: InboxFilters, user: User) -> tuple[list[int], list[Any]]:
+    hits = search_hits(filters.q)
+    if hits is None:  # nothing searchable in the query: no results, not everything
+        return [], []
+    conditions = _filter_conditions(filters, user)
+    statuses = VIEW_STATUSES[filters.view]
+    if filters.status:
+        statuses = tuple(status for status in statuses if status == filters.status)
+    conditions.append(Ticket.status.in_(statuses))
+    if filters.after:
+        conditions.append(
+            _keyset([hits.c.score, Ticket.id], _decode_cursor(filters.after, (float, int)), True)
+        )
+    rows = db.session.execute(
+        sa.select(hits.c.score, Ticket.id)
+        .join(hits, hits.c.ticket_id == Ticket.id)
+        .where(*conditions)
+        .order_by(hits.c.score.desc(), Ticket.id.desc())
+        .limit(PAGE_SIZE + 1)
+    ).all()
+    return [row[1] for row in rows], [list(row) for row in rows]
+
+
+def inbox_page(*, filters: InboxFilters, user: User) -> InboxPage:
+    """One page of the inbox for `filters`, with the view counts."""
+    if filters.q:
+        ids, sort_values = _search_ids(filters, user)
     else:
-        tickets = list(db.session.scalars(query).unique())
-        scores = []
+        ids, sort_values, _keys = _page_ids(filters, user)
     next_cursor = None
-    if len(tickets) > PAGE_SIZE:
-        tickets = tickets[:PAGE_SIZE]
-        last = tickets[-1]
-        if hits is not None:
-            next_cursor = _encode_cursor([scores[PAGE_SIZE - 1], last.id])
-        else:
-            next_cursor = _encode_cursor([getattr(last, key.key) for key in keys])
+    if len(ids) > PAGE_SIZE:
+        ids = ids[:PAGE_SIZE]
+        next_cursor = _encode_cursor(sort_values[PAGE_SIZE - 1])
+    by_id = (
+        {
+            ticket.id: ticket
+            for ticket in db.session.scalars(
+                sa.select(Ticket)
+                .where(Ticket.id.in_(ids))
+                .options(
+                    joinedload(Ticket.customer),
+                    joinedload(Ticket.assignee),
+                    selectinload(Ticket.tags),
+                )
+            ).unique()
+        }
+        if ids
+        else {}
+    )
     return InboxPage(
         filters=filters,
-        rows=[InboxRow(ticket=ticket) for ticket in tickets],
+        rows=[InboxRow(ticket=by_id[ticket_id]) for ticket_id in ids if ticket_id in by_id],
         next_cursor=next_cursor,
         counts=view_counts(user),
     )

@@ -45,6 +45,7 @@ def upgrade():
         batch_op.create_index('ix_tickets_last_activity_at', ['last_activity_at', 'id'], unique=False)
         batch_op.create_index('ix_tickets_status_priority', ['status', 'priority_rank', 'last_activity_at', 'id'], unique=False)
         batch_op.create_index('ix_tickets_status_waiting_since', ['status', 'waiting_since', 'id'], unique=False)
+        batch_op.create_index('ix_tickets_status_kind_assignee_id', ['status', 'kind', 'assignee_id'], unique=False)
 
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('available', sa.Boolean(), server_default=sa.true(), nullable=False))
@@ -78,6 +79,7 @@ def downgrade():
         batch_op.drop_column('available')
 
     with op.batch_alter_table('tickets', schema=None) as batch_op:
+        batch_op.drop_index('ix_tickets_status_kind_assignee_id')
         batch_op.drop_index('ix_tickets_status_waiting_since')
         batch_op.drop_index('ix_tickets_status_priority')
         batch_op.drop_index('ix_tickets_last_activity_at')

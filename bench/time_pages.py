@@ -1,0 +1,65 @@
+"""Time a few agent pages in-process against an existing database (no HTTP server):
+`HELPDESK_DATABASE_URL=... .venv/bin/python bench/time_pages.py`. A quick look, not the
+benchmark: bench/run (issue 9) measures under load with a same-run baseline."""
+
+from __future__ import annotations
+
+import re
+import statistics
+import sys
+import time
+
+import sqlalchemy as sa
+
+from helpdesk import create_app
+from helpdesk.extensions import db
+from helpdesk.generate import AGENT_PASSWORD, GENERATED_DOMAIN
+
+app = create_app({"ENVIRONMENT": "testing", "RATELIMIT_ENABLED": False})
+client = app.test_client()
+html = client.get("/login").get_data(as_text=True)
+token = re.search(r'"X-CSRFToken": "([^"]+)"', html).group(1)
+login = client.post(
+    "/login",
+    data={"email": f"agent1@{GENERATED_DOMAIN}", "password": AGENT_PASSWORD, "csrf_token": token},
+)
+if login.status_code != 302:
+    sys.exit("log in failed: run `flask helpdesk generate` on this database first")
+
+queries: list[str] = []
+with app.app_context():
+    sa.event.listen(db.engine, "before_cursor_execute", lambda *a: queries.append(a[2]))
+    number = db.session.execute(sa.text("SELECT max(number) FROM tickets")).scalar()
+
+
+def measure(label: str, url: str, runs: int = 7) -> str:
+    client.get(url)  # warm
+    times = []
+    for _ in range(runs):
+        queries.clear()
+        started = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    body = response.get_data(as_text=True)
+    nxt = re.search(r'href="(/inbox\?[^"]*after=[^"]+)"[^>]*rel="next"', body)
+    print(f"{label:34} median {statistics.median(times):7.1f} ms  queries {len(queries)}")
+    return nxt.group(1).replace("&amp;", "&") if nxt else ""
+
+
+measure("inbox, open view", "/inbox")
+measure("inbox, complaints view", "/inbox?view=complaints")
+measure("inbox, all, priority sort", "/inbox?view=all&sort=priority")
+deep = "/inbox?view=all"
+for _ in range(40):
+    body = client.get(deep).get_data(as_text=True)
+    deep = re.search(r'href="(/inbox\?[^"]*after=[^"]+)"[^>]*rel="next"', body).group(1)
+    deep = deep.replace("&amp;", "&")
+measure("inbox, all, page 41", deep)
+measure("search 'refund'", "/inbox?view=all&q=refund")
+measure("search 'duplicate charge'", "/inbox?view=all&q=duplicate+charge")
+measure("search Thai 'เข้าสู่ระบบ'", "/inbox?view=all&q=เข้าสู่ระบบ")
+measure("search Bengali 'লগইন'", "/inbox?view=all&q=লগইন")
+measure("search customer 'Srisuk'", "/inbox?view=all&q=Srisuk")
+measure(f"search number '#{number}'", f"/inbox?view=all&q=%23{number}")
+measure("ticket page", f"/tickets/{number}")
