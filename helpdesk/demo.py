@@ -167,13 +167,14 @@ def demo_load(seed: int = 7) -> bool:
 
     # A repeat-contact customer: three tickets inside a fortnight.
     repeat = customers[1]
+    tickets = []
     for index in range(TICKET_COUNT):
         customer = repeat if index < 3 else rng.choice(customers)
         scenario = SCENARIOS[1] if index < 3 else rng.choice(SCENARIOS)
         created = current - timedelta(
             days=index * 4 if index < 3 else rng.randint(0, 60), minutes=rng.randint(0, 1439)
         )
-        _ticket(
+        ticket = _ticket(
             rng=rng,
             number=next(numbers),
             scenario=scenario,
@@ -184,6 +185,13 @@ def demo_load(seed: int = 7) -> bool:
             created=created,
             current=current,
         )
+        tickets.append(ticket)
+    db.session.flush()
+    for ticket in tickets:
+        event = audit(
+            actor="demo", action="ticket.create", obj=ticket, changes={"channel": ticket.channel}
+        )
+        event.created_at = ticket.created_at
     for user in users:
         audit(actor="cli", action="demo.load", obj=user)
     db.session.commit()

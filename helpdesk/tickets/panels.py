@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from helpdesk.i18n import LANGUAGE_NAMES
 from helpdesk.models import Ticket, User
 from helpdesk.tickets.history import history_entries, staff_names
 from helpdesk.tickets.presence import presence_others
@@ -24,7 +25,7 @@ def _properties(ticket: Ticket, user: User) -> dict[str, Any]:
 
 
 def _customer(ticket: Ticket, user: User) -> dict[str, Any]:
-    return {"other_tickets": customer_other_tickets(ticket)}
+    return {"other_tickets": customer_other_tickets(ticket), "language_names": LANGUAGE_NAMES}
 
 
 def _presence(ticket: Ticket, user: User) -> dict[str, Any]:
