@@ -70,10 +70,21 @@ def register_blueprints(app: Flask) -> None:
     from helpdesk.auth.views import bp as auth_bp
     from helpdesk.home import bp as home_bp
     from helpdesk.ops.views import bp as ops_bp
+    from helpdesk.recovery.library_views import causes_bp, phrases_bp
+    from helpdesk.recovery.views import bp as recovery_bp
     from helpdesk.settings.views import bp as settings_bp
     from helpdesk.tickets.views import bp as tickets_bp
 
-    for blueprint in (home_bp, auth_bp, ops_bp, tickets_bp, settings_bp):
+    for blueprint in (
+        home_bp,
+        auth_bp,
+        ops_bp,
+        tickets_bp,
+        recovery_bp,
+        settings_bp,
+        phrases_bp,
+        causes_bp,
+    ):
         app.register_blueprint(blueprint)
 
 

@@ -34,19 +34,18 @@ def audit(
 
 
 def _jsonable(changes: dict[str, Any]) -> dict[str, Any]:
-    """Values as JSON can store them: datetimes and other objects become strings."""
-    safe: dict[str, Any] = {}
-    for key, value in changes.items():
-        if isinstance(value, tuple | list):
-            safe[key] = [_scalar(item) for item in value]
-        else:
-            safe[key] = _scalar(value)
-    return safe
+    """Values as JSON can store them: lists stay lists (at any depth), datetimes and other
+    objects become strings."""
+    return {str(key): _value(value) for key, value in changes.items()}
 
 
-def _scalar(value: Any) -> Any:
+def _value(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | float | str):
         return value
+    if isinstance(value, tuple | list):
+        return [_value(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): _value(item) for key, item in value.items()}
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return str(value)

@@ -14,6 +14,8 @@ from helpdesk.audit import audit
 from helpdesk.clock import now
 from helpdesk.extensions import db
 from helpdesk.models import Customer, Message, Tag, Ticket, User
+from helpdesk.recovery.library import seed_library
+from helpdesk.recovery.service import detect_complaint
 from helpdesk.rendering import markdown_to_html
 from helpdesk.tickets.numbers import reserve_numbers
 from helpdesk.tickets.service import record_message
@@ -153,6 +155,7 @@ TICKET_COUNT = 60
 
 def demo_load(seed: int = 7) -> bool:
     """Load the demo data in one transaction; False (and nothing written) if present."""
+    seed_library()
     if db.session.scalar(sa.select(User.id).where(User.email == DEMO_USERS[0][0])) is not None:
         return False
     # Demo data, not security: a seeded generator keeps the demo the same each time.
@@ -192,6 +195,8 @@ def demo_load(seed: int = 7) -> bool:
             actor="demo", action="ticket.create", obj=ticket, changes={"channel": ticket.channel}
         )
         event.created_at = ticket.created_at
+        # The detector decides which demo tickets are complaints, as it would live.
+        detect_complaint(ticket=ticket, message=ticket.messages[0])
     for user in users:
         audit(actor="cli", action="demo.load", obj=user)
     db.session.commit()
@@ -201,7 +206,14 @@ def demo_load(seed: int = 7) -> bool:
 def _staff(current: datetime) -> list[User]:
     users = []
     for email, name, role in DEMO_USERS:
-        user = User(email=email, name=name, role=role, timezone="Asia/Bangkok", created_at=current)
+        user = User(
+            email=email,
+            name=name,
+            role=role,
+            timezone="Asia/Bangkok",
+            created_at=current,
+            available=role == "agent",
+        )
         user.set_password(DEMO_PASSWORD)
         db.session.add(user)
         users.append(user)
@@ -250,19 +262,16 @@ def _ticket(
     kind, priority, _tags, subject, opener, reply = scenario
     if customer.language in LOCAL_OPENERS and kind in ("question", "problem"):
         opener = rng.choice(LOCAL_OPENERS[customer.language])
-    angry = kind == "complaint"
     ticket = Ticket(
         number=number,
         subject=subject,
         status=status,
         priority=priority,
-        kind=kind,
+        kind="problem" if kind == "complaint" else kind,
         channel=rng.choice(("widget", "widget", "email", "email", "api", "agent")),
         customer=customer,
         assignee=None if status == "new" else assignee,
         tags=tags,
-        sentiment_score=-0.8 if angry else round(rng.uniform(-0.2, 0.6), 2),
-        sentiment_reasons=["mentions a refund", "strongly negative words"] if angry else [],
         created_at=created,
         last_activity_at=created,
     )

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import time
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, jsonify, render_template, request, url_for
 from flask_babel import gettext
+from flask_htmx import make_response as htmx_response
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -78,6 +80,9 @@ def handle_http_error(error: HTTPException) -> Response:
         return handle_server_error(error)
     code = (error.name or "error").lower().replace(" ", "_")
     message = None
+    if status == 400 and isinstance(error, CSRFError) and _logged_out_htmx():
+        # A page left open after logging out: send the whole page to the login form.
+        return htmx_response(("", 401), redirect=url_for("auth.login"))
     if status == 400 and isinstance(error, CSRFError):
         code = "csrf_failed"
         message = gettext(
@@ -91,6 +96,10 @@ def handle_http_error(error: HTTPException) -> Response:
     if status == 405 and valid_methods:
         response.headers["Allow"] = ", ".join(valid_methods)
     return response
+
+
+def _logged_out_htmx() -> bool:
+    return bool(request.headers.get("HX-Request")) and not current_user.is_authenticated
 
 
 def handle_server_error(error: Exception) -> Response:

@@ -37,3 +37,18 @@ def show_domain_error(form: FlaskForm, error: ValidationError | DomainError) -> 
         form[field].errors = [*form[field].errors, error.message]
     else:
         form.form_errors.append(error.message)
+
+
+MAX_ID = 2_147_483_647  # ids are 32-bit integers on PostgreSQL
+
+
+def parse_id(value: object) -> int | None:
+    """An id typed or forged into a form or URL: ASCII digits within range, else None
+    (so "²", "-1", "1e9" or a 30-digit number never reach the database)."""
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    if not value or len(value) > 10 or not (value.isascii() and value.isdigit()):
+        return None
+    number = int(value)
+    return number if number <= MAX_ID else None

@@ -4,6 +4,7 @@ from helpdesk.models.audit import AuditEvent
 from helpdesk.models.base import Base
 from helpdesk.models.counter import Counter
 from helpdesk.models.customer import Customer
+from helpdesk.models.recovery import Phrase, Recovery, RecoveryStep, RootCause
 from helpdesk.models.setting import Setting
 from helpdesk.models.ticket import Message, Tag, Ticket, TicketPresence, ticket_tags
 from helpdesk.models.user import ROLES, User
@@ -15,6 +16,10 @@ __all__ = [
     "Counter",
     "Customer",
     "Message",
+    "Phrase",
+    "Recovery",
+    "RecoveryStep",
+    "RootCause",
     "Setting",
     "Tag",
     "Ticket",

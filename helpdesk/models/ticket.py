@@ -13,6 +13,7 @@ from helpdesk.models.base import Base, str_enum
 
 if TYPE_CHECKING:
     from helpdesk.models.customer import Customer
+    from helpdesk.models.recovery import Recovery
     from helpdesk.models.user import User
 
 STATUSES = ("new", "open", "pending", "resolved", "closed")
@@ -65,6 +66,11 @@ class Ticket(Base):
     waiting_since: Mapped[datetime | None]
     first_staff_reply_at: Mapped[datetime | None]
     resolved_at: Mapped[datetime | None]
+    # Set when a customer message here was strongly negative: founders should look.
+    founder_flagged_at: Mapped[datetime | None]
+    # Bumped by each reply with a guarded UPDATE, so two replies racing from pages that
+    # saw the same state cannot both pass the stale-page check.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
     # The start of the newest public message, shown in the inbox row.
     last_message_snippet: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
 
@@ -74,6 +80,7 @@ class Ticket(Base):
     messages: Mapped[list[Message]] = relationship(
         back_populates="ticket", order_by="Message.created_at, Message.id"
     )
+    recovery: Mapped[Recovery | None] = relationship(back_populates="ticket")
 
     __table_args__ = (
         sa.Index("ix_tickets_status_last_activity_at", "status", "last_activity_at", "id"),

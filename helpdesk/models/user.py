@@ -35,7 +35,7 @@ class User(Base):
     active: Mapped[bool] = mapped_column(default=True)
     session_version: Mapped[int] = mapped_column(default=1)
     # Round-robin assignment: who takes new tickets, and whose turn is next.
-    available: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    available: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     last_assigned_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=now)
     last_login_at: Mapped[datetime | None]

@@ -28,7 +28,8 @@ def setting_get(key: str, default: Any) -> Any:
     return default if row is None else row.value
 
 
-def _setting_put(key: str, value: Any) -> None:
+def setting_put(key: str, value: Any) -> None:
+    """Store a setting in the caller's transaction."""
     row = db.session.get(Setting, key)
     if row is None:
         db.session.add(Setting(key=key, value=value))
@@ -58,7 +59,7 @@ def assignment_settings_update(
     before = assignment_settings()
     after = AssignmentSettings(auto_assign=auto_assign, max_open_per_agent=max_open_per_agent)
     if after != before:
-        _setting_put(
+        setting_put(
             "assignment", {"auto_assign": auto_assign, "max_open_per_agent": max_open_per_agent}
         )
         audit(

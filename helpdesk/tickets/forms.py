@@ -14,9 +14,9 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from helpdesk.forms import BaseForm
+from helpdesk.forms import MAX_ID, BaseForm
 from helpdesk.tickets.service import MAX_BODY_CHARS
 
 
@@ -33,7 +33,7 @@ class ReplyForm(BaseForm):
     # No length validator: the service explains an over-long message with its length.
     body = TextAreaField(_l("Message"), description=_l("Markdown works: **bold**, lists, links."))
     then = StringField()  # which send button: "", "pending" or "resolved"
-    last_message_id = IntegerField(validators=[InputRequired()])
+    last_message_id = IntegerField(validators=[InputRequired(), NumberRange(min=0, max=MAX_ID)])
     seen_status = HiddenField(validators=[InputRequired()])
 
 

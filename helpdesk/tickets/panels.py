@@ -9,6 +9,8 @@ from typing import Any
 
 from helpdesk.i18n import LANGUAGE_NAMES
 from helpdesk.models import Ticket, User
+from helpdesk.recovery.forms import ReasonForm, StepForm
+from helpdesk.recovery.panel import panel_context
 from helpdesk.tickets.history import history_entries, staff_names
 from helpdesk.tickets.presence import presence_others
 from helpdesk.tickets.queries import assignable_users, customer_other_tickets, ticket_audit_events
@@ -18,6 +20,14 @@ from helpdesk.tickets.queries import assignable_users, customer_other_tickets, t
 class Panel:
     template: str
     load: Callable[[Ticket, User], dict[str, Any]]
+
+
+def _recovery(ticket: Ticket, user: User) -> dict[str, Any]:
+    return {
+        **panel_context(ticket, user),
+        "step_form": StepForm(formdata=None),
+        "reason_form": ReasonForm(formdata=None),
+    }
 
 
 def _properties(ticket: Ticket, user: User) -> dict[str, Any]:
@@ -38,6 +48,7 @@ def _audit(ticket: Ticket, user: User) -> dict[str, Any]:
 
 PANELS: tuple[Panel, ...] = (
     Panel("tickets/_presence.html", _presence),
+    Panel("recovery/_panel.html", _recovery),
     Panel("tickets/_properties.html", _properties),
     Panel("tickets/_customer_panel.html", _customer),
     Panel("tickets/_audit_trail.html", _audit),

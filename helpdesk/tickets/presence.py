@@ -64,12 +64,3 @@ def presence_others(*, ticket: Ticket, user: User) -> list[Viewer]:
         Viewer(name=name, typing=typing_at is not None and typing_at >= at - TYPING_WINDOW)
         for name, typing_at in rows
     ]
-
-
-def presence_leave(*, ticket: Ticket, user: User) -> None:
-    db.session.execute(
-        sa.delete(TicketPresence).where(
-            TicketPresence.ticket_id == ticket.id, TicketPresence.user_id == user.id
-        )
-    )
-    db.session.commit()

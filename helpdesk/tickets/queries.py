@@ -21,7 +21,18 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from helpdesk.errors import ValidationError
 from helpdesk.extensions import db
-from helpdesk.models import AuditEvent, Customer, Message, Tag, Ticket, User, ticket_tags
+from helpdesk.forms import MAX_ID, parse_id, strip_control
+from helpdesk.models import (
+    AuditEvent,
+    Customer,
+    Message,
+    Recovery,
+    RecoveryStep,
+    Tag,
+    Ticket,
+    User,
+    ticket_tags,
+)
 from helpdesk.models.base import UTCDateTime
 from helpdesk.models.ticket import CHANNELS, OPEN_STATUSES, PRIORITIES, STATUSES
 from helpdesk.tickets.search import search_hits
@@ -29,7 +40,6 @@ from helpdesk.tickets.search import search_hits
 VIEWS = ("open", "mine", "unassigned", "waiting", "complaints", "all")
 SORTS = ("latest", "waiting", "priority")
 PAGE_SIZE = 50
-MAX_ID = 2_147_483_647  # ids are 32-bit integers on PostgreSQL
 
 
 @dataclass(frozen=True)
@@ -66,22 +76,18 @@ def parse_filters(args: Any) -> InboxFilters:
     """Inbox filters from query parameters; an unknown value is a ValidationError naming it."""
 
     def choice(name: str, allowed: tuple[str, ...], default: str | None = None) -> str | None:
-        value = (args.get(name) or "").strip() or default
+        value = strip_control(args.get(name) or "").strip() or default
         if value is not None and value not in allowed:
             raise ValidationError(name, _("Unknown value for %(name)s.", name=name))
         return value
 
-    assignee = (args.get("assignee") or "").strip() or None
-    if (
-        assignee is not None
-        and assignee != "none"
-        and not (assignee.isdigit() and len(assignee) <= 10 and int(assignee) <= MAX_ID)
-    ):
+    assignee = strip_control(args.get("assignee") or "").strip() or None
+    if assignee is not None and assignee != "none" and parse_id(assignee) is None:
         raise ValidationError("assignee", _("Unknown value for %(name)s.", name="assignee"))
-    tag = (args.get("tag") or "").strip().lower() or None
+    tag = strip_control(args.get("tag") or "").strip().lower() or None
     if tag is not None and len(tag) > 30:
         raise ValidationError("tag", _("Unknown value for %(name)s.", name="tag"))
-    q = " ".join((args.get("q") or "").split())[:200]
+    q = " ".join(strip_control(args.get("q") or "").split())[:200]
     return InboxFilters(
         view=choice("view", VIEWS, "open") or "open",
         status=choice("status", STATUSES),
@@ -91,7 +97,7 @@ def parse_filters(args: Any) -> InboxFilters:
         channel=choice("channel", CHANNELS),
         sort=choice("sort", SORTS, "latest") or "latest",
         q=q,
-        after=(args.get("after") or "").strip() or None,
+        after=strip_control(args.get("after") or "").strip()[:500] or None,
     )
 
 
@@ -167,7 +173,11 @@ def _decode_cursor(cursor: str, kinds: tuple[type, ...]) -> list[Any]:
             raise ValueError
         decoded: list[Any] = []
         for value, kind in zip(values, kinds, strict=True):
-            if kind is datetime:
+            if kind is str:
+                if not isinstance(value, str):
+                    raise ValueError
+                decoded.append(value)
+            elif kind is datetime:
                 moment = datetime.fromisoformat(value)
                 if moment.tzinfo is None:
                     raise ValueError
@@ -218,8 +228,6 @@ def _keyset(keys: list[Any], values: list[Any], descending: bool) -> sa.ColumnEl
 
 def _sort_keys(sort: str) -> tuple[list[Any], tuple[type, ...], bool]:
     """The columns a sort orders by (ending in the id), their types, and the direction."""
-    if sort == "waiting":
-        return [Ticket.waiting_since, Ticket.id], (datetime, int), False
     if sort == "priority":
         return (
             [Ticket.priority_rank, Ticket.last_activity_at, Ticket.id],
@@ -229,27 +237,21 @@ def _sort_keys(sort: str) -> tuple[list[Any], tuple[type, ...], bool]:
     return [Ticket.last_activity_at, Ticket.id], (datetime, int), True
 
 
-def _page_ids(filters: InboxFilters, user: User) -> tuple[list[int], list[Any], list[Any]]:
-    """The ids of one page (plus one to tell if there is more), in order, with the sort keys
-    of each row. Rows are read one status at a time, each from its (status, sort key)
-    index, and merged: a view spanning several statuses never sorts the whole table."""
-    keys, kinds, descending = _sort_keys(filters.sort)
-    conditions = _filter_conditions(filters, user)
-    if filters.sort == "waiting":
-        conditions.append(Ticket.waiting_since.is_not(None))
-    if filters.after:
-        conditions.append(_keyset(keys, _decode_cursor(filters.after, kinds), descending))
-    statuses = VIEW_STATUSES[filters.view]
-    if filters.status:
-        statuses = tuple(status for status in statuses if status == filters.status)
-    if not statuses:
-        return [], [], []
+def _merged_rows(
+    keys: list[Any],
+    descending: bool,
+    conditions: list[sa.ColumnElement[bool]],
+    statuses: tuple[str, ...],
+    limit: int,
+) -> list[list[Any]]:
+    """Up to `limit` rows of sort keys: each status read from its (status, keys) index with
+    its own LIMIT, then merged, so a view spanning several statuses never sorts the table."""
     order = [key.desc() if descending else key.asc() for key in keys]
     arms = [
         sa.select(*keys)
         .where(Ticket.status == status, *conditions)
         .order_by(*order)
-        .limit(PAGE_SIZE + 1)
+        .limit(limit)
         .subquery()
         for status in statuses
     ]
@@ -258,9 +260,65 @@ def _page_ids(filters: InboxFilters, user: User) -> tuple[list[int], list[Any], 
     rows = db.session.execute(
         sa.select(*merged_keys)
         .order_by(*(key.desc() if descending else key.asc() for key in merged_keys))
-        .limit(PAGE_SIZE + 1)
+        .limit(limit)
     ).all()
-    return [row[-1] for row in rows], [list(row) for row in rows], keys
+    return [list(row) for row in rows]
+
+
+def _view_statuses(filters: InboxFilters) -> tuple[str, ...]:
+    statuses = VIEW_STATUSES[filters.view]
+    if filters.status:
+        statuses = tuple(status for status in statuses if status == filters.status)
+    return statuses
+
+
+def _page_ids(filters: InboxFilters, user: User) -> tuple[list[int], list[Any]]:
+    """The ids of one page (plus one, to tell if there is more), in order, with the cursor
+    values of each row."""
+    statuses = _view_statuses(filters)
+    if not statuses:
+        return [], []
+    conditions = _filter_conditions(filters, user)
+    if filters.sort == "waiting":
+        return _waiting_page_ids(filters, conditions, statuses)
+    keys, kinds, descending = _sort_keys(filters.sort)
+    if filters.after:
+        conditions.append(_keyset(keys, _decode_cursor(filters.after, kinds), descending))
+    rows = _merged_rows(keys, descending, conditions, statuses, PAGE_SIZE + 1)
+    return [row[-1] for row in rows], rows
+
+
+def _waiting_page_ids(
+    filters: InboxFilters, conditions: list[sa.ColumnElement[bool]], statuses: tuple[str, ...]
+) -> tuple[list[int], list[Any]]:
+    """ "Customer waiting longest": first the tickets whose customer waits on us, longest
+    wait first; then the rest, latest activity first. The cursor says which part it is in."""
+    waiting_keys = [Ticket.waiting_since, Ticket.id]
+    other_keys = [Ticket.last_activity_at, Ticket.id]
+    part, values = "waiting", None
+    if filters.after:
+        decoded = _decode_cursor(filters.after, (str, datetime, int))
+        part, values = decoded[0], decoded[1:]
+        if part not in ("waiting", "other"):
+            raise ValidationError("after", _("This page link is broken; start from the top."))
+    rows: list[list[Any]] = []
+    if part == "waiting":
+        first = [*conditions, Ticket.waiting_since.is_not(None)]
+        if values:
+            first.append(_keyset(waiting_keys, values, descending=False))
+        rows = [
+            ["waiting", *row]
+            for row in _merged_rows(waiting_keys, False, first, statuses, PAGE_SIZE + 1)
+        ]
+    if len(rows) <= PAGE_SIZE:
+        rest = [*conditions, Ticket.waiting_since.is_(None)]
+        if part == "other" and values:
+            rest.append(_keyset(other_keys, values, descending=True))
+        rows += [
+            ["other", *row]
+            for row in _merged_rows(other_keys, True, rest, statuses, PAGE_SIZE + 1 - len(rows))
+        ]
+    return [row[-1] for row in rows], rows
 
 
 def _search_ids(filters: InboxFilters, user: User) -> tuple[list[int], list[Any]]:
@@ -291,7 +349,7 @@ def inbox_page(*, filters: InboxFilters, user: User) -> InboxPage:
     if filters.q:
         ids, sort_values = _search_ids(filters, user)
     else:
-        ids, sort_values, _keys = _page_ids(filters, user)
+        ids, sort_values = _page_ids(filters, user)
     next_cursor = None
     if len(ids) > PAGE_SIZE:
         ids = ids[:PAGE_SIZE]
@@ -306,6 +364,7 @@ def inbox_page(*, filters: InboxFilters, user: User) -> InboxPage:
                     joinedload(Ticket.customer),
                     joinedload(Ticket.assignee),
                     selectinload(Ticket.tags),
+                    selectinload(Ticket.recovery),
                 )
             ).unique()
         }
@@ -332,7 +391,14 @@ def ticket_by_number(number: int) -> Ticket | None:
         sa.select(Ticket)
         .where(Ticket.number == number)
         .options(
-            joinedload(Ticket.customer), joinedload(Ticket.assignee), selectinload(Ticket.tags)
+            joinedload(Ticket.customer),
+            joinedload(Ticket.assignee),
+            selectinload(Ticket.tags),
+            selectinload(Ticket.recovery).options(
+                selectinload(Recovery.steps).joinedload(RecoveryStep.done_by),
+                joinedload(Recovery.root_cause),
+                joinedload(Recovery.last_read_by),
+            ),
         )
     )
 

@@ -19,6 +19,7 @@ from helpdesk.errors import Conflict, NotAllowed, ValidationError
 from helpdesk.extensions import db
 from helpdesk.models import Customer, Message, Tag, Ticket, User
 from helpdesk.models.ticket import CHANNELS, PRIORITIES, SNIPPET_LENGTH, STATUSES
+from helpdesk.recovery.service import check_can_close, detect_complaint
 from helpdesk.rendering import markdown_to_html
 from helpdesk.tickets.assignment import assign_round_robin
 from helpdesk.tickets.numbers import next_ticket_number
@@ -150,6 +151,8 @@ def _tags_named(names: list[str]) -> list[Tag]:
 
 
 def _set_status(ticket: Ticket, status: str) -> None:
+    if status == "closed":
+        check_can_close(ticket)
     ticket.status = status
     if status in ("resolved", "closed"):
         ticket.resolved_at = ticket.resolved_at or now()
@@ -184,6 +187,26 @@ def _check_not_stale(ticket: Ticket, seen: SeenState | None, actor: User) -> Non
         )
 
 
+def _claim_version(ticket: Ticket) -> None:
+    """Bump the ticket's version only if nobody else did since it was read: of two replies
+    racing from the same page state, the second finds no row to bump and is held back."""
+    result = db.session.execute(
+        sa.update(Ticket)
+        .where(Ticket.id == ticket.id, Ticket.version == ticket.version)
+        .values(version=Ticket.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        db.session.rollback()
+        raise StaleTicket(
+            _(
+                "Someone wrote on this ticket since you opened it. Read the new message below, "
+                "then send yours again — your text is kept."
+            )
+        )
+    db.session.expire(ticket, ["version"])
+
+
 def ticket_reply(
     *,
     ticket: Ticket,
@@ -204,6 +227,8 @@ def ticket_reply(
     if status is not None:
         check_status(status)
     _check_not_stale(ticket, seen, author)
+    if seen is not None:
+        _claim_version(ticket)
     message = Message(
         ticket=ticket,
         author_type="staff",
@@ -264,21 +289,30 @@ def _apply_update(
     tags: str | list[str] | None,
     add_tags: list[str] | None = None,
 ) -> dict[str, list[object]]:
+    # Check every value before changing anything, so an error leaves the ticket untouched.
+    if status is not None:
+        check_status(status)
+    if priority is not None:
+        check_priority(priority)
+    new_assignee = check_assignee(assignee_id) if assignee_id is not UNSET else None  # type: ignore[arg-type]
+    wanted_tags = parse_tags(tags) if tags is not None else None
+    if status == "closed" and ticket.status != "closed":
+        check_can_close(ticket)
     changes: dict[str, list[object]] = {}
-    if status is not None and check_status(status) != ticket.status:
+    if status is not None and status != ticket.status:
         changes["status"] = [ticket.status, status]
         _set_status(ticket, status)
-    if priority is not None and check_priority(priority) != ticket.priority:
+    if priority is not None and priority != ticket.priority:
         changes["priority"] = [ticket.priority, priority]
         ticket.priority = priority
-    if assignee_id is not UNSET:
-        user = check_assignee(assignee_id)  # type: ignore[arg-type]
-        if (user.id if user else None) != ticket.assignee_id:
-            changes["assignee"] = [ticket.assignee_id, user.id if user else None]
-            ticket.assignee = user
+    if assignee_id is not UNSET and (new_assignee.id if new_assignee else None) != (
+        ticket.assignee_id
+    ):
+        changes["assignee"] = [ticket.assignee_id, new_assignee.id if new_assignee else None]
+        ticket.assignee = new_assignee
     if tags is not None or add_tags:
         current = [tag.name for tag in ticket.tags]
-        wanted = parse_tags(tags) if tags is not None else list(current)
+        wanted = wanted_tags if wanted_tags is not None else list(current)
         for name in add_tags or []:
             if name not in wanted:
                 wanted.append(name)
@@ -383,6 +417,7 @@ def ticket_create(
     db.session.add(message)
     record_message(ticket, message)
     db.session.flush()
+    detect_complaint(ticket=ticket, message=message)
     assign_round_robin(ticket)
     audit(
         actor=actor,

@@ -21,11 +21,13 @@ from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from helpdesk.auth.access import require_role, safe_next
-from helpdesk.errors import ValidationError
-from helpdesk.forms import show_domain_error
+from helpdesk.errors import NotAllowed, ValidationError
+from helpdesk.extensions import db
+from helpdesk.forms import parse_id, show_domain_error
 from helpdesk.htmx_render import render_page_or_fragment, wants_fragment
 from helpdesk.models import Ticket, User
 from helpdesk.models.ticket import PRIORITIES, STATUSES
+from helpdesk.recovery.guide import STEP_LABELS
 from helpdesk.rendering import markdown_to_html
 from helpdesk.tickets import presence, service
 from helpdesk.tickets.forms import (
@@ -75,9 +77,22 @@ def _labels() -> dict[str, Any]:
         "sort_labels": SORT_LABELS,
         "channel_labels": CHANNEL_LABELS,
         "kind_labels": KIND_LABELS,
+        "step_labels": STEP_LABELS,
         "statuses": STATUSES,
         "priorities": PRIORITIES,
     }
+
+
+def _assignee_choice(raw: str | None) -> Any:
+    """UNSET when the field was not sent, None for "none", else a user id (400 if forged)."""
+    if not raw:
+        return service.UNSET
+    if raw == "none":
+        return None
+    user_id = parse_id(raw)
+    if user_id is None:
+        abort(400, description=_("Unknown value for %(name)s.", name="assignee"))
+    return user_id
 
 
 def _get_ticket(number: int) -> Ticket:
@@ -117,15 +132,10 @@ def inbox_bulk() -> Response:
     back = safe_next(request.form.get("return_to")) or url_for("tickets.inbox")
     if not form.validate_on_submit():
         abort(400)
-    numbers = [int(n) for n in request.form.getlist("ticket") if n.isdigit() and len(n) < 10]
-    assignee_raw = form.assignee.data or ""
-    assignee: Any = service.UNSET
-    if assignee_raw == "none":
-        assignee = None
-    elif assignee_raw.isdigit():
-        assignee = int(assignee_raw)
-    elif assignee_raw:
-        abort(400, description=_("Unknown value for %(name)s.", name="assignee"))
+    numbers = [n for n in map(parse_id, request.form.getlist("ticket")) if n is not None]
+    assignee = _assignee_choice(form.assignee.data)
+    if form.status.data and form.status.data not in STATUSES:
+        abort(400, description=_("Unknown value for %(name)s.", name="status"))
     try:
         changed = service.tickets_bulk_update(
             numbers=numbers,
@@ -134,7 +144,7 @@ def inbox_bulk() -> Response:
             assignee_id=assignee,
             add_tag=(form.tag.data or "").strip() or None,
         )
-    except ValidationError as error:
+    except (ValidationError, NotAllowed) as error:
         flash(error.message, "error")
     else:
         flash(
@@ -253,14 +263,7 @@ def ticket_properties(number: int) -> Response:
     form = PropertiesForm()
     if not form.validate_on_submit():
         abort(400)
-    assignee_raw = form.assignee.data or ""
-    assignee: Any = service.UNSET
-    if assignee_raw == "none":
-        assignee = None
-    elif assignee_raw.isdigit() and len(assignee_raw) < 10:
-        assignee = int(assignee_raw)
-    elif assignee_raw:
-        assignee = -1  # not a user id: the service names the field
+    assignee = _assignee_choice(form.assignee.data)
     status = 200
     error_message = None
     try:
@@ -270,12 +273,19 @@ def ticket_properties(number: int) -> Response:
             status=form.status.data or None,
             priority=form.priority.data or None,
             assignee_id=assignee,
-            tags=form.tags.data if form.tags.data is not None else None,
+            # Each control posts only itself: a field not sent is left alone.
+            tags=form.tags.data if "tags" in request.form else None,
         )
     except ValidationError as error:
         status = 422 if error.field == "tags" else 400
         error_message = error.message
         show_domain_error(form, error)
+    except NotAllowed as error:  # a rule, such as closing a complaint before Diagnose
+        status = 422
+        error_message = error.message
+    if error_message:
+        db.session.rollback()  # show what is stored, not the half-applied change
+        ticket = _get_ticket(number)
     if not wants_fragment():
         if error_message:
             abort(status, description=error_message)

@@ -36,6 +36,7 @@ def upgrade():
         batch_op.add_column(sa.Column('priority_rank', sa.SmallInteger(), server_default='1', nullable=False))
         batch_op.add_column(sa.Column('waiting_since', sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('last_message_snippet', sa.String(length=200), server_default='', nullable=False))
+        batch_op.add_column(sa.Column('version', sa.Integer(), server_default='1', nullable=False))
         batch_op.drop_index(batch_op.f('ix_tickets_assignee_id'))
         batch_op.drop_index(batch_op.f('ix_tickets_kind_last_activity_at'))
         batch_op.create_index('ix_tickets_kind_last_activity_at', ['kind', 'last_activity_at', 'id'], unique=False)
@@ -48,11 +49,13 @@ def upgrade():
         batch_op.create_index('ix_tickets_status_kind_assignee_id', ['status', 'kind', 'assignee_id'], unique=False)
 
     with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('available', sa.Boolean(), server_default=sa.true(), nullable=False))
+        batch_op.add_column(sa.Column('available', sa.Boolean(), server_default=sa.false(), nullable=False))
         batch_op.add_column(sa.Column('last_assigned_at', sa.DateTime(timezone=True), nullable=True))
 
     # ### end Alembic commands ###
 
+    # Agents take new tickets by round robin from the start; founders and admins opt in.
+    op.execute("UPDATE users SET available = (role = 'agent')")
     # Fill the new derived columns for tickets that already exist.
     op.execute(
         "UPDATE tickets SET priority_rank = CASE priority WHEN 'low' THEN 0 WHEN 'normal' THEN 1"
@@ -89,6 +92,7 @@ def downgrade():
         batch_op.drop_index('ix_tickets_kind_last_activity_at')
         batch_op.create_index(batch_op.f('ix_tickets_kind_last_activity_at'), ['kind', 'last_activity_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_tickets_assignee_id'), ['assignee_id'], unique=False)
+        batch_op.drop_column('version')
         batch_op.drop_column('last_message_snippet')
         batch_op.drop_column('waiting_since')
         batch_op.drop_column('priority_rank')

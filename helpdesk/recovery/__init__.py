@@ -1,0 +1,1 @@
+"""HEARD service recovery: complaint detection, the guided recovery and its phrases."""

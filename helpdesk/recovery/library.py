@@ -1,0 +1,157 @@
+"""The phrase library and the root-cause list: what admins and founders manage."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from helpdesk.audit import audit
+from helpdesk.errors import NotAllowed, ValidationError
+from helpdesk.extensions import db
+from helpdesk.models import Phrase, RootCause, User
+from helpdesk.models.recovery import PHRASE_STEPS
+from helpdesk.recovery.phrases import check_phrase_text
+from helpdesk.recovery.seed_data import PHRASES, ROOT_CAUSES
+
+LANGUAGES = ("en", "th", "id", "bn")
+
+
+def phrases_for(step: str, language: str | None) -> list[Phrase]:
+    """Active phrases for a step in the customer's language, else English."""
+    languages = [language] if language in LANGUAGES and language != "en" else []
+    query = (
+        sa.select(Phrase)
+        .where(
+            Phrase.step == step, Phrase.active.is_(True), Phrase.language.in_([*languages, "en"])
+        )
+        .order_by(Phrase.position, Phrase.id)
+    )
+    found = list(db.session.scalars(query))
+    own = [phrase for phrase in found if phrase.language == language]
+    return own or [phrase for phrase in found if phrase.language == "en"]
+
+
+def phrases_by_step(language: str | None) -> dict[str, list[Phrase]]:
+    """Every step's phrases (one query), with the same language fallback."""
+    languages = [language] if language in LANGUAGES and language != "en" else []
+    rows = db.session.scalars(
+        sa.select(Phrase)
+        .where(Phrase.active.is_(True), Phrase.language.in_([*languages, "en"]))
+        .order_by(Phrase.position, Phrase.id)
+    )
+    grouped: dict[str, dict[str, list[Phrase]]] = {}
+    for phrase in rows:
+        grouped.setdefault(phrase.step, {}).setdefault(phrase.language, []).append(phrase)
+    return {
+        step: by_language.get(language or "en") or by_language.get("en", [])
+        for step, by_language in grouped.items()
+    }
+
+
+def _check(step: str, language: str) -> None:
+    if step not in PHRASE_STEPS:
+        raise ValidationError("step", _("Unknown step."))
+    if language not in LANGUAGES:
+        raise ValidationError("language", _("Choose a language from the list."))
+
+
+def phrase_create(*, actor: User, step: str, language: str, text: str) -> Phrase:
+    if not actor.can("admin"):
+        raise NotAllowed(_("Only an admin can change the phrase library."))
+    _check(step, language)
+    phrase = Phrase(step=step, language=language, text=check_phrase_text(text))
+    db.session.add(phrase)
+    db.session.flush()
+    audit(
+        actor=actor,
+        action="phrase.create",
+        obj=phrase,
+        changes={"step": step, "language": language, "text": phrase.text},
+    )
+    db.session.commit()
+    return phrase
+
+
+def phrase_update(*, actor: User, phrase: Phrase, step: str, language: str, text: str) -> Phrase:
+    if not actor.can("admin"):
+        raise NotAllowed(_("Only an admin can change the phrase library."))
+    _check(step, language)
+    text = check_phrase_text(text)
+    changes = {
+        key: [getattr(phrase, key), value]
+        for key, value in {"step": step, "language": language, "text": text}.items()
+        if getattr(phrase, key) != value
+    }
+    if changes:
+        phrase.step, phrase.language, phrase.text = step, language, text
+        audit(actor=actor, action="phrase.update", obj=phrase, changes=changes)
+        db.session.commit()
+    return phrase
+
+
+def phrase_set_active(*, actor: User, phrase: Phrase, active: bool) -> Phrase:
+    """Disable (never delete: usage counts stay meaningful) or enable a phrase."""
+    if not actor.can("admin"):
+        raise NotAllowed(_("Only an admin can change the phrase library."))
+    if phrase.active != active:
+        phrase.active = active
+        audit(actor=actor, action="phrase.enable" if active else "phrase.disable", obj=phrase)
+        db.session.commit()
+    return phrase
+
+
+def phrase_used(*, phrase: Phrase) -> None:
+    """Count one use (an agent inserted it into a reply)."""
+    db.session.execute(
+        sa.update(Phrase).where(Phrase.id == phrase.id).values(use_count=Phrase.use_count + 1)
+    )
+    db.session.commit()
+
+
+def root_causes(*, include_inactive: bool = False) -> list[RootCause]:
+    query = sa.select(RootCause).order_by(RootCause.position, RootCause.name)
+    if not include_inactive:
+        query = query.where(RootCause.active.is_(True))
+    return list(db.session.scalars(query))
+
+
+def root_cause_create(*, actor: User, name: str) -> RootCause:
+    if not actor.can("founder"):
+        raise NotAllowed(_("Only founders manage root causes."))
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValidationError("name", _("Enter a name."))
+    if len(name) > 80:
+        raise ValidationError("name", _("Use at most %(count)d characters.", count=80))
+    if db.session.scalar(sa.select(RootCause.id).where(RootCause.name == name)) is not None:
+        raise ValidationError("name", _("That root cause is already on the list."))
+    position = db.session.scalar(sa.select(sa.func.coalesce(sa.func.max(RootCause.position), 0)))
+    cause = RootCause(name=name, position=int(position or 0) + 1)
+    db.session.add(cause)
+    db.session.flush()
+    audit(actor=actor, action="root_cause.create", obj=cause, changes={"name": name})
+    db.session.commit()
+    return cause
+
+
+def root_cause_set_active(*, actor: User, cause: RootCause, active: bool) -> RootCause:
+    if not actor.can("founder"):
+        raise NotAllowed(_("Only founders manage root causes."))
+    if cause.active != active:
+        cause.active = active
+        audit(
+            actor=actor, action="root_cause.enable" if active else "root_cause.disable", obj=cause
+        )
+        db.session.commit()
+    return cause
+
+
+def seed_library() -> None:
+    """Load the starting phrases and root causes where none exist yet (idempotent)."""
+    if db.session.scalar(sa.select(sa.func.count(Phrase.id))) == 0:
+        for position, (step, language, text) in enumerate(PHRASES):
+            db.session.add(Phrase(step=step, language=language, text=text, position=position))
+    if db.session.scalar(sa.select(sa.func.count(RootCause.id))) == 0:
+        for position, name in enumerate(ROOT_CAUSES):
+            db.session.add(RootCause(name=name, position=position))
+    db.session.commit()

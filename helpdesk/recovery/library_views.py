@@ -1,0 +1,196 @@
+"""Admin pages for the phrase library (and the complaint threshold); founder pages for the
+root-cause list."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+from wtforms import SelectChoice
+
+from helpdesk.auth.access import require_role
+from helpdesk.errors import ValidationError
+from helpdesk.extensions import db
+from helpdesk.forms import show_domain_error
+from helpdesk.i18n import LANGUAGE_NAMES
+from helpdesk.models import Phrase, RootCause, User
+from helpdesk.models.recovery import PHRASE_STEPS
+from helpdesk.recovery import library
+from helpdesk.recovery.forms import EmptyForm, PhraseForm, RootCauseForm, ThresholdForm
+from helpdesk.recovery.guide import STEP_LABELS
+from helpdesk.recovery.phrases import check_phrase_text, render_phrase
+from helpdesk.recovery.service import recovery_settings, recovery_threshold_update
+
+phrases_bp = Blueprint("phrases", __name__, url_prefix="/settings/phrases")
+phrases_bp.before_request(require_role("admin"))
+causes_bp = Blueprint("root_causes", __name__, url_prefix="/founders/root-causes")
+causes_bp.before_request(require_role("founder"))
+
+SAMPLE = {
+    "customer_first_name": "Nattaya",
+    "agent_first_name": "Dewi",
+    "product": "the Team plan",
+    "issue_summary": "you were charged twice in March",
+    "promise_time": "Thursday 3 pm",
+}
+
+
+def _user() -> User:
+    return current_user._get_current_object()
+
+
+def _phrase_form(formdata: object | None = None, phrase: Phrase | None = None) -> PhraseForm:
+    form = PhraseForm(formdata=formdata, obj=phrase)
+    form.step.choices = [SelectChoice(step, _step_label(step)) for step in PHRASE_STEPS]
+    form.language.choices = [SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()]
+    return form
+
+
+def _step_label(step: str) -> str:
+    labels = {"promise": _("Promise"), "closing": _("Closing"), "general": _("General")}
+    return labels.get(step) or str(STEP_LABELS.get(step, step))
+
+
+def _library_page(
+    form: PhraseForm | None = None, threshold: ThresholdForm | None = None, status: int = 200
+) -> tuple[str, int]:
+    language = request.args.get("language", "")
+    query = sa.select(Phrase).order_by(Phrase.step, Phrase.language, Phrase.position, Phrase.id)
+    if language in LANGUAGE_NAMES:
+        query = query.where(Phrase.language == language)
+    phrases = list(db.session.scalars(query))
+    if threshold is None:
+        threshold = ThresholdForm(
+            formdata=None,
+            data={"complaint_threshold": Decimal(str(recovery_settings().complaint_threshold))},
+        )
+    return render_template(
+        "recovery/phrases.html",
+        phrases=phrases,
+        form=form or _phrase_form(),
+        threshold=threshold,
+        language=language,
+        languages=LANGUAGE_NAMES,
+        step_label=_step_label,
+        action_form=EmptyForm(formdata=None),
+    ), status
+
+
+@phrases_bp.get("")
+def library_page() -> tuple[str, int]:
+    return _library_page()
+
+
+@phrases_bp.post("")
+def phrase_add() -> Response | tuple[str, int]:
+    form = _phrase_form(request.form)
+    if form.validate_on_submit():
+        try:
+            library.phrase_create(
+                actor=_user(), step=form.step.data, language=form.language.data, text=form.text.data
+            )
+        except ValidationError as error:
+            show_domain_error(form, error)
+        else:
+            flash(_("The phrase is in the library."), "success")
+            return redirect(url_for("phrases.library_page"))
+    return _library_page(form=form, status=422)
+
+
+@phrases_bp.post("/preview")
+def phrase_preview() -> str:
+    form = _phrase_form(request.form)
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        check_phrase_text(form.text.data or "")
+    except ValidationError as error:
+        return render_template("recovery/_phrase_preview.html", error=error.message)
+    text = render_phrase(form.text.data or "", SAMPLE, form.language.data or "en")
+    return render_template("recovery/_phrase_preview.html", text=text)
+
+
+@phrases_bp.route("/<int(max=2147483647):phrase_id>", methods=["GET", "POST"])
+def phrase_edit(phrase_id: int) -> Response | tuple[str, int]:
+    phrase = db.get_or_404(Phrase, phrase_id)
+    form = _phrase_form(request.form if request.method == "POST" else None, phrase)
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            library.phrase_update(
+                actor=_user(),
+                phrase=phrase,
+                step=form.step.data,
+                language=form.language.data,
+                text=form.text.data,
+            )
+        except ValidationError as error:
+            show_domain_error(form, error)
+        else:
+            flash(_("The phrase is saved."), "success")
+            return redirect(url_for("phrases.library_page"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("recovery/phrase_edit.html", phrase=phrase, form=form), status
+
+
+@phrases_bp.post("/<int(max=2147483647):phrase_id>/active")
+def phrase_active(phrase_id: int) -> Response:
+    phrase = db.get_or_404(Phrase, phrase_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    library.phrase_set_active(
+        actor=_user(), phrase=phrase, active=request.form.get("active") == "1"
+    )
+    return redirect(url_for("phrases.library_page"))
+
+
+@phrases_bp.post("/threshold")
+def threshold() -> Response | tuple[str, int]:
+    form = ThresholdForm()
+    if form.validate_on_submit():
+        recovery_threshold_update(actor=_user(), threshold=float(form.complaint_threshold.data))
+        flash(_("The complaint threshold is saved."), "success")
+        return redirect(url_for("phrases.library_page"))
+    return _library_page(threshold=form, status=422)
+
+
+def _causes_page(form: RootCauseForm | None = None, status: int = 200) -> tuple[str, int]:
+    return render_template(
+        "recovery/root_causes.html",
+        causes=library.root_causes(include_inactive=True),
+        form=form or RootCauseForm(formdata=None),
+        action_form=EmptyForm(formdata=None),
+    ), status
+
+
+@causes_bp.get("")
+def causes_page() -> tuple[str, int]:
+    return _causes_page()
+
+
+@causes_bp.post("")
+def cause_add() -> Response | tuple[str, int]:
+    form = RootCauseForm()
+    if form.validate_on_submit():
+        try:
+            library.root_cause_create(actor=_user(), name=form.name.data or "")
+        except ValidationError as error:
+            show_domain_error(form, error)
+        else:
+            flash(_("The root cause is on the list."), "success")
+            return redirect(url_for("root_causes.causes_page"))
+    return _causes_page(form=form, status=422)
+
+
+@causes_bp.post("/<int(max=2147483647):cause_id>/active")
+def cause_active(cause_id: int) -> Response:
+    cause = db.get_or_404(RootCause, cause_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    library.root_cause_set_active(
+        actor=_user(), cause=cause, active=request.form.get("active") == "1"
+    )
+    return redirect(url_for("root_causes.causes_page"))

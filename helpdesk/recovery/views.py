@@ -1,0 +1,175 @@
+"""The recovery panel's actions on a ticket, and using a phrase."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from helpdesk.auth.access import require_role
+from helpdesk.errors import DomainError, ValidationError
+from helpdesk.extensions import db
+from helpdesk.forms import parse_id, show_domain_error
+from helpdesk.htmx_render import wants_fragment
+from helpdesk.models import Phrase, Recovery, Ticket, User
+from helpdesk.recovery import library, service
+from helpdesk.recovery.forms import EmptyForm, ReasonForm, StepForm
+from helpdesk.recovery.panel import panel_context
+from helpdesk.tickets.queries import ticket_by_number
+
+bp = Blueprint("recovery", __name__)
+bp.before_request(require_role("agent"))
+
+NUMBER = "<int(max=2147483647):number>"
+
+
+def _user() -> User:
+    return current_user._get_current_object()
+
+
+def _ticket(number: int) -> Ticket:
+    ticket = ticket_by_number(number)
+    if ticket is None:
+        abort(404)
+    return ticket
+
+
+def _recovery(ticket: Ticket) -> Recovery:
+    if ticket.recovery is None:
+        abort(404)
+    return ticket.recovery
+
+
+def _panel(
+    ticket: Ticket, *, form: Any = None, error: str | None = None, status: int = 200
+) -> Response:
+    """The panel fragment for htmx; the ticket page for everyone else."""
+    if not wants_fragment():
+        if error:
+            flash(error, "error")
+        return redirect(url_for("tickets.ticket", number=ticket.number) + "#recovery")
+    db.session.refresh(ticket)
+    context = panel_context(ticket, _user())
+    response = make_response(
+        render_template(
+            "recovery/_panel.html",
+            ticket=ticket,
+            step_form=form or StepForm(formdata=None),
+            reason_form=ReasonForm(formdata=None),
+            panel_error=error,
+            **context,
+        ),
+        status,
+    )
+    response.vary.add("HX-Request")
+    return response
+
+
+def _run(ticket: Ticket, action: Any, form: Any = None) -> Response:
+    try:
+        action()
+    except ValidationError as error:
+        if form is not None:
+            show_domain_error(form, error)
+        status = 400 if error.field == "step" else 422
+        if status == 400 and not wants_fragment():
+            abort(400, description=error.message)
+        return _panel(ticket, form=form, error=error.message, status=status)
+    except DomainError as error:
+        return _panel(ticket, form=form, error=error.message, status=409)
+    return _panel(ticket, form=form if form is not None and form.errors else None)
+
+
+@bp.post(f"/tickets/{NUMBER}/recovery/start")
+def start(number: int) -> Response:
+    ticket = _ticket(number)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    return _run(ticket, lambda: service.recovery_start(ticket=ticket, actor=_user()))
+
+
+@bp.post(f"/tickets/{NUMBER}/recovery/end")
+def end(number: int) -> Response:
+    ticket = _ticket(number)
+    recovery = _recovery(ticket)
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        abort(400)
+    return _run(
+        ticket,
+        lambda: service.recovery_end(recovery=recovery, actor=_user(), reason=form.reason.data),
+        form,
+    )
+
+
+@bp.post(f"/tickets/{NUMBER}/recovery/read")
+def read(number: int) -> Response:
+    ticket = _ticket(number)
+    recovery = _recovery(ticket)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    service.recovery_mark_read(recovery=recovery, actor=_user())
+    return make_response("", 204)
+
+
+@bp.post(f"/tickets/{NUMBER}/recovery/steps/<step>/done")
+def step_done(number: int, step: str) -> Response:
+    ticket = _ticket(number)
+    recovery = _recovery(ticket)
+    form = StepForm()
+    if not form.validate_on_submit():
+        return _panel(ticket, form=form, status=422)
+    cause_id = parse_id(form.root_cause_id.data)
+    return _run(
+        ticket,
+        lambda: service.recovery_complete_step(
+            recovery=recovery,
+            step=step,
+            actor=_user(),
+            note=form.note.data,
+            problem_summary=form.problem_summary.data,
+            resolution=form.resolution.data,
+            root_cause_id=cause_id,
+            process_gap=form.process_gap.data,
+            process_fix=form.process_fix.data,
+        ),
+        form,
+    )
+
+
+@bp.post(f"/tickets/{NUMBER}/recovery/steps/<step>/reopen")
+def step_reopen(number: int, step: str) -> Response:
+    ticket = _ticket(number)
+    recovery = _recovery(ticket)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    return _run(
+        ticket, lambda: service.recovery_reopen_step(recovery=recovery, step=step, actor=_user())
+    )
+
+
+@bp.post(f"/tickets/{NUMBER}/recovery/diagnose/skip")
+def skip_diagnose(number: int) -> Response:
+    ticket = _ticket(number)
+    recovery = _recovery(ticket)
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        abort(400)
+    return _run(
+        ticket,
+        lambda: service.recovery_skip_diagnose(
+            recovery=recovery, actor=_user(), reason=form.reason.data
+        ),
+        form,
+    )
+
+
+@bp.post("/phrases/<int(max=2147483647):phrase_id>/used")
+def phrase_used(phrase_id: int) -> Response:
+    phrase = db.get_or_404(Phrase, phrase_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    library.phrase_used(phrase=phrase)
+    return make_response("", 204)
