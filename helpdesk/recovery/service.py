@@ -66,7 +66,9 @@ def _recent_contacts(ticket: Ticket) -> int:
     since = ticket.created_at - timedelta(days=7)
     count = db.session.scalar(
         sa.select(sa.func.count(Ticket.id)).where(
-            Ticket.customer_id == ticket.customer_id, Ticket.created_at >= since
+            Ticket.customer_id == ticket.customer_id,
+            Ticket.created_at >= since,
+            Ticket.created_at <= ticket.created_at,
         )
     )
     return int(count or 0)
@@ -118,6 +120,16 @@ def detect_complaint(*, ticket: Ticket, message: Message) -> Detection:
             changes={"reason": "negative_sentiment", "message_id": message.id},
         )
     return detection
+
+
+def note_reopened(ticket: Ticket) -> None:
+    """A recovered complaint reopened within 14 days of being resolved did not stay fixed:
+    the recovery's outcome records it (part of the caller's transaction)."""
+    recovery = ticket.recovery
+    if recovery is None or recovery.state == "ended" or ticket.resolved_at is None:
+        return
+    if now() - ticket.resolved_at <= timedelta(days=14):
+        recovery.reopened_within_14_days = True
 
 
 def check_can_close(ticket: Ticket) -> None:

@@ -18,8 +18,14 @@ from helpdesk.clock import now
 from helpdesk.errors import Conflict, NotAllowed, ValidationError
 from helpdesk.extensions import db
 from helpdesk.models import Customer, Message, Tag, Ticket, User
-from helpdesk.models.ticket import CHANNELS, PRIORITIES, SNIPPET_LENGTH, STATUSES
-from helpdesk.recovery.service import check_can_close, detect_complaint
+from helpdesk.models.ticket import (
+    CHANNELS,
+    OPEN_STATUSES,
+    PRIORITIES,
+    SNIPPET_LENGTH,
+    STATUSES,
+)
+from helpdesk.recovery.service import check_can_close, detect_complaint, note_reopened
 from helpdesk.rendering import markdown_to_html
 from helpdesk.tickets.assignment import assign_round_robin
 from helpdesk.tickets.numbers import next_ticket_number
@@ -153,6 +159,8 @@ def _tags_named(names: list[str]) -> list[Tag]:
 def _set_status(ticket: Ticket, status: str) -> None:
     if status == "closed":
         check_can_close(ticket)
+    if status in OPEN_STATUSES and ticket.status in ("resolved", "closed"):
+        note_reopened(ticket)
     ticket.status = status
     if status in ("resolved", "closed"):
         ticket.resolved_at = ticket.resolved_at or now()

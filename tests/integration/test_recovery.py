@@ -410,3 +410,42 @@ def test_complaints_view_shows_the_current_step(app, login_as):
         angry_ticket(agent("Somchai Wong"))
     html = client.get("/inbox?view=complaints").get_data(as_text=True)
     assert "Recovery: Hear" in html
+
+
+def test_reopening_a_recovered_complaint_within_14_days_is_recorded(database, set_now):
+    from datetime import UTC, datetime, timedelta
+
+    library.seed_library()
+    start = datetime(2026, 5, 1, 9, tzinfo=UTC)
+    set_now(start)
+    actor = agent()
+    ticket = angry_ticket(actor)
+    complete_all(ticket.recovery, actor)
+    tickets.ticket_update(ticket=ticket, actor=actor, status="resolved")
+    assert ticket.recovery.reopened_within_14_days is None
+    set_now(start + timedelta(days=3))
+    tickets.ticket_update(ticket=ticket, actor=actor, status="open")
+    assert ticket.recovery.reopened_within_14_days is True
+
+
+def test_repeat_contacts_count_only_the_week_before(database, set_now):
+    from datetime import UTC, datetime, timedelta
+
+    start = datetime(2026, 5, 1, 9, tzinfo=UTC)
+    actor = agent()
+    numbers = []
+    for day in range(4):
+        set_now(start + timedelta(days=day))
+        numbers.append(
+            tickets.ticket_create(
+                actor=actor,
+                customer_email="same@example.com",
+                customer_name="Sam",
+                subject="Question",
+                body="How do I export a report?",
+            ).number
+        )
+    first = database.session.scalar(sa.select(Ticket).where(Ticket.number == numbers[0]))
+    third = database.session.scalar(sa.select(Ticket).where(Ticket.number == numbers[2]))
+    assert not any(r["code"] == "repeat_contact" for r in first.sentiment_reasons)
+    assert any(r["code"] == "repeat_contact" and r["count"] == 3 for r in third.sentiment_reasons)
