@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from helpdesk.extensions import db
 from helpdesk.models import AuditEvent, User
+from helpdesk.recovery.guide import STEP_LABELS
 from helpdesk.tickets.labels import (
     ACTION_LABELS,
     FIELD_LABELS,
@@ -39,6 +40,8 @@ def _show(field: str, value: Any, names: dict[int, str]) -> str:
         return str(PRIORITY_LABELS.get(value, value))
     if field == "assignee":
         return names.get(value, f"#{value}")
+    if field == "step":
+        return str(STEP_LABELS.get(value, value))
     if isinstance(value, list):
         return ", ".join(str(item) for item in value)
     return str(value)

@@ -35,6 +35,13 @@ ACTION_LABELS = {
     "ticket.note": _l("added a note"),
     "ticket.update": _l("changed the ticket"),
     "ticket.bulk_update": _l("changed the ticket (bulk)"),
+    "ticket.complaint_detected": _l("recognised a complaint"),
+    "ticket.flag_founders": _l("flagged it for the founders"),
+    "recovery.start": _l("started a recovery"),
+    "recovery.end": _l("ended the recovery"),
+    "recovery.step_done": _l("finished a recovery step"),
+    "recovery.step_reopened": _l("reopened a recovery step"),
+    "recovery.diagnose_skipped": _l("skipped Diagnose"),
 }
 STATUS_LABELS = {
     "new": _l("New"),
@@ -50,6 +57,9 @@ PRIORITY_LABELS = {
     "urgent": _l("Urgent"),
 }
 FIELD_LABELS = {
+    "step": _l("step"),
+    "reason": _l("reason"),
+    "root_cause": _l("root cause"),
     "status": _l("status"),
     "priority": _l("priority"),
     "assignee": _l("assignee"),
