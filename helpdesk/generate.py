@@ -27,7 +27,8 @@ from helpdesk.tickets.service import snippet
 
 GENERATED_DOMAIN = "generated.example"
 AGENT_COUNT = 8
-AGENT_PASSWORD = "generated-agent-password"  # noqa: S105 # nosec B105 - benchmark accounts
+# Benchmark accounts only: generated data is never real.
+AGENT_PASSWORD = "generated-agent-password"  # noqa: S105 # nosec B105
 BATCH = 2000
 
 FIRST = (
@@ -163,7 +164,8 @@ def generate(
     )
     if real and not force:
         raise RealDataPresent(f"{real} customers here were not generated")
-    rng = random.Random(seed)  # noqa: S311 # nosec B311 - test data, not security
+    # Test data, not security: a seeded generator repeats the same data.
+    rng = random.Random(seed)  # noqa: S311 # nosec B311
     agents = _agents()
     tag_ids = _tags()
     current = now()
@@ -300,11 +302,8 @@ def _sync_sequences() -> None:
     """Explicit ids leave PostgreSQL's sequences behind; move them past the data."""
     if db.engine.dialect.name != "postgresql":
         return
-    for table in ("customers", "tickets", "messages", "tags", "users"):
-        db.session.execute(
-            sa.text(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"  # noqa: S608
-                f" (SELECT COALESCE(MAX(id), 1) FROM {table}))"  # nosec B608 - fixed names
-            )
-        )
+    for model in (Customer, Ticket, Message, Tag, User):
+        highest = sa.select(sa.func.coalesce(sa.func.max(model.id), 1)).scalar_subquery()
+        sequence = sa.func.pg_get_serial_sequence(model.__tablename__, "id")
+        db.session.execute(sa.select(sa.func.setval(sequence, highest)))
     db.session.commit()

@@ -17,7 +17,7 @@ Each reason found carries a weight; the score is 1 - product(1 - weight) (a nois
 one strong signal is enough, more signals push towards 1, never past it):
 
     strong_words    0.70 (two or more different: 0.85)
-    refund          0.50
+    refund          0.45 (alone, under the 0.5 threshold: it takes a second signal)
     cancel          0.50 for a wish to leave ("close my account"), 0.30 for a bare "cancel"
     negative_words  0.35 / 0.50 / 0.60 for one / two / three or more different words
     repeat_contact  0.35 / 0.45 / 0.55 for 3 / 4 / 5+ contacts in 7 days
@@ -63,7 +63,7 @@ VADER_CHARS = 1_000
 MAX_MATCHES = 200
 
 W_STRONG = (0.70, 0.85)
-W_REFUND = 0.50
+W_REFUND = 0.45  # below the threshold alone: a polite refund question is not a complaint
 W_CANCEL = 0.50
 W_CANCEL_WEAK = 0.30
 W_NEGATIVE = (0.35, 0.50, 0.60)

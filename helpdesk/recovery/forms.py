@@ -35,7 +35,7 @@ class PhraseForm(BaseForm):
     language = SelectField(_l("Language"), validate_choice=False)
     text = TextAreaField(
         _l("Phrase"),
-        validators=[Length(max=2000)],
+        validators=[Length(max=20_000)],  # the service explains its own, lower limit
         description=_l(
             "Placeholders: {customer_first_name}, {agent_first_name}, {product}, "
             "{issue_summary}, {promise_time}."
@@ -49,6 +49,11 @@ class ThresholdForm(BaseForm):
         places=2,
         validators=[InputRequired(), NumberRange(min=0.05, max=1.0)],
         description=_l("From 0.05 (very sensitive) to 1.0; the default is 0.5."),
+    )
+    product_name = StringField(
+        _l("Product name in phrases"),
+        validators=[Length(max=80)],
+        description=_l("Fills {product}, as in “counting on {product}”. Empty: “us”."),
     )
 
 

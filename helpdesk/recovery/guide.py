@@ -61,7 +61,8 @@ BLAME_WORDS = {
         "as I said",
         "as mentioned",
     ),
-    "th": ("แต่", "นโยบาย", "ตามที่แจ้งไปแล้ว", "คุณควรจะ"),
+    # Not "แต่" ("but"): it sits inside common words such as ตั้งแต่ ("since").
+    "th": ("นโยบาย", "ตามที่แจ้งไปแล้ว", "คุณควรจะ"),
     "id": ("tapi", "tetapi", "namun", "kebijakan", "sayangnya Anda", "seharusnya Anda"),
-    "bn": ("কিন্তু", "তবে", "নীতিমালা", "আপনার উচিত ছিল"),
+    "bn": ("কিন্তু", "নীতিমালা", "আপনার উচিত ছিল"),
 }

@@ -23,7 +23,7 @@ from helpdesk.recovery import library
 from helpdesk.recovery.forms import EmptyForm, PhraseForm, RootCauseForm, ThresholdForm
 from helpdesk.recovery.guide import STEP_LABELS
 from helpdesk.recovery.phrases import check_phrase_text, render_phrase
-from helpdesk.recovery.service import recovery_settings, recovery_threshold_update
+from helpdesk.recovery.service import recovery_settings, recovery_settings_update
 
 phrases_bp = Blueprint("phrases", __name__, url_prefix="/settings/phrases")
 phrases_bp.before_request(require_role("admin"))
@@ -64,9 +64,13 @@ def _library_page(
         query = query.where(Phrase.language == language)
     phrases = list(db.session.scalars(query))
     if threshold is None:
+        current = recovery_settings()
         threshold = ThresholdForm(
             formdata=None,
-            data={"complaint_threshold": Decimal(str(recovery_settings().complaint_threshold))},
+            data={
+                "complaint_threshold": Decimal(str(current.complaint_threshold)),
+                "product_name": current.product_name,
+            },
         )
     return render_template(
         "recovery/phrases.html",
@@ -151,9 +155,17 @@ def phrase_active(phrase_id: int) -> Response:
 def threshold() -> Response | tuple[str, int]:
     form = ThresholdForm()
     if form.validate_on_submit():
-        recovery_threshold_update(actor=_user(), threshold=float(form.complaint_threshold.data))
-        flash(_("The complaint threshold is saved."), "success")
-        return redirect(url_for("phrases.library_page"))
+        try:
+            recovery_settings_update(
+                actor=_user(),
+                threshold=float(form.complaint_threshold.data),
+                product_name=form.product_name.data or "",
+            )
+        except ValidationError as error:
+            show_domain_error(form, error)
+        else:
+            flash(_("Recovery settings are saved."), "success")
+            return redirect(url_for("phrases.library_page"))
     return _library_page(threshold=form, status=422)
 
 

@@ -11,6 +11,7 @@ from helpdesk.recovery.detection import Reason, describe
 from helpdesk.recovery.guide import BLAME_WORDS, CHECKLISTS, GUIDANCE, STEP_LABELS
 from helpdesk.recovery.library import phrases_by_step, root_causes
 from helpdesk.recovery.phrases import render_phrase
+from helpdesk.recovery.service import recovery_settings
 
 
 @dataclass
@@ -44,7 +45,7 @@ def phrase_values(ticket: Ticket, user: User, recovery: Recovery | None) -> dict
     return {
         "customer_first_name": customer.first_name if customer and customer.name else None,
         "agent_first_name": user.first_name,
-        "product": customer.plan if customer else None,
+        "product": recovery_settings().product_name or None,
         "issue_summary": recovery.problem_summary if recovery else None,
         "promise_time": None,
     }

@@ -33,7 +33,7 @@ PHRASES: tuple[tuple[str, str, str], ...] = (
         "en",
         "Take all the space you need — tell me everything that happened, and I'll listen.",
     ),
-    ("hear", "en", "I don't know the answer yet, but I'll find out for you."),
+    ("hear", "en", "I don't know the answer yet — I'll find out for you."),
     ("empathize", "en", "I'd be frustrated too, {customer_first_name}."),
     (
         "empathize",
@@ -43,7 +43,7 @@ PHRASES: tuple[tuple[str, str, str], ...] = (
     (
         "empathize",
         "en",
-        "I completely understand why you're upset — you expected better from us, and you should have had it.",
+        "I completely understand why you're upset — you expected better from us, and that's what you deserve.",
     ),
     ("empathize", "en", "You shouldn't have had to write to us more than once about this."),
     (
@@ -77,7 +77,7 @@ PHRASES: tuple[tuple[str, str, str], ...] = (
     (
         "promise",
         "en",
-        "I don't have the full answer yet, but you'll hear from me by {promise_time} either way.",
+        "I don't have the full answer yet; you'll hear from me by {promise_time} either way.",
     ),
     ("closing", "en", "Is there anything else I can help with, {customer_first_name}?"),
     ("closing", "en", "Thanks for your patience, {customer_first_name}. — {agent_first_name}"),
@@ -85,7 +85,7 @@ PHRASES: tuple[tuple[str, str, str], ...] = (
     # Thai
     ("hear", "th", "ขอบคุณที่แจ้งให้เราทราบนะคะ คุณ{customer_first_name} ดิฉันอ่านทุกอย่างที่เขียนมาแล้วค่ะ"),
     ("hear", "th", "ขอทวนให้แน่ใจนะคะ: {issue_summary} ใช่ไหมคะ"),
-    ("hear", "th", "ตอนนี้ยังไม่ทราบคำตอบ แต่จะหาคำตอบให้แน่นอนค่ะ"),
+    ("hear", "th", "ตอนนี้ยังไม่ทราบคำตอบ จะหาคำตอบให้แน่นอนค่ะ"),
     ("empathize", "th", "ถ้าเป็นดิฉันก็คงหงุดหงิดเหมือนกันค่ะ คุณ{customer_first_name}"),
     ("empathize", "th", "เข้าใจเลยค่ะว่าทำไมถึงไม่พอใจ คุณคาดหวังสิ่งที่ดีกว่านี้จากเรา และควรได้รับสิ่งนั้นค่ะ"),
     ("empathize", "th", "คุณไม่ควรต้องติดต่อเราหลายครั้งเรื่องนี้เลยค่ะ"),
@@ -107,7 +107,7 @@ PHRASES: tuple[tuple[str, str, str], ...] = (
         "Terima kasih sudah memberi tahu kami, {customer_first_name}. Saya sudah membaca semuanya.",
     ),
     ("hear", "id", "Supaya saya tidak salah paham: {issue_summary}. Benar begitu?"),
-    ("hear", "id", "Saya belum tahu jawabannya, tapi akan saya cari tahu untuk Anda."),
+    ("hear", "id", "Saya belum tahu jawabannya; akan saya cari tahu untuk Anda."),
     ("empathize", "id", "Saya juga pasti kesal kalau mengalaminya, {customer_first_name}."),
     (
         "empathize",
@@ -145,7 +145,7 @@ PHRASES: tuple[tuple[str, str, str], ...] = (
     # Bengali
     ("hear", "bn", "আমাদের জানানোর জন্য ধন্যবাদ, {customer_first_name}। আপনি যা লিখেছেন সব পড়েছি।"),
     ("hear", "bn", "ঠিক বুঝেছি কিনা নিশ্চিত হতে চাই: {issue_summary}। তাই তো?"),
-    ("hear", "bn", "এখনও উত্তরটা জানি না, তবে আপনার জন্য খুঁজে বের করব।"),
+    ("hear", "bn", "এখনও উত্তরটা জানি না; আপনার জন্য খুঁজে বের করব।"),
     ("empathize", "bn", "আমি হলেও বিরক্ত হতাম, {customer_first_name}।"),
     (
         "empathize",

@@ -32,6 +32,8 @@ MAX_FIELD_CHARS = 5000
 class RecoverySettings:
     complaint_threshold: float = COMPLAINT_THRESHOLD
     strong_threshold: float = STRONG_THRESHOLD
+    # What the company sells, as phrases say it ("your Acme account"); empty: "us".
+    product_name: str = ""
 
 
 def recovery_settings() -> RecoverySettings:
@@ -39,24 +41,35 @@ def recovery_settings() -> RecoverySettings:
     return RecoverySettings(
         complaint_threshold=float(stored.get("complaint_threshold", COMPLAINT_THRESHOLD)),
         strong_threshold=float(stored.get("strong_threshold", STRONG_THRESHOLD)),
+        product_name=str(stored.get("product_name", "")),
     )
 
 
-def recovery_threshold_update(*, actor: User, threshold: float) -> RecoverySettings:
-    """Set the score above which a customer message makes the ticket a complaint."""
+def recovery_settings_update(
+    *, actor: User, threshold: float, product_name: str
+) -> RecoverySettings:
+    """Set the score above which a customer message makes the ticket a complaint, and the
+    product name phrases use."""
     if not actor.can("admin"):
-        raise NotAllowed(_("Only an admin can change the complaint threshold."))
+        raise NotAllowed(_("Only an admin can change recovery settings."))
     if not 0.05 <= threshold <= 1.0:
         raise ValidationError("complaint_threshold", _("Use a number from 0.05 to 1.0."))
+    product_name = " ".join((product_name or "").split())
+    if len(product_name) > 80:
+        raise ValidationError("product_name", _("Use at most %(count)d characters.", count=80))
     before = recovery_settings()
     stored = dict(setting_get("recovery", {}))
     stored["complaint_threshold"] = round(threshold, 2)
+    stored["product_name"] = product_name
     setting_put("recovery", stored)
     audit(
         actor=actor,
-        action="settings.complaint_threshold",
+        action="settings.recovery",
         obj=actor,
-        changes={"complaint_threshold": [before.complaint_threshold, round(threshold, 2)]},
+        changes={
+            "complaint_threshold": [before.complaint_threshold, round(threshold, 2)],
+            "product_name": [before.product_name, product_name],
+        },
     )
     db.session.commit()
     return recovery_settings()
@@ -100,7 +113,13 @@ def detect_complaint(*, ticket: Ticket, message: Message) -> Detection:
     if ticket.sentiment_score is None or detection.score >= ticket.sentiment_score:
         ticket.sentiment_score = detection.score
         ticket.sentiment_reasons = [reason.as_dict() for reason in detection.reasons]
-    if detection.score >= settings.complaint_threshold and ticket.recovery is None:
+    # A message on a closed ticket reopens it first (elsewhere); a closed ticket never gets
+    # a recovery it could not finish.
+    if (
+        detection.score >= settings.complaint_threshold
+        and ticket.recovery is None
+        and ticket.status != "closed"
+    ):
         db.session.flush()
         audit(
             actor="system",
@@ -143,8 +162,12 @@ def check_can_close(ticket: Ticket) -> None:
 
 def recovery_start(*, ticket: Ticket, actor: User) -> Recovery:
     """Start a recovery by hand (the ticket becomes a complaint)."""
+    if ticket.status == "closed":
+        raise NotAllowed(_("Reopen the ticket first."))
     if ticket.recovery is not None and ticket.recovery.state == "active":
         raise NotAllowed(_("A recovery is already under way."))
+    if ticket.recovery is not None and ticket.recovery.state == "completed":
+        raise NotAllowed(_("This complaint was recovered; reopen a step to go back to it."))
     if ticket.recovery is not None:
         # Start over: the earlier, ended recovery is replaced.
         db.session.delete(ticket.recovery)
@@ -164,15 +187,23 @@ def recovery_end(*, recovery: Recovery, actor: User, reason: str) -> Recovery:
     recovery.ended_at = now()
     recovery.ended_by_id = actor.id
     recovery.end_reason = reason
-    audit(actor=actor, action="recovery.end", obj=recovery.ticket, changes={"reason": reason})
+    changes: dict[str, object] = {"reason": reason}
+    ticket = recovery.ticket
+    if ticket.kind == "complaint":  # not a complaint after all
+        changes["kind"] = ["complaint", "problem"]
+        ticket.kind = "problem"
+    audit(actor=actor, action="recovery.end", obj=ticket, changes=changes)
     db.session.commit()
     return recovery
 
 
 def recovery_mark_read(*, recovery: Recovery, actor: User) -> Recovery:
     """Hear: note that `actor` has read the conversation to the end."""
+    first_read_by_actor = recovery.last_read_by_id != actor.id
     recovery.last_read_at = now()
     recovery.last_read_by_id = actor.id
+    if first_read_by_actor:  # later re-reads only move the time
+        audit(actor=actor, action="recovery.read", obj=recovery.ticket)
     db.session.commit()
     return recovery
 
@@ -258,6 +289,8 @@ def recovery_reopen_step(*, recovery: Recovery, step: str, actor: User) -> Recov
         raise ValidationError("step", _("This step is not done."))
     if recovery.state == "ended":
         raise NotAllowed(_("This recovery is not under way."))
+    if recovery.ticket.status == "closed":
+        raise NotAllowed(_("Reopen the ticket first."))
     index = STEPS.index(step)
     for record in list(recovery.steps):
         if STEPS.index(record.step) >= index:

@@ -43,7 +43,12 @@ def _recovery(ticket: Ticket) -> Recovery:
 
 
 def _panel(
-    ticket: Ticket, *, form: Any = None, error: str | None = None, status: int = 200
+    ticket: Ticket,
+    *,
+    step_form: StepForm | None = None,
+    reason_form: ReasonForm | None = None,
+    error: str | None = None,
+    status: int = 200,
 ) -> Response:
     """The panel fragment for htmx; the ticket page for everyone else."""
     if not wants_fragment():
@@ -56,8 +61,8 @@ def _panel(
         render_template(
             "recovery/_panel.html",
             ticket=ticket,
-            step_form=form or StepForm(formdata=None),
-            reason_form=ReasonForm(formdata=None),
+            step_form=step_form or StepForm(formdata=None),
+            reason_form=reason_form or ReasonForm(formdata=None),
             panel_error=error,
             **context,
         ),
@@ -67,7 +72,14 @@ def _panel(
     return response
 
 
-def _run(ticket: Ticket, action: Any, form: Any = None) -> Response:
+def _run(ticket: Ticket, action: Any, form: StepForm | ReasonForm | None = None) -> Response:
+    """Run a recovery use case and answer with the panel: 400 for a forged step, 422 with
+    the error beside the field (and the typed text kept), 409 for a rule."""
+    forms: dict[str, Any] = {}
+    if isinstance(form, StepForm):
+        forms["step_form"] = form
+    elif isinstance(form, ReasonForm):
+        forms["reason_form"] = form
     try:
         action()
     except ValidationError as error:
@@ -76,10 +88,12 @@ def _run(ticket: Ticket, action: Any, form: Any = None) -> Response:
         status = 400 if error.field == "step" else 422
         if status == 400 and not wants_fragment():
             abort(400, description=error.message)
-        return _panel(ticket, form=form, error=error.message, status=status)
+        db.session.rollback()
+        return _panel(ticket, error=error.message, status=status, **forms)
     except DomainError as error:
-        return _panel(ticket, form=form, error=error.message, status=409)
-    return _panel(ticket, form=form if form is not None and form.errors else None)
+        db.session.rollback()
+        return _panel(ticket, error=error.message, status=409, **forms)
+    return _panel(ticket)
 
 
 @bp.post(f"/tickets/{NUMBER}/recovery/start")
@@ -120,7 +134,7 @@ def step_done(number: int, step: str) -> Response:
     recovery = _recovery(ticket)
     form = StepForm()
     if not form.validate_on_submit():
-        return _panel(ticket, form=form, status=422)
+        return _panel(ticket, step_form=form, status=422)
     cause_id = parse_id(form.root_cause_id.data)
     return _run(
         ticket,
@@ -171,5 +185,7 @@ def phrase_used(phrase_id: int) -> Response:
     phrase = db.get_or_404(Phrase, phrase_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
+    if not phrase.active:
+        abort(404)
     library.phrase_used(phrase=phrase)
     return make_response("", 204)

@@ -130,3 +130,32 @@ def test_demo_logins_work(app, runner):
     runner.invoke(args=["helpdesk", "demo"])
     for email, _name, _role in DEMO_USERS:
         assert login(app.test_client(), email, DEMO_PASSWORD).status_code == 302
+
+
+def test_generate_adds_realistic_data_and_respects_real_data(app, runner):
+    result = runner.invoke(args=["helpdesk", "generate", "--tickets", "40", "--seed", "3"])
+    assert result.exit_code == 0, result.output
+    assert "Generated 40 tickets" in result.output
+    first = counts(app)
+    assert first["Ticket"] == 40
+    assert first["Message"] == 120
+    with app.app_context():
+        statuses = set(db.session.scalars(sa.select(Ticket.status)))
+        assert len(statuses) >= 3
+        numbers = sorted(db.session.scalars(sa.select(Ticket.number)))
+        assert numbers == list(range(1, 41))
+        snippets = db.session.scalars(sa.select(Ticket.last_message_snippet)).all()
+        assert all(snippets)
+    runner.invoke(args=["helpdesk", "generate", "--tickets", "10"])
+    assert counts(app)["Ticket"] == 50  # the generator may add to its own data
+    runner.invoke(args=["helpdesk", "demo"])
+    refused = runner.invoke(args=["helpdesk", "generate", "--tickets", "10"])
+    assert refused.exit_code == 1
+    assert "refusing to mix generated data in" in refused.output
+    forced = runner.invoke(args=["helpdesk", "generate", "--tickets", "10", "--force"])
+    assert forced.exit_code == 0, forced.output
+
+
+def test_generate_rejects_a_bad_count(runner):
+    result = runner.invoke(args=["helpdesk", "generate", "--tickets", "0"])
+    assert result.exit_code == 2

@@ -4,7 +4,6 @@ for precision and recall, and the detector's reasons, negation, storage and robu
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 
@@ -303,19 +302,12 @@ def test_not_a_string_is_calm():
     assert detect(None).score == 0.0  # type: ignore[arg-type]
 
 
-def test_a_long_message_is_fast():
-    text = ("The app is broken again and I am still waiting for my refund, terrible. " * 700)[
-        :50_000
-    ]
-    detect(text)  # loads VADER's lexicon once
-    best = min(timed(detect, text) for _ in range(3))
-    assert best < 0.05
-
-
-def timed(function, *args):  # type: ignore[no-untyped-def]
-    started = time.perf_counter()
-    function(*args)
-    return time.perf_counter() - started
+def test_a_long_message_is_scored_from_its_ends():
+    # Speed is the benchmark's business (no timed assertions in tests); what is checked
+    # here is that a long message is still read, start and end.
+    text = "Hello, a question about invoices. " * 3000 + " This is unacceptable, refund me now."
+    detection = detect(text)
+    assert {reason.code for reason in detection.reasons} >= {"strong_words", "refund"}
 
 
 def test_describe_in_english(database):
