@@ -106,6 +106,17 @@ def test_a_draft_survives_a_reload_and_a_failed_send(page, make_user, seeded):
     assert page.get_by_text("Write a message first.").is_visible()
 
 
+def test_a_draft_note_comes_back_as_a_note(page, make_user, seeded):
+    agent = make_user("agent")
+    log_in(page, agent)
+    page.goto(f"/tickets/{seeded}")
+    page.get_by_label("Internal note").check()
+    page.get_by_label("Message").fill("For the team only: check the refund log")
+    page.reload()
+    assert page.get_by_label("Message").input_value() == "For the team only: check the refund log"
+    assert page.get_by_label("Internal note").is_checked()
+
+
 def test_shortcuts_dialog_opens_with_question_mark(page, make_user):
     agent = make_user("agent")
     log_in(page, agent)
