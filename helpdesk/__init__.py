@@ -70,6 +70,7 @@ def register_blueprints(app: Flask) -> None:
     from helpdesk.auth.views import bp as auth_bp
     from helpdesk.home import bp as home_bp
     from helpdesk.ops.views import bp as ops_bp
+    from helpdesk.promises.hours_views import bp as hours_bp
     from helpdesk.recovery.library_views import causes_bp, phrases_bp
     from helpdesk.recovery.views import bp as recovery_bp
     from helpdesk.settings.views import bp as settings_bp
@@ -84,6 +85,7 @@ def register_blueprints(app: Flask) -> None:
         settings_bp,
         phrases_bp,
         causes_bp,
+        hours_bp,
     ):
         app.register_blueprint(blueprint)
 
