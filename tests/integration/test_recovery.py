@@ -570,3 +570,32 @@ def test_skip_diagnose_through_the_view(app, login_as):
     )
     assert done.status_code == 200
     assert "All five steps are done" in done.get_data(as_text=True)
+
+
+def test_admin_edits_a_phrase(app, login_as):
+    admin = login_as("admin")
+    with app.app_context():
+        library.seed_library()
+        phrase_id = db.session.scalar(sa.select(Phrase.id).where(Phrase.language == "en"))
+    page = admin.get(f"/settings/phrases/{phrase_id}")
+    assert page.status_code == 200
+    token = csrf_token(admin, f"/settings/phrases/{phrase_id}")
+    bad = admin.post(
+        f"/settings/phrases/{phrase_id}",
+        data={"step": "hear", "language": "en", "text": "Hi {nme}", "csrf_token": token},
+    )
+    assert bad.status_code == 422
+    assert "Hi {nme}" in bad.get_data(as_text=True)
+    good = admin.post(
+        f"/settings/phrases/{phrase_id}",
+        data={
+            "step": "hear",
+            "language": "en",
+            "text": "Hello {customer_first_name}!",
+            "csrf_token": token,
+        },
+    )
+    assert good.status_code == 302
+    with app.app_context():
+        assert db.session.get(Phrase, phrase_id).text == "Hello {customer_first_name}!"
+    assert admin.get("/settings/phrases/99999999").status_code == 404
