@@ -39,6 +39,7 @@ from helpdesk.tickets.forms import (
     ReplyForm,
 )
 from helpdesk.tickets.history import history_entries, staff_names
+from helpdesk.tickets.inbox import VIEWS, inbox_page, parse_filters
 from helpdesk.tickets.labels import (
     CHANNEL_LABELS,
     KIND_LABELS,
@@ -49,10 +50,7 @@ from helpdesk.tickets.labels import (
 )
 from helpdesk.tickets.panels import panels_context
 from helpdesk.tickets.queries import (
-    VIEWS,
     assignable_users,
-    inbox_page,
-    parse_filters,
     ticket_audit_events,
     ticket_by_number,
     ticket_messages,
