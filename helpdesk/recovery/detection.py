@@ -43,20 +43,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
-from flask_babel import gettext, ngettext
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from helpdesk.recovery.lexicons import LEXICONS, Lexicon
+from helpdesk.recovery.reasons import MAX_WORD_CHARS, MAX_WORDS, Reason
 
 COMPLAINT_THRESHOLD = 0.5
 STRONG_THRESHOLD = 0.8
 
-REASON_CODES = frozenset(
-    ("refund", "cancel", "strong_words", "negative_words", "repeat_words", "repeat_contact")
-    + ("shouting", "negative_tone")
-)
-MAX_WORDS = 5
-MAX_WORD_CHARS = 100
 HEAD_CHARS = 40_000
 TAIL_CHARS = 10_000
 VADER_CHARS = 1_000
@@ -75,36 +69,6 @@ TONE_SCALE = 0.55
 TONE_MAX = 0.5
 POSITIVE_FROM = 0.6
 POSITIVE_FACTOR = 0.6
-
-
-@dataclass(frozen=True)
-class Reason:
-    """One reason a message looks like a complaint, storable as JSON with the ticket."""
-
-    code: str
-    words: tuple[str, ...] = ()
-    count: int = 0
-
-    def as_dict(self) -> dict[str, object]:
-        return {"code": self.code, "words": list(self.words), "count": self.count}
-
-    @classmethod
-    def from_dict(cls, data: dict[str, object]) -> Reason:
-        """Read a stored reason back; anything unrecognisable becomes code "unknown", and a
-        bad `words` or `count` field falls back to its default."""
-        if not isinstance(data, dict):
-            return cls("unknown")
-        code = data.get("code")
-        if not isinstance(code, str) or code not in REASON_CODES:
-            return cls("unknown")
-        raw_words = data.get("words")
-        words: tuple[str, ...] = ()
-        if isinstance(raw_words, list | tuple):
-            words = tuple(w[:MAX_WORD_CHARS] for w in raw_words if isinstance(w, str))
-        count = data.get("count")
-        if not isinstance(count, int) or isinstance(count, bool):
-            count = 0
-        return cls(code, words[:MAX_WORDS], max(0, min(count, 1_000_000)))
 
 
 @dataclass(frozen=True)
@@ -405,23 +369,3 @@ def detect(text: str, *, language: str | None = None, recent_contacts: int = 0) 
         score *= POSITIVE_FACTOR
     strongly = _noisy_or(tone) >= STRONG_THRESHOLD or (has_strong and score >= STRONG_THRESHOLD)
     return Detection(round(min(1.0, max(0.0, score)), 3), tuple(reasons), strongly)
-
-
-def describe(reason: Reason) -> str:
-    """The reason in words for the agent, in the agent's language (needs an app context)."""
-    if reason.code == "repeat_contact":
-        count = max(reason.count, 1)
-        return ngettext("%(num)d contact this week", "%(num)d contacts this week", count)
-    labels = {
-        "refund": gettext("Mentions a refund"),
-        "cancel": gettext("Wants to cancel or leave"),
-        "strong_words": gettext("Strongly negative words"),
-        "negative_words": gettext("Negative words"),
-        "repeat_words": gettext("Says it has happened before"),
-        "shouting": gettext("Shouting (capital letters or !!!)"),
-        "negative_tone": gettext("Negative tone overall"),
-    }
-    label = labels.get(reason.code) or gettext("Another reason")
-    if not reason.words or reason.code == "refund":
-        return label
-    return gettext("%(reason)s: %(words)s", reason=label, words=", ".join(reason.words))

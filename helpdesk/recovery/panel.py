@@ -7,10 +7,10 @@ from typing import Any
 
 from helpdesk.models import Recovery, RecoveryStep, RootCause, Ticket, User
 from helpdesk.models.recovery import STEPS
-from helpdesk.recovery.detection import Reason, describe
 from helpdesk.recovery.guide import BLAME_WORDS, CHECKLISTS, GUIDANCE, STEP_LABELS
 from helpdesk.recovery.library import phrases_by_step, root_causes
 from helpdesk.recovery.phrases import render_phrase
+from helpdesk.recovery.reasons import Reason, describe
 from helpdesk.recovery.service import recovery_settings
 
 

@@ -7,13 +7,8 @@ import json
 
 import pytest
 
-from helpdesk.recovery.detection import (
-    COMPLAINT_THRESHOLD,
-    Detection,
-    Reason,
-    describe,
-    detect,
-)
+from helpdesk.recovery.detection import COMPLAINT_THRESHOLD, Detection, detect
+from helpdesk.recovery.reasons import Reason, describe
 
 C, OK = True, False  # is it a complaint?
 
