@@ -16,7 +16,7 @@ run: install assets translations
 	@HELPDESK_ENV=development $(FLASK) db upgrade
 	@HELPDESK_ENV=development $(FLASK) helpdesk demo
 	@echo "Helpdesk is running at http://127.0.0.1:$(PORT)/  (stop with Ctrl+C)"
-	@HELPDESK_ENV=development $(FLASK) run --host 127.0.0.1 --port $(PORT)
+	@HELPDESK_ENV=development $(FLASK) helpdesk serve --host 127.0.0.1 --port $(PORT)
 
 test: install-test assets translations
 	$(BIN)/ruff check $(CODE)
@@ -77,9 +77,10 @@ $(STAMPS)/translations: $(PO_FILES) $(STAMPS)/install | $(STAMPS)
 
 translations: $(STAMPS)/translations
 
-# Refresh the catalogs after adding or changing user-visible text.
+# Refresh the catalogs after adding or changing user-visible text. (Babel skips directories
+# named _* by default; templates/_partials and _macros hold text too.)
 extract-messages: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o $(TRANSLATIONS)/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs ".* __pycache__ node_modules" -o $(TRANSLATIONS)/messages.pot .
 	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS)
 
 clean:

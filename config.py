@@ -12,6 +12,9 @@ from pathlib import Path
 from dotenv import load_dotenv
 
 ENVIRONMENTS = ("production", "development", "testing")
+# Where scheduled jobs run: in the web process (`make run`), in `flask helpdesk scheduler`
+# processes of their own (production), or nowhere (tests).
+SCHEDULER_MODES = ("embedded", "external", "off")
 
 
 def _int(environ: Mapping[str, str], name: str, default: int) -> int:
@@ -26,6 +29,13 @@ def _int(environ: Mapping[str, str], name: str, default: int) -> int:
 
 def _str(environ: Mapping[str, str], name: str, default: str) -> str:
     return environ.get(name, "").strip() or default
+
+
+def _choice(environ: Mapping[str, str], name: str, choices: tuple[str, ...], default: str) -> str:
+    value = _str(environ, name, default)
+    if value not in choices:
+        raise RuntimeError(f"{name} must be one of {', '.join(choices)}, got {value!r}")
+    return value
 
 
 def normalise_database_url(url: str) -> str:
@@ -108,6 +118,12 @@ class Config:
             Path(__file__).parent / "helpdesk" / "translations"
         )
         self.LANGUAGES = ("en", "th", "id", "bn")
+        self.SCHEDULER = _choice(
+            environ,
+            "HELPDESK_SCHEDULER",
+            SCHEDULER_MODES,
+            "embedded" if self.ENVIRONMENT == "development" else "external",
+        )
 
     def secret_key(self, environ: Mapping[str, str], instance: Path) -> str:
         return _secret_key(environ, instance)
@@ -129,6 +145,7 @@ class TestingConfig(Config):
     def __init__(self, instance_path: str | Path, environ: Mapping[str, str] | None = None):
         super().__init__(instance_path, environ)
         self.SESSION_COOKIE_SECURE = False
+        self.SCHEDULER = "off"
 
     def secret_key(self, environ: Mapping[str, str], instance: Path) -> str:
         # A fixed key keeps test runs from writing into instance/.

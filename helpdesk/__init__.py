@@ -38,7 +38,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     import helpdesk.models  # noqa: F401 - every table is on the metadata before Alembic looks
-    from helpdesk.i18n import age, current_locale, local_time, select_locale, select_timezone
+    from helpdesk.i18n import (
+        age,
+        current_locale,
+        due_in,
+        local_time,
+        select_locale,
+        select_timezone,
+    )
     from helpdesk.models.base import render_item_for_alembic
 
     db.init_app(app)
@@ -57,6 +64,7 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     app.jinja_env.globals["current_locale"] = current_locale
     app.jinja_env.filters["age"] = age
+    app.jinja_env.filters["due_in"] = due_in
     app.jinja_env.globals["customer_local_time"] = local_time
     limiter.init_app(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
@@ -71,6 +79,7 @@ def register_blueprints(app: Flask) -> None:
     from helpdesk.home import bp as home_bp
     from helpdesk.ops.views import bp as ops_bp
     from helpdesk.promises.hours_views import bp as hours_bp
+    from helpdesk.promises.views import bp as promises_bp
     from helpdesk.recovery.library_views import causes_bp, phrases_bp
     from helpdesk.recovery.views import bp as recovery_bp
     from helpdesk.settings.views import bp as settings_bp
@@ -86,6 +95,7 @@ def register_blueprints(app: Flask) -> None:
         phrases_bp,
         causes_bp,
         hours_bp,
+        promises_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -1,11 +1,11 @@
-"""`flask helpdesk ...`: create-user and demo."""
+"""`flask helpdesk ...`: create-user, demo, generate, and the scheduler and serve processes."""
 
 from __future__ import annotations
 
 import sys
 
 import click
-from flask.cli import with_appcontext
+from flask.cli import ScriptInfo, pass_script_info, with_appcontext
 
 from helpdesk.auth import service as auth_service
 from helpdesk.errors import ValidationError
@@ -85,3 +85,44 @@ def generate(tickets: int, messages_per_ticket: int, seed: int, force: bool) -> 
                 f"{error}; refusing to mix generated data in (use --force to do it anyway)"
             ) from error
     click.echo(f"Generated {tickets} tickets in {time.monotonic() - started:.1f} s.")
+
+
+@helpdesk_cli.command("scheduler")
+@pass_script_info
+def scheduler(info: ScriptInfo) -> None:
+    """Run the scheduled jobs in this process until stopped (Ctrl+C or SIGTERM).
+
+    Production runs one or more of these beside the web processes; every run is recorded,
+    and staff pages warn when none has finished for two minutes.
+    """
+    from helpdesk.jobs import JOBS
+    from helpdesk.scheduler import process_name, run_external
+
+    app = info.load_app()
+    click.echo(f"Scheduler {process_name()} running {len(JOBS)} job(s):")
+    for job in JOBS:
+        click.echo(f"  {job.name:24} every {job.seconds} s")
+    click.echo("Stop with Ctrl+C (running jobs finish first).")
+    run_external(app)
+    click.echo("Scheduler stopped.")
+
+
+@helpdesk_cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=5000, show_default=True)
+@pass_script_info
+def serve(info: ScriptInfo, host: str, port: int) -> None:
+    """Serve the app with Werkzeug's threaded server (`make run`), embedding the scheduler
+    when HELPDESK_SCHEDULER is `embedded`. Not for production: use gunicorn there."""
+    from werkzeug.serving import run_simple
+
+    from helpdesk.scheduler import start_embedded
+
+    app = info.load_app()
+    mode = app.config["SCHEDULER"]
+    if mode == "embedded":
+        start_embedded(app)
+        click.echo("Scheduler: embedded in this process.")
+    else:
+        click.echo(f"Scheduler: {mode} (HELPDESK_SCHEDULER); not started here.")
+    run_simple(host, port, app, use_reloader=False, threaded=True)

@@ -56,3 +56,8 @@ def local_time(zone: str) -> str:
     except (ZoneInfoNotFoundError, ValueError):
         return ""
     return dates.format_time(now(), "short", tzinfo=tz, locale=get_locale())
+
+
+def due_in(moment: datetime) -> str:
+    """How far away `moment` is, with its direction ("in 3 hours", "2 hours ago")."""
+    return format_timedelta(moment - now(), add_direction=True)

@@ -5,6 +5,7 @@ from helpdesk.models.base import Base
 from helpdesk.models.counter import Counter
 from helpdesk.models.customer import Customer
 from helpdesk.models.recovery import Phrase, Recovery, RecoveryStep, RootCause
+from helpdesk.models.scheduler import SchedulerRun
 from helpdesk.models.setting import Setting
 from helpdesk.models.ticket import Message, Tag, Ticket, TicketPresence, ticket_tags
 from helpdesk.models.user import ROLES, User
@@ -20,6 +21,7 @@ __all__ = [
     "Recovery",
     "RecoveryStep",
     "RootCause",
+    "SchedulerRun",
     "Setting",
     "Tag",
     "Ticket",

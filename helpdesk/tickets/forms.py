@@ -35,6 +35,8 @@ class ReplyForm(BaseForm):
     then = StringField()  # which send button: "", "pending" or "resolved"
     last_message_id = IntegerField(validators=[InputRequired(), NumberRange(min=0, max=MAX_ID)])
     seen_status = HiddenField(validators=[InputRequired()])
+    promise_due_at = HiddenField()  # ISO time from the promise picker, if a promise is made
+    promise_text = HiddenField(validators=[Length(max=1000)])
 
 
 class PreviewForm(BaseForm):

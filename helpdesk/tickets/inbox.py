@@ -29,10 +29,11 @@ from helpdesk.models import (
     ticket_tags,
 )
 from helpdesk.models.base import UTCDateTime
+from helpdesk.models.promise import Promise
 from helpdesk.models.ticket import CHANNELS, OPEN_STATUSES, PRIORITIES, STATUSES
 from helpdesk.tickets.search import search_hits
 
-VIEWS = ("open", "mine", "unassigned", "waiting", "complaints", "all")
+VIEWS = ("open", "mine", "unassigned", "waiting", "promises", "complaints", "all")
 SORTS = ("latest", "waiting", "priority")
 PAGE_SIZE = 50
 
@@ -102,6 +103,7 @@ VIEW_STATUSES = {
     "mine": OPEN_STATUSES,
     "unassigned": OPEN_STATUSES,
     "waiting": ("pending",),
+    "promises": OPEN_STATUSES,  # tickets with a pending promise, due soonest first
     "complaints": OPEN_STATUSES,
     "all": STATUSES,
 }
@@ -126,9 +128,13 @@ def view_counts(user: User) -> dict[str, int]:
         )
     ).all()
     counts = dict.fromkeys(VIEWS, 0)
+    counts["promises"] = int(
+        db.session.scalar(sa.select(sa.func.count(Promise.id)).where(Promise.status == "pending"))
+        or 0
+    )
     for status, kind, assignee_id, count in rows:
         for view in VIEWS:
-            if status not in VIEW_STATUSES[view]:
+            if view == "promises" or status not in VIEW_STATUSES[view]:
                 continue
             if (
                 (view == "mine" and assignee_id != user.id)
@@ -145,6 +151,7 @@ class InboxRow:
     ticket: Ticket
     subject_html: Any = None
     snippet_html: Any = None
+    promise_due: datetime | None = None
 
 
 @dataclass
@@ -274,6 +281,8 @@ def _page_ids(filters: InboxFilters, user: User) -> tuple[list[int], list[Any]]:
     if not statuses:
         return [], []
     conditions = _filter_conditions(filters, user)
+    if filters.view == "promises":
+        return _promise_page_ids(filters, conditions)
     if filters.sort == "waiting":
         return _waiting_page_ids(filters, conditions, statuses)
     keys, kinds, descending = _sort_keys(filters.sort)
@@ -339,6 +348,27 @@ def _search_ids(filters: InboxFilters, user: User) -> tuple[list[int], list[Any]
     return [row[1] for row in rows], [list(row) for row in rows]
 
 
+def _promise_page_ids(
+    filters: InboxFilters, conditions: list[sa.ColumnElement[bool]]
+) -> tuple[list[int], list[Any]]:
+    """Tickets with a pending promise, the soonest due first (the promises' own index)."""
+    keys = [Promise.due_at, Ticket.id]
+    if filters.status:
+        conditions.append(Ticket.status == filters.status)
+    if filters.after:
+        conditions.append(
+            _keyset(keys, _decode_cursor(filters.after, (datetime, int)), descending=False)
+        )
+    rows = db.session.execute(
+        sa.select(Promise.due_at, Ticket.id)
+        .join(Ticket, Ticket.id == Promise.ticket_id)
+        .where(Promise.status == "pending", *conditions)
+        .order_by(Promise.due_at, Ticket.id)
+        .limit(PAGE_SIZE + 1)
+    ).all()
+    return [row[1] for row in rows], [list(row) for row in rows]
+
+
 def inbox_page(*, filters: InboxFilters, user: User) -> InboxPage:
     """One page of the inbox for `filters`, with the view counts."""
     if filters.q:
@@ -366,9 +396,23 @@ def inbox_page(*, filters: InboxFilters, user: User) -> InboxPage:
         if ids
         else {}
     )
+    due: dict[int, datetime] = {}
+    if ids and filters.view == "promises":
+        due = {
+            ticket_id: due_at
+            for ticket_id, due_at in db.session.execute(
+                sa.select(Promise.ticket_id, Promise.due_at).where(
+                    Promise.ticket_id.in_(ids), Promise.status == "pending"
+                )
+            )
+        }
     return InboxPage(
         filters=filters,
-        rows=[InboxRow(ticket=by_id[ticket_id]) for ticket_id in ids if ticket_id in by_id],
+        rows=[
+            InboxRow(ticket=by_id[ticket_id], promise_due=due.get(ticket_id))
+            for ticket_id in ids
+            if ticket_id in by_id
+        ],
         next_cursor=next_cursor,
         counts=view_counts(user),
     )

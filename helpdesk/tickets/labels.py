@@ -9,6 +9,7 @@ VIEW_LABELS = {
     "mine": _l("Mine"),
     "unassigned": _l("Unassigned"),
     "waiting": _l("Waiting on customer"),
+    "promises": _l("Promises due"),
     "complaints": _l("Complaints"),
     "all": _l("All"),
 }
@@ -42,6 +43,11 @@ ACTION_LABELS = {
     "recovery.step_done": _l("finished a recovery step"),
     "recovery.step_reopened": _l("reopened a recovery step"),
     "recovery.diagnose_skipped": _l("skipped Diagnose"),
+    "recovery.read": _l("read the conversation to the end"),
+    "promise.create": _l("promised an update"),
+    "promise.replaced": _l("replaced a promise"),
+    "promise.kept": _l("kept a promise"),
+    "promise.missed": _l("missed a promise"),
 }
 STATUS_LABELS = {
     "new": _l("New"),
@@ -57,6 +63,7 @@ PRIORITY_LABELS = {
     "urgent": _l("Urgent"),
 }
 FIELD_LABELS = {
+    "due_at": _l("due"),
     "step": _l("step"),
     "reason": _l("reason"),
     "root_cause": _l("root cause"),
@@ -65,4 +72,16 @@ FIELD_LABELS = {
     "assignee": _l("assignee"),
     "tags": _l("tags"),
     "channel": _l("channel"),
+}
+ESTIMATE_LABELS = {
+    "minutes": _l("A few minutes of work"),
+    "hour": _l("About an hour"),
+    "day": _l("About a day"),
+    "days": _l("A few days"),
+}
+PROMISE_STATE_LABELS = {
+    "pending": _l("Pending"),
+    "kept": _l("Kept"),
+    "missed": _l("Missed"),
+    "cancelled": _l("Replaced"),
 }

@@ -9,6 +9,7 @@ from typing import Any
 
 from helpdesk.i18n import LANGUAGE_NAMES
 from helpdesk.models import Ticket, User
+from helpdesk.promises.panel import panel_context as promise_panel_context
 from helpdesk.recovery.forms import ReasonForm, StepForm
 from helpdesk.recovery.panel import panel_context
 from helpdesk.tickets.history import history_entries, staff_names
@@ -48,6 +49,7 @@ def _audit(ticket: Ticket, user: User) -> dict[str, Any]:
 
 PANELS: tuple[Panel, ...] = (
     Panel("tickets/_presence.html", _presence),
+    Panel("promises/_panel.html", promise_panel_context),
     Panel("recovery/_panel.html", _recovery),
     Panel("tickets/_properties.html", _properties),
     Panel("tickets/_customer_panel.html", _customer),

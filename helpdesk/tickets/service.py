@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -25,6 +26,7 @@ from helpdesk.models.ticket import (
     SNIPPET_LENGTH,
     STATUSES,
 )
+from helpdesk.promises.service import promise_keep, promise_make
 from helpdesk.recovery.service import check_can_close, detect_complaint, note_reopened
 from helpdesk.rendering import markdown_to_html
 from helpdesk.tickets.assignment import assign_round_robin
@@ -156,13 +158,16 @@ def _tags_named(names: list[str]) -> list[Tag]:
     return tags
 
 
-def _set_status(ticket: Ticket, status: str) -> None:
+def _set_status(ticket: Ticket, status: str, actor: User | None = None) -> None:
     if status == "closed":
         check_can_close(ticket)
-    if status in OPEN_STATUSES and ticket.status in ("resolved", "closed"):
+    was_done = ticket.status in ("resolved", "closed")
+    if status in OPEN_STATUSES and was_done:
         note_reopened(ticket)
     ticket.status = status
     if status in ("resolved", "closed"):
+        if not was_done:
+            promise_keep(ticket=ticket, actor=actor, message=None)
         ticket.resolved_at = ticket.resolved_at or now()
         ticket.waiting_since = None
     else:
@@ -223,17 +228,24 @@ def ticket_reply(
     internal: bool = False,
     status: str | None = None,
     seen: SeenState | None = None,
+    promise_due: datetime | None = None,
+    promise_text: str | None = None,
 ) -> Message:
     """A public reply or an internal note by a staff member.
 
     A reply to an unassigned ticket assigns it to the author; the first public reply sets
     the first-response time; `status` optionally moves the ticket on ("reply and resolve").
     `seen` is what the author's page showed: if someone else wrote or the status changed
-    since, nothing is sent and StaleTicket says why.
+    since, nothing is sent and StaleTicket says why. A public reply keeps the ticket's
+    pending promise and may make a new one (`promise_due`, with the sentence it carries).
     """
     body = clean_body(body)
     if status is not None:
         check_status(status)
+    if promise_due is not None and internal:
+        raise ValidationError(
+            "promise_due_at", _("A promise is made to the customer: send it as a reply.")
+        )
     _check_not_stale(ticket, seen, author)
     if seen is not None:
         _claim_version(ticket)
@@ -255,9 +267,13 @@ def ticket_reply(
     new_status = status or ("open" if not internal and ticket.status == "new" else None)
     if new_status and new_status != ticket.status:
         changes["status"] = [ticket.status, new_status]
-        _set_status(ticket, new_status)
+        _set_status(ticket, new_status, author)
     db.session.flush()
     changes["message_id"] = message.id
+    if not internal:
+        promise_keep(ticket=ticket, actor=author, message=message)
+    if promise_due is not None:
+        promise_make(ticket=ticket, agent=author, due_at=promise_due, text=promise_text or "")
     audit(
         actor=author,
         action="ticket.note" if internal else "ticket.reply",
@@ -279,7 +295,7 @@ def ticket_update(
 ) -> dict[str, list[object]]:
     """Change a ticket's status, priority, assignee or tags; returns what changed."""
     changes = _apply_update(
-        ticket, status=status, priority=priority, assignee_id=assignee_id, tags=tags
+        ticket, status=status, priority=priority, assignee_id=assignee_id, tags=tags, actor=actor
     )
     if changes:
         ticket.last_activity_at = now()
@@ -296,6 +312,7 @@ def _apply_update(
     assignee_id: int | None | object,
     tags: str | list[str] | None,
     add_tags: list[str] | None = None,
+    actor: User | None = None,
 ) -> dict[str, list[object]]:
     # Check every value before changing anything, so an error leaves the ticket untouched.
     if status is not None:
@@ -309,7 +326,7 @@ def _apply_update(
     changes: dict[str, list[object]] = {}
     if status is not None and status != ticket.status:
         changes["status"] = [ticket.status, status]
-        _set_status(ticket, status)
+        _set_status(ticket, status, actor)
     if priority is not None and priority != ticket.priority:
         changes["priority"] = [ticket.priority, priority]
         ticket.priority = priority
@@ -360,6 +377,7 @@ def tickets_bulk_update(
             assignee_id=assignee_id,
             tags=None,
             add_tags=tag_names,
+            actor=actor,
         )
         if changes:
             changed += 1

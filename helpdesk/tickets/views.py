@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from flask import (
@@ -27,6 +28,7 @@ from helpdesk.forms import parse_id, show_domain_error
 from helpdesk.htmx_render import render_page_or_fragment, wants_fragment
 from helpdesk.models import Ticket, User
 from helpdesk.models.ticket import PRIORITIES, STATUSES
+from helpdesk.promises.stats import promise_stats
 from helpdesk.recovery.guide import STEP_LABELS
 from helpdesk.rendering import markdown_to_html
 from helpdesk.tickets import presence, service
@@ -42,8 +44,10 @@ from helpdesk.tickets.history import history_entries, staff_names
 from helpdesk.tickets.inbox import VIEWS, inbox_page, parse_filters
 from helpdesk.tickets.labels import (
     CHANNEL_LABELS,
+    ESTIMATE_LABELS,
     KIND_LABELS,
     PRIORITY_LABELS,
+    PROMISE_STATE_LABELS,
     SORT_LABELS,
     STATUS_LABELS,
     VIEW_LABELS,
@@ -76,6 +80,8 @@ def _labels() -> dict[str, Any]:
         "channel_labels": CHANNEL_LABELS,
         "kind_labels": KIND_LABELS,
         "step_labels": STEP_LABELS,
+        "estimate_labels": ESTIMATE_LABELS,
+        "promise_state_labels": PROMISE_STATE_LABELS,
         "statuses": STATUSES,
         "priorities": PRIORITIES,
     }
@@ -91,6 +97,19 @@ def _assignee_choice(raw: str | None) -> Any:
     if user_id is None:
         abort(400, description=_("Unknown value for %(name)s.", name="assignee"))
     return user_id
+
+
+def _promise_due(raw: str | None) -> datetime | None:
+    """The promise picker's ISO time (aware), None when no promise is made; 400 if forged."""
+    if not raw:
+        return None
+    try:
+        due = datetime.fromisoformat(raw.strip()[:40])
+    except ValueError:
+        abort(400, description=_("Unknown value for %(name)s.", name="promise_due_at"))
+    if due.tzinfo is None:
+        abort(400, description=_("Unknown value for %(name)s.", name="promise_due_at"))
+    return due
 
 
 def _get_ticket(number: int) -> Ticket:
@@ -112,6 +131,7 @@ def inbox() -> Response:
             row.subject_html = highlight(row.ticket.subject, filters.q)
             row.snippet_html = highlight(row.ticket.last_message_snippet, filters.q)
     bulk = BulkForm(formdata=None)
+    stats = promise_stats() if filters.view == "promises" else []
     return render_page_or_fragment(
         "tickets/inbox.html",
         "tickets/_inbox_results.html",
@@ -120,6 +140,7 @@ def inbox() -> Response:
         views=VIEWS,
         assignees=assignable_users(),
         bulk_form=bulk,
+        promise_stats=stats,
         **_labels(),
     )
 
@@ -233,6 +254,7 @@ def ticket_reply(number: int) -> Response:
     seen = service.SeenState(
         last_message_id=form.last_message_id.data or 0, status=form.seen_status.data or ""
     )
+    promise_due = _promise_due(form.promise_due_at.data)
     try:
         service.ticket_reply(
             ticket=ticket,
@@ -241,6 +263,8 @@ def ticket_reply(number: int) -> Response:
             internal=form.kind.data == "note",
             status=then,
             seen=seen,
+            promise_due=promise_due,
+            promise_text=form.promise_text.data if promise_due else None,
         )
     except service.StaleTicket as error:
         return _ticket_page(ticket, reply_form=form, status=409, stale=error.message)

@@ -1,0 +1,123 @@
+"""Promised updates, the founder-review escalations a missed one raises, and the in-app
+notifications agents get about them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from helpdesk.clock import now
+from helpdesk.models.base import Base, str_enum
+
+if TYPE_CHECKING:
+    from helpdesk.models.ticket import Ticket
+    from helpdesk.models.user import User
+
+PROMISE_STATES = ("pending", "kept", "missed", "cancelled")
+ESCALATION_REASONS = (
+    "missed_promise",
+    "bad_rating",
+    "detractor",
+    "negative_sentiment",
+    "vip",
+    "repeat_contact",
+    "manual",
+)
+ESCALATION_STATES = ("open", "claimed", "done")
+NOTIFICATION_KINDS = ("promise_reminder", "promise_missed")
+
+
+class Promise(Base):
+    __tablename__ = "promises"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(sa.ForeignKey("tickets.id", ondelete="CASCADE"))
+    agent_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    due_at: Mapped[datetime]
+    # When the reminder falls due: the lead before `due_at`, fixed when the promise is made.
+    remind_at: Mapped[datetime]
+    text: Mapped[str] = mapped_column(sa.Text)
+    status: Mapped[str] = mapped_column(str_enum("status", *PROMISE_STATES), default="pending")
+    kept_early: Mapped[bool] = mapped_column(default=False)
+    reminded_at: Mapped[datetime | None]
+    fulfilled_at: Mapped[datetime | None]
+    fulfilled_by_message_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("messages.id", ondelete="SET NULL")
+    )
+    escalated_at: Mapped[datetime | None]
+
+    ticket: Mapped[Ticket] = relationship()
+    agent: Mapped[User] = relationship()
+
+    __table_args__ = (
+        # The sweeps read only pending promises, in due order.
+        sa.Index("ix_promises_status_remind_at", "status", "remind_at"),
+        sa.Index("ix_promises_status_due_at", "status", "due_at"),
+        sa.Index("ix_promises_ticket_id", "ticket_id"),
+        sa.Index("ix_promises_agent_id_created_at", "agent_id", "created_at"),
+        # One pending promise per ticket: a new one replaces (cancels) the old.
+        sa.Index(
+            "uq_promises_pending_ticket",
+            "ticket_id",
+            unique=True,
+            sqlite_where=sa.text("status = 'pending'"),
+            postgresql_where=sa.text("status = 'pending'"),
+        ),
+    )
+
+
+class Escalation(Base):
+    """An item in the founders' review queue."""
+
+    __tablename__ = "escalations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(sa.ForeignKey("tickets.id", ondelete="CASCADE"))
+    reason: Mapped[str] = mapped_column(str_enum("reason", *ESCALATION_REASONS))
+    detail: Mapped[str] = mapped_column(sa.Text, default="")
+    status: Mapped[str] = mapped_column(str_enum("status", *ESCALATION_STATES), default="open")
+    promise_id: Mapped[int | None] = mapped_column(sa.ForeignKey("promises.id"))
+    claimed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    founder_note: Mapped[str | None] = mapped_column(sa.Text)
+    outcome: Mapped[str | None] = mapped_column(sa.String(20))
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    updated_at: Mapped[datetime] = mapped_column(default=now)
+
+    ticket: Mapped[Ticket] = relationship()
+
+    __table_args__ = (
+        sa.Index("ix_escalations_status_created_at", "status", "created_at"),
+        # One open escalation per ticket and reason.
+        sa.Index(
+            "uq_escalations_open_ticket_reason",
+            "ticket_id",
+            "reason",
+            unique=True,
+            sqlite_where=sa.text("status != 'done'"),
+            postgresql_where=sa.text("status != 'done'"),
+        ),
+    )
+
+
+class Notification(Base):
+    __tablename__ = "notifications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(str_enum("kind", *NOTIFICATION_KINDS))
+    ticket_id: Mapped[int] = mapped_column(sa.ForeignKey("tickets.id", ondelete="CASCADE"))
+    promise_id: Mapped[int | None] = mapped_column(sa.ForeignKey("promises.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    read_at: Mapped[datetime | None]
+
+    ticket: Mapped[Ticket] = relationship()
+
+    __table_args__ = (
+        sa.Index("ix_notifications_user_id_read_at", "user_id", "read_at", "created_at"),
+        # A reminder or a miss is told once per promise and person, however many sweeps.
+        sa.UniqueConstraint("promise_id", "user_id", "kind"),
+    )

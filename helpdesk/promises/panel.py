@@ -1,0 +1,46 @@
+"""The promise panel on the ticket page: the pending promise with its countdown, and the
+ticket's earlier promises and how they went."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import format_timedelta
+
+from helpdesk.clock import now
+from helpdesk.extensions import db
+from helpdesk.models import Ticket, User
+from helpdesk.models.promise import Promise
+
+
+@dataclass(frozen=True)
+class PromiseView:
+    promise: Promise
+    overdue: bool
+    time_left: str  # "in 3 hours" / "2 hours ago"
+
+
+def promise_views(ticket: Ticket, limit: int = 5) -> list[PromiseView]:
+    current = now()
+    promises = db.session.scalars(
+        sa.select(Promise)
+        .where(Promise.ticket_id == ticket.id)
+        .order_by(Promise.created_at.desc(), Promise.id.desc())
+        .limit(limit)
+    )
+    return [
+        PromiseView(
+            promise=promise,
+            overdue=promise.status == "pending" and promise.due_at < current,
+            time_left=format_timedelta(promise.due_at - current, add_direction=True),
+        )
+        for promise in promises
+    ]
+
+
+def panel_context(ticket: Ticket, user: User) -> dict[str, Any]:
+    views = promise_views(ticket)
+    pending = next((view for view in views if view.promise.status == "pending"), None)
+    return {"pending_promise": pending, "promise_history": views}

@@ -1,0 +1,122 @@
+"""Promise use cases: make a promise with a reply, keep it, and the wording the customer sees.
+
+A promise is made and kept inside the reply's (or status change's) transaction, so these
+functions never commit; the sweeps (reminders, misses) are in `promises/sweeps.py`.
+Rules: one pending promise per ticket (a new one cancels the old, audited); the next public
+staff reply before the due time keeps it (kept early with at least a quarter of the window
+left); resolving the ticket keeps it; a note does not; a customer's reply changes nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from helpdesk.audit import audit
+from helpdesk.clock import now
+from helpdesk.errors import ValidationError
+from helpdesk.extensions import db
+from helpdesk.models import Message, Ticket, User
+from helpdesk.models.promise import Promise
+from helpdesk.promises.hours import business_hours
+from helpdesk.promises.padding import check_custom_due, describe_due
+from helpdesk.recovery.library import phrases_for
+from helpdesk.recovery.phrases import render_phrase
+
+REMINDER_LEAD = timedelta(minutes=30)
+FALLBACK_SENTENCE = "I'll send you an update by {promise_time}."
+MAX_PROMISE_TEXT = 500
+
+
+def reminder_time(created: datetime, due: datetime) -> datetime:
+    """When to remind: 30 minutes before due, or a quarter of the window if that is less."""
+    return due - min(REMINDER_LEAD, (due - created) / 4)
+
+
+def pending_promise(ticket: Ticket) -> Promise | None:
+    return db.session.scalar(
+        sa.select(Promise).where(Promise.ticket_id == ticket.id, Promise.status == "pending")
+    )
+
+
+def promise_sentence(*, ticket: Ticket, agent: User, due: datetime) -> str:
+    """The sentence for the reply, in the customer's language and time zone, from the
+    phrase library's "promise" phrases (English if the language has none)."""
+    customer = ticket.customer
+    language = customer.language or "en"
+    when = describe_due(
+        due,
+        zone=customer.timezone,
+        fallback_zone=business_hours().timezone,
+        locale=language if language in ("en", "th", "id", "bn") else "en",
+    )
+    phrases = phrases_for("promise", language)
+    template = phrases[0].text if phrases else FALLBACK_SENTENCE
+    values = {
+        "customer_first_name": customer.first_name if customer.name else None,
+        "agent_first_name": agent.first_name,
+        "promise_time": when,
+    }
+    return render_phrase(template, values, phrases[0].language if phrases else "en")
+
+
+def promise_make(*, ticket: Ticket, agent: User, due_at: datetime, text: str) -> Promise:
+    """Record a promise told in a public reply; a pending one on the ticket is cancelled."""
+    current = now()
+    try:
+        due_at = check_custom_due(due_at, now=current)
+    except ValidationError as error:  # named for the composer's field
+        raise ValidationError("promise_due_at", error.message) from error
+    text = (text or "").strip()[:MAX_PROMISE_TEXT]
+    if not text:
+        raise ValidationError("promise_due_at", _("The promise needs its sentence."))
+    old = pending_promise(ticket)
+    if old is not None:
+        old.status = "cancelled"
+        audit(
+            actor=agent,
+            action="promise.replaced",
+            obj=ticket,
+            changes={"promise_id": old.id, "due_at": old.due_at},
+        )
+        db.session.flush()  # the one-pending-per-ticket index sees the old one cancelled
+    promise = Promise(
+        ticket=ticket,
+        agent=agent,
+        created_at=current,
+        due_at=due_at,
+        remind_at=reminder_time(current, due_at),
+        text=text,
+    )
+    db.session.add(promise)
+    db.session.flush()
+    audit(
+        actor=agent,
+        action="promise.create",
+        obj=ticket,
+        changes={"promise_id": promise.id, "due_at": due_at},
+    )
+    return promise
+
+
+def promise_keep(*, ticket: Ticket, actor: User | None, message: Message | None) -> Promise | None:
+    """Keep the ticket's pending promise if its time has not passed (a public reply, or
+    resolving). Past due, it is left for the sweep, which marks it missed."""
+    promise = pending_promise(ticket)
+    current = now()
+    if promise is None or current > promise.due_at:
+        return None
+    window = promise.due_at - promise.created_at
+    promise.status = "kept"
+    promise.kept_early = (promise.due_at - current) >= window / 4
+    promise.fulfilled_at = current
+    promise.fulfilled_by_message_id = message.id if message is not None else None
+    audit(
+        actor=actor or "system",
+        action="promise.kept",
+        obj=ticket,
+        changes={"promise_id": promise.id, "early": promise.kept_early},
+    )
+    return promise

@@ -1,0 +1,223 @@
+"""The promise sweep: send due reminders, mark missed promises and escalate them — each
+exactly once, however many scheduler processes run it and wherever one of them dies.
+
+Rows are the source of truth. Each batch is one transaction that claims its rows with a
+conditional UPDATE (`... WHERE status = 'pending' AND reminded_at IS NULL`, and for misses
+`status = 'pending'`), acts only on the rows that UPDATE returned, and commits once. A
+promise kept a moment earlier no longer matches the WHERE, so it is not touched. On
+PostgreSQL the candidate ids are first locked with `FOR UPDATE SKIP LOCKED`, so concurrent
+sweepers take disjoint batches instead of queueing on each other; on SQLite one statement
+(`UPDATE ... WHERE id IN (SELECT ... LIMIT n) ... RETURNING id`) is atomic because writes
+are serialised. A process killed mid-batch never commits: its claim rolls back with the
+rest and the next sweep does the work. After downtime a sweep catches up in due order,
+batch by batch, up to a bound; the next sweep carries on from there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.orm.util import identity_key
+
+from helpdesk.audit import audit
+from helpdesk.clock import now
+from helpdesk.extensions import db
+from helpdesk.models import Ticket
+from helpdesk.models.promise import Escalation, Notification, Promise
+
+# At most this many batches per kind of work in one sweep, so one call always ends; with
+# the default batch that is 100,000 promises, and the next sweep carries on.
+MAX_BATCHES = 200
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    reminded: int
+    missed: int
+
+
+@dataclass(frozen=True)
+class _Claimed:
+    """A claimed promise with what acting on it needs (read after the claim)."""
+
+    promise_id: int
+    ticket_id: int
+    recipient_id: int
+    due_at: datetime
+    text: str
+
+
+def sweep_promises(*, batch: int = 500) -> SweepResult:
+    """Send every due reminder, then mark every overdue promise missed and escalate it,
+    in due order; returns how many of each this call did (others may have done the rest)."""
+    if batch < 1:
+        raise ValueError("batch must be positive")
+    cutoff = now()
+    reminded = _drain(_remind_batch, cutoff=cutoff, batch=batch)
+    missed = _drain(_miss_batch, cutoff=cutoff, batch=batch)
+    return SweepResult(reminded=reminded, missed=missed)
+
+
+def _drain(step: Callable[..., int], *, cutoff: datetime, batch: int) -> int:
+    """Run `step` batch after batch until it finds less than a full batch (nothing is left
+    that another sweeper has not locked), each batch committed or rolled back whole."""
+    done = 0
+    for _ in range(MAX_BATCHES):
+        try:
+            count = step(cutoff=cutoff, batch=batch)
+            db.session.commit()
+        except BaseException:
+            db.session.rollback()
+            raise
+        done += count
+        if count < batch:
+            break
+    return done
+
+
+def _remind_batch(*, cutoff: datetime, batch: int) -> int:
+    due = sa.and_(
+        Promise.status == "pending",
+        Promise.reminded_at.is_(None),
+        Promise.remind_at <= cutoff,
+    )
+    ids = _claim(due, order=Promise.remind_at, values={"reminded_at": cutoff}, batch=batch)
+    _notify(ids=ids, kind="promise_reminder", at=cutoff)
+    return len(ids)
+
+
+def _miss_batch(*, cutoff: datetime, batch: int) -> int:
+    due = sa.and_(Promise.status == "pending", Promise.due_at <= cutoff)
+    ids = _claim(
+        due,
+        order=Promise.due_at,
+        values={"status": "missed", "escalated_at": cutoff},
+        batch=batch,
+    )
+    claimed = _load(ids)
+    if not claimed:
+        return 0
+    ticket_ids = {item.ticket_id for item in claimed}
+    # One open missed_promise escalation per ticket (a partial unique index guards it too:
+    # a racing insert fails this batch, which rolls back and is redone by the next sweep).
+    escalated = set(
+        db.session.scalars(
+            sa.select(Escalation.ticket_id).where(
+                Escalation.ticket_id.in_(ticket_ids),
+                Escalation.reason == "missed_promise",
+                Escalation.status != "done",
+            )
+        )
+    )
+    tickets = {
+        ticket.id: ticket
+        for ticket in db.session.scalars(sa.select(Ticket).where(Ticket.id.in_(ticket_ids)))
+    }
+    escalations: dict[int, Escalation] = {}
+    for item in claimed:
+        if item.ticket_id in escalated or item.ticket_id in escalations:
+            continue
+        escalations[item.ticket_id] = Escalation(
+            ticket_id=item.ticket_id,
+            reason="missed_promise",
+            detail=f"Promised by {item.due_at:%Y-%m-%d %H:%M} UTC: {item.text}",
+            status="open",
+            promise_id=item.promise_id,
+            created_at=cutoff,
+            updated_at=cutoff,
+        )
+    db.session.add_all(escalations.values())
+    db.session.flush()
+    for item in claimed:
+        escalation = escalations.get(item.ticket_id)
+        audit(
+            actor="system",
+            action="promise.missed",
+            obj=tickets[item.ticket_id],
+            changes={
+                "promise_id": item.promise_id,
+                "due_at": item.due_at,
+                "escalation_id": escalation.id if escalation is not None else None,
+            },
+        )
+    _notify(ids=ids, kind="promise_missed", at=cutoff)
+    return len(claimed)
+
+
+def _claim(
+    due: sa.ColumnElement[bool],
+    *,
+    order: InstrumentedAttribute[datetime],
+    values: dict[str, Any],
+    batch: int,
+) -> list[int]:
+    """Set `values` on up to `batch` rows matching `due` (oldest first) and return the ids
+    this transaction changed; the UPDATE's own WHERE re-checks the state at fire time."""
+    candidates = sa.select(Promise.id).where(due).order_by(order, Promise.id).limit(batch)
+    if db.session.get_bind().dialect.name == "postgresql":
+        locked = list(db.session.scalars(candidates.with_for_update(skip_locked=True)))
+        if not locked:
+            return []
+        target: Any = locked
+    else:
+        target = candidates
+    claim = (
+        sa.update(Promise)
+        .where(Promise.id.in_(target), due)
+        .values(**values)
+        .returning(Promise.id)
+        .execution_options(synchronize_session=False)
+    )
+    ids = list(db.session.scalars(claim))
+    # Sessions here keep objects across commits: let loaded copies of these rows reload.
+    for promise_id in ids:
+        loaded = db.session.identity_map.get(identity_key(Promise, promise_id))
+        if loaded is not None:
+            db.session.expire(loaded)
+    return ids
+
+
+def _load(ids: Sequence[int]) -> list[_Claimed]:
+    """The claimed promises in due order, each with whom to tell: the ticket's assignee,
+    or the agent who promised when nobody is assigned."""
+    if not ids:
+        return []
+    rows = db.session.execute(
+        sa.select(
+            Promise.id,
+            Promise.ticket_id,
+            sa.func.coalesce(Ticket.assignee_id, Promise.agent_id),
+            Promise.due_at,
+            Promise.text,
+        )
+        .join(Ticket, Ticket.id == Promise.ticket_id)
+        .where(Promise.id.in_(ids))
+        .order_by(Promise.due_at, Promise.id)
+    )
+    return [_Claimed(*row) for row in rows]
+
+
+def _notify(*, ids: Sequence[int], kind: str, at: datetime) -> None:
+    """Tell the ticket's assignee (else the promising agent) about each claimed promise, in
+    one INSERT ... SELECT; the unique (promise, user, kind) backs the claim."""
+    if not ids:
+        return
+    recipients = (
+        sa.select(
+            sa.func.coalesce(Ticket.assignee_id, Promise.agent_id),
+            sa.literal(kind, Notification.kind.type),
+            Promise.ticket_id,
+            Promise.id,
+            sa.literal(at, Notification.created_at.type),
+        )
+        .join(Ticket, Ticket.id == Promise.ticket_id)
+        .where(Promise.id.in_(ids))
+        .order_by(Promise.due_at, Promise.id)
+    )
+    columns = ["user_id", "kind", "ticket_id", "promise_id", "created_at"]
+    db.session.execute(sa.insert(Notification).from_select(columns, recipients))
