@@ -109,14 +109,27 @@ def promise_keep(*, ticket: Ticket, actor: User | None, message: Message | None)
     if promise is None or current > promise.due_at:
         return None
     window = promise.due_at - promise.created_at
-    promise.status = "kept"
-    promise.kept_early = (promise.due_at - current) >= window / 4
-    promise.fulfilled_at = current
-    promise.fulfilled_by_message_id = message.id if message is not None else None
+    early = (promise.due_at - current) >= window / 4
+    # Conditional, like the sweep's claim: if the sweep marked it missed a moment ago, the
+    # miss stands and nothing here overwrites it.
+    result = db.session.execute(
+        sa.update(Promise)
+        .where(Promise.id == promise.id, Promise.status == "pending")
+        .values(
+            status="kept",
+            kept_early=early,
+            fulfilled_at=current,
+            fulfilled_by_message_id=message.id if message is not None else None,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire(promise)
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        return None
     audit(
         actor=actor or "system",
         action="promise.kept",
         obj=ticket,
-        changes={"promise_id": promise.id, "early": promise.kept_early},
+        changes={"promise_id": promise.id, "early": early},
     )
     return promise

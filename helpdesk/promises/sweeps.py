@@ -47,7 +47,6 @@ class _Claimed:
 
     promise_id: int
     ticket_id: int
-    recipient_id: int
     due_at: datetime
     text: str
 
@@ -87,7 +86,7 @@ def _remind_batch(*, cutoff: datetime, batch: int) -> int:
         Promise.remind_at <= cutoff,
     )
     ids = _claim(due, order=Promise.remind_at, values={"reminded_at": cutoff}, batch=batch)
-    _notify(ids=ids, kind="promise_reminder", at=cutoff)
+    _notify(ids=ids, kind="promise_reminder", at=cutoff, order=Promise.remind_at)
     return len(ids)
 
 
@@ -145,7 +144,7 @@ def _miss_batch(*, cutoff: datetime, batch: int) -> int:
                 "escalation_id": escalation.id if escalation is not None else None,
             },
         )
-    _notify(ids=ids, kind="promise_missed", at=cutoff)
+    _notify(ids=ids, kind="promise_missed", at=cutoff, order=Promise.due_at)
     return len(claimed)
 
 
@@ -183,28 +182,27 @@ def _claim(
 
 
 def _load(ids: Sequence[int]) -> list[_Claimed]:
-    """The claimed promises in due order, each with whom to tell: the ticket's assignee,
-    or the agent who promised when nobody is assigned."""
+    """The claimed promises in due order."""
     if not ids:
         return []
     rows = db.session.execute(
         sa.select(
             Promise.id,
             Promise.ticket_id,
-            sa.func.coalesce(Ticket.assignee_id, Promise.agent_id),
             Promise.due_at,
             Promise.text,
         )
-        .join(Ticket, Ticket.id == Promise.ticket_id)
         .where(Promise.id.in_(ids))
         .order_by(Promise.due_at, Promise.id)
     )
     return [_Claimed(*row) for row in rows]
 
 
-def _notify(*, ids: Sequence[int], kind: str, at: datetime) -> None:
-    """Tell the ticket's assignee (else the promising agent) about each claimed promise, in
-    one INSERT ... SELECT; the unique (promise, user, kind) backs the claim."""
+def _notify(
+    *, ids: Sequence[int], kind: str, at: datetime, order: InstrumentedAttribute[datetime]
+) -> None:
+    """Tell the ticket's assignee (else the agent who promised) about each claimed promise,
+    oldest first, in one INSERT ... SELECT; the unique (promise, user, kind) backs the claim."""
     if not ids:
         return
     recipients = (
@@ -217,7 +215,7 @@ def _notify(*, ids: Sequence[int], kind: str, at: datetime) -> None:
         )
         .join(Ticket, Ticket.id == Promise.ticket_id)
         .where(Promise.id.in_(ids))
-        .order_by(Promise.due_at, Promise.id)
+        .order_by(order, Promise.id)
     )
     columns = ["user_id", "kind", "ticket_id", "promise_id", "created_at"]
     db.session.execute(sa.insert(Notification).from_select(columns, recipients))

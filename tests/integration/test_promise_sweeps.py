@@ -290,14 +290,15 @@ def test_one_sweep_handles_two_thousand_due_promises(database, set_now):
 # --- a crash mid-batch -------------------------------------------------------------------
 
 
-def fail_on(kind: str, exception: BaseException) -> Any:
-    """A stand-in for `sweeps._notify` that fails when asked to tell `kind`, after the claim."""
+def fail_on(failing: str, exception: BaseException) -> Any:
+    """A stand-in for `sweeps._notify` that fails when asked to tell `failing`, after the
+    claim."""
     real = sweeps._notify
 
-    def notify(rows: list[dict[str, Any]]) -> None:
-        if rows and rows[0]["kind"] == kind:
+    def notify(*, kind: str, **rest: Any) -> None:
+        if kind == failing:
             raise exception
-        real(rows)
+        real(kind=kind, **rest)
 
     return notify
 
@@ -334,10 +335,10 @@ def _killed_mid_miss(url: str, at: datetime) -> None:
     app = create_app(app_config(url))
     clock.set_now(at)
 
-    def die(rows: list[dict[str, Any]]) -> None:
-        if rows and rows[0]["kind"] == "promise_missed":
+    def die(*, kind: str, **rest: Any) -> None:
+        if kind == "promise_missed":
             os._exit(CRASHED)
-        real(rows)
+        real(kind=kind, **rest)
 
     real = sweeps._notify
     sweeps._notify = die
