@@ -12,12 +12,13 @@ from wtforms import (
     BooleanField,
     Form,
     FormField,
+    IntegerField,
     SelectField,
     SubmitField,
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import Length, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.validators import ValidationError as FieldError
 
 from helpdesk.forms import BaseForm
@@ -117,3 +118,11 @@ def _parse_date(text: str) -> date | None:
         return date.fromisoformat(text)
     except ValueError:
         return None
+
+
+class ReminderForm(BaseForm):
+    reminder_minutes = IntegerField(
+        _l("Remind the agent this many minutes before a promise is due"),
+        validators=[InputRequired(), NumberRange(min=1, max=24 * 60)],
+        description=_l("Or a quarter of the promised time, if that is shorter."),
+    )

@@ -12,8 +12,9 @@ from werkzeug.wrappers import Response
 from helpdesk.auth.access import require_role
 from helpdesk.errors import ValidationError
 from helpdesk.forms import show_domain_error
-from helpdesk.promises.forms import HoursForm, hours_form_data
+from helpdesk.promises.forms import HoursForm, ReminderForm, hours_form_data
 from helpdesk.promises.hours import WEEKDAYS, business_hours, business_hours_update, known_zones
+from helpdesk.promises.service import reminder_lead, reminder_lead_update
 
 bp = Blueprint("hours", __name__, url_prefix="/settings/hours")
 bp.before_request(require_role("admin"))
@@ -28,10 +29,15 @@ def _form(*, submitted: bool) -> HoursForm:
     return form
 
 
-def _page(form: HoursForm, status: int = 200) -> tuple[str, int]:
+def _page(
+    form: HoursForm, status: int = 200, reminders: ReminderForm | None = None
+) -> tuple[str, int]:
     names = get_day_names("wide", locale=get_locale() or "en")
     days = [(day, names[day], form.day_forms()[day]) for day in WEEKDAYS]
-    return render_template("promises/hours.html", form=form, days=days), status
+    if reminders is None:
+        minutes = int(reminder_lead().total_seconds() // 60)
+        reminders = ReminderForm(formdata=None, data={"reminder_minutes": minutes})
+    return render_template("promises/hours.html", form=form, days=days, reminders=reminders), status
 
 
 def _show_error(form: HoursForm, error: ValidationError) -> None:
@@ -65,3 +71,20 @@ def hours_save() -> Response | tuple[str, int]:
             flash(_("Business hours are saved."), "success")
             return redirect(url_for("hours.hours_page"))
     return _page(form, status=422)
+
+
+@bp.post("/reminders")
+def reminders_save() -> Response | tuple[str, int]:
+    reminders = ReminderForm()
+    if reminders.validate_on_submit():
+        try:
+            reminder_lead_update(
+                actor=current_user._get_current_object(),
+                minutes=reminders.reminder_minutes.data or 0,
+            )
+        except ValidationError as error:
+            show_domain_error(reminders, error)
+        else:
+            flash(_("Promise reminders are saved."), "success")
+            return redirect(url_for("hours.hours_page"))
+    return _page(_form(submitted=False), status=422, reminders=reminders)

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 
 from helpdesk.audit import audit
 from helpdesk.clock import now
-from helpdesk.errors import ValidationError
+from helpdesk.errors import NotAllowed, ValidationError
 from helpdesk.extensions import db
 from helpdesk.models import Message, Ticket, User
 from helpdesk.models.promise import Promise
@@ -24,15 +24,47 @@ from helpdesk.promises.hours import business_hours
 from helpdesk.promises.padding import check_custom_due, describe_due
 from helpdesk.recovery.library import phrases_for
 from helpdesk.recovery.phrases import render_phrase
+from helpdesk.settings.service import setting_get, setting_put
 
-REMINDER_LEAD = timedelta(minutes=30)
+REMINDER_LEAD = timedelta(minutes=30)  # default; admins change it under Business hours
+MAX_REMINDER_MINUTES = 24 * 60
 FALLBACK_SENTENCE = "I'll send you an update by {promise_time}."
 MAX_PROMISE_TEXT = 500
 
 
+def reminder_lead() -> timedelta:
+    """How long before a promise falls due its agent is reminded (setting, default 30 min)."""
+    minutes = setting_get("promises", {}).get("reminder_minutes")
+    if isinstance(minutes, int) and 1 <= minutes <= MAX_REMINDER_MINUTES:
+        return timedelta(minutes=minutes)
+    return REMINDER_LEAD
+
+
+def reminder_lead_update(*, actor: User, minutes: int) -> timedelta:
+    """Set the reminder lead (admins)."""
+    if not actor.can("admin"):
+        raise NotAllowed(_("Only an admin can change promise reminders."))
+    if not 1 <= minutes <= MAX_REMINDER_MINUTES:
+        raise ValidationError(
+            "reminder_minutes",
+            _("Use a number of minutes from 1 to %(most)d.", most=MAX_REMINDER_MINUTES),
+        )
+    before = int(reminder_lead().total_seconds() // 60)
+    if before != minutes:
+        setting_put("promises", {"reminder_minutes": minutes})
+        audit(
+            actor=actor,
+            action="settings.promise_reminders",
+            obj=actor,
+            changes={"reminder_minutes": [before, minutes]},
+        )
+        db.session.commit()
+    return timedelta(minutes=minutes)
+
+
 def reminder_time(created: datetime, due: datetime) -> datetime:
-    """When to remind: 30 minutes before due, or a quarter of the window if that is less."""
-    return due - min(REMINDER_LEAD, (due - created) / 4)
+    """When to remind: the lead before due, or a quarter of the window if that is less."""
+    return due - min(reminder_lead(), (due - created) / 4)
 
 
 def pending_promise(ticket: Ticket) -> Promise | None:

@@ -280,3 +280,31 @@ def test_the_bell_lists_notifications_and_marks_them_read(app, login_as, set_now
     assert "bell-count" not in done.get_data(as_text=True)
     other = login_as("agent")
     assert "Nothing new." in other.get("/notifications", headers=HTMX).get_data(as_text=True)
+
+
+def test_admins_set_the_reminder_lead(app, login_as, set_now):
+    set_now(T0)
+    admin = login_as("admin")
+    token = csrf_token(admin, "/settings/hours")
+    for bad in ("0", "2000", "soon"):
+        response = admin.post(
+            "/settings/hours/reminders", data={"reminder_minutes": bad, "csrf_token": token}
+        )
+        assert response.status_code == 422
+    assert (
+        admin.post(
+            "/settings/hours/reminders", data={"reminder_minutes": "60", "csrf_token": token}
+        ).status_code
+        == 302
+    )
+    with app.app_context():
+        actor = agent("Somchai Wong")
+        ticket = TicketFactory()
+        promise_on(ticket, actor, T0 + timedelta(hours=8))
+        assert pending(ticket).remind_at == T0 + timedelta(hours=7)
+    agent_client = login_as("agent")
+    response = agent_client.post(
+        "/settings/hours/reminders",
+        data={"reminder_minutes": "5", "csrf_token": csrf_token(agent_client, "/inbox")},
+    )
+    assert response.status_code == 403
