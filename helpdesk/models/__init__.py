@@ -4,6 +4,7 @@ from helpdesk.models.audit import AuditEvent
 from helpdesk.models.base import Base
 from helpdesk.models.counter import Counter
 from helpdesk.models.customer import Customer
+from helpdesk.models.promise import Escalation, Notification, Promise
 from helpdesk.models.recovery import Phrase, Recovery, RecoveryStep, RootCause
 from helpdesk.models.scheduler import SchedulerRun
 from helpdesk.models.setting import Setting
@@ -16,8 +17,11 @@ __all__ = [
     "Base",
     "Counter",
     "Customer",
+    "Escalation",
     "Message",
+    "Notification",
     "Phrase",
+    "Promise",
     "Recovery",
     "RecoveryStep",
     "RootCause",
