@@ -39,10 +39,17 @@ def _choice(environ: Mapping[str, str], name: str, choices: tuple[str, ...], def
 
 
 def normalise_database_url(url: str) -> str:
-    """Let people write `postgresql://` or `postgres://` and still get the psycopg 3 driver."""
+    """Let people write `postgresql://` or `postgres://` and still get the psycopg 3 driver;
+    refuse databases the helpdesk does not support (search, sweeps and migrations are
+    written for SQLite and PostgreSQL)."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
+    if not url.startswith(("sqlite:", "postgresql+psycopg:")):
+        raise RuntimeError(
+            "HELPDESK_DATABASE_URL must be a SQLite (sqlite:///...) or PostgreSQL "
+            "(postgresql://...) URL"
+        )
     return url
 
 

@@ -110,8 +110,8 @@ def search_hits(query: str) -> sa.Subquery | None:
     if number is not None and all(len(term) < MIN_INDEXED_LENGTH for term in terms):
         terms = []  # "42" means ticket 42, not every text with "42" in it (a full scan)
     dialect = db.engine.dialect.name
-    if dialect not in ("sqlite", "postgresql"):
-        raise NotImplementedError(f"ticket search does not support {dialect}")
+    if dialect not in ("sqlite", "postgresql"):  # config.py refuses any other database
+        raise RuntimeError(f"unsupported database {dialect!r}: use SQLite or PostgreSQL")
     arms: list[_Arm] = []
     for index, term in enumerate(terms):
         if dialect == "postgresql":

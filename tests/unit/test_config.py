@@ -61,3 +61,9 @@ def test_database_urls_get_the_psycopg_driver(url, expected):
 def test_a_bad_number_names_the_variable(tmp_path):
     with pytest.raises(RuntimeError, match="HELPDESK_TRUSTED_PROXIES must be a whole number"):
         Config(tmp_path, environ={"SECRET_KEY": "k", "HELPDESK_TRUSTED_PROXIES": "one"})
+
+
+@pytest.mark.parametrize("url", ["mysql://root@localhost/helpdesk", "oracle://x", "nonsense"])
+def test_unsupported_databases_are_refused_at_start(url):
+    with pytest.raises(RuntimeError, match="must be a SQLite"):
+        normalise_database_url(url)
