@@ -4,24 +4,31 @@ from helpdesk.models.audit import AuditEvent
 from helpdesk.models.base import Base
 from helpdesk.models.counter import Counter
 from helpdesk.models.customer import Customer
+from helpdesk.models.feedback import RATING_SCORES, Rating
+from helpdesk.models.kb import Article
 from helpdesk.models.promise import Escalation, Notification, Promise
 from helpdesk.models.recovery import Phrase, Recovery, RecoveryStep, RootCause
 from helpdesk.models.scheduler import SchedulerRun
 from helpdesk.models.setting import Setting
 from helpdesk.models.ticket import Message, Tag, Ticket, TicketPresence, ticket_tags
 from helpdesk.models.user import ROLES, User
+from helpdesk.models.widget import IdempotencyRecord
 
 __all__ = [
+    "RATING_SCORES",
     "ROLES",
+    "Article",
     "AuditEvent",
     "Base",
     "Counter",
     "Customer",
     "Escalation",
+    "IdempotencyRecord",
     "Message",
     "Notification",
     "Phrase",
     "Promise",
+    "Rating",
     "Recovery",
     "RecoveryStep",
     "RootCause",

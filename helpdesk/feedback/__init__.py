@@ -1,0 +1,1 @@
+"""Customer feedback: one-click ratings of resolved tickets."""
