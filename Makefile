@@ -4,6 +4,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
+# The demo shop with the widget embedded, on another origin.
+DEMO_PORT ?= 5001
 STAMPS := .make
 FLASK := $(BIN)/flask --app wsgi
 TRANSLATIONS := helpdesk/translations
@@ -15,8 +17,11 @@ CODE := helpdesk tests config.py wsgi.py
 run: install assets translations
 	@HELPDESK_ENV=development $(FLASK) db upgrade
 	@HELPDESK_ENV=development $(FLASK) helpdesk demo
-	@echo "Helpdesk is running at http://127.0.0.1:$(PORT)/  (stop with Ctrl+C)"
-	@HELPDESK_ENV=development $(FLASK) helpdesk serve --host 127.0.0.1 --port $(PORT)
+	@HELPDESK_ENV=development $(FLASK) helpdesk demo-site --port $(DEMO_PORT) \
+		--helpdesk-url http://127.0.0.1:$(PORT) & demo=$$!; \
+	trap 'kill $$demo 2>/dev/null' EXIT INT TERM; \
+	echo "Helpdesk is running at http://127.0.0.1:$(PORT)/  (stop with Ctrl+C)"; \
+	HELPDESK_ENV=development $(FLASK) helpdesk serve --host 127.0.0.1 --port $(PORT)
 
 test: install-test assets translations
 	$(BIN)/ruff check $(CODE)

@@ -106,6 +106,13 @@ class Config:
             environ, "HELPDESK_LOGIN_LIMIT_ACCOUNT", "10 per 15 minutes"
         )
         self.RATELIMIT_PUBLIC = _str(environ, "HELPDESK_PUBLIC_RATE_LIMIT", "120 per minute")
+        # Starting conversations from the widget: per client IP, and per email address typed
+        # (so the form cannot be used to flood one person's inbox with acknowledgements).
+        self.RATELIMIT_WIDGET_CREATE = _str(environ, "HELPDESK_WIDGET_CREATE_LIMIT", "10 per hour")
+        self.RATELIMIT_WIDGET_CREATE_PER_EMAIL = _str(
+            environ, "HELPDESK_WIDGET_CREATE_LIMIT_EMAIL", "5 per hour"
+        )
+        self.RATELIMIT_WIDGET_WRITE = _str(environ, "HELPDESK_WIDGET_WRITE_LIMIT", "30 per minute")
         self.TRUSTED_PROXIES = _int(environ, "HELPDESK_TRUSTED_PROXIES", 0)
         self.MAX_CONTENT_LENGTH = _int(environ, "HELPDESK_MAX_CONTENT_LENGTH", 10 * 1024 * 1024)
         self.MAX_JSON_BYTES = _int(environ, "HELPDESK_MAX_JSON_BYTES", 1024 * 1024)

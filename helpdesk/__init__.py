@@ -77,6 +77,8 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from helpdesk.auth.views import bp as auth_bp
     from helpdesk.home import bp as home_bp
+    from helpdesk.kb.help_views import bp as help_bp
+    from helpdesk.kb.views import bp as kb_bp
     from helpdesk.ops.views import bp as ops_bp
     from helpdesk.promises.hours_views import bp as hours_bp
     from helpdesk.promises.views import bp as promises_bp
@@ -84,18 +86,28 @@ def register_blueprints(app: Flask) -> None:
     from helpdesk.recovery.views import bp as recovery_bp
     from helpdesk.settings.views import bp as settings_bp
     from helpdesk.tickets.views import bp as tickets_bp
+    from helpdesk.widget.api import bp as widget_api_bp
+    from helpdesk.widget.customer_views import bp as customer_bp
+    from helpdesk.widget.settings_views import bp as widget_settings_bp
+    from helpdesk.widget.views import bp as widget_bp
 
     for blueprint in (
         home_bp,
         auth_bp,
         ops_bp,
         tickets_bp,
+        kb_bp,
+        help_bp,
         recovery_bp,
         settings_bp,
         phrases_bp,
         causes_bp,
         hours_bp,
         promises_bp,
+        customer_bp,
+        widget_api_bp,
+        widget_bp,
+        widget_settings_bp,
     ):
         app.register_blueprint(blueprint)
 

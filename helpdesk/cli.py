@@ -126,3 +126,48 @@ def serve(info: ScriptInfo, host: str, port: int) -> None:
     else:
         click.echo(f"Scheduler: {mode} (HELPDESK_SCHEDULER); not started here.")
     run_simple(host, port, app, use_reloader=False, threaded=True)
+
+
+@helpdesk_cli.command("demo-site")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=5001, show_default=True)
+@click.option(
+    "--helpdesk-url",
+    default=None,
+    help="Where the helpdesk runs, for the script tag (default: HELPDESK_BASE_URL).",
+)
+@pass_script_info
+def demo_site(info: ScriptInfo, host: str, port: int, helpdesk_url: str | None) -> None:
+    """Serve a demo shop on another origin with the support widget embedded (the widget
+    secret is read on each signed page, so `?signed=1` follows a rotation)."""
+    from werkzeug.serving import run_simple
+
+    from helpdesk.extensions import db
+    from helpdesk.widget.demo_site import create_demo_site
+    from helpdesk.widget.settings import widget_secret, widget_settings
+
+    app = info.load_app()
+    url = (helpdesk_url or app.config["BASE_URL"]).rstrip("/")
+
+    def secret() -> str:
+        with app.app_context():
+            try:
+                return widget_secret()
+            finally:
+                db.session.remove()
+
+    try:
+        site = create_demo_site(url, secret=secret)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--helpdesk-url") from error
+    origin = f"http://{host}:{port}"
+    with app.app_context():
+        allowed = widget_settings().allowed_origins
+        db.session.remove()
+    click.echo(f"Demo shop running at {origin}/  (widget from {url}; stop with Ctrl+C)")
+    if origin not in allowed:
+        click.echo(
+            f"Note: {origin} is not an allowed site yet; add it at {url}/settings/widget "
+            "or the browser will refuse the widget's panel."
+        )
+    run_simple(host, port, site, use_reloader=False, threaded=True)

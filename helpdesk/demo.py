@@ -13,11 +13,12 @@ import sqlalchemy as sa
 from helpdesk.audit import audit
 from helpdesk.clock import now
 from helpdesk.extensions import db
+from helpdesk.kb.demo_articles import seed_demo_articles
 from helpdesk.models import Customer, Message, Tag, Ticket, User
 from helpdesk.recovery.library import seed_library
 from helpdesk.recovery.service import detect_complaint
 from helpdesk.rendering import markdown_to_html
-from helpdesk.settings.service import setting_put
+from helpdesk.settings.service import setting_get, setting_put
 from helpdesk.tickets.numbers import reserve_numbers
 from helpdesk.tickets.service import record_message
 
@@ -155,10 +156,16 @@ TICKET_COUNT = 60
 
 
 def demo_load(seed: int = 7) -> bool:
-    """Load the demo data in one transaction; False (and nothing written) if present."""
+    """Load the demo data in one transaction; False if present (then only help articles
+    missing by slug are added)."""
     seed_library()
-    if db.session.scalar(sa.select(User.id).where(User.email == DEMO_USERS[0][0])) is not None:
+    admin = db.session.scalar(sa.select(User).where(User.email == DEMO_USERS[0][0]))
+    if admin is not None:
+        added_sites = _allow_demo_sites()
+        if seed_demo_articles(author=admin, current=now()) or added_sites:
+            db.session.commit()
         return False
+    _allow_demo_sites()
     # The demo team works from Bangkok: promises land inside its business day.
     setting_put("business_hours", {"timezone": "Asia/Bangkok"})
     # Demo data, not security: a seeded generator keeps the demo the same each time.
@@ -202,7 +209,20 @@ def demo_load(seed: int = 7) -> bool:
         detect_complaint(ticket=ticket, message=ticket.messages[0])
     for user in users:
         audit(actor="cli", action="demo.load", obj=user)
+    seed_demo_articles(author=users[0], current=current)
     db.session.commit()
+    return True
+
+
+# Where `make run` serves the demo shop (`flask helpdesk demo-site`), a different origin.
+DEMO_SITES = ("http://127.0.0.1:5001", "http://localhost:5001")
+
+
+def _allow_demo_sites() -> bool:
+    """Let the demo shop embed the widget, unless an admin already set the allowed sites."""
+    if setting_get("widget", None) is not None:
+        return False
+    setting_put("widget", {"allowed_origins": list(DEMO_SITES)})
     return True
 
 

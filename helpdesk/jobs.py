@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from helpdesk.promises import sweeps
+from helpdesk.widget import idempotency
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,13 @@ def sweep_promises() -> None:
     sweeps.sweep_promises()
 
 
+def purge_idempotency_records() -> None:
+    """Forget widget Idempotency-Keys older than a day (a key is a retry window)."""
+    idempotency.idempotency_purge()
+
+
 JOBS: tuple[Job, ...] = (
     Job("heartbeat", heartbeat, seconds=5),
     Job("sweep_promises", sweep_promises, seconds=5),
+    Job("purge_idempotency_records", purge_idempotency_records, seconds=3600),
 )

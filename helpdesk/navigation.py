@@ -22,10 +22,12 @@ class NavItem:
 
 NAVIGATION: tuple[NavItem, ...] = (
     NavItem("tickets.inbox", lazy_gettext("Inbox"), "agent"),
+    NavItem("kb.articles", lazy_gettext("Knowledge base"), "agent"),
     NavItem("root_causes.causes_page", lazy_gettext("Root causes"), "founder"),
     NavItem("settings.team", lazy_gettext("Team"), "admin"),
     NavItem("hours.hours_page", lazy_gettext("Business hours"), "admin"),
     NavItem("phrases.library_page", lazy_gettext("Phrases"), "admin"),
+    NavItem("widget_settings.settings_page", lazy_gettext("Widget"), "admin"),
 )
 
 

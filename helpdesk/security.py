@@ -78,7 +78,7 @@ def enforce_request_limits() -> None:
         request.get_json()  # parses and caches; bad JSON raises BadRequest
 
 
-def content_security_policy(nonce: str) -> str:
+def content_security_policy(nonce: str, frame_ancestors: str = "'none'") -> str:
     return "; ".join(
         [
             "default-src 'self'",
@@ -90,15 +90,25 @@ def content_security_policy(nonce: str) -> str:
             "object-src 'none'",
             "base-uri 'none'",
             "form-action 'self'",
-            "frame-ancestors 'none'",
+            f"frame-ancestors {frame_ancestors}",
         ]
     )
+
+
+def allow_framing(response: Response, ancestors: list[str]) -> None:
+    """Let the pages at `ancestors` (origins, or 'self') embed this one response: its CSP
+    names them in `frame-ancestors` and it gets no `X-Frame-Options: DENY`. Only the widget
+    frame does this; every other response keeps `frame-ancestors 'none'`."""
+    policy = content_security_policy(csp_nonce(), frame_ancestors=" ".join(ancestors))
+    response.headers["Content-Security-Policy"] = policy
+    g.framing_allowed = True
 
 
 def add_security_headers(response: Response) -> Response:
     response.headers.setdefault("Content-Security-Policy", content_security_policy(csp_nonce()))
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("X-Frame-Options", "DENY")
+    if not g.get("framing_allowed"):
+        response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     if current_user and current_user.is_authenticated:

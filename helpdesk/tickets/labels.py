@@ -48,11 +48,21 @@ ACTION_LABELS = {
     "promise.replaced": _l("replaced a promise"),
     "promise.kept": _l("kept a promise"),
     "promise.missed": _l("missed a promise"),
+    "ticket.customer_reply": _l("wrote again"),
+    "rating.record": _l("rated the help"),
 }
 STATUS_LABELS = {
     "new": _l("New"),
     "open": _l("Open"),
     "pending": _l("Waiting on customer"),
+    "resolved": _l("Resolved"),
+    "closed": _l("Closed"),
+}
+# The status as the customer reads it (the widget and the conversation page).
+CUSTOMER_STATUS_LABELS = {
+    "new": _l("Received"),
+    "open": _l("We are on it"),
+    "pending": _l("Waiting for your reply"),
     "resolved": _l("Resolved"),
     "closed": _l("Closed"),
 }

@@ -159,7 +159,7 @@ def _arm(ticket_id: _Expression, index: int, score: sa.ColumnElement[Any]) -> _A
     )
 
 
-def _like_pattern(term: str) -> str:
+def like_pattern(term: str) -> str:
     """`%term%` with LIKE's own characters escaped by a backslash."""
     escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
@@ -172,7 +172,7 @@ _FTS_CUSTOMERS = sa.table("search_customers", sa.column("rowid", sa.Integer))
 _FTS_MESSAGES = sa.table("search_messages", sa.column("rowid", sa.Integer))
 
 
-def _fts_string(term: str) -> str:
+def fts_string(term: str) -> str:
     """The term as an FTS5 string: its characters are matched, never read as syntax."""
     return '"' + term.replace('"', '""') + '"'
 
@@ -180,7 +180,7 @@ def _fts_string(term: str) -> str:
 def _fts(table: sa.TableClause, term: str) -> tuple[sa.ColumnElement[bool], sa.ColumnElement[Any]]:
     """The MATCH condition and the (higher-is-better) bm25 score for one FTS table."""
     table_column: sa.ColumnClause[Any] = sa.literal_column(table.name)
-    match = table_column.op("MATCH")(sa.bindparam(None, _fts_string(term), sa.String))
+    match = table_column.op("MATCH")(sa.bindparam(None, fts_string(term), sa.String))
     return match, MATCH_SCORE - sa.func.bm25(table_column)
 
 
@@ -206,7 +206,7 @@ def _sqlite_arms(index: int, term: str) -> list[_Arm]:
 def _sqlite_scan_arms(index: int, term: str) -> list[_Arm]:
     """A one- or two-character term, too short for trigrams: LIKE over the source tables
     (case-insensitive for ASCII only, as SQLite's LIKE is)."""
-    pattern = _like_pattern(term)
+    pattern = like_pattern(term)
 
     def like(column: _Expression) -> sa.ColumnElement[bool]:
         return column.like(pattern, escape="\\")
@@ -238,7 +238,7 @@ def _postgresql_field(
     """Word match OR substring match on one field, and its rank (word matches rank higher)."""
     tsquery = sa.func.websearch_to_tsquery(_SIMPLE, sa.bindparam(None, term, sa.String))
     vector = _tsvector(document)
-    pattern = _like_pattern(term)  # ILIKE's default escape character is the backslash
+    pattern = like_pattern(term)  # ILIKE's default escape character is the backslash
     # ILIKE first: a word match is also a substring match, so the OR short-circuits before
     # re-parsing the text into a tsvector for almost every row the bitmap scan rechecks.
     match = sa.or_(

@@ -1,4 +1,5 @@
-"""Ticket use cases: create, reply or note, change properties, bulk changes.
+"""Staff use cases on tickets: reply or note, change properties, bulk changes (new tickets
+and customers' own messages are in `intake`).
 
 Each public function is one use case: it checks the rules, writes, audits and commits once.
 The same rules hold whichever door a change comes through (agent UI, widget, API, CLI).
@@ -14,23 +15,19 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from helpdesk.audit import audit
-from helpdesk.auth.service import normalise_email
 from helpdesk.clock import now
-from helpdesk.errors import Conflict, NotAllowed, ValidationError
+from helpdesk.errors import Conflict, ValidationError
 from helpdesk.extensions import db
-from helpdesk.models import Customer, Message, Tag, Ticket, User
+from helpdesk.models import Message, Tag, Ticket, User
 from helpdesk.models.ticket import (
-    CHANNELS,
     OPEN_STATUSES,
     PRIORITIES,
     SNIPPET_LENGTH,
     STATUSES,
 )
 from helpdesk.promises.service import promise_keep, promise_make
-from helpdesk.recovery.service import check_can_close, detect_complaint, note_reopened
+from helpdesk.recovery.service import check_can_close, note_reopened
 from helpdesk.rendering import markdown_to_html
-from helpdesk.tickets.assignment import assign_round_robin
-from helpdesk.tickets.numbers import next_ticket_number
 
 MAX_BODY_CHARS = 50_000
 MAX_SUBJECT_CHARS = 200
@@ -158,7 +155,7 @@ def _tags_named(names: list[str]) -> list[Tag]:
     return tags
 
 
-def _set_status(ticket: Ticket, status: str, actor: User | None = None) -> None:
+def apply_status(ticket: Ticket, status: str, actor: User | None = None) -> None:
     if status == "closed":
         check_can_close(ticket)
     was_done = ticket.status in ("resolved", "closed")
@@ -267,7 +264,7 @@ def ticket_reply(
     new_status = status or ("open" if not internal and ticket.status == "new" else None)
     if new_status and new_status != ticket.status:
         changes["status"] = [ticket.status, new_status]
-        _set_status(ticket, new_status, author)
+        apply_status(ticket, new_status, author)
     db.session.flush()
     changes["message_id"] = message.id
     if not internal:
@@ -326,7 +323,7 @@ def _apply_update(
     changes: dict[str, list[object]] = {}
     if status is not None and status != ticket.status:
         changes["status"] = [ticket.status, status]
-        _set_status(ticket, status, actor)
+        apply_status(ticket, status, actor)
     if priority is not None and priority != ticket.priority:
         changes["priority"] = [ticket.priority, priority]
         ticket.priority = priority
@@ -385,71 +382,3 @@ def tickets_bulk_update(
             audit(actor=actor, action="ticket.bulk_update", obj=ticket, changes=changes)
     db.session.commit()
     return changed
-
-
-def ticket_create(
-    *,
-    actor: User,
-    customer_email: str,
-    customer_name: str,
-    subject: str,
-    body: str,
-    priority: str = "normal",
-    channel: str = "agent",
-) -> Ticket:
-    """Open a ticket on a customer's behalf (finding or creating the customer); the first
-    message is the customer's words as the agent took them down."""
-    email = normalise_email(customer_email)
-    subject = " ".join((subject or "").split())
-    if not subject:
-        raise ValidationError("subject", _("Give the ticket a subject."))
-    if len(subject) > MAX_SUBJECT_CHARS:
-        raise ValidationError(
-            "subject", _("Use at most %(count)d characters.", count=MAX_SUBJECT_CHARS)
-        )
-    body = clean_body(body)
-    check_priority(priority)
-    if channel not in CHANNELS:
-        raise ValidationError("channel", _("Unknown channel."))
-    if not actor.can("agent"):
-        raise NotAllowed(_("Only staff can open tickets for customers."))
-    customer = db.session.scalar(sa.select(Customer).where(Customer.email == email))
-    if customer is None:
-        name = " ".join((customer_name or "").split())
-        if not name:
-            raise ValidationError("customer_name", _("Enter the customer's name."))
-        customer = Customer(email=email, name=name[:120])
-        db.session.add(customer)
-    at = now()
-    ticket = Ticket(
-        number=next_ticket_number(),
-        subject=subject,
-        status="new",
-        priority=priority,
-        channel=channel,
-        customer=customer,
-        created_at=at,
-        last_activity_at=at,
-    )
-    db.session.add(ticket)
-    message = Message(
-        ticket=ticket,
-        author_type="customer",
-        author_customer=customer,
-        body_source=body,
-        body_html=markdown_to_html(body),
-        created_at=at,
-    )
-    db.session.add(message)
-    record_message(ticket, message)
-    db.session.flush()
-    detect_complaint(ticket=ticket, message=message)
-    assign_round_robin(ticket)
-    audit(
-        actor=actor,
-        action="ticket.create",
-        obj=ticket,
-        changes={"channel": channel, "customer_id": customer.id, "assignee": ticket.assignee_id},
-    )
-    db.session.commit()
-    return ticket

@@ -31,7 +31,7 @@ from helpdesk.models.ticket import PRIORITIES, STATUSES
 from helpdesk.promises.stats import promise_stats
 from helpdesk.recovery.guide import STEP_LABELS
 from helpdesk.rendering import markdown_to_html
-from helpdesk.tickets import presence, service
+from helpdesk.tickets import intake, presence, service
 from helpdesk.tickets.forms import (
     BulkForm,
     NewTicketForm,
@@ -183,7 +183,7 @@ def new_ticket() -> Response | tuple[str, int]:
     form.priority.choices = [SelectChoice(p, str(PRIORITY_LABELS[p])) for p in PRIORITIES]
     if form.validate_on_submit():
         try:
-            ticket = service.ticket_create(
+            ticket = intake.ticket_create(
                 actor=_user(),
                 customer_email=form.customer_email.data,
                 customer_name=form.customer_name.data or "",

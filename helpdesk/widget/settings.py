@@ -29,7 +29,8 @@ MAX_GREETING_CHARS = 300
 MAX_ORIGINS = 20
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 _SETTINGS_KEY = "widget"
-_SECRET_SETTING = "widget_secret"  # noqa: S105 - a settings key, not a secret
+# A settings key, not a secret.
+_SECRET_SETTING = "widget_secret"  # noqa: S105  # nosec B105
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ def complaint(app, make_user):
     from helpdesk.extensions import db
     from helpdesk.models import User
     from helpdesk.recovery.library import seed_library
-    from helpdesk.tickets.service import ticket_create
+    from helpdesk.tickets.intake import ticket_create
 
     somebody = make_user("agent", name="Intake Person")
     with app.app_context():

@@ -14,6 +14,7 @@ from helpdesk.extensions import db
 from helpdesk.models import AuditEvent, Phrase, Recovery, RootCause, Ticket
 from helpdesk.recovery import library, service
 from helpdesk.recovery.phrases import check_phrase_text, render_phrase
+from helpdesk.tickets import intake
 from helpdesk.tickets import service as tickets
 from tests.conftest import csrf_token
 
@@ -35,7 +36,7 @@ def agent(name="Dewi Lestari", role="agent"):
 
 
 def angry_ticket(actor, text=ANGRY, name="Nok Srisuk", language=None):
-    ticket = tickets.ticket_create(
+    ticket = intake.ticket_create(
         actor=actor,
         customer_email="nok@example.com",
         customer_name=name,
@@ -66,7 +67,7 @@ def test_an_angry_message_makes_a_complaint_with_reasons_and_flags_founders(data
 
 
 def test_a_calm_question_is_not_a_complaint(database):
-    ticket = tickets.ticket_create(
+    ticket = intake.ticket_create(
         actor=agent(),
         customer_email="a@example.com",
         customer_name="Ann",
@@ -440,7 +441,7 @@ def test_repeat_contacts_count_only_the_week_before(database, set_now):
     for day in range(4):
         set_now(start + timedelta(days=day))
         numbers.append(
-            tickets.ticket_create(
+            intake.ticket_create(
                 actor=actor,
                 customer_email="same@example.com",
                 customer_name="Sam",
@@ -499,7 +500,7 @@ def test_closed_tickets_get_no_recovery_steps_reopened_or_started(database):
     tickets.ticket_update(ticket=ticket, actor=actor, status="closed")
     with pytest.raises(NotAllowed):
         service.recovery_reopen_step(recovery=ticket.recovery, step="hear", actor=actor)
-    other = tickets.ticket_create(
+    other = intake.ticket_create(
         actor=actor,
         customer_email="z@example.com",
         customer_name="Zed",

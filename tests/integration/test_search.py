@@ -315,7 +315,7 @@ def test_follows_deleted_tickets_and_their_messages(database):
 
 SQLITE_TRIGGERS = {
     f"search_{table}_{event}"
-    for table in ("ticket", "customer", "message")
+    for table in ("ticket", "customer", "message", "article")
     for event in ("ai", "au", "ad")
 }
 

@@ -12,7 +12,7 @@ from helpdesk.auth.service import user_create
 from helpdesk.errors import ValidationError
 from helpdesk.models import AuditEvent, Customer, Message, Ticket
 from helpdesk.settings.service import assignment_settings_update, user_set_available
-from helpdesk.tickets import presence, service
+from helpdesk.tickets import intake, presence, service
 from tests.factories import MessageFactory, TicketFactory
 
 T0 = datetime(2026, 4, 1, 9, 0, tzinfo=UTC)
@@ -226,7 +226,7 @@ def test_bulk_update_needs_tickets_and_an_action(database, kwargs):
 
 def test_create_ticket_for_a_new_then_an_existing_customer(database):
     agent = staff()
-    ticket = service.ticket_create(
+    ticket = intake.ticket_create(
         actor=agent,
         customer_email="Nok@Example.com",
         customer_name="Nok Chan",
@@ -238,7 +238,7 @@ def test_create_ticket_for_a_new_then_an_existing_customer(database):
     assert ticket.customer.email == "nok@example.com"
     assert ticket.messages[0].author_type == "customer"
     assert ticket.waiting_since is not None
-    again = service.ticket_create(
+    again = intake.ticket_create(
         actor=agent,
         customer_email="nok@example.com",
         customer_name="",
@@ -270,7 +270,7 @@ def test_create_ticket_errors_name_the_field(database, fields, field):
         **fields,
     }
     with pytest.raises(ValidationError) as error:
-        service.ticket_create(actor=staff(), **values)
+        intake.ticket_create(actor=staff(), **values)
     assert error.value.field == field
     assert database.session.scalar(sa.select(sa.func.count(Ticket.id))) == 0
 
@@ -283,7 +283,7 @@ def test_round_robin_takes_turns_and_skips_agents_at_the_limit(database, set_now
     owners = []
     for minute in range(4):
         set_now(T0 + timedelta(minutes=minute))
-        ticket = service.ticket_create(
+        ticket = intake.ticket_create(
             actor=admin,
             customer_email=f"c{minute}@example.com",
             customer_name="C",
@@ -293,7 +293,7 @@ def test_round_robin_takes_turns_and_skips_agents_at_the_limit(database, set_now
         owners.append(ticket.assignee_id)
     assert owners == [a.id, b.id, a.id, b.id]
     set_now(T0 + timedelta(minutes=9))
-    full = service.ticket_create(
+    full = intake.ticket_create(
         actor=admin,
         customer_email="c9@example.com",
         customer_name="C",
@@ -304,7 +304,7 @@ def test_round_robin_takes_turns_and_skips_agents_at_the_limit(database, set_now
     user_set_available(user=b, available=False, actor=admin)
     assignment_settings_update(actor=admin, auto_assign=True, max_open_per_agent=0)
     set_now(T0 + timedelta(minutes=10))
-    ticket = service.ticket_create(
+    ticket = intake.ticket_create(
         actor=admin,
         customer_email="c10@example.com",
         customer_name="C",

@@ -1,0 +1,336 @@
+"""Knowledge-base use cases: write, edit, publish and unpublish articles, count "was this
+helpful?" votes, and turn a staff reply into a draft article.
+
+Each public function is one use case: it checks the rules, writes, audits and commits once
+(votes are anonymous counters and are not audited: one row per click would let anyone fill
+the audit log). Rules:
+
+- Title: required, at most `MAX_TITLE_CHARS` characters. Body (Markdown): required, at most
+  `MAX_BODY_CHARS` characters; its HTML comes from `rendering.markdown_to_html`.
+- Slug (the address under /help/): lower-case ASCII letters, digits and single hyphens, at
+  most `MAX_SLUG_CHARS`. Left empty, it is made from the title (`slugify`: accents dropped,
+  "Café crème" → "cafe-creme") and made unique with -2, -3, ...; a title with no ASCII
+  letters or digits (Thai, Bengali) gets `article-<id>`. A slug typed by hand that another
+  article holds is a field error. Editing with the slug left empty keeps the current one,
+  so published links keep working.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import unicodedata
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+
+from helpdesk.audit import audit
+from helpdesk.clock import now
+from helpdesk.errors import Conflict, NotAllowed, ValidationError
+from helpdesk.extensions import db
+from helpdesk.models import Article, Customer, Message, User
+from helpdesk.rendering import markdown_to_html
+
+MAX_TITLE_CHARS = 200
+MAX_BODY_CHARS = 50_000
+MAX_SLUG_CHARS = 120
+# A generated slug stops here, leaving room for a "-<n>" suffix within MAX_SLUG_CHARS.
+GENERATED_SLUG_CHARS = 80
+
+SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*", re.ASCII)
+_NOT_SLUG = re.compile(r"[^a-z0-9]+", re.ASCII)
+
+
+# --- Use cases ---------------------------------------------------------------------------
+
+
+def article_create(*, actor: User, title: str, body: str, slug: str | None = None) -> Article:
+    """A new draft article (not visible in the help centre until published)."""
+    article = _new_article(actor=actor, title=title, body=body, slug=slug)
+    audit(actor=actor, action="article.create", obj=article, changes={"slug": article.slug})
+    _commit()
+    return article
+
+
+def article_update(
+    *, article: Article, actor: User, title: str, body: str, slug: str | None
+) -> Article:
+    """Change an article's title, body and slug (an empty slug keeps the current one)."""
+    title = clean_title(title)
+    body = clean_body(body)
+    wanted = (slug or "").strip().lower()
+    new_slug = article.slug if not wanted else _typed_slug(wanted, exclude_id=article.id)
+    changes = {}
+    for name, value in (("title", title), ("body_source", body), ("slug", new_slug)):
+        if getattr(article, name) != value:
+            changes[name] = "changed" if name == "body_source" else value
+            setattr(article, name, value)
+    if not changes:
+        return article
+    article.body_html = markdown_to_html(body)
+    article.updated_at = now()
+    audit(actor=actor, action="article.update", obj=article, changes=changes)
+    _commit()
+    return article
+
+
+def article_publish(*, article: Article, actor: User) -> Article:
+    """Show the article in the help centre (publishing a published article changes nothing)."""
+    if article.published:
+        return article
+    article.published = True
+    article.published_at = now()
+    audit(actor=actor, action="article.publish", obj=article, changes={"published": True})
+    db.session.commit()
+    return article
+
+
+def article_unpublish(*, article: Article, actor: User) -> Article:
+    """Take the article out of the help centre; it stays as a draft."""
+    if not article.published:
+        return article
+    article.published = False
+    audit(actor=actor, action="article.unpublish", obj=article, changes={"published": False})
+    db.session.commit()
+    return article
+
+
+def article_vote(*, article: Article, helpful: bool) -> None:
+    """Count one "was this helpful?" answer, atomically; only published articles take votes
+    (NotAllowed otherwise, also when it was unpublished a moment ago)."""
+    column = Article.helpful_yes if helpful else Article.helpful_no
+    result = db.session.execute(
+        sa.update(Article)
+        .where(Article.id == article.id, Article.published.is_(True))
+        .values({column: column + 1})
+        .execution_options(synchronize_session=False)
+    )
+    if getattr(result, "rowcount", 0) != 1:
+        db.session.rollback()
+        raise NotAllowed(_("This article is not published."))
+    db.session.commit()
+    db.session.refresh(article)
+
+
+def article_from_message(*, message: Message, actor: User) -> Article:
+    """ "Publish as article": a staff member's public reply becomes a DRAFT article titled
+    after the ticket's subject, linked to the ticket, for staff to edit and publish.
+
+    Only a staff reply sent to the customer qualifies (a note stays internal, a customer's
+    message is theirs): NotAllowed otherwise. Customer details are removed from the title
+    and body (`remove_customer_details`) before anything is stored.
+    """
+    if message.author_type != "staff":
+        raise NotAllowed(_("Only a reply written by staff can become an article."))
+    if message.internal:
+        raise NotAllowed(_("Internal notes stay internal: only a reply can become an article."))
+    ticket = message.ticket
+    customer = ticket.customer
+    title = remove_customer_details(ticket.subject, customer)[:MAX_TITLE_CHARS]
+    body = remove_customer_details(message.body_source, customer)
+    article = _new_article(actor=actor, title=title, body=body, slug=None)
+    article.source_ticket_id = ticket.id
+    audit(
+        actor=actor,
+        action="article.create",
+        obj=article,
+        changes={
+            "slug": article.slug,
+            "source_ticket": ticket.number,
+            "source_message": message.id,
+        },
+    )
+    _commit()
+    return article
+
+
+# --- Rules -------------------------------------------------------------------------------
+
+
+def clean_title(title: str) -> str:
+    title = " ".join((title or "").split())
+    if not title:
+        raise ValidationError("title", _("Give the article a title."))
+    if len(title) > MAX_TITLE_CHARS:
+        raise ValidationError(
+            "title",
+            _(
+                "This title is %(length)d characters long; the limit is %(limit)d.",
+                length=len(title),
+                limit=MAX_TITLE_CHARS,
+            ),
+        )
+    return title
+
+
+def clean_body(body: str) -> str:
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError("body", _("Write the article first."))
+    if len(body) > MAX_BODY_CHARS:
+        raise ValidationError(
+            "body",
+            _(
+                "This article is %(length)d characters long; the limit is %(limit)d. "
+                "Shorten it or split it in two.",
+                length=len(body),
+                limit=MAX_BODY_CHARS,
+            ),
+        )
+    return body
+
+
+def slugify(text: str) -> str:
+    """A readable ASCII slug: accents dropped, anything else that is not a letter or digit
+    becomes one hyphen; cut at a hyphen near `GENERATED_SLUG_CHARS`. Empty when nothing
+    ASCII is left (a Thai or Bengali title)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    ascii_text = "".join(char for char in decomposed if char.isascii()).lower()
+    slug = _NOT_SLUG.sub("-", ascii_text).strip("-")
+    if len(slug) > GENERATED_SLUG_CHARS:
+        cut = slug[:GENERATED_SLUG_CHARS]
+        slug = cut.rsplit("-", 1)[0] if "-" in cut else cut
+    return slug
+
+
+def _typed_slug(slug: str, *, exclude_id: int | None = None) -> str:
+    if len(slug) > MAX_SLUG_CHARS:
+        raise ValidationError(
+            "slug", _("Keep the address under %(limit)d characters.", limit=MAX_SLUG_CHARS)
+        )
+    if not SLUG_PATTERN.fullmatch(slug):
+        raise ValidationError(
+            "slug",
+            _("Use lower-case letters a–z, digits and single hyphens, like reset-your-password."),
+        )
+    holder = db.session.scalar(sa.select(Article.id).where(Article.slug == slug))
+    if holder is not None and holder != exclude_id:
+        raise ValidationError("slug", _("Another article already has this address."))
+    return slug
+
+
+def _unique_slug(base: str) -> str:
+    """`base`, or `base-2`, `base-3`, ... whichever no article holds yet."""
+    taken = set(
+        db.session.scalars(
+            sa.select(Article.slug).where(
+                sa.or_(Article.slug == base, Article.slug.startswith(f"{base}-", autoescape=True))
+            )
+        )
+    )
+    if base not in taken:
+        return base
+    number = 2
+    while f"{base}-{number}" in taken:
+        number += 1
+    return f"{base}-{number}"
+
+
+def _new_article(*, actor: User, title: str, body: str, slug: str | None) -> Article:
+    """A validated draft, added and flushed (so it has an id), not committed."""
+    title = clean_title(title)
+    body = clean_body(body)
+    wanted = (slug or "").strip().lower()
+    generated = slugify(title)
+    if wanted:
+        final_slug: str | None = _typed_slug(wanted)
+    elif generated:
+        final_slug = _unique_slug(generated)
+    else:
+        final_slug = None  # article-<id>, once the id is known
+    current = now()
+    article = Article(
+        title=title,
+        # A placeholder unique to this insert until the id is known.
+        slug=final_slug or f"new-{secrets.token_hex(8)}",
+        body_source=body,
+        body_html=markdown_to_html(body),
+        published=False,
+        author_id=actor.id,
+        created_at=current,
+        updated_at=current,
+    )
+    db.session.add(article)
+    db.session.flush()
+    if final_slug is None:
+        article.slug = _unique_slug(f"article-{article.id}")
+    return article
+
+
+def _commit() -> None:
+    """Commit; two people saving the same new address at the same moment is a Conflict."""
+    try:
+        db.session.commit()
+    except IntegrityError as error:
+        db.session.rollback()
+        raise Conflict(
+            _("Another article took this address a moment ago. Save again to pick another.")
+        ) from error
+
+
+# --- Customer details --------------------------------------------------------------------
+
+_EMAIL = re.compile(r"[\w.+%'-]+@[\w-]+(?:\.[\w-]+)+")
+# A run of digits, spaces, dots, hyphens, slashes and brackets, with an optional leading +.
+_PHONE = re.compile(r"(?<![\w+])\+?\(?\d[\d\s().\-/]{5,}\d(?!\w)")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+MIN_PHONE_DIGITS = 7
+# Scripts written without spaces between words: a name there is matched anywhere.
+_UNSPACED_SCRIPTS = (
+    (0x0E00, 0x0EFF),  # Thai, Lao
+    (0x1000, 0x109F),  # Myanmar
+    (0x1780, 0x17FF),  # Khmer
+    (0x3040, 0x30FF),  # Hiragana, Katakana
+    (0x4E00, 0x9FFF),  # CJK
+)
+
+
+def remove_customer_details(text: str, customer: Customer | None) -> str:
+    """`text` with the customer's details taken out, for "Publish as article".
+
+    1. Email addresses (any, not only the customer's) → "[email address]".
+    2. Phone-number-like runs (an optional +, then digits with spaces, dots, hyphens,
+       slashes or brackets, at least 7 digits; ISO dates like 2026-01-31 are kept)
+       → "[phone number]".
+    3. The customer's full name, then their first name (whole words, any case; anywhere in
+       scripts written without spaces, such as Thai): "…, Name!" and "…, Name." lose the
+       name with its comma ("Thanks, Nattaya!" → "Thanks!"), "Name, " at the start of a
+       line or sentence is dropped ("Nattaya, I'm sorry" → "I'm sorry"), and anywhere else
+       the name becomes the neutral word "there" ("Hi Nattaya," → "Hi there,").
+    Names shorter than two characters are left alone. Other details (an order number, an
+    address) cannot be recognised reliably: the draft is for staff to read before
+    publishing.
+    """
+    text = _EMAIL.sub(_("[email address]"), text)
+    text = _PHONE.sub(_phone_replacement, text)
+    if customer is None:
+        return text
+    names = [customer.name.strip(), customer.first_name.strip()]
+    for name in dict.fromkeys(name for name in names if len(name) >= 2):
+        text = _remove_name(text, name)
+    return text
+
+
+def _phone_replacement(match: re.Match[str]) -> str:
+    found = match.group()
+    digits = sum(char.isdigit() for char in found)
+    if digits < MIN_PHONE_DIGITS or _ISO_DATE.fullmatch(found.strip()):
+        return found
+    return _("[phone number]")
+
+
+def _remove_name(text: str, name: str) -> str:
+    unspaced = any(low <= ord(char) <= high for char in name for low, high in _UNSPACED_SCRIPTS)
+    escaped = re.escape(name)
+    word = escaped if unspaced else rf"(?<!\w){escaped}(?!\w)"
+    # ", Name" before punctuation or the end of a line: drop both.
+    text = re.sub(rf",[ \t]*{word}(?=[ \t]*(?:[.!?:;,)]|$))", "", text, flags=re.I | re.M)
+    # "Name, " opening a line or a sentence: drop it and capitalise what follows.
+    text = re.sub(
+        rf"(^|[.!?][ \t]+){word},[ \t]*(\w?)",
+        lambda match: match.group(1) + match.group(2).upper(),
+        text,
+        flags=re.I | re.M,
+    )
+    return re.sub(word, _("there"), text, flags=re.I)

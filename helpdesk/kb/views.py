@@ -1,0 +1,181 @@
+"""Staff pages of the knowledge base: the article list with search, new and edit (with a
+live preview), publish and unpublish, and "Publish as article" from a ticket reply."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from helpdesk.auth.access import require_role
+from helpdesk.errors import Conflict, NotAllowed, ValidationError
+from helpdesk.extensions import db
+from helpdesk.forms import parse_id, show_domain_error
+from helpdesk.htmx_render import render_page_or_fragment
+from helpdesk.kb import service
+from helpdesk.kb.forms import ArticleForm, EmptyForm, PreviewForm
+from helpdesk.kb.search import search_statement
+from helpdesk.models import Article, Message, User
+from helpdesk.rendering import markdown_to_html
+from helpdesk.tickets.queries import ticket_by_number
+from helpdesk.tickets.search import highlight
+
+bp = Blueprint("kb", __name__)
+bp.before_request(require_role("agent"))
+
+ID = "<int(max=2147483647):article_id>"
+NUMBER = "<int(max=2147483647):number>"
+PER_PAGE = 50
+MAX_QUERY_CHARS = 200
+STATUS_LABELS = {
+    "": _l("Any"),
+    "draft": _l("Draft"),
+    "published": _l("Published"),
+}
+
+
+def _user() -> User:
+    return current_user._get_current_object()
+
+
+def _get_article(article_id: int) -> Article:
+    return db.get_or_404(Article, article_id)
+
+
+@bp.get("/kb/articles")
+def articles() -> Response:
+    q = request.args.get("q", "")[:MAX_QUERY_CHARS].strip()
+    status = request.args.get("status", "")
+    if status not in STATUS_LABELS:
+        abort(400, description=_("Unknown value for %(name)s.", name="status"))
+    page = parse_id(request.args.get("page", "1")) or 1
+    found = search_statement(q) if q else None
+    searched = found is not None
+    statement = (
+        found
+        if found is not None
+        else (sa.select(Article).order_by(Article.updated_at.desc(), Article.id.desc()))
+    )
+    if status:
+        statement = statement.where(Article.published.is_(status == "published"))
+    rows = list(db.session.scalars(statement.offset((page - 1) * PER_PAGE).limit(PER_PAGE + 1)))
+    return render_page_or_fragment(
+        "kb/articles.html",
+        "kb/_article_rows.html",
+        articles=rows[:PER_PAGE],
+        has_next=len(rows) > PER_PAGE,
+        page_number=page,
+        q=q,
+        status_filter=status,
+        searched=searched,
+        status_labels=STATUS_LABELS,
+        highlight=highlight,
+    )
+
+
+@bp.route("/kb/articles/new", methods=["GET", "POST"])
+def article_new() -> Response | tuple[str, int]:
+    form = ArticleForm()
+    if form.validate_on_submit():
+        try:
+            article = service.article_create(
+                actor=_user(),
+                title=form.title.data or "",
+                body=form.body.data or "",
+                slug=form.slug.data or None,
+            )
+        except (ValidationError, Conflict) as error:
+            show_domain_error(form, error)
+        else:
+            flash(_("Draft saved. Publish it when it is ready."), "success")
+            return redirect(url_for("kb.article_edit", article_id=article.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("kb/edit.html", form=form, article=None, action_form=None), status
+
+
+@bp.route(f"/kb/articles/{ID}/edit", methods=["GET", "POST"])
+def article_edit(article_id: int) -> Response | tuple[str, int]:
+    article = _get_article(article_id)
+    if request.method == "GET":
+        form = ArticleForm(
+            formdata=None,
+            data={"title": article.title, "slug": article.slug, "body": article.body_source},
+        )
+        return _edit_page(article, form, 200)
+    form = ArticleForm()
+    if form.validate_on_submit():
+        try:
+            service.article_update(
+                article=article,
+                actor=_user(),
+                title=form.title.data or "",
+                body=form.body.data or "",
+                slug=form.slug.data or None,
+            )
+        except (ValidationError, Conflict) as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            flash(_("Article saved."), "success")
+            return redirect(url_for("kb.article_edit", article_id=article.id))
+    return _edit_page(_get_article(article_id), form, 422)
+
+
+def _edit_page(article: Article, form: ArticleForm, status: int) -> tuple[str, int]:
+    html = render_template(
+        "kb/edit.html", form=form, article=article, action_form=EmptyForm(formdata=None)
+    )
+    return html, status
+
+
+@bp.post("/kb/articles/preview")
+def article_preview() -> str:
+    form = PreviewForm()
+    if not form.validate_on_submit():
+        abort(400)
+    return render_template("kb/_preview.html", html=markdown_to_html(form.body.data or ""))
+
+
+@bp.post(f"/kb/articles/{ID}/publish")
+def article_publish(article_id: int) -> Response:
+    article = _get_article(article_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    service.article_publish(article=article, actor=_user())
+    flash(_("Published: the article is in the help centre."), "success")
+    return redirect(url_for("kb.article_edit", article_id=article.id))
+
+
+@bp.post(f"/kb/articles/{ID}/unpublish")
+def article_unpublish(article_id: int) -> Response:
+    article = _get_article(article_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    service.article_unpublish(article=article, actor=_user())
+    flash(_("Unpublished: the article is a draft again."), "success")
+    return redirect(url_for("kb.article_edit", article_id=article.id))
+
+
+@bp.post(f"/tickets/{NUMBER}/messages/<int(max=2147483647):message_id>/article")
+def article_from_message(number: int, message_id: int) -> Response:
+    ticket = ticket_by_number(number)
+    message = db.session.get(Message, message_id)
+    if ticket is None or message is None or message.ticket_id != ticket.id:
+        abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        article = service.article_from_message(message=message, actor=_user())
+    except (NotAllowed, ValidationError, Conflict) as error:
+        abort(422, description=error.message)
+    flash(
+        _(
+            "A draft article was made from the reply, without the customer's details. Check it "
+            "and publish it when it is ready."
+        ),
+        "success",
+    )
+    return redirect(url_for("kb.article_edit", article_id=article.id))

@@ -1,0 +1,278 @@
+"""The widget's JSON API, `/api/widget/v1` (the contract is in ARCHITECTURE.md).
+
+Used by the frame, from the helpdesk's own origin, so there is no CORS. No cookies are
+involved: a conversation is opened by the token in the `X-Conversation-Token` header (never
+a URL), or by a verified identity in the `X-Widget-User-*` headers, so CSRF protection has
+nothing to protect and the blueprint is exempt; a POST must be `application/json`, which a
+cross-site form cannot send without a CORS preflight this API never grants.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from flask import Blueprint, Response, abort, current_app, jsonify, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response as BaseResponse
+
+from helpdesk.auth.access import public
+from helpdesk.errors import Conflict, DomainError, NotAllowed, ValidationError
+from helpdesk.extensions import csrf, limiter
+from helpdesk.feedback.service import can_rate, rating_for, rating_record
+from helpdesk.forms import parse_id, strip_control
+from helpdesk.kb.search import article_by_slug, article_snippet, article_suggestions
+from helpdesk.models import Message, Rating, Ticket
+from helpdesk.tickets.intake import ticket_customer_reply
+from helpdesk.widget import idempotency
+from helpdesk.widget.service import (
+    Visitor,
+    conversation_find,
+    conversation_start,
+    conversations_of,
+    public_messages,
+    visitor_from,
+)
+
+bp = Blueprint("widget_api", __name__, url_prefix="/api/widget/v1")
+csrf.exempt(bp)
+
+IDEMPOTENCY_SCOPE = "widget.conversation_create"
+
+
+class SpamSuspected(ValidationError):
+    code = "rejected"
+
+
+@bp.errorhandler(DomainError)
+def domain_error(error: DomainError) -> tuple[Response, int]:
+    body: dict[str, Any] = {"code": error.code, "message": error.message}
+    if isinstance(error, ValidationError):
+        status = 422
+        if error.field:
+            body["fields"] = {error.field: error.message}
+    elif isinstance(error, NotAllowed):
+        status = 403
+    elif isinstance(error, Conflict):
+        status = 409
+    else:
+        status = 400
+    return jsonify(error=body), status
+
+
+@bp.after_request
+def never_cache(response: Response) -> Response:
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _payload() -> dict[str, Any]:
+    if not request.is_json:
+        abort(415, description=_("Send the body as JSON (Content-Type: application/json)."))
+    data = request.get_json()
+    if not isinstance(data, dict):
+        abort(400, description=_("The body must be a JSON object."))
+    return data
+
+
+def _text(data: dict[str, Any], field: str, *, required: bool = True) -> str:
+    value = data.get(field)
+    if value is None:
+        if required:
+            raise ValidationError(field, _("This field is required."))
+        return ""
+    if not isinstance(value, str):
+        raise ValidationError(field, _("This field must be text."))
+    return str(strip_control(value))
+
+
+def _visitor() -> Visitor:
+    headers = request.headers
+    return visitor_from(
+        headers.get("X-Widget-User-Email"),
+        headers.get("X-Widget-User-Name"),
+        headers.get("X-Widget-User-Hash"),
+    )
+
+
+def _conversation(number: str) -> Ticket:
+    """The conversation the request's credentials open; 404 alike for an unknown number,
+    a missing token and a wrong one."""
+    parsed = parse_id(number)
+    ticket = None
+    if parsed is not None:
+        ticket = conversation_find(
+            number=parsed,
+            token=request.headers.get("X-Conversation-Token"),
+            visitor=_visitor(),
+        )
+    if ticket is None:
+        abort(404, description=_("There is no such conversation."))
+    return ticket
+
+
+def _message_json(message: Message) -> dict[str, Any]:
+    if message.author_type == "staff" and message.author_user is not None:
+        author_name = message.author_user.name
+    elif message.author_type == "customer" and message.author_customer is not None:
+        author_name = message.author_customer.name
+    else:
+        author_name = _("Support")
+    return {
+        "id": message.id,
+        "author": message.author_type,
+        "author_name": author_name,
+        "html": message.body_html,
+        "created_at": message.created_at.isoformat(),
+    }
+
+
+def _rating_json(rating: Rating | None) -> dict[str, str] | None:
+    return None if rating is None else {"score": rating.score, "comment": rating.comment}
+
+
+def _email_key() -> str:
+    """The rate-limit key for creating conversations: the email typed, as typed."""
+    data = request.get_json(silent=True) if request.is_json else None
+    email = data.get("email") if isinstance(data, dict) else None
+    if isinstance(email, str) and email.strip():
+        return "widget-email:" + email.strip().lower()[:254]
+    return "widget-email-ip:" + (request.remote_addr or "")
+
+
+@bp.post("/conversations")
+@public
+@limiter.limit(lambda: current_app.config["RATELIMIT_WIDGET_CREATE"], scope="widget-create-ip")
+@limiter.limit(
+    lambda: current_app.config["RATELIMIT_WIDGET_CREATE_PER_EMAIL"],
+    key_func=_email_key,
+    scope="widget-create-email",
+)
+def create_conversation() -> tuple[Response, int]:
+    data = _payload()
+    key = request.headers.get("Idempotency-Key")
+    claim = None
+    if key is not None:
+        claimed = idempotency.idempotency_claim(scope=IDEMPOTENCY_SCOPE, key=key, payload=data)
+        if isinstance(claimed, idempotency.Replay):
+            return jsonify(claimed.body), claimed.status
+        claim = claimed
+    try:
+        if _text(data, "website", required=False).strip():
+            raise SpamSuspected(
+                None,
+                _("We could not accept this message. Please write to us by email instead."),
+            )
+        ticket, token = conversation_start(
+            visitor=_visitor(),
+            name=_text(data, "name"),
+            email=_text(data, "email"),
+            message=_text(data, "message"),
+            subject=_text(data, "subject", required=False) or None,
+            page_url=_text(data, "page_url", required=False) or None,
+            language=str(get_locale() or "") or None,
+        )
+    except DomainError:
+        if claim is not None:
+            idempotency.idempotency_release(record=claim)
+        raise
+    body = {"number": ticket.number, "token": token, "status": ticket.status}
+    if claim is not None:
+        idempotency.idempotency_finish(record=claim, status=201, body=body)
+    return jsonify(body), 201
+
+
+@bp.get("/conversations")
+@public
+def list_conversations() -> Response:
+    tickets = conversations_of(_visitor())
+    return jsonify(
+        conversations=[
+            {
+                "number": ticket.number,
+                "subject": ticket.subject,
+                "status": ticket.status,
+                "updated_at": ticket.last_activity_at.isoformat(),
+            }
+            for ticket in tickets
+        ]
+    )
+
+
+@bp.get("/conversations/<number>")
+@public
+def get_conversation(number: str) -> BaseResponse:
+    ticket = _conversation(number)
+    body = {
+        "number": ticket.number,
+        "subject": ticket.subject,
+        "status": ticket.status,
+        "created_at": ticket.created_at.isoformat(),
+        "messages": [_message_json(message) for message in public_messages(ticket)],
+        "rating": _rating_json(rating_for(ticket)),
+        "can_rate": can_rate(ticket),
+    }
+    serialised = json.dumps(body, sort_keys=True, ensure_ascii=False)
+    response = current_app.response_class(serialised, mimetype="application/json")
+    response.set_etag(hashlib.sha256(serialised.encode()).hexdigest()[:32])
+    return response.make_conditional(request)
+
+
+@bp.post("/conversations/<number>/messages")
+@public
+@limiter.limit(lambda: current_app.config["RATELIMIT_WIDGET_WRITE"], scope="widget-write")
+def post_message(number: str) -> tuple[Response, int]:
+    ticket = _conversation(number)
+    data = _payload()
+    message = ticket_customer_reply(ticket=ticket, body=_text(data, "message"))
+    return jsonify(message=_message_json(message)), 201
+
+
+@bp.post("/conversations/<number>/rating")
+@public
+@limiter.limit(lambda: current_app.config["RATELIMIT_WIDGET_WRITE"], scope="widget-write")
+def post_rating(number: str) -> Response:
+    ticket = _conversation(number)
+    data = _payload()
+    rating = rating_record(
+        ticket=ticket,
+        score=_text(data, "rating"),
+        comment=_text(data, "comment", required=False),
+        channel="widget",
+    )
+    return jsonify(rating=_rating_json(rating))
+
+
+@bp.get("/articles")
+@public
+def suggest_articles() -> Response:
+    query = str(strip_control(request.args.get("q", "")))[:200]
+    articles = article_suggestions(query)
+    return jsonify(
+        articles=[
+            {
+                "slug": article.slug,
+                "title": article.title,
+                "snippet": article_snippet(article, query),
+                "url": url_for("help.article", slug=article.slug, _external=True),
+            }
+            for article in articles
+        ]
+    )
+
+
+@bp.get("/articles/<slug>")
+@public
+def get_article(slug: str) -> Response:
+    article = article_by_slug(slug[:120])
+    if article is None:
+        abort(404, description=_("There is no such article."))
+    return jsonify(
+        slug=article.slug,
+        title=article.title,
+        html=article.body_html,
+        url=url_for("help.article", slug=article.slug, _external=True),
+    )

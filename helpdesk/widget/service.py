@@ -1,0 +1,126 @@
+"""What the widget and the customer page may see and do: find a conversation by its token
+(or by a verified identity), list a verified customer's conversations, start one. (Writing
+on one and rating it are `tickets.intake` and `feedback.service` use cases.)
+
+Access is never wider than the credential: a conversation token opens exactly its own
+ticket; a verified identity (the host site signed the email with the widget secret) opens
+that customer's tickets; an unverified email opens nothing. Internal notes never leave the
+staff side.
+"""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from helpdesk.auth.service import normalise_email
+from helpdesk.errors import ValidationError
+from helpdesk.extensions import db
+from helpdesk.models import Customer, Message, Ticket
+from helpdesk.tickets.intake import (
+    CustomerContact,
+    ticket_create_by_customer,
+    token_hash,
+)
+from helpdesk.widget.settings import identity_verified
+
+MAX_LISTED = 20
+
+
+@dataclass(frozen=True)
+class Visitor:
+    """Who the host page says is there; `email` is set only when the signature checks."""
+
+    email: str | None = None
+    name: str | None = None
+
+    @property
+    def verified(self) -> bool:
+        return self.email is not None
+
+
+def visitor_from(email: str | None, name: str | None, signature: str | None) -> Visitor:
+    """A verified visitor when `signature` is the identity hash of `email`, else anonymous
+    (a wrong hash is treated as no identity at all, never as the claimed customer)."""
+    email = (email or "").strip()
+    if not email or not identity_verified(email, signature or ""):
+        return Visitor()
+    try:
+        canonical = normalise_email(email)
+    except ValidationError:
+        return Visitor()
+    return Visitor(email=canonical, name=" ".join((name or "").split())[:120] or None)
+
+
+def conversation_find(*, number: int, token: str | None, visitor: Visitor) -> Ticket | None:
+    """The ticket `number` if the token opens it or it belongs to the verified visitor;
+    None otherwise (callers answer 404 alike for unknown numbers and wrong tokens)."""
+    ticket = db.session.scalar(
+        sa.select(Ticket).where(Ticket.number == number).options(selectinload(Ticket.customer))
+    )
+    if ticket is None:
+        return None
+    if token and ticket.access_token_hash:
+        if hmac.compare_digest(token_hash(token[:200]), ticket.access_token_hash):
+            return ticket
+    if visitor.verified and ticket.customer.email == visitor.email:
+        return ticket
+    return None
+
+
+def conversations_of(visitor: Visitor) -> list[Ticket]:
+    """A verified visitor's most recent conversations (none for an anonymous one)."""
+    if not visitor.verified:
+        return []
+    return list(
+        db.session.scalars(
+            sa.select(Ticket)
+            .join(Customer, Customer.id == Ticket.customer_id)
+            .where(Customer.email == visitor.email)
+            .order_by(Ticket.last_activity_at.desc(), Ticket.id.desc())
+            .limit(MAX_LISTED)
+        )
+    )
+
+
+def public_messages(ticket: Ticket) -> list[Message]:
+    """The conversation as the customer sees it: no internal notes, authors loaded."""
+    return list(
+        db.session.scalars(
+            sa.select(Message)
+            .where(Message.ticket_id == ticket.id, Message.internal.is_(False))
+            .order_by(Message.created_at, Message.id)
+            .options(selectinload(Message.author_user), selectinload(Message.author_customer))
+        )
+    )
+
+
+def conversation_start(
+    *,
+    visitor: Visitor,
+    name: str,
+    email: str,
+    message: str,
+    subject: str | None = None,
+    page_url: str | None = None,
+    language: str | None = None,
+) -> tuple[Ticket, str]:
+    """Start a conversation from the widget; returns the ticket and its token."""
+    verified = False
+    if visitor.verified:
+        try:
+            verified = normalise_email(email) == visitor.email
+        except ValidationError:
+            verified = False
+    contact = CustomerContact(
+        name=(visitor.name or name) if verified else name,
+        email=email,
+        verified=verified,
+        language=language,
+    )
+    return ticket_create_by_customer(
+        contact=contact, body=message, subject=subject, channel="widget", page_url=page_url
+    )
