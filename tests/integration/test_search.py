@@ -334,7 +334,7 @@ def test_sqlite_index_is_whole_and_consistent(database):
     message.body_source = "four"
     customer.email = "five@example.com"
     db.session.commit()
-    for table in ("search_tickets", "search_customers", "search_messages"):
+    for table in ("search_tickets", "search_customers", "search_messages", "search_articles"):
         # rank 1: also compare the index with the rows of the content table
         db.session.execute(
             sa.text(f"INSERT INTO {table}({table}, rank) VALUES ('integrity-check', 1)")
@@ -357,6 +357,9 @@ def test_postgresql_indexes_exist(database):
         "search_messages_body_trgm",
         "search_customers_name_trgm",
         "search_customers_email_trgm",
+        "search_articles_tsv",
+        "search_articles_title_trgm",
+        "search_articles_body_trgm",
     } <= names
 
 
