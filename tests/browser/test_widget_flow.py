@@ -213,9 +213,9 @@ def test_customer_searches_writes_gets_a_reply_and_rates(
         from helpdesk.models import Rating, Ticket
 
         saved = db.session.scalars(
-            sa.select(Rating).join(Ticket, Rating.ticket_id == Ticket.id).where(
-                Ticket.number == number
-            )
+            sa.select(Rating)
+            .join(Ticket, Rating.ticket_id == Ticket.id)
+            .where(Ticket.number == number)
         ).all()
         assert [(r.score, r.channel, r.customer.email) for r in saved] == [
             ("good", "widget", "nok@example.co.th")
@@ -272,6 +272,7 @@ def test_a_site_not_allowed_cannot_show_the_panel(browser, live_server, demo_sit
         child = page.locator(FRAME).element_handle().content_frame()  # type: ignore[union-attr]
         assert child is not None
         child.wait_for_load_state()
+        # Chromium shows its error page in place of the refused document.
         assert not child.url.startswith(live_server), child.url
         assert page.frame_locator(FRAME).locator("form, input, #search").count() == 0
         assert all(not frame.url.startswith(live_server) for frame in page.frames)
