@@ -4,8 +4,10 @@ from helpdesk.models.audit import AuditEvent
 from helpdesk.models.base import Base
 from helpdesk.models.counter import Counter
 from helpdesk.models.customer import Customer
+from helpdesk.models.digest import Digest
 from helpdesk.models.feedback import RATING_SCORES, Rating
 from helpdesk.models.kb import Article
+from helpdesk.models.nps import NpsResponse, NpsRound, NpsSurvey
 from helpdesk.models.promise import Escalation, Notification, Promise
 from helpdesk.models.recovery import Phrase, Recovery, RecoveryStep, RootCause
 from helpdesk.models.scheduler import SchedulerRun
@@ -22,10 +24,14 @@ __all__ = [
     "Base",
     "Counter",
     "Customer",
+    "Digest",
     "Escalation",
     "IdempotencyRecord",
     "Message",
     "Notification",
+    "NpsResponse",
+    "NpsRound",
+    "NpsSurvey",
     "Phrase",
     "Promise",
     "Rating",

@@ -1,0 +1,325 @@
+"""The founders' pages: the review queue with its actions (claim, note, personal reply,
+resolve) and the founder settings; plus the agents' "escalate to founders" on a ticket.
+
+Queue actions answer htmx with the item's fragment (422 and the typed text kept on bad
+input, 409 when the item's state forbids the action); without JavaScript they redirect
+back to the queue, or show the queue again with the errors beside the item's fields."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from helpdesk.auth.access import require_role, safe_next
+from helpdesk.errors import Conflict, DomainError, NotAllowed, ValidationError
+from helpdesk.extensions import db
+from helpdesk.forms import show_domain_error
+from helpdesk.founders import service
+from helpdesk.founders.escalations import SEVERITY
+from helpdesk.founders.forms import (
+    EmptyForm,
+    EscalateForm,
+    FounderReplyForm,
+    FounderSettingsForm,
+    NoteForm,
+    ResolveForm,
+)
+from helpdesk.founders.labels import (
+    ESCALATION_STATUS_LABELS,
+    OUTCOME_LABELS,
+    REASON_LABELS,
+    SEVERITY_LABELS,
+)
+from helpdesk.founders.panel import panel_context
+from helpdesk.founders.queries import STATUS_FILTERS, QueueItem, queue_item, queue_items
+from helpdesk.founders.settings import founder_settings, founder_settings_update
+from helpdesk.htmx_render import render_page_or_fragment, wants_fragment
+from helpdesk.models import Escalation, Ticket, User
+from helpdesk.tickets.queries import ticket_by_number
+
+bp = Blueprint("founders", __name__, url_prefix="/founders")
+bp.before_request(require_role("founder"))
+
+# Agents escalate from the ticket page, so this one action lives outside the founder guard.
+escalate_bp = Blueprint("founders_escalate", __name__)
+escalate_bp.before_request(require_role("agent"))
+
+ID = "<int(max=2147483647):escalation_id>"
+NUMBER = "<int(max=2147483647):number>"
+
+
+def _user() -> User:
+    return current_user._get_current_object()
+
+
+def _escalation(escalation_id: int) -> Escalation:
+    return db.get_or_404(Escalation, escalation_id)
+
+
+def _blank_forms() -> dict[str, Any]:
+    return {
+        "claim": EmptyForm(formdata=None),
+        "note": NoteForm(formdata=None),
+        "reply": FounderReplyForm(formdata=None),
+        "resolve": ResolveForm(formdata=None),
+    }
+
+
+def _labels() -> dict[str, Any]:
+    return {
+        "reason_labels": REASON_LABELS,
+        "escalation_status_labels": ESCALATION_STATUS_LABELS,
+        "outcome_labels": OUTCOME_LABELS,
+        "severity": SEVERITY,
+        "severity_labels": SEVERITY_LABELS,
+    }
+
+
+def _filters() -> tuple[str, str]:
+    status = request.args.get("status", "active") or "active"
+    reason = request.args.get("reason", "") or ""
+    if status not in STATUS_FILTERS:
+        abort(400, description=_("Unknown value for %(name)s.", name="status"))
+    if reason and reason not in SEVERITY:
+        abort(400, description=_("Unknown value for %(name)s.", name="reason"))
+    return status, reason
+
+
+def _queue_page(
+    *,
+    status: str = "active",
+    reason: str = "",
+    override_id: int | None = None,
+    override_forms: dict[str, Any] | None = None,
+    override_error: str | None = None,
+    settings_form: FounderSettingsForm | None = None,
+    code: int = 200,
+) -> Response:
+    settings = founder_settings()
+    items = queue_items(
+        status=status, reason=reason or None, attention_hours=settings.attention_target_hours
+    )
+    if settings_form is None:
+        values = asdict(settings)
+        values["vip_lifetime_value"] = values.pop("vip_lifetime_value_cents") // 100
+        settings_form = FounderSettingsForm(formdata=None, data=values)
+    return render_page_or_fragment(
+        "founders/queue.html",
+        "founders/_items.html",
+        status=code,
+        items=items,
+        status_filter=status,
+        reason_filter=reason,
+        status_filters=STATUS_FILTERS,
+        blank_forms=_blank_forms(),
+        override_id=override_id,
+        override_forms=override_forms or {},
+        override_error=override_error,
+        settings=settings,
+        settings_form=settings_form,
+        return_to=request.full_path if request.method == "GET" else None,
+        **_labels(),
+    )
+
+
+@bp.get("/queue")
+def queue() -> Response:
+    status, reason = _filters()
+    return _queue_page(status=status, reason=reason)
+
+
+def _item_fragment(item: QueueItem, forms: dict[str, Any], error: str | None, code: int) -> Response:
+    response = make_response(
+        render_template(
+            "founders/_item.html",
+            item=item,
+            forms={**_blank_forms(), **forms},
+            item_error=error,
+            return_to=None,
+            **_labels(),
+        ),
+        code,
+    )
+    response.vary.add("HX-Request")
+    return response
+
+
+def _act(escalation: Escalation, action: Any, *, name: str, form: Any, done: str) -> Response:
+    """Run one queue action and answer: the item fragment for htmx, else a redirect (or the
+    queue again with the field errors, 422)."""
+    code, error = 200, None
+    try:
+        action()
+    except ValidationError as domain_error:
+        db.session.rollback()
+        show_domain_error(form, domain_error)
+        code, error = 422, None
+    except NotAllowed:
+        db.session.rollback()
+        abort(403)
+    except (Conflict, DomainError) as domain_error:
+        db.session.rollback()
+        code, error = 409, domain_error.message
+    settings = founder_settings()
+    if wants_fragment():
+        item = queue_item(escalation.id, attention_hours=settings.attention_target_hours)
+        if item is None:
+            abort(404)
+        forms = {name: form} if code != 200 else {}
+        return _item_fragment(item, forms, error, code)
+    if code == 422:
+        return _queue_page(override_id=escalation.id, override_forms={name: form}, code=422)
+    if error:
+        flash(error, "error")
+    else:
+        flash(done, "success")
+    back = safe_next(request.form.get("return_to")) or url_for("founders.queue")
+    return redirect(f"{back}#escalation-{escalation.id}")
+
+
+@bp.post(f"/escalations/{ID}/claim")
+def claim(escalation_id: int) -> Response:
+    escalation = _escalation(escalation_id)
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    return _act(
+        escalation,
+        lambda: service.escalation_claim(escalation=escalation, actor=_user()),
+        name="claim",
+        form=form,
+        done=_("You claimed this item."),
+    )
+
+
+@bp.post(f"/escalations/{ID}/note")
+def note(escalation_id: int) -> Response:
+    escalation = _escalation(escalation_id)
+    form = NoteForm()
+    if not form.validate_on_submit():
+        abort(400)
+    return _act(
+        escalation,
+        lambda: service.escalation_note(escalation=escalation, actor=_user(), note=form.note.data),
+        name="note",
+        form=form,
+        done=_("Note added."),
+    )
+
+
+@bp.post(f"/escalations/{ID}/reply")
+def reply(escalation_id: int) -> Response:
+    escalation = _escalation(escalation_id)
+    form = FounderReplyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    return _act(
+        escalation,
+        lambda: service.founder_reply(escalation=escalation, actor=_user(), body=form.body.data),
+        name="reply",
+        form=form,
+        done=_("Your reply was sent to the customer."),
+    )
+
+
+@bp.post(f"/escalations/{ID}/resolve")
+def resolve(escalation_id: int) -> Response:
+    escalation = _escalation(escalation_id)
+    form = ResolveForm()
+    if not form.validate_on_submit():
+        abort(400)
+    return _act(
+        escalation,
+        lambda: service.escalation_resolve(
+            escalation=escalation,
+            actor=_user(),
+            outcome=form.outcome.data or "",
+            note=form.note.data,
+        ),
+        name="resolve",
+        form=form,
+        done=_("The item is done."),
+    )
+
+
+@bp.post("/settings")
+def settings_save() -> Response:
+    form = FounderSettingsForm()
+    if form.validate_on_submit():
+        try:
+            founder_settings_update(
+                actor=_user(),
+                vip_lifetime_value_cents=(form.vip_lifetime_value.data or 0) * 100,
+                repeat_contact_count=form.repeat_contact_count.data or 0,
+                repeat_contact_days=form.repeat_contact_days.data or 0,
+                attention_target_hours=form.attention_target_hours.data or 0,
+            )
+        except ValidationError as error:
+            field = {"vip_lifetime_value_cents": "vip_lifetime_value"}.get(
+                error.field or "", error.field
+            )
+            show_domain_error(form, ValidationError(field, error.message))
+        else:
+            flash(_("Founder settings are saved."), "success")
+            return redirect(url_for("founders.queue") + "#founder-settings")
+    return _queue_page(settings_form=form, code=422)
+
+
+def _ticket(number: int) -> Ticket:
+    ticket = ticket_by_number(number)
+    if ticket is None:
+        abort(404)
+    return ticket
+
+
+def _escalate_panel(
+    ticket: Ticket,
+    form: EscalateForm,
+    *,
+    error: str | None,
+    code: int,
+    success: str | None = None,
+) -> Response:
+    return render_page_or_fragment(
+        "founders/escalate.html",
+        "founders/_ticket_panel.html",
+        status=code,
+        ticket=ticket,
+        panel_error=error,
+        panel_success=success,
+        **panel_context(ticket, _user(), escalate_form=form),
+    )
+
+
+@escalate_bp.route(f"/tickets/{NUMBER}/escalate", methods=["GET", "POST"])
+def escalate(number: int) -> Response:
+    ticket = _ticket(number)
+    form = EscalateForm()
+    if request.method == "GET":
+        return _escalate_panel(ticket, EscalateForm(formdata=None), error=None, code=200)
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        service.escalation_manual(ticket=ticket, actor=_user(), note=form.note.data)
+    except ValidationError as error:
+        db.session.rollback()
+        show_domain_error(form, error)
+        return _escalate_panel(ticket, form, error=None, code=422)
+    except Conflict as error:
+        db.session.rollback()
+        return _escalate_panel(ticket, form, error=error.message, code=409)
+    if wants_fragment():
+        return _escalate_panel(
+            ticket,
+            EscalateForm(formdata=None),
+            error=None,
+            code=200,
+            success=_("The founders will see this ticket in their queue."),
+        )
+    flash(_("The founders will see this ticket in their queue."), "success")
+    return redirect(url_for("tickets.ticket", number=ticket.number) + "#founders")
