@@ -76,6 +76,8 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from helpdesk.auth.views import bp as auth_bp
+    from helpdesk.founders.views import bp as founders_bp
+    from helpdesk.founders.views import escalate_bp as founders_escalate_bp
     from helpdesk.home import bp as home_bp
     from helpdesk.kb.help_views import bp as help_bp
     from helpdesk.kb.views import bp as kb_bp
@@ -108,6 +110,8 @@ def register_blueprints(app: Flask) -> None:
         widget_api_bp,
         widget_bp,
         widget_settings_bp,
+        founders_bp,
+        founders_escalate_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -23,6 +23,7 @@ class NavItem:
 NAVIGATION: tuple[NavItem, ...] = (
     NavItem("tickets.inbox", lazy_gettext("Inbox"), "agent"),
     NavItem("kb.articles", lazy_gettext("Knowledge base"), "agent"),
+    NavItem("founders.queue", lazy_gettext("Review queue"), "founder"),
     NavItem("root_causes.causes_page", lazy_gettext("Root causes"), "founder"),
     NavItem("settings.team", lazy_gettext("Team"), "admin"),
     NavItem("hours.hours_page", lazy_gettext("Business hours"), "admin"),

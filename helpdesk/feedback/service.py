@@ -10,6 +10,7 @@ from helpdesk.audit import audit
 from helpdesk.clock import now
 from helpdesk.errors import Conflict, ValidationError
 from helpdesk.extensions import db
+from helpdesk.founders.escalations import escalation_raise
 from helpdesk.models import RATING_SCORES, Rating, Ticket
 
 MAX_COMMENT_CHARS = 2000
@@ -78,5 +79,12 @@ def _record(*, ticket: Ticket, score: str, comment: str, channel: str) -> Rating
         obj=ticket,
         changes={"score": [before, score], "channel": channel, "rating_id": rating.id},
     )
+    if score == "bad":
+        escalation_raise(
+            ticket=ticket,
+            reason="bad_rating",
+            detail=_("Rated bad: “%(comment)s”", comment=comment) if comment else _("Rated bad."),
+            actor=f"customer:{ticket.customer_id}",
+        )
     db.session.commit()
     return rating

@@ -117,7 +117,9 @@ def escalate_if_high_value(*, ticket: Ticket, actor: User | str) -> Escalation |
     if customer.vip:
         detail = _("A complaint from a VIP customer (lifetime value %(value)s).", value=value)
     else:
-        detail = _("A complaint from a high-value customer (lifetime value %(value)s).", value=value)
+        detail = _(
+            "A complaint from a high-value customer (lifetime value %(value)s).", value=value
+        )
     return escalation_raise(ticket=ticket, reason="vip", detail=detail, actor=actor)
 
 

@@ -48,9 +48,7 @@ class FounderSettingsForm(BaseForm):
         validators=[InputRequired()],
         description=_l("In whole currency units; their complaints go to the queue."),
     )
-    repeat_contact_count = IntegerField(
-        _l("Repeat contact: tickets"), validators=[InputRequired()]
-    )
+    repeat_contact_count = IntegerField(_l("Repeat contact: tickets"), validators=[InputRequired()])
     repeat_contact_days = IntegerField(_l("within days"), validators=[InputRequired()])
     attention_target_hours = IntegerField(
         _l("Founder attention target (hours)"),

@@ -35,7 +35,11 @@ def severity_rank() -> sa.Case[int]:
 
 
 def queue_items(
-    *, status: str = "active", reason: str | None = None, attention_hours: int, limit: int = QUEUE_LIMIT
+    *,
+    status: str = "active",
+    reason: str | None = None,
+    attention_hours: int,
+    limit: int = QUEUE_LIMIT,
 ) -> list[QueueItem]:
     """Escalations by status ("active" = open and claimed) and reason: the active ones by
     severity then age (oldest first), done ones newest first; ticket, customer and
@@ -76,7 +80,9 @@ def queue_item(escalation_id: int, *, attention_hours: int) -> QueueItem | None:
     )
     if escalation is None:
         return None
-    claimed_by = db.session.get(User, escalation.claimed_by_id) if escalation.claimed_by_id else None
+    claimed_by = (
+        db.session.get(User, escalation.claimed_by_id) if escalation.claimed_by_id else None
+    )
     cutoff = now() - timedelta(hours=attention_hours)
     return QueueItem(
         escalation=escalation,

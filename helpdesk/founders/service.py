@@ -57,9 +57,7 @@ def _check_can_act(escalation: Escalation, actor: User, *, admin_override: bool 
     _check_founder(actor)
     if escalation.status == "done":
         raise Conflict(_("This item is already done."))
-    claimed_by_other = (
-        escalation.claimed_by_id is not None and escalation.claimed_by_id != actor.id
-    )
+    claimed_by_other = escalation.claimed_by_id is not None and escalation.claimed_by_id != actor.id
     if claimed_by_other and not (admin_override and actor.can("admin")):
         raise Conflict(_("Another founder has claimed this item."))
 

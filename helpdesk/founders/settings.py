@@ -45,7 +45,9 @@ def founder_settings() -> FounderSettings:
 
 def _check_range(field: str, value: int, low: int, high: int) -> None:
     if not low <= value <= high:
-        raise ValidationError(field, _("Use a number from %(low)d to %(high)d.", low=low, high=high))
+        raise ValidationError(
+            field, _("Use a number from %(low)d to %(high)d.", low=low, high=high)
+        )
 
 
 def founder_settings_update(

@@ -10,7 +10,16 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -118,7 +127,7 @@ def _queue_page(
         status_filters=STATUS_FILTERS,
         blank_forms=_blank_forms(),
         override_id=override_id,
-        override_forms=override_forms or {},
+        override_forms={**_blank_forms(), **(override_forms or {})},
         override_error=override_error,
         settings=settings,
         settings_form=settings_form,
@@ -133,7 +142,9 @@ def queue() -> Response:
     return _queue_page(status=status, reason=reason)
 
 
-def _item_fragment(item: QueueItem, forms: dict[str, Any], error: str | None, code: int) -> Response:
+def _item_fragment(
+    item: QueueItem, forms: dict[str, Any], error: str | None, code: int
+) -> Response:
     response = make_response(
         render_template(
             "founders/_item.html",

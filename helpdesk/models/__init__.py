@@ -7,6 +7,7 @@ from helpdesk.models.customer import Customer
 from helpdesk.models.digest import Digest
 from helpdesk.models.feedback import RATING_SCORES, Rating
 from helpdesk.models.kb import Article
+from helpdesk.models.mail import Attachment, EmailBounce, Outbox, TicketAccessToken
 from helpdesk.models.nps import NpsResponse, NpsRound, NpsSurvey
 from helpdesk.models.promise import Escalation, Notification, Promise
 from helpdesk.models.recovery import Phrase, Recovery, RecoveryStep, RootCause
@@ -20,11 +21,13 @@ __all__ = [
     "RATING_SCORES",
     "ROLES",
     "Article",
+    "Attachment",
     "AuditEvent",
     "Base",
     "Counter",
     "Customer",
     "Digest",
+    "EmailBounce",
     "Escalation",
     "IdempotencyRecord",
     "Message",
@@ -32,6 +35,7 @@ __all__ = [
     "NpsResponse",
     "NpsRound",
     "NpsSurvey",
+    "Outbox",
     "Phrase",
     "Promise",
     "Rating",
@@ -42,6 +46,7 @@ __all__ = [
     "Setting",
     "Tag",
     "Ticket",
+    "TicketAccessToken",
     "TicketPresence",
     "User",
     "ticket_tags",

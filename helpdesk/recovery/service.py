@@ -15,6 +15,7 @@ from helpdesk.audit import audit
 from helpdesk.clock import now
 from helpdesk.errors import NotAllowed, ValidationError
 from helpdesk.extensions import db
+from helpdesk.founders.escalations import escalate_if_high_value, escalation_raise
 from helpdesk.models import Message, Recovery, RecoveryStep, RootCause, Ticket, User
 from helpdesk.models.recovery import STEPS
 from helpdesk.recovery.detection import (
@@ -98,6 +99,8 @@ def _start(ticket: Ticket, actor: User | str) -> Recovery:
         ticket.kind = "complaint"
     db.session.flush()
     audit(actor=actor, action="recovery.start", obj=ticket, changes={"recovery_id": recovery.id})
+    # The ticket is now a complaint: one from a VIP or high-value customer goes to founders.
+    escalate_if_high_value(ticket=ticket, actor=actor)
     return recovery
 
 
@@ -129,6 +132,14 @@ def detect_complaint(*, ticket: Ticket, message: Message) -> Detection:
         )
         _start(ticket, "system")
     strong = detection.strongly_negative or detection.score >= settings.strong_threshold
+    if strong:
+        excerpt = " ".join(message.body_source.split())[:300]
+        escalation_raise(
+            ticket=ticket,
+            reason="negative_sentiment",
+            detail=_("Score %(score).2f: “%(excerpt)s”", score=detection.score, excerpt=excerpt),
+            actor="system",
+        )
     if strong and ticket.founder_flagged_at is None:
         ticket.founder_flagged_at = now()
         db.session.flush()

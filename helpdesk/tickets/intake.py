@@ -20,6 +20,7 @@ from helpdesk.auth.service import normalise_email
 from helpdesk.clock import now
 from helpdesk.errors import NotAllowed, ValidationError
 from helpdesk.extensions import db
+from helpdesk.founders.escalations import escalate_repeat_contact
 from helpdesk.models import Customer, Message, Ticket, User
 from helpdesk.models.ticket import CHANNELS
 from helpdesk.recovery.service import detect_complaint
@@ -110,6 +111,7 @@ def _open_ticket(
     record_message(ticket, message)
     db.session.flush()
     detect_complaint(ticket=ticket, message=message)
+    escalate_repeat_contact(ticket=ticket)
     assign_round_robin(ticket)
     return ticket, message
 

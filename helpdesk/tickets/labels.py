@@ -50,6 +50,11 @@ ACTION_LABELS = {
     "promise.missed": _l("missed a promise"),
     "ticket.customer_reply": _l("wrote again"),
     "rating.record": _l("rated the help"),
+    "escalation.raise": _l("escalated it to the founders"),
+    "escalation.claim": _l("claimed the founders' review"),
+    "escalation.note": _l("added a founder note"),
+    "escalation.resolve": _l("finished the founders' review"),
+    "ticket.founder_reply": _l("replied as a founder"),
 }
 STATUS_LABELS = {
     "new": _l("New"),

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from helpdesk.founders.panel import panel_context as founder_panel_context
 from helpdesk.i18n import LANGUAGE_NAMES
 from helpdesk.models import Ticket, User
 from helpdesk.promises.panel import panel_context as promise_panel_context
@@ -51,6 +52,7 @@ PANELS: tuple[Panel, ...] = (
     Panel("tickets/_presence.html", _presence),
     Panel("promises/_panel.html", promise_panel_context),
     Panel("recovery/_panel.html", _recovery),
+    Panel("founders/_ticket_panel.html", founder_panel_context),
     Panel("tickets/_properties.html", _properties),
     Panel("tickets/_customer_panel.html", _customer),
     Panel("tickets/_audit_trail.html", _audit),
