@@ -21,7 +21,7 @@ from helpdesk.clock import now
 from helpdesk.errors import NotAllowed, ValidationError
 from helpdesk.extensions import db
 from helpdesk.founders.escalations import escalate_repeat_contact
-from helpdesk.models import Customer, Message, Ticket, User
+from helpdesk.models import Customer, Message, Ticket, TicketAccessToken, User
 from helpdesk.models.ticket import CHANNELS
 from helpdesk.recovery.service import detect_complaint
 from helpdesk.rendering import markdown_to_html
@@ -45,15 +45,32 @@ def token_hash(token: str) -> str:
 
 
 def ticket_by_token(token: str) -> Ticket | None:
-    """The ticket a customer's access token opens, or None (for any malformed token too)."""
+    """The ticket a customer's access token opens (the ticket's first token or one minted
+    for an email link), or None (for any malformed token too)."""
     if not token or len(token) > 200:
         return None
-    return db.session.scalar(sa.select(Ticket).where(Ticket.access_token_hash == token_hash(token)))
+    digest = token_hash(token)
+    ticket = db.session.scalar(sa.select(Ticket).where(Ticket.access_token_hash == digest))
+    if ticket is None:
+        ticket = db.session.scalar(
+            sa.select(Ticket)
+            .join(TicketAccessToken, TicketAccessToken.ticket_id == Ticket.id)
+            .where(TicketAccessToken.token_hash == digest)
+        )
+    return ticket
 
 
 def _issue_token(ticket: Ticket) -> str:
     token = secrets.token_urlsafe(32)  # 256 bits
     ticket.access_token_hash = token_hash(token)
+    return token
+
+
+def ticket_link_token(ticket: Ticket) -> str:
+    """A new access token for a link to `/c/<token>` (an email's), in the caller's
+    transaction; the customer's earlier tokens keep working."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(TicketAccessToken(ticket_id=ticket.id, token_hash=token_hash(token)))
     return token
 
 

@@ -22,6 +22,7 @@ from helpdesk.extensions import db
 from helpdesk.models import Customer, Message, Ticket
 from helpdesk.tickets.intake import (
     CustomerContact,
+    ticket_by_token,
     ticket_create_by_customer,
     token_hash,
 )
@@ -66,6 +67,8 @@ def conversation_find(*, number: int, token: str | None, visitor: Visitor) -> Ti
     if token and ticket.access_token_hash:
         if hmac.compare_digest(token_hash(token[:200]), ticket.access_token_hash):
             return ticket
+    if token and ticket_by_token(token) is ticket:  # a token minted for an email link
+        return ticket
     if visitor.verified and ticket.customer.email == visitor.email:
         return ticket
     return None

@@ -140,3 +140,23 @@ def test_rating_on_the_page(app: Flask, client: FlaskClient, make_user: Callable
         ratings = list(db.session.scalars(sa.select(Rating)))
         assert [(r.score, r.channel) for r in ratings] == [("good", "page")]
     assert client.get(f"/c/{number}/rating").status_code == 405
+
+
+def test_a_token_minted_for_an_email_link_opens_the_same_conversation(
+    app: Flask, client: FlaskClient
+) -> None:
+    from helpdesk.tickets.intake import ticket_link_token
+
+    number, first = new_conversation(app)
+    with app.app_context():
+        ticket = db.session.scalar(sa.select(Ticket).where(Ticket.number == number))
+        second = ticket_link_token(ticket)
+        db.session.commit()
+    assert second != first
+    response = client.get(f"/c/{second}")
+    assert response.headers["Location"] == f"/c/{number}"
+    assert client.get(f"/c/{number}").status_code == 200
+    api = app.test_client().get(
+        f"/api/widget/v1/conversations/{number}", headers={"X-Conversation-Token": first}
+    )
+    assert api.status_code == 200
