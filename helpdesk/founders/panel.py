@@ -7,17 +7,18 @@ from typing import Any
 
 from helpdesk.founders.forms import EscalateForm
 from helpdesk.founders.labels import ESCALATION_STATUS_LABELS, OUTCOME_LABELS, REASON_LABELS
-from helpdesk.founders.queries import founder_message_ids, ticket_escalations
+from helpdesk.founders.queries import ticket_founder_view
 from helpdesk.models import Ticket, User
 
 
 def panel_context(
     ticket: Ticket, user: User, escalate_form: EscalateForm | None = None
 ) -> dict[str, Any]:
+    view = ticket_founder_view(ticket)
     return {
-        "escalations": ticket_escalations(ticket),
+        "escalations": view.escalations,
         "escalate_form": escalate_form or EscalateForm(formdata=None),
-        "founder_message_ids": founder_message_ids(ticket),
+        "founder_message_ids": view.founder_message_ids,
         "reason_labels": REASON_LABELS,
         "escalation_status_labels": ESCALATION_STATUS_LABELS,
         "outcome_labels": OUTCOME_LABELS,

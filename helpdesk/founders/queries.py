@@ -4,7 +4,7 @@ loading everything its template shows in a fixed number of statements (no N+1)."
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased, joinedload
@@ -91,29 +91,59 @@ def queue_item(escalation_id: int, *, attention_hours: int) -> QueueItem | None:
     )
 
 
-def ticket_escalations(ticket: Ticket, limit: int = 10) -> list[Escalation]:
-    """The ticket's escalations, newest first, for its founder panel."""
-    return list(
-        db.session.scalars(
-            sa.select(Escalation)
-            .where(Escalation.ticket_id == ticket.id)
-            .order_by(Escalation.created_at.desc(), Escalation.id.desc())
-            .limit(limit)
-        )
-    )
+@dataclass(frozen=True)
+class TicketEscalation:
+    reason: str
+    status: str
+    outcome: str | None
+    created_at: datetime
 
 
-def founder_message_ids(ticket: Ticket) -> set[int]:
-    """Ids of the ticket's messages a founder sent from the queue (from the audit trail)."""
-    changes = db.session.scalars(
-        sa.select(AuditEvent.changes).where(
-            AuditEvent.object_type == "tickets",
-            AuditEvent.object_id == str(ticket.id),
-            AuditEvent.action == "ticket.founder_reply",
-        )
+@dataclass(frozen=True)
+class TicketFounderView:
+    escalations: list[TicketEscalation]
+    founder_message_ids: set[int]
+
+
+def ticket_founder_view(ticket: Ticket) -> TicketFounderView:
+    """The ticket's escalations (newest first) and the ids of its messages a founder sent
+    from the queue (from the audit trail), in one statement: the ticket page keeps a fixed
+    query budget."""
+    text = sa.String(20)
+    escalations = sa.select(
+        sa.literal("e", text).label("kind"),
+        sa.cast(Escalation.reason, text).label("reason"),
+        sa.cast(Escalation.status, text).label("status"),
+        Escalation.outcome.label("outcome"),
+        sa.cast(sa.null(), sa.Integer).label("message_id"),
+        Escalation.created_at.label("created_at"),
+    ).where(Escalation.ticket_id == ticket.id)
+    replies = sa.select(
+        sa.literal("m", text),
+        sa.cast(sa.null(), text),
+        sa.cast(sa.null(), text),
+        sa.cast(sa.null(), text),
+        AuditEvent.changes["message_id"].as_integer(),
+        AuditEvent.created_at,
+    ).where(
+        AuditEvent.object_type == "tickets",
+        AuditEvent.object_id == str(ticket.id),
+        AuditEvent.action == "ticket.founder_reply",
     )
-    return {
-        int(item["message_id"])
-        for item in changes
-        if isinstance(item, dict) and isinstance(item.get("message_id"), int)
-    }
+    rows = db.session.execute(sa.union_all(escalations, replies)).all()
+    items = [
+        TicketEscalation(reason=row.reason, status=row.status, outcome=row.outcome, created_at=at)
+        for row in rows
+        if row.kind == "e"
+        for at in [_aware(row.created_at)]
+    ]
+    items.sort(key=lambda item: item.created_at, reverse=True)
+    ids = {int(row.message_id) for row in rows if row.kind == "m" and row.message_id is not None}
+    return TicketFounderView(escalations=items, founder_message_ids=ids)
+
+
+def _aware(value: datetime | str) -> datetime:
+    """A UNION loses the column type on SQLite: read the stored UTC timestamp back."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
