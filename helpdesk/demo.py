@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from helpdesk.audit import audit
 from helpdesk.clock import now
+from helpdesk.demo_feedback import seed_demo_feedback
 from helpdesk.extensions import db
 from helpdesk.kb.demo_articles import seed_demo_articles
 from helpdesk.models import Customer, Message, Tag, Ticket, User
@@ -207,6 +208,7 @@ def demo_load(seed: int = 7) -> bool:
         event.created_at = ticket.created_at
         # The detector decides which demo tickets are complaints, as it would live.
         detect_complaint(ticket=ticket, message=ticket.messages[0])
+    seed_demo_feedback(rng=rng, tickets=tickets, agents=agents, current=current)
     for user in users:
         audit(actor="cli", action="demo.load", obj=user)
     seed_demo_articles(author=users[0], current=current)

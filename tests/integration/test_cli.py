@@ -124,6 +124,23 @@ def test_demo_loads_realistic_data_once(app, runner):
         assert repeat
 
 
+def test_demo_gives_founders_a_queue_ratings_nps_and_finished_recoveries(app, runner):
+    from helpdesk.models import Escalation, NpsResponse, Rating, Recovery
+
+    runner.invoke(args=["helpdesk", "demo"])
+    with app.app_context():
+        reasons = set(db.session.scalars(sa.select(Escalation.reason)))
+        assert {"bad_rating", "missed_promise"} <= reasons
+        scores = set(db.session.scalars(sa.select(Rating.score)))
+        assert {"good", "bad"} <= scores
+        assert db.session.scalar(sa.select(sa.func.count(NpsResponse.id))) >= 5
+        completed = db.session.scalars(
+            sa.select(Recovery).where(Recovery.state == "completed")
+        ).all()
+        assert completed and all(r.root_cause_id for r in completed)
+        assert all(len(r.steps) == 5 for r in completed)
+
+
 def test_demo_logins_work(app, runner):
     from helpdesk.demo import DEMO_PASSWORD, DEMO_USERS
 
