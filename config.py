@@ -99,6 +99,27 @@ class Config:
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
         self.SECRET_KEY = self.secret_key(environ, instance)
         self.BASE_URL = _str(environ, "HELPDESK_BASE_URL", "http://localhost:5000")
+        # Outbound email: empty SMTP_URL keeps mail in the outbox (the dev mail viewer shows it).
+        self.SMTP_URL = _str(environ, "HELPDESK_SMTP_URL", "")
+        self.SMTP_TIMEOUT = _int(environ, "HELPDESK_SMTP_TIMEOUT", 20)
+        self.MAIL_FROM = _str(environ, "HELPDESK_MAIL_FROM", "support@localhost")
+        self.MAIL_FROM_NAME = _str(environ, "HELPDESK_MAIL_FROM_NAME", "Support")
+        # Inbound email: the piping endpoint is off (404) until a token is set; the IMAP poll
+        # does nothing until a mailbox URL is set (imaps://user:pass@host/INBOX).
+        self.INBOUND_TOKEN = _str(environ, "HELPDESK_INBOUND_TOKEN", "")
+        self.IMAP_URL = _str(environ, "HELPDESK_IMAP_URL", "")
+        self.IMAP_TIMEOUT = _int(environ, "HELPDESK_IMAP_TIMEOUT", 30)
+        self.INBOUND_MAX_MESSAGE_BYTES = _int(
+            environ, "HELPDESK_INBOUND_MAX_BYTES", 25 * 1024 * 1024
+        )
+        self.INBOUND_SENDER_LIMIT_PER_HOUR = _int(environ, "HELPDESK_INBOUND_SENDER_LIMIT", 20)
+        self.ATTACHMENTS_DIR = _str(
+            environ, "HELPDESK_ATTACHMENTS_DIR", str(instance / "attachments")
+        )
+        self.ATTACHMENT_MAX_BYTES = _int(environ, "HELPDESK_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+        self.ATTACHMENTS_MAX_BYTES = _int(
+            environ, "HELPDESK_ATTACHMENTS_MAX_BYTES", 20 * 1024 * 1024
+        )
         self.RATELIMIT_STORAGE_URI = _str(environ, "HELPDESK_RATELIMIT_STORAGE_URL", "memory://")
         self.RATELIMIT_HEADERS_ENABLED = True
         self.RATELIMIT_LOGIN_PER_IP = _str(environ, "HELPDESK_LOGIN_LIMIT_IP", "5 per minute")

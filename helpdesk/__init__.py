@@ -76,11 +76,18 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from helpdesk.auth.views import bp as auth_bp
+    from helpdesk.feedback.nps_settings_views import bp as nps_admin_bp
+    from helpdesk.feedback.views import bp as feedback_bp
+    from helpdesk.founders.digest_views import bp as digests_bp
+    from helpdesk.founders.trends_views import bp as trends_bp
     from helpdesk.founders.views import bp as founders_bp
     from helpdesk.founders.views import escalate_bp as founders_escalate_bp
     from helpdesk.home import bp as home_bp
     from helpdesk.kb.help_views import bp as help_bp
     from helpdesk.kb.views import bp as kb_bp
+    from helpdesk.mail.inbound_views import attachments_bp
+    from helpdesk.mail.inbound_views import bp as inbound_bp
+    from helpdesk.mail.views import bp as mail_viewer_bp
     from helpdesk.ops.views import bp as ops_bp
     from helpdesk.promises.hours_views import bp as hours_bp
     from helpdesk.promises.views import bp as promises_bp
@@ -107,11 +114,18 @@ def register_blueprints(app: Flask) -> None:
         hours_bp,
         promises_bp,
         customer_bp,
+        digests_bp,
         widget_api_bp,
         widget_bp,
         widget_settings_bp,
         founders_bp,
         founders_escalate_bp,
+        trends_bp,
+        feedback_bp,
+        nps_admin_bp,
+        mail_viewer_bp,
+        inbound_bp,
+        attachments_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -87,6 +87,22 @@ def generate(tickets: int, messages_per_ticket: int, seed: int, force: bool) -> 
     click.echo(f"Generated {tickets} tickets in {time.monotonic() - started:.1f} s.")
 
 
+@helpdesk_cli.command("nps-round")
+@with_appcontext
+def nps_round() -> None:
+    """Start an NPS survey round now (the scheduler starts them on its own when due)."""
+    from helpdesk.errors import DomainError
+    from helpdesk.feedback.nps import nps_round_start
+
+    try:
+        started = nps_round_start(force=True, actor="cli")
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
+    if started is not None:
+        click.echo(f"Survey round started: {started.invited_count} customer(s) invited.")
+        click.echo("Their links are on /feedback/nps (founders).")
+
+
 @helpdesk_cli.command("scheduler")
 @pass_script_info
 def scheduler(info: ScriptInfo) -> None:

@@ -11,6 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from helpdesk.feedback import nps
+from helpdesk.founders import digest
+from helpdesk.mail import imap, outbox
 from helpdesk.promises import sweeps
 from helpdesk.widget import idempotency
 
@@ -34,13 +37,37 @@ def sweep_promises() -> None:
     sweeps.sweep_promises()
 
 
+def send_outbox() -> None:
+    """Send due emails from the outbox over SMTP (with retries; nothing without SMTP)."""
+    outbox.send_outbox()
+
+
 def purge_idempotency_records() -> None:
     """Forget widget Idempotency-Keys older than a day (a key is a retry window)."""
     idempotency.idempotency_purge()
 
 
+def fetch_mail() -> None:
+    """Read new mail from the HELPDESK_IMAP_URL mailbox into tickets (nothing when unset)."""
+    imap.mail_fetch()
+
+
+def weekly_digest() -> None:
+    """Make last week's founder digest on Monday morning (workspace time), once."""
+    digest.digest_if_due()
+
+
+def nps_round() -> None:
+    """Start an NPS round when one is due (does nothing otherwise, or when switched off)."""
+    nps.nps_round_start()
+
+
 JOBS: tuple[Job, ...] = (
     Job("heartbeat", heartbeat, seconds=5),
     Job("sweep_promises", sweep_promises, seconds=5),
+    Job("send_outbox", send_outbox, seconds=10),
+    Job("fetch_mail", fetch_mail, seconds=60),
     Job("purge_idempotency_records", purge_idempotency_records, seconds=3600),
+    Job("weekly_digest", weekly_digest, seconds=3600),
+    Job("nps_round", nps_round, seconds=3600),
 )

@@ -32,6 +32,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("hours.hours_page", lazy_gettext("Business hours"), "admin"),
     NavItem("phrases.library_page", lazy_gettext("Phrases"), "admin"),
     NavItem("widget_settings.settings_page", lazy_gettext("Widget"), "admin"),
+    NavItem("mail_viewer.outbox_list", lazy_gettext("Email"), "admin"),
 )
 
 

@@ -65,10 +65,18 @@ def csp_nonce() -> str:
     return g.csp_nonce
 
 
+# Endpoints allowed a larger body than MAX_CONTENT_LENGTH, and the setting that bounds them.
+BODY_LIMIT_OVERRIDES = {"inbound.receive_email": "INBOUND_MAX_MESSAGE_BYTES"}
+
+
 def enforce_request_limits() -> None:
     """Refuse oversized bodies and parse JSON once with limits, before any view runs."""
+    override = BODY_LIMIT_OVERRIDES.get(request.endpoint or "")
+    if override:
+        request.max_content_length = current_app.config[override]  # Werkzeug enforces it too
+    limit = request.max_content_length or current_app.config["MAX_CONTENT_LENGTH"]
     length = request.content_length
-    if length is not None and length > current_app.config["MAX_CONTENT_LENGTH"]:
+    if length is not None and length > limit:
         raise RequestEntityTooLarge()
     if request.is_json and (length or request.headers.get("Transfer-Encoding")):
         # A chunked body has no length up front: read it (bounded by MAX_CONTENT_LENGTH).

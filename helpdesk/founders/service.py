@@ -155,21 +155,26 @@ def escalation_resolve(
 
 def founder_reply(*, escalation: Escalation, actor: User, body: str) -> Message:
     """A founder writes to the customer personally: a public reply signed with their name,
-    recorded as a founder reply; it claims the item if it was open.
-
-    The reply goes through `ticket_reply`, which commits the message (and the claim, made
-    just before); marking it as a founder reply is a second, small commit of the audit
-    event the ticket page reads its "Founder" badge from."""
+    recorded as a founder reply (the audit event the ticket page reads its "Founder" badge
+    from); it claims the item if it was open. One transaction: `ticket_reply` commits the
+    message, the claim and the founder mark together."""
     body = clean_body(body)
     _check_can_act(escalation, actor)
     claimed = _claim(escalation, actor)
     signed = f"{body}\n\n{_('— %(name)s, founder', name=actor.name)}"
-    message = ticket_reply(ticket=escalation.ticket, author=actor, body=signed)
-    audit(
-        actor=actor,
-        action="ticket.founder_reply",
-        obj=escalation.ticket,
-        changes={"escalation_id": escalation.id, "message_id": message.id, "claimed": claimed},
+
+    def mark_founder_reply(message: Message) -> None:
+        audit(
+            actor=actor,
+            action="ticket.founder_reply",
+            obj=escalation.ticket,
+            changes={
+                "escalation_id": escalation.id,
+                "message_id": message.id,
+                "claimed": claimed,
+            },
+        )
+
+    return ticket_reply(
+        ticket=escalation.ticket, author=actor, body=signed, before_commit=mark_founder_reply
     )
-    db.session.commit()
-    return message

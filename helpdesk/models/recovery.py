@@ -65,7 +65,11 @@ class Recovery(Base):
     root_cause: Mapped[RootCause | None] = relationship()
     last_read_by: Mapped[User | None] = relationship(foreign_keys=[last_read_by_id])
 
-    __table_args__ = (sa.Index("ix_recoveries_state", "state"),)
+    __table_args__ = (
+        sa.Index("ix_recoveries_state", "state"),
+        # Trends: recoveries by the week they started.
+        sa.Index("ix_recoveries_started_at", "started_at"),
+    )
 
     def step_record(self, step: str) -> RecoveryStep | None:
         return next((record for record in self.steps if record.step == step), None)
@@ -87,7 +91,11 @@ class RecoveryStep(Base):
     recovery: Mapped[Recovery] = relationship(back_populates="steps")
     done_by: Mapped[User | None] = relationship()
 
-    __table_args__ = (sa.UniqueConstraint("recovery_id", "step"),)
+    __table_args__ = (
+        sa.UniqueConstraint("recovery_id", "step"),
+        # Trends: Diagnose steps (root causes) by the week they were done.
+        sa.Index("ix_recovery_steps_step_done_at", "step", "done_at"),
+    )
 
 
 class Phrase(Base):

@@ -91,6 +91,10 @@ class Ticket(Base):
         sa.Index("ix_tickets_assignee_id_status", "assignee_id", "status"),
         # Covers the view counts: one grouped scan of this index, not of the table.
         sa.Index("ix_tickets_status_kind_assignee_id", "status", "kind", "assignee_id"),
+        # Trends: weekly buckets by creation, complaints by week, repeat contacts per customer.
+        sa.Index("ix_tickets_created_at", "created_at", "id"),
+        sa.Index("ix_tickets_kind_created_at", "kind", "created_at"),
+        sa.Index("ix_tickets_customer_id_created_at", "customer_id", "created_at"),
     )
 
     @validates("priority")
@@ -126,6 +130,8 @@ class Message(Base):
 
     __table_args__ = (
         sa.Index("ix_messages_ticket_id_created_at", "ticket_id", "created_at"),
+        # Trends: customers active in a week (who wrote then).
+        sa.Index("ix_messages_author_type_created_at", "author_type", "created_at"),
         sa.CheckConstraint(
             "(author_type = 'staff' AND author_user_id IS NOT NULL AND author_customer_id IS NULL)"
             " OR (author_type = 'customer' AND author_customer_id IS NOT NULL"

@@ -27,6 +27,7 @@ from sqlalchemy.orm.util import identity_key
 from helpdesk.audit import audit
 from helpdesk.clock import now
 from helpdesk.extensions import db
+from helpdesk.mail.events import mail_promise_reminders
 from helpdesk.models import Ticket
 from helpdesk.models.promise import Escalation, Notification, Promise
 
@@ -87,6 +88,7 @@ def _remind_batch(*, cutoff: datetime, batch: int) -> int:
     )
     ids = _claim(due, order=Promise.remind_at, values={"reminded_at": cutoff}, batch=batch)
     _notify(ids=ids, kind="promise_reminder", at=cutoff, order=Promise.remind_at)
+    mail_promise_reminders(promise_ids=ids)
     return len(ids)
 
 

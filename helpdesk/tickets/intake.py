@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -21,7 +22,8 @@ from helpdesk.clock import now
 from helpdesk.errors import NotAllowed, ValidationError
 from helpdesk.extensions import db
 from helpdesk.founders.escalations import escalate_repeat_contact
-from helpdesk.models import Customer, Message, Ticket, TicketAccessToken, User
+from helpdesk.mail.events import mail_ticket_received
+from helpdesk.models import Attachment, Customer, Message, Ticket, TicketAccessToken, User
 from helpdesk.models.ticket import CHANNELS
 from helpdesk.recovery.service import detect_complaint
 from helpdesk.rendering import markdown_to_html
@@ -190,6 +192,9 @@ def ticket_create_by_customer(
     subject: str | None = None,
     channel: str = "widget",
     page_url: str | None = None,
+    email_message_id: str | None = None,
+    attachments: Sequence[Attachment] = (),
+    acknowledge: bool = True,
 ) -> tuple[Ticket, str]:
     """A customer starts a conversation; returns the ticket and its access token (the only
     time the token exists in clear).
@@ -197,7 +202,8 @@ def ticket_create_by_customer(
     The email finds or creates the `Customer`. Only a verified contact (the host site
     signed the email) may update that customer's name or mark them seen: an unverified
     form cannot rename somebody else's customer record. The page the customer wrote from
-    is kept as an internal note for the agent.
+    is kept as an internal note for the agent. Email passes its Message-ID and stored
+    attachments, and `acknowledge=False` for automated mail (no "we got it" reply to it).
     """
     email = normalise_email(contact.email)
     name = _clean_name(contact.name, "name")
@@ -214,10 +220,13 @@ def ticket_create_by_customer(
         customer.name = name
     if contact.verified:
         customer.last_seen_at = now()
-    ticket, _message = _open_ticket(
+    ticket, message = _open_ticket(
         customer=customer, subject=subject, body=body, priority="normal", channel=channel
     )
+    _add_email_details(message, email_message_id, attachments)
     token = _issue_token(ticket)
+    if acknowledge:
+        mail_ticket_received(ticket, verified=contact.verified)
     if page_url:
         db.session.add(
             Message(
@@ -261,7 +270,25 @@ def _clean_page_url(page_url: str | None) -> str | None:
 REOPEN_WINDOW = timedelta(days=30)
 
 
-def ticket_customer_reply(*, ticket: Ticket, body: str, field: str = "message") -> Message:
+def _add_email_details(
+    message: Message, email_message_id: str | None, attachments: Sequence[Attachment]
+) -> None:
+    """An emailed message's Message-ID (unique: a redelivery cannot store it twice) and its
+    stored files, in the caller's transaction (the message must be flushed)."""
+    message.email_message_id = email_message_id
+    for attachment in attachments:
+        attachment.message_id = message.id
+        db.session.add(attachment)
+
+
+def ticket_customer_reply(
+    *,
+    ticket: Ticket,
+    body: str,
+    field: str = "message",
+    email_message_id: str | None = None,
+    attachments: Sequence[Attachment] = (),
+) -> Message:
     """The customer writes on their conversation. A resolved ticket, or one closed less
     than 30 days ago, reopens; an older closed ticket refuses (the caller starts a new one)."""
     body = clean_body(body, field)
@@ -287,6 +314,7 @@ def ticket_customer_reply(*, ticket: Ticket, body: str, field: str = "message") 
         apply_status(ticket, "open")
     record_message(ticket, message)
     db.session.flush()
+    _add_email_details(message, email_message_id, attachments)
     changes["message_id"] = message.id
     detect_complaint(ticket=ticket, message=message)
     audit(

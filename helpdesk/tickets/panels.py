@@ -9,6 +9,7 @@ from typing import Any
 
 from helpdesk.founders.panel import panel_context as founder_panel_context
 from helpdesk.i18n import LANGUAGE_NAMES
+from helpdesk.mail.panel import panel_context as mail_panel_context
 from helpdesk.models import Ticket, User
 from helpdesk.promises.panel import panel_context as promise_panel_context
 from helpdesk.recovery.forms import ReasonForm, StepForm
@@ -50,6 +51,7 @@ def _audit(ticket: Ticket, user: User) -> dict[str, Any]:
 
 PANELS: tuple[Panel, ...] = (
     Panel("tickets/_presence.html", _presence),
+    Panel("mail_viewer/_ticket_panel.html", mail_panel_context),
     Panel("promises/_panel.html", promise_panel_context),
     Panel("recovery/_panel.html", _recovery),
     Panel("founders/_ticket_panel.html", founder_panel_context),

@@ -8,6 +8,7 @@ The same rules hold whichever door a change comes through (agent UI, widget, API
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -18,6 +19,7 @@ from helpdesk.audit import audit
 from helpdesk.clock import now
 from helpdesk.errors import Conflict, ValidationError
 from helpdesk.extensions import db
+from helpdesk.mail.events import mail_rating_request, mail_staff_reply
 from helpdesk.models import Message, Tag, Ticket, User
 from helpdesk.models.ticket import (
     OPEN_STATUSES,
@@ -165,6 +167,7 @@ def apply_status(ticket: Ticket, status: str, actor: User | None = None) -> None
     if status in ("resolved", "closed"):
         if not was_done:
             promise_keep(ticket=ticket, actor=actor, message=None)
+            mail_rating_request(ticket)
         ticket.resolved_at = ticket.resolved_at or now()
         ticket.waiting_since = None
     else:
@@ -227,6 +230,7 @@ def ticket_reply(
     seen: SeenState | None = None,
     promise_due: datetime | None = None,
     promise_text: str | None = None,
+    before_commit: Callable[[Message], None] | None = None,
 ) -> Message:
     """A public reply or an internal note by a staff member.
 
@@ -235,6 +239,7 @@ def ticket_reply(
     `seen` is what the author's page showed: if someone else wrote or the status changed
     since, nothing is sent and StaleTicket says why. A public reply keeps the ticket's
     pending promise and may make a new one (`promise_due`, with the sentence it carries).
+    `before_commit` lets a calling use case record more in the same transaction.
     """
     body = clean_body(body)
     if status is not None:
@@ -269,6 +274,7 @@ def ticket_reply(
     changes["message_id"] = message.id
     if not internal:
         promise_keep(ticket=ticket, actor=author, message=message)
+        mail_staff_reply(message)
     if promise_due is not None:
         promise_make(ticket=ticket, agent=author, due_at=promise_due, text=promise_text or "")
     audit(
@@ -277,6 +283,8 @@ def ticket_reply(
         obj=ticket,
         changes=changes,
     )
+    if before_commit is not None:
+        before_commit(message)
     db.session.commit()
     return message
 

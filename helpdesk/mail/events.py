@@ -1,0 +1,283 @@
+"""One enqueue function per kind of email: each renders its template pair in the
+recipient's language and queues an `Outbox` row in the caller's transaction (never commits),
+so the email exists exactly when the change that caused it does.
+
+Customer emails carry a fresh `/c/<token>` link, Reply-To the ticket's signed reply address
+and, for a thread, In-Reply-To/References. Automatic emails say so (`Auto-Submitted`) and
+ask Exchange not to answer with out-of-office replies, so two robots cannot ping-pong.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext
+
+from helpdesk.clock import now
+from helpdesk.extensions import db
+from helpdesk.mail.addresses import reply_address
+from helpdesk.mail.compose import (
+    can_link,
+    compose,
+    external_url,
+    format_moment,
+    mail_language,
+    reply_expectation,
+)
+from helpdesk.mail.outbox import outbox_enqueue
+from helpdesk.models import Digest, Message, Outbox, Ticket, User
+from helpdesk.models.feedback import RATING_SCORES
+from helpdesk.models.promise import Promise
+
+# An unverified address (anyone can type one into the widget) gets at most this many
+# "we got your message" emails per hour, so the form cannot flood a stranger's inbox.
+ACK_LIMIT_PER_HOUR = 1
+# How many of our earlier emails on a ticket go into References (enough to thread).
+MAX_REFERENCES = 5
+# A rating request waits this long, so the reply that resolved the ticket ("reply and
+# resolve") reaches the customer first.
+RATING_DELAY = timedelta(minutes=1)
+_NO_AUTO_REPLIES = {"X-Auto-Response-Suppress": "OOF, AutoReply"}
+
+
+def _customer_link(ticket: Ticket) -> str:
+    # Imported here: tickets.intake imports the ticket services, which import this module.
+    from helpdesk.tickets.intake import ticket_link_token
+
+    return external_url("customer.open_link", token=ticket_link_token(ticket))
+
+
+def _ticket_headers(ticket: Ticket, *, auto: str | None) -> dict[str, str]:
+    headers = {"Reply-To": reply_address(ticket), **_NO_AUTO_REPLIES}
+    if auto:
+        headers["Auto-Submitted"] = auto
+    return headers
+
+
+def _queue(
+    template: str,
+    *,
+    to_address: str,
+    subject: Any,
+    language: str | None,
+    headers: dict[str, str],
+    ticket_id: int | None = None,
+    customer_id: int | None = None,
+    user_id: int | None = None,
+    send_after: datetime | None = None,
+    **context: Any,
+) -> Outbox:
+    composed = compose(template, subject=subject, language=language, **context)
+    return outbox_enqueue(
+        template=template,
+        to_address=to_address,
+        subject=composed.subject,
+        body_text=composed.text,
+        body_html=composed.html,
+        language=composed.language,
+        headers=headers,
+        ticket_id=ticket_id,
+        customer_id=customer_id,
+        user_id=user_id,
+        send_after=send_after,
+    )
+
+
+def recent_acknowledgements(address: str) -> int:
+    """How many "ticket received" emails went to `address` in the last hour."""
+    return int(
+        db.session.scalar(
+            sa.select(sa.func.count(Outbox.id)).where(
+                Outbox.template == "ticket_received",
+                Outbox.to_address == address,
+                Outbox.created_at >= now() - timedelta(hours=1),
+            )
+        )
+        or 0
+    )
+
+
+def mail_ticket_received(ticket: Ticket, *, verified: bool) -> Outbox | None:
+    """Tell the customer we have their message, when to expect a reply and where to follow
+    it. A verified contact always gets it; an unverified address at most once an hour."""
+    customer = ticket.customer
+    if not verified and recent_acknowledgements(customer.email) >= ACK_LIMIT_PER_HOUR:
+        return None
+    language = customer.language
+    expectation = reply_expectation(
+        language=mail_language(language), zone=customer.timezone or None
+    )
+    return _queue(
+        "ticket_received",
+        to_address=customer.email,
+        subject=lazy_gettext(
+            "We got your message: %(subject)s [#%(number)s]",
+            subject=ticket.subject,
+            number=ticket.number,
+        ),
+        language=language,
+        headers=_ticket_headers(ticket, auto="auto-replied"),
+        ticket_id=ticket.id,
+        customer_id=customer.id,
+        customer_name=customer.first_name,
+        ticket=ticket,
+        expectation=expectation,
+        link=_customer_link(ticket),
+    )
+
+
+def _thread_headers(ticket: Ticket) -> dict[str, str]:
+    """In-Reply-To the customer's last email if we know it (else our last email on the
+    ticket) and References to our earlier emails, so mail programs keep one thread."""
+    customer_email_id = db.session.scalar(
+        sa.select(Message.email_message_id)
+        .where(
+            Message.ticket_id == ticket.id,
+            Message.author_type == "customer",
+            Message.email_message_id.is_not(None),
+        )
+        .order_by(Message.created_at.desc(), Message.id.desc())
+        .limit(1)
+    )
+    ours = list(
+        db.session.scalars(
+            sa.select(Outbox.message_id)
+            .where(Outbox.ticket_id == ticket.id, Outbox.customer_id.is_not(None))
+            .order_by(Outbox.created_at.desc(), Outbox.id.desc())
+            .limit(MAX_REFERENCES)
+        )
+    )[::-1]
+    references = [*ours, customer_email_id] if customer_email_id else ours
+    parent = customer_email_id or (ours[-1] if ours else None)
+    if not parent:
+        return {}
+    return {"In-Reply-To": parent, "References": " ".join(references)}
+
+
+def mail_staff_reply(message: Message) -> Outbox | None:
+    """Send a public staff reply to the customer (never an internal note)."""
+    if message.internal or message.author_type != "staff":
+        return None
+    ticket = message.ticket
+    customer = ticket.customer
+    author = message.author_user
+    headers = {**_ticket_headers(ticket, auto=None), **_thread_headers(ticket)}
+    return _queue(
+        "staff_reply",
+        to_address=customer.email,
+        subject=lazy_gettext(
+            "Re: %(subject)s [#%(number)s]", subject=ticket.subject, number=ticket.number
+        ),
+        language=customer.language,
+        headers=headers,
+        ticket_id=ticket.id,
+        customer_id=customer.id,
+        customer_name=customer.first_name,
+        agent_name=author.name if author else "",
+        ticket=ticket,
+        body_text=message.body_source,
+        # Rendered from Markdown and cleaned by nh3 (`markdown_to_html`) when it was written;
+        # the template marks it safe, as the conversation pages do.
+        body_html=message.body_html,
+        link=_customer_link(ticket),
+    )
+
+
+def mail_rating_request(ticket: Ticket) -> Outbox | None:
+    """Ask the customer how we did, with one-click good/okay/bad links; called once each
+    time a ticket becomes resolved or closed. Skipped while the rating page is absent."""
+    if not can_link("feedback.rating"):
+        return None
+    from helpdesk.feedback.links import rating_link
+
+    customer = ticket.customer
+    links = {score: rating_link(ticket, score) for score in RATING_SCORES}
+    return _queue(
+        "rating_request",
+        to_address=customer.email,
+        subject=lazy_gettext(
+            "How did we do? %(subject)s [#%(number)s]",
+            subject=ticket.subject,
+            number=ticket.number,
+        ),
+        language=customer.language,
+        headers={**_ticket_headers(ticket, auto="auto-generated"), **_thread_headers(ticket)},
+        ticket_id=ticket.id,
+        customer_id=customer.id,
+        customer_name=customer.first_name,
+        ticket=ticket,
+        links=links,
+        link=_customer_link(ticket),
+        send_after=now() + RATING_DELAY,
+    )
+
+
+def mail_promise_reminders(*, promise_ids: Sequence[int]) -> int:
+    """Remind the agent responsible (the assignee, else who promised) of each promise, in
+    their own language; returns how many emails were queued."""
+    if not promise_ids:
+        return 0
+    rows = db.session.execute(
+        sa.select(Promise, Ticket, User)
+        .join(Ticket, Ticket.id == Promise.ticket_id)
+        .join(User, User.id == sa.func.coalesce(Ticket.assignee_id, Promise.agent_id))
+        .where(Promise.id.in_(promise_ids), User.active.is_(True))
+        .order_by(Promise.due_at, Promise.id)
+    ).all()
+    for promise, ticket, user in rows:
+        _queue(
+            "promise_reminder",
+            to_address=user.email,
+            subject=lazy_gettext(
+                "Reminder: you promised an update on #%(number)s", number=ticket.number
+            ),
+            language=user.language,
+            headers={"Auto-Submitted": "auto-generated", **_NO_AUTO_REPLIES},
+            ticket_id=ticket.id,
+            user_id=user.id,
+            agent_name=user.first_name,
+            ticket=ticket,
+            promise_text=promise.text,
+            due=_staff_time(promise.due_at, user),
+            link=external_url("tickets.ticket", number=ticket.number),
+        )
+    return len(rows)
+
+
+def mail_founder_digest(digest: Digest) -> int:
+    """Queue the weekly digest for every active founder and admin; returns how many."""
+    users = list(
+        db.session.scalars(
+            sa.select(User)
+            .where(User.active.is_(True), User.role.in_(("founder", "admin")))
+            .order_by(User.id)
+        )
+    )
+    link = (
+        external_url("digests.digest_page", digest_id=digest.id)
+        if can_link("digests.digest_page")
+        else None
+    )
+    for user in users:
+        _queue(
+            "founder_digest",
+            to_address=user.email,
+            subject=lazy_gettext(
+                "Weekly support digest: week of %(date)s", date=digest.week_start.isoformat()
+            ),
+            language=user.language,
+            headers={"Auto-Submitted": "auto-generated", **_NO_AUTO_REPLIES},
+            user_id=user.id,
+            name=user.first_name,
+            content=digest.content,
+            week_start=digest.week_start.isoformat(),
+            link=link,
+        )
+    return len(users)
+
+
+def _staff_time(moment: datetime, user: User) -> str:
+    return format_moment(moment, language=mail_language(user.language), zone=user.timezone)

@@ -1,0 +1,157 @@
+"""Inbound email over HTTP, and downloading what came with it.
+
+`inbound` — `POST /api/v1/inbound/email`: a mail server pipes one raw RFC 822 message
+(`Content-Type: message/rfc822`) with `Authorization: Bearer <HELPDESK_INBOUND_TOKEN>`.
+Off (404, as if absent) while no token is configured; a missing or wrong token is 401
+(compared in constant time); another content type 415; a body over MAX_CONTENT_LENGTH or
+INBOUND_MAX_MESSAGE_BYTES 413 (logged); a message without a sender 422. Everything else
+is accepted: 201 when it opened a ticket, 200 otherwise (a reply, a duplicate, a bounce,
+or mail dropped on purpose — refusing it would make the mail server bounce it back to its
+sender). No cookies are involved, so CSRF protection is exempt. The REST API issue will
+move the token to per-integration API tokens.
+
+`attachments` — `GET /tickets/<number>/attachments/<id>` for staff (any agent, raw
+originals included) and `GET /c/<number>/attachments/<id>` for the customer holding that
+conversation's cookie (set by `/c/<token>`; its path covers `/c/<number>/…`). Always
+downloads, never rendered inline (see `attachments.py`).
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from flask import Blueprint, Response, abort, current_app, jsonify, request, send_file
+from flask_babel import gettext as _
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from helpdesk.auth.access import public, role_required
+from helpdesk.errors import DomainError, ValidationError
+from helpdesk.extensions import csrf
+from helpdesk.mail.attachments import (
+    attachment_for_customer,
+    attachment_for_staff,
+    attachment_path,
+    attachments_by_message,
+    serving_type,
+)
+from helpdesk.mail.inbound import mail_receive
+from helpdesk.models import Attachment, Message
+from helpdesk.tickets.intake import ticket_by_token
+
+# The customer page's cookie name. Imported from that page's module so the two cannot
+# drift; the lookup itself is the intake service's `ticket_by_token`.
+from helpdesk.widget.customer_views import COOKIE
+
+logger = logging.getLogger(__name__)
+
+bp = Blueprint("inbound", __name__, url_prefix="/api/v1/inbound")
+csrf.exempt(bp)
+
+attachments_bp = Blueprint("attachments", __name__)
+
+ID = "int(max=2147483647)"
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(error: RequestEntityTooLarge) -> tuple[Response, int]:
+    logger.warning(
+        "Inbound email refused: %s bytes from %s is over the limit",
+        request.content_length,
+        request.remote_addr,
+    )
+    message = _("The message is larger than this helpdesk accepts.")
+    return jsonify(error={"code": "too_large", "message": message}), 413
+
+
+@bp.errorhandler(DomainError)
+def domain_error(error: DomainError) -> tuple[Response, int]:
+    body: dict[str, Any] = {"code": error.code, "message": error.message}
+    if isinstance(error, ValidationError) and error.field:
+        body["fields"] = {error.field: error.message}
+    return jsonify(error=body), 422
+
+
+def _error(status: int, code: str, message: str) -> tuple[Response, int]:
+    return jsonify(error={"code": code, "message": message}), status
+
+
+def _authorised(expected: str) -> bool:
+    scheme, _sep, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return False
+    return hmac.compare_digest(token.strip().encode(), expected.encode())
+
+
+@bp.post("/email")
+@public
+def receive_email() -> tuple[Response, int]:
+    expected = current_app.config["INBOUND_TOKEN"]
+    if not expected:
+        abort(404)
+    if not _authorised(expected):
+        response, status = _error(401, "unauthorized", _("Send the inbound token."))
+        response.headers["WWW-Authenticate"] = 'Bearer realm="inbound-email"'
+        return response, status
+    if request.mimetype != "message/rfc822":
+        return _error(
+            415,
+            "unsupported_media_type",
+            _("Send the raw message as Content-Type: message/rfc822."),
+        )
+    result = mail_receive(request.get_data(cache=False))
+    if result.action == "rejected":
+        raise RequestEntityTooLarge()
+    body = {
+        "result": result.action,
+        "reason": result.reason or None,
+        "ticket": result.ticket_number,
+        "auto_reply_allowed": result.auto_reply_allowed,
+    }
+    return jsonify(body), 201 if result.action == "created" else 200
+
+
+def _download(attachment: Attachment | None) -> Response:
+    if attachment is None:
+        abort(404)
+    path = attachment_path(attachment.sha256)
+    if not path.is_file():
+        logger.error("Attachment %s is missing its file %s", attachment.id, path)
+        abort(404)
+    response = send_file(
+        path,
+        mimetype=serving_type(attachment),
+        as_attachment=True,
+        download_name=attachment.filename,
+        max_age=0,
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@attachments_bp.get(f"/tickets/<{ID}:number>/attachments/<{ID}:attachment_id>")
+@role_required("agent")
+def staff_download(number: int, attachment_id: int) -> Response:
+    return _download(attachment_for_staff(number=number, attachment_id=attachment_id))
+
+
+@attachments_bp.get(f"/c/<{ID}:number>/attachments/<{ID}:attachment_id>")
+@public
+def customer_download(number: int, attachment_id: int) -> Response:
+    token = request.cookies.get(COOKIE, "")
+    ticket = ticket_by_token(token) if token else None
+    if ticket is None or ticket.number != number:
+        abort(404)
+    return _download(attachment_for_customer(ticket=ticket, attachment_id=attachment_id))
+
+
+@attachments_bp.app_template_global("message_attachments")
+def message_attachments(messages: Iterable[Message]) -> dict[int, list[Attachment]]:
+    """For the conversation templates: the attachments of the emailed messages among
+    `messages`, in one query (none at all when no message came by email)."""
+    return attachments_by_message([m.id for m in messages if m.email_message_id is not None])

@@ -1,0 +1,263 @@
+"""The outbox: queueing an email in the caller's transaction, and the `send_outbox` use case
+that claims due rows and sends them over SMTP, exactly once under normal operation however
+many schedulers run it.
+
+Claiming. A row is due when `status = 'pending' AND next_attempt_at <= now`. A sender
+claims a batch with one conditional UPDATE that moves `next_attempt_at` a lease ahead
+(LEASE) and counts the attempt, and commits that claim before talking to SMTP (no database
+transaction stays open across the network). On PostgreSQL the candidates are first locked
+with `FOR UPDATE SKIP LOCKED`, so concurrent senders take disjoint batches; on SQLite the
+single `UPDATE ... WHERE id IN (SELECT ...) AND <due> RETURNING id` is atomic because writes
+are serialised. Another sender's UPDATE re-checks `next_attempt_at <= now` at fire time and
+so skips leased rows. A sender that dies mid-batch leaves its rows leased; they come due
+again when the lease ends and are retried (counted as an attempt).
+
+Outcome. Each row's result is committed on its own right after its SMTP exchange: sent
+(status sent), a temporary failure (next attempt after BACKOFF[attempts - 1]), or a
+permanent one (a 5xx refusal of the recipient or the content, or MAX_ATTEMPTS used up:
+status failed, `last_error`, and an `EmailBounce` when a customer's address was refused).
+The one window for a duplicate is a crash between the server accepting a message and that
+commit; the row's stable Message-ID lets mail programs recognise the repeat.
+
+Without HELPDESK_SMTP_URL nothing is sent: rows stay pending for the dev mail viewer.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.utils import make_msgid
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm.util import identity_key
+
+from helpdesk.clock import now
+from helpdesk.extensions import db
+from helpdesk.mail import smtp
+from helpdesk.mail.addresses import mail_from_address
+from helpdesk.models import EmailBounce, Outbox
+
+logger = logging.getLogger(__name__)
+
+# Wait after the n-th failed attempt (1-based): 1 min, 5 min, 30 min, 2 h, 6 h, 12 h, 24 h —
+# about two days in all; the 8th failure is final.
+BACKOFF: tuple[timedelta, ...] = (
+    timedelta(minutes=1),
+    timedelta(minutes=5),
+    timedelta(minutes=30),
+    timedelta(hours=2),
+    timedelta(hours=6),
+    timedelta(hours=12),
+    timedelta(hours=24),
+)
+MAX_ATTEMPTS = len(BACKOFF) + 1
+# How long a claimed row is reserved for its sender; well above a batch's worst case
+# (BATCH rows × the SMTP timeout would be a dead server, which fails fast on connect).
+LEASE = timedelta(minutes=10)
+BATCH = 50
+MAX_ERROR_CHARS = 1000
+MAX_SUBJECT_CHARS = 300
+# Headers a template may set; anything else is dropped (no header injection by accident).
+ALLOWED_HEADERS = frozenset(
+    {
+        "Reply-To",
+        "In-Reply-To",
+        "References",
+        "Auto-Submitted",
+        "X-Auto-Response-Suppress",
+        "Precedence",
+        "List-Unsubscribe",
+        "List-Unsubscribe-Post",
+    }
+)
+
+
+@dataclass(frozen=True)
+class SendResult:
+    sent: int
+    retrying: int
+    failed: int
+
+
+def _one_line(value: str) -> str:
+    return " ".join(str(value).split())
+
+
+def outbox_enqueue(
+    *,
+    template: str,
+    to_address: str,
+    subject: str,
+    body_text: str,
+    body_html: str = "",
+    language: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    ticket_id: int | None = None,
+    customer_id: int | None = None,
+    user_id: int | None = None,
+    send_after: datetime | None = None,
+) -> Outbox:
+    """Queue one email in the caller's transaction (never commits): it is sent only if the
+    change that caused it commits (not before `send_after`), and it gets its Message-ID now
+    so every retry carries the same one."""
+    domain = mail_from_address().rpartition("@")[2] or "localhost"
+    row = Outbox(
+        kind="email",
+        template=template,
+        to_address=_one_line(to_address),
+        subject=_one_line(subject)[:MAX_SUBJECT_CHARS],
+        body_text=body_text,
+        body_html=body_html,
+        headers={
+            name: _one_line(value)
+            for name, value in (headers or {}).items()
+            if name in ALLOWED_HEADERS and value
+        },
+        message_id=make_msgid(idstring="helpdesk", domain=domain),
+        language=language,
+        ticket_id=ticket_id,
+        customer_id=customer_id,
+        user_id=user_id,
+        status="pending",
+        attempts=0,
+        next_attempt_at=send_after or now(),
+        created_at=now(),
+    )
+    db.session.add(row)
+    return row
+
+
+def send_outbox(*, batch: int = BATCH) -> SendResult:
+    """Send every due email, batch after batch, until none is left or a batch could not
+    reach the server; returns what this call did. Without SMTP configured, does nothing."""
+    if batch < 1:
+        raise ValueError("batch must be positive")
+    settings = smtp.configured_smtp()
+    if settings is None:
+        return SendResult(0, 0, 0)
+    totals = [0, 0, 0]
+    while True:
+        ids = _claim(batch=batch)
+        if not ids:
+            break
+        counts, reachable = _send_batch(ids, settings)
+        totals = [total + count for total, count in zip(totals, counts, strict=True)]
+        if len(ids) < batch or not reachable:
+            break
+    return SendResult(*totals)
+
+
+def _claim(*, batch: int) -> list[int]:
+    """Lease up to `batch` due rows (oldest due first) and commit the lease."""
+    cutoff = now()
+    due = sa.and_(
+        Outbox.kind == "email", Outbox.status == "pending", Outbox.next_attempt_at <= cutoff
+    )
+    candidates = (
+        sa.select(Outbox.id).where(due).order_by(Outbox.next_attempt_at, Outbox.id).limit(batch)
+    )
+    try:
+        target: Any = candidates
+        if db.session.get_bind().dialect.name == "postgresql":
+            target = list(db.session.scalars(candidates.with_for_update(skip_locked=True)))
+            if not target:
+                db.session.rollback()
+                return []
+        claim = (
+            sa.update(Outbox)
+            .where(Outbox.id.in_(target), due)
+            .values(next_attempt_at=cutoff + LEASE, attempts=Outbox.attempts + 1)
+            .returning(Outbox.id)
+            .execution_options(synchronize_session=False)
+        )
+        ids = sorted(db.session.scalars(claim))
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    for row_id in ids:  # objects loaded earlier in this session must reload the lease
+        loaded = db.session.identity_map.get(identity_key(Outbox, row_id))
+        if loaded is not None:
+            db.session.expire(loaded)
+    return ids
+
+
+def _send_batch(ids: list[int], settings: smtp.SmtpSettings) -> tuple[tuple[int, int, int], bool]:
+    """Send the claimed rows over one connection (reopened after a temporary failure);
+    returns (sent, retrying, failed) and whether the server could be reached at all."""
+    sent = retrying = failed = 0
+    connection: smtplib.SMTP | None = None
+    reachable = True
+    try:
+        for row_id in ids:
+            row = db.session.get(Outbox, row_id)
+            if row is None or row.status != "pending":
+                continue
+            try:
+                if connection is None:
+                    connection = smtp.connect(settings)
+                smtp.deliver(connection, row)
+            except smtp.SmtpFailure as failure:
+                if connection is None:
+                    reachable = False
+                elif not failure.permanent:
+                    smtp.close(connection)
+                    connection = None
+                if _record_failure(row, failure):
+                    failed += 1
+                else:
+                    retrying += 1
+            else:
+                row.status = "sent"
+                row.sent_at = now()
+                row.last_error = None
+                sent += 1
+            db.session.commit()
+    finally:
+        if connection is not None:
+            smtp.close(connection)
+    return (sent, retrying, failed), reachable
+
+
+def _record_failure(row: Outbox, failure: smtp.SmtpFailure) -> bool:
+    """Record a failed attempt on the row; True when it is final (status failed)."""
+    row.last_error = str(failure)[:MAX_ERROR_CHARS]
+    if failure.permanent or row.attempts >= MAX_ATTEMPTS:
+        row.status = "failed"
+        logger.warning("email %s to %s failed for good: %s", row.id, row.to_address, failure)
+        if failure.bounce and row.customer_id is not None:
+            db.session.add(
+                EmailBounce(
+                    customer_id=row.customer_id,
+                    email=row.to_address,
+                    reason=row.last_error,
+                    created_at=now(),
+                )
+            )
+        return True
+    row.next_attempt_at = now() + BACKOFF[min(row.attempts, len(BACKOFF)) - 1]
+    return False
+
+
+def failed_emails_for_ticket(ticket_id: int, *, limit: int = 5) -> list[Outbox]:
+    """The newest emails about a ticket that could not be delivered (for the ticket page)."""
+    return list(
+        db.session.scalars(
+            sa.select(Outbox)
+            .where(Outbox.ticket_id == ticket_id, Outbox.status == "failed")
+            .order_by(Outbox.created_at.desc(), Outbox.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def outbox_recent(*, status: str | None = None, limit: int = 100) -> list[Outbox]:
+    """The newest outbox rows (optionally of one status), for the dev mail viewer."""
+    query = sa.select(Outbox).order_by(Outbox.created_at.desc(), Outbox.id.desc()).limit(limit)
+    if status is not None:
+        query = query.where(Outbox.status == status)
+    return list(db.session.scalars(query))

@@ -1,0 +1,294 @@
+"""Inbound MIME parsing: one raw RFC 822 message in, plain facts out (`ParsedEmail`).
+
+Never raises on bad input. Headers are decoded from RFC 2047 words and tolerated as raw
+8-bit (read as UTF-8); body parts are decoded with their declared charset, and an unknown
+or lying charset is read as UTF-8 with replacement characters. The text/plain part is
+preferred; HTML-only mail is turned into Markdown-ish text (links kept only for http(s)
+and mailto, `<script>`, `<style>` and `<img>` dropped), so the message body is rendered by
+the same Markdown + nh3 path as every other message. Quoted history and signatures are
+trimmed by `parse_trim.py`; the caller keeps the raw original.
+"""
+
+from __future__ import annotations
+
+import codecs
+import email
+import hashlib
+import re
+from dataclasses import dataclass, field
+from email.header import Header, decode_header
+from email.message import Message
+from email.parser import BytesHeaderParser
+from email.utils import getaddresses
+from typing import Any
+
+from helpdesk.mail.parse_html import html_to_text
+from helpdesk.mail.parse_trim import trim_reply
+
+MAX_REFERENCES = 50
+MAX_MESSAGE_ID_CHARS = 255
+_MESSAGE_ID = re.compile(r"<([^<>\s]{1,250})>")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+# Reply and forward prefixes as mail programs write them in our four languages and the
+# neighbours our customers' colleagues use (AW/WG German, SV Nordic, RIF Italian...).
+_SUBJECT_PREFIX = re.compile(
+    r"^\s*(?:(?:re|fw|fwd|aw|wg|sv|vs|antw|tr|rif|odp|res|enc|bls|trs|balas|"
+    r"ตอบกลับ|ส่งต่อ|উত্তর)\s*(?:\[\d+\]|\(\d+\))?\s*[:：]\s*)+",
+    re.IGNORECASE,
+)
+# Charsets mail programs send under names Python does not know.
+_CHARSET_ALIASES = {
+    "windows-874": "cp874",
+    "x-windows-874": "cp874",
+    "ks_c_5601-1987": "cp949",
+    "gb2312": "gbk",
+    "x-gbk": "gbk",
+    "utf8": "utf-8",
+    "unicode-1-1-utf-7": "utf-7",
+}
+
+
+@dataclass(frozen=True)
+class ParsedAttachment:
+    filename: str
+    content_type: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class DeliveryFailure:
+    """One recipient a bounce says we could not reach."""
+
+    email: str
+    reason: str
+
+
+@dataclass
+class ParsedEmail:
+    message_id: str
+    from_name: str
+    from_address: str
+    subject: str
+    text: str
+    body: str
+    references: list[str] = field(default_factory=list)
+    recipients: list[str] = field(default_factory=list)
+    attachments: list[ParsedAttachment] = field(default_factory=list)
+    headers: dict[str, str] = field(default_factory=dict)
+    language: str | None = None
+    is_bounce: bool = False
+    failures: list[DeliveryFailure] = field(default_factory=list)
+    malformed: bool = False
+
+
+def codec_for(charset: str | None) -> str:
+    """A Python codec name for a MIME charset; UTF-8 when absent or unknown."""
+    name = (charset or "").strip().strip('"').lower()
+    name = _CHARSET_ALIASES.get(name, name)
+    if not name:
+        return "utf-8"
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return "utf-8"
+
+
+def decode_bytes(data: bytes, charset: str | None) -> str:
+    try:
+        return data.decode(codec_for(charset), errors="replace")
+    except (LookupError, ValueError):  # e.g. a codec that cannot decode at all
+        return data.decode("utf-8", errors="replace")
+
+
+def _header_text(value: Any) -> str:
+    """A header's raw text: 8-bit bytes (the parser keeps them as surrogates, or as an
+    `unknown-8bit` Header) read as UTF-8."""
+    if value is None:
+        return ""
+    if isinstance(value, Header):
+        parts = []
+        for chunk, charset in decode_header(value):
+            if isinstance(chunk, bytes):
+                chunk = decode_bytes(chunk, None if charset == "unknown-8bit" else charset)
+            parts.append(chunk)
+        return "".join(parts)
+    text = str(value)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = text.encode("utf-8", "surrogateescape").decode("utf-8", errors="replace")
+    return text
+
+
+def decode_words(text: str) -> str:
+    """RFC 2047 encoded words decoded (unknown charsets as UTF-8), control characters
+    folded to spaces, whitespace collapsed."""
+    try:
+        parts = decode_header(text)
+    except Exception:  # noqa: BLE001 - a broken encoded word: keep the text as it came
+        parts = [(text, None)]
+    decoded = "".join(
+        decode_bytes(chunk, charset) if isinstance(chunk, bytes) else chunk
+        for chunk, charset in parts
+    )
+    return " ".join(_CONTROL.sub(" ", decoded).split())
+
+
+def header(message: Message, name: str) -> str:
+    return decode_words(_header_text(message.get(name)))
+
+
+def _addresses(message: Message, *names: str) -> list[tuple[str, str]]:
+    raw = [_header_text(value) for name in names for value in (message.get_all(name) or [])]
+    pairs = []
+    for name, address in getaddresses(raw):
+        address = address.strip().lower()
+        if "@" in address and len(address) <= 254 and not _CONTROL.search(address):
+            pairs.append((decode_words(name), address))
+    return pairs
+
+
+def strip_subject_prefixes(subject: str) -> str:
+    """ "Re: AW: Fwd: Order 42" → "Order 42"."""
+    return _SUBJECT_PREFIX.sub("", subject).strip()
+
+
+def _unique(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def _message_ids(value: str) -> list[str]:
+    return _unique([f"<{found}>" for found in _MESSAGE_ID.findall(value)])[-MAX_REFERENCES:]
+
+
+def _guess_language(message: Message, text: str) -> str | None:
+    declared = header(message, "Content-Language").split(",")[0].strip().lower()[:2]
+    if declared in ("en", "th", "id", "bn"):
+        return declared
+    if re.search(r"[\u0e00-\u0e7f]", text):
+        return "th"
+    if re.search(r"[\u0980-\u09ff]", text):
+        return "bn"
+    return None
+
+
+def _part_text(part: Message) -> str:
+    payload = part.get_payload(decode=True)
+    if not isinstance(payload, bytes):
+        return ""
+    return decode_bytes(payload, part.get_content_charset())
+
+
+def _filename(part: Message) -> str:
+    try:
+        name = part.get_filename() or part.get_param("name") or ""
+    except Exception:  # noqa: BLE001 - a malformed RFC 2231 parameter
+        name = ""
+    if isinstance(name, tuple):  # an RFC 2231 value the library left undecoded
+        name = decode_bytes(str(name[2]).encode("latin-1", "replace"), name[0])
+    return decode_words(_header_text(name))
+
+
+def _failures(message: Message) -> list[DeliveryFailure]:
+    """The failed recipients of a bounce: from a delivery-status report, else from the
+    `X-Failed-Recipients` header that Exim and others add."""
+    found: dict[str, str] = {}
+    for part in message.walk():
+        if part.get_content_type() != "message/delivery-status":
+            continue
+        blocks = part.get_payload()
+        for block in blocks if isinstance(blocks, list) else []:
+            if not isinstance(block, Message):
+                continue
+            action = header(block, "Action").lower()
+            recipient = header(block, "Final-Recipient") or header(block, "Original-Recipient")
+            address = recipient.split(";", 1)[-1].strip().strip("<>").lower()
+            if "@" in address and action in ("", "failed"):
+                reason = header(block, "Diagnostic-Code") or header(block, "Status")
+                found[address] = reason[:1000]
+    for _name, address in _addresses(message, "X-Failed-Recipients"):
+        found.setdefault(address, "")
+    return [DeliveryFailure(email, reason) for email, reason in found.items()]
+
+
+def _is_bounce(message: Message, from_address: str) -> bool:
+    report = (
+        message.get_content_type() == "multipart/report"
+        and str(message.get_param("report-type") or "").lower() == "delivery-status"
+    )
+    local = from_address.partition("@")[0]
+    return report or local in ("mailer-daemon", "postmaster")
+
+
+def _walk(message: Message) -> tuple[str, str, list[ParsedAttachment]]:
+    """The first inline text/plain and text/html bodies and every attachment."""
+    plain = html = ""
+    attachments: list[ParsedAttachment] = []
+    for part in message.walk():
+        content_type = part.get_content_type()
+        if part.is_multipart() or content_type == "message/delivery-status":
+            continue
+        disposition = part.get_content_disposition()
+        filename = _filename(part)
+        if disposition != "attachment" and not filename:
+            if content_type == "text/plain" and not plain:
+                plain = _part_text(part)
+                continue
+            if content_type == "text/html" and not html:
+                html = _part_text(part)
+                continue
+            if content_type.startswith("text/") or content_type == "message/rfc822":
+                continue  # alternative bodies and forwarded headers: the original keeps them
+        payload = part.get_payload(decode=True)
+        if isinstance(payload, bytes) and payload:
+            attachments.append(ParsedAttachment(filename, content_type, payload))
+    return plain, html, attachments
+
+
+def parse_email(raw: bytes) -> ParsedEmail:
+    """Everything the helpdesk reads from one raw message; bad MIME yields what it can."""
+    try:
+        message = email.message_from_bytes(raw)
+        malformed = bool(message.defects) or any(part.defects for part in message.walk())
+        plain, html, attachments = _walk(message)
+    except (Exception, RecursionError):  # noqa: BLE001 - MIME too broken (or too deeply
+        # nested) to walk: keep the headers and read the whole body as text.
+        message = BytesHeaderParser().parsebytes(raw)
+        _head, _sep, body = raw.replace(b"\r\n", b"\n").partition(b"\n\n")
+        plain, html, attachments, malformed = decode_bytes(body, None), "", [], True
+    text = plain.strip() or html_to_text(html)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    senders = _addresses(message, "From") or _addresses(message, "Sender", "Return-Path")
+    from_name, from_address = senders[0] if senders else ("", "")
+    ids = _message_ids(header(message, "Message-ID"))
+    message_id = ids[0] if ids else f"<{hashlib.sha256(raw).hexdigest()}@inbound.invalid>"
+    references = _message_ids(header(message, "References") + " " + header(message, "In-Reply-To"))
+    recipients = _unique(
+        [
+            address
+            for _name, address in _addresses(
+                message, "To", "Cc", "Delivered-To", "X-Original-To", "Envelope-To"
+            )
+        ]
+    )
+    bounce = _is_bounce(message, from_address)
+    return ParsedEmail(
+        message_id=message_id[:MAX_MESSAGE_ID_CHARS],
+        from_name=from_name,
+        from_address=from_address,
+        subject=strip_subject_prefixes(header(message, "Subject")),
+        text=text,
+        body=trim_reply(text),
+        references=[ref for ref in references if len(ref) <= MAX_MESSAGE_ID_CHARS],
+        recipients=recipients,
+        attachments=attachments,
+        headers={
+            name.lower(): header(message, name)
+            for name in ("Auto-Submitted", "Precedence", "List-Id", "X-Autoreply", "Date")
+            if message.get(name) is not None
+        },
+        language=_guess_language(message, text),
+        is_bounce=bounce,
+        failures=_failures(message) if bounce else [],
+        malformed=malformed,
+    )
