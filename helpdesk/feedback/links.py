@@ -25,12 +25,15 @@ from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSaf
 from helpdesk.clock import now
 from helpdesk.errors import DomainError
 from helpdesk.extensions import db
-from helpdesk.models import NpsSurvey, Ticket
+from helpdesk.models import Customer, NpsSurvey, Ticket
 
 RATING_LINK_MAX_AGE = timedelta(days=30)
 SURVEY_LINK_MAX_AGE = timedelta(days=60)
 RATING_SALT = "helpdesk.feedback.rating"
 SURVEY_SALT = "helpdesk.feedback.nps-survey"
+UNSUBSCRIBE_SALT = "helpdesk.feedback.unsubscribe"
+# An unsubscribe link must keep working for as long as anyone might click it in an old email.
+UNSUBSCRIBE_LINK_MAX_AGE = timedelta(days=3650)
 MAX_TOKEN_CHARS = 500
 
 
@@ -124,3 +127,17 @@ def survey_from_token(token: str) -> NpsSurvey:
     if survey is None or survey.customer_id != customer_id:
         raise LinkInvalid(_("This survey is no longer available."))
     return survey
+
+
+def unsubscribe_link(customer: Customer) -> str:
+    """The page that stops survey emails to `customer` (in every survey email)."""
+    token = str(_serializer(UNSUBSCRIBE_SALT).dumps([customer.id, 0]))
+    return _external_url("feedback.unsubscribe", token=token)
+
+
+def customer_from_unsubscribe_token(token: str) -> Customer:
+    customer_id, _zero = _load_ids(token, salt=UNSUBSCRIBE_SALT, max_age=UNSUBSCRIBE_LINK_MAX_AGE)
+    customer = db.session.get(Customer, customer_id)
+    if customer is None:
+        raise LinkInvalid(_("This link is not valid. Please check that you copied all of it."))
+    return customer

@@ -39,6 +39,7 @@ from helpdesk.models import (
     NpsResponse,
     NpsRound,
     NpsSurvey,
+    SurveyOptOut,
     Ticket,
     User,
 )
@@ -159,6 +160,7 @@ def _eligible_customers(start: datetime, end: datetime) -> sa.Select[int]:
         )
         .exists()
     )
+    opted_out = sa.select(SurveyOptOut.id).where(SurveyOptOut.customer_id == Ticket.customer_id)
     return (
         sa.select(Ticket.customer_id)
         .distinct()
@@ -167,6 +169,7 @@ def _eligible_customers(start: datetime, end: datetime) -> sa.Select[int]:
             sa.or_(sa.and_(Ticket.created_at >= start, Ticket.created_at < end), customer_wrote),
             ~has_open,
             ~recently_asked,
+            ~opted_out.exists(),
         )
     )
 
@@ -215,6 +218,7 @@ def nps_round_start(
         db.session.scalar(sa.select(sa.func.count()).where(NpsSurvey.round_id == survey_round.id))
         or 0
     )
+    _send_invitations(survey_round.id)
     audit(
         actor=actor,
         action="nps.round_start",
@@ -227,6 +231,13 @@ def nps_round_start(
     )
     db.session.commit()
     return survey_round
+
+
+def _send_invitations(round_id: int) -> None:
+    """Queue the round's survey emails in the same transaction (the email channel's outbox)."""
+    from helpdesk.mail.events import mail_nps_surveys
+
+    mail_nps_surveys(round_id=round_id)
 
 
 def response_for(survey: NpsSurvey) -> NpsResponse | None:

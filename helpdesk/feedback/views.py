@@ -16,14 +16,17 @@ from werkzeug.wrappers import Response
 
 from helpdesk.auth.access import public
 from helpdesk.errors import Conflict, DomainError
+from helpdesk.extensions import csrf
 from helpdesk.feedback.forms import RatingLinkForm, SurveyForm
 from helpdesk.feedback.labels import RATING_LABELS
 from helpdesk.feedback.links import (
     LinkExpired,
+    customer_from_unsubscribe_token,
     survey_from_token,
     ticket_from_rating_token,
 )
 from helpdesk.feedback.nps import nps_response_record, response_for
+from helpdesk.feedback.opt_out import has_opted_out, survey_opt_out
 from helpdesk.feedback.service import can_rate, rating_for, rating_record
 from helpdesk.forms import show_domain_error
 from helpdesk.models import NpsSurvey, Ticket
@@ -151,3 +154,30 @@ def survey_save(token: str) -> Response:
         flash(_("Thank you — your answer helps us improve."), "success")
         return redirect(url_for("feedback.survey", token=token), code=303)
     return _survey_page(found, token, form, status=422)
+
+
+@bp.get("/unsubscribe/<token>")
+@public
+def unsubscribe(token: str) -> Response:
+    try:
+        customer = customer_from_unsubscribe_token(token)
+    except DomainError as error:
+        return _link_error(error)
+    html = render_template("feedback/unsubscribe.html", token=token, done=has_opted_out(customer))
+    return make_response(html)
+
+
+# RFC 8058 one-click unsubscribe: mail programs POST to the List-Unsubscribe address with
+# no form of ours, so there is no CSRF token; the signed token in the path is the only key
+# and it can only ever stop survey emails, so a forged request can do no harm beyond that.
+@bp.post("/unsubscribe/<token>")
+@public
+@csrf.exempt
+def unsubscribe_confirm(token: str) -> Response:
+    try:
+        customer = customer_from_unsubscribe_token(token)
+    except DomainError as error:
+        return _link_error(error)
+    survey_opt_out(customer=customer)
+    html = render_template("feedback/unsubscribe.html", token=token, done=True)
+    return make_response(html)

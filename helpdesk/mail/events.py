@@ -15,6 +15,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext
+from sqlalchemy.orm import selectinload
 
 from helpdesk.clock import now
 from helpdesk.extensions import db
@@ -28,7 +29,7 @@ from helpdesk.mail.compose import (
     reply_expectation,
 )
 from helpdesk.mail.outbox import outbox_enqueue
-from helpdesk.models import Digest, Message, Outbox, Ticket, User
+from helpdesk.models import Digest, Message, NpsSurvey, Outbox, Ticket, User
 from helpdesk.models.feedback import RATING_SCORES
 from helpdesk.models.promise import Promise
 
@@ -277,6 +278,39 @@ def mail_founder_digest(digest: Digest) -> int:
             link=link,
         )
     return len(users)
+
+
+def mail_nps_surveys(*, round_id: int) -> int:
+    """Queue the survey invitation for every customer invited in one NPS round; each
+    carries an unsubscribe link (and RFC 8058 one-click unsubscribe headers)."""
+    from helpdesk.feedback.links import nps_link, unsubscribe_link
+
+    surveys = db.session.scalars(
+        sa.select(NpsSurvey)
+        .where(NpsSurvey.round_id == round_id)
+        .options(selectinload(NpsSurvey.customer))
+        .order_by(NpsSurvey.id)
+    ).all()
+    for survey in surveys:
+        customer = survey.customer
+        unsubscribe = unsubscribe_link(customer)
+        _queue(
+            "nps_survey",
+            to_address=customer.email,
+            subject=lazy_gettext("Would you recommend us? (one question, one click)"),
+            language=customer.language,
+            headers={
+                "Auto-Submitted": "auto-generated",
+                "List-Unsubscribe": f"<{unsubscribe}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                **_NO_AUTO_REPLIES,
+            },
+            customer_id=customer.id,
+            customer_name=customer.first_name,
+            link=nps_link(survey),
+            unsubscribe=unsubscribe,
+        )
+    return len(surveys)
 
 
 def _staff_time(moment: datetime, user: User) -> str:

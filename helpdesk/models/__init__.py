@@ -8,7 +8,7 @@ from helpdesk.models.digest import Digest
 from helpdesk.models.feedback import RATING_SCORES, Rating
 from helpdesk.models.kb import Article
 from helpdesk.models.mail import Attachment, EmailBounce, Outbox, TicketAccessToken
-from helpdesk.models.nps import NpsResponse, NpsRound, NpsSurvey
+from helpdesk.models.nps import NpsResponse, NpsRound, NpsSurvey, SurveyOptOut
 from helpdesk.models.promise import Escalation, Notification, Promise
 from helpdesk.models.recovery import Phrase, Recovery, RecoveryStep, RootCause
 from helpdesk.models.scheduler import SchedulerRun
@@ -44,6 +44,7 @@ __all__ = [
     "RootCause",
     "SchedulerRun",
     "Setting",
+    "SurveyOptOut",
     "Tag",
     "Ticket",
     "TicketAccessToken",

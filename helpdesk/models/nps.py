@@ -81,3 +81,15 @@ class NpsResponse(Base):
     def group(self) -> str:
         """promoter (9-10), passive (7-8) or detractor (0-6)."""
         return "promoter" if self.score >= 9 else "passive" if self.score >= 7 else "detractor"
+
+
+class SurveyOptOut(Base):
+    """A customer who asked for no more survey emails (from the link in one)."""
+
+    __tablename__ = "survey_opt_outs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("customers.id", ondelete="CASCADE"), unique=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=now)
