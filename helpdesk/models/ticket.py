@@ -131,7 +131,7 @@ class Message(Base):
     __table_args__ = (
         sa.Index("ix_messages_ticket_id_created_at", "ticket_id", "created_at"),
         # Trends: customers active in a week (who wrote then).
-        sa.Index("ix_messages_author_type_created_at", "author_type", "created_at"),
+        sa.Index("ix_messages_created_at", "created_at"),
         sa.CheckConstraint(
             "(author_type = 'staff' AND author_user_id IS NOT NULL AND author_customer_id IS NULL)"
             " OR (author_type = 'customer' AND author_customer_id IS NOT NULL"

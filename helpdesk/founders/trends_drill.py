@@ -1,0 +1,74 @@
+"""Drilldown: the paged list of tickets behind one trend number (a metric, an optional key
+and a date range), read from the same membership query the number was counted from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from helpdesk.errors import ValidationError
+from helpdesk.extensions import db
+from helpdesk.founders.trends import TrendRange, member_tickets
+from helpdesk.founders.trends_metrics import METRICS
+from helpdesk.models import Customer, Ticket
+
+PAGE_SIZE = 50
+MAX_KEY_CHARS = 40
+
+
+class UnknownMetric(LookupError):
+    """No such metric (the view's 404)."""
+
+
+@dataclass(frozen=True)
+class DrillTicket:
+    number: int
+    subject: str
+    customer: str
+    status: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class DrillPage:
+    tickets: list[DrillTicket]
+    total: int
+    page: int
+    pages: int
+
+
+def check_drill(*, metric: str, key: str | None) -> None:
+    """An unknown metric is UnknownMetric; a key the metric does not take, or a malformed
+    one, is a field error."""
+    found = METRICS.get(metric)
+    if found is None:
+        raise UnknownMetric(metric)
+    if key is None:
+        return
+    if found.key_ok is None:
+        raise ValidationError("key", _("This number takes no key."))
+    if len(key) > MAX_KEY_CHARS or not found.key_ok(key):
+        raise ValidationError("key", _("Unknown key for this number."))
+
+
+def trend_tickets(*, metric: str, key: str | None, rng: TrendRange, page: int = 1) -> DrillPage:
+    """The tickets behind `metric` (and `key`) over the range, newest first."""
+    check_drill(metric=metric, key=key)
+    ids = member_tickets(metric, rng.whole, key).subquery("ids")
+    total = int(db.session.scalar(sa.select(sa.func.count()).select_from(ids)) or 0)
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    rows = db.session.execute(
+        sa.select(Ticket.number, Ticket.subject, Customer.name, Ticket.status, Ticket.created_at)
+        .join(Customer, Customer.id == Ticket.customer_id)
+        .where(Ticket.id.in_(sa.select(ids.c.ticket_id)))
+        .order_by(Ticket.created_at.desc(), Ticket.id.desc())
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+    ).all()
+    return DrillPage(
+        tickets=[DrillTicket(*row) for row in rows], total=total, page=page, pages=pages
+    )

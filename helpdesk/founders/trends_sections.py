@@ -1,0 +1,362 @@
+"""The trends dashboard's sections: each builds one table (and names the columns its chart
+draws) from a few grouped queries over the range's weeks. `trend_section` is the entry
+point the views and the CSV export share, so the page and the file show the same numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from helpdesk.extensions import db
+from helpdesk.founders.trends import (
+    TOTAL,
+    Bucket,
+    Row,
+    Table,
+    TrendRange,
+    count_cell,
+    grouped_counts,
+    grouped_medians,
+    number_cell,
+)
+from helpdesk.founders.trends_metrics import NPS_GROUPS, PROMISE_KEYS
+from helpdesk.models import RATING_SCORES, NpsRound, RootCause
+from helpdesk.models.recovery import STEPS
+
+HOUR = 3600.0
+
+
+def _week_label(bucket: Bucket) -> str:
+    return bucket.first.isoformat()
+
+
+def _count(counts: dict[tuple[int, str | None], float], index: int, key: str | None) -> int:
+    return int(counts.get((index, key), 0))
+
+
+def _hours(
+    medians: dict[tuple[int, str | None], float], index: int, key: str | None
+) -> float | None:
+    seconds = medians.get((index, key))
+    return None if seconds is None else seconds / HOUR
+
+
+def complaints(rng: TrendRange) -> Table:
+    weeks = rng.weeks()
+    complaints = grouped_counts("complaints", weeks)
+    active = grouped_counts("active", weeks)
+    rows = []
+    for index, week in enumerate(weeks):
+        filed, customers = _count(complaints, index, None), _count(active, index, None)
+        rate = 100.0 * filed / customers if customers else None
+        rows.append(
+            Row(
+                _week_label(week),
+                (
+                    count_cell(filed, "complaints", week),
+                    count_cell(customers, "active", week),
+                    number_cell(rate, "complaints", week),
+                ),
+            )
+        )
+    return Table(
+        "complaints",
+        _("Complaints per week"),
+        _(
+            "Complaints captured each week, and per 100 active customers (customers who "
+            "opened a ticket or wrote to us that week). More captured complaints is good "
+            "news: customers talk instead of leaving."
+        ),
+        _("Week of"),
+        (_("Complaints"), _("Active customers"), _("Complaints per 100 active customers")),
+        tuple(rows),
+    )
+
+
+def root_causes(rng: TrendRange) -> Table:
+    weeks = rng.weeks()
+    counts = grouped_counts("root_cause", weeks)
+    ids = sorted({int(key) for _index, key in counts if key is not None})
+    causes = (
+        db.session.execute(
+            sa.select(RootCause.id, RootCause.name)
+            .where(RootCause.id.in_(ids))
+            .order_by(RootCause.position, RootCause.name)
+        ).all()
+        if ids
+        else []
+    )
+    rows = tuple(
+        Row(
+            _week_label(week),
+            tuple(
+                count_cell(_count(counts, index, str(cause_id)), "root_cause", week, str(cause_id))
+                for cause_id, _name in causes
+            ),
+        )
+        for index, week in enumerate(weeks)
+    )
+    return Table(
+        "root_causes",
+        _("Root causes over time"),
+        _("Complaints diagnosed each week, by the root cause found in the Diagnose step."),
+        _("Week of"),
+        tuple(name for _cause_id, name in causes),
+        rows,
+        chart_columns=tuple(range(len(causes))),
+        stacked=True,
+    )
+
+
+def ratings(rng: TrendRange) -> Table:
+    weeks = rng.weeks()
+    counts = grouped_counts("rating", weeks)
+    labels = {"good": _("Good"), "okay": _("Okay"), "bad": _("Bad")}
+    rows = tuple(
+        Row(
+            _week_label(week),
+            tuple(
+                count_cell(_count(counts, index, score), "rating", week, score)
+                for score in RATING_SCORES
+            ),
+        )
+        for index, week in enumerate(weeks)
+    )
+    return Table(
+        "ratings",
+        _("Ratings per week"),
+        _("Ratings by the week they were first given, with the customer's current choice."),
+        _("Week of"),
+        tuple(labels[score] for score in RATING_SCORES),
+        rows,
+        chart_columns=(0, 1, 2),
+        stacked=True,
+    )
+
+
+def nps(rng: TrendRange) -> Table:
+    whole = rng.whole
+    counts = grouped_counts("nps", [whole])
+    rounds = db.session.execute(
+        sa.select(NpsRound.id, NpsRound.period_start, NpsRound.period_end, NpsRound.created_at)
+        .where(NpsRound.created_at >= whole.starts, NpsRound.created_at < whole.ends)
+        .order_by(NpsRound.created_at, NpsRound.id)
+    ).all()
+    rows = []
+    for round_id, period_start, period_end, created_at in rounds:
+        groups = {group: _count(counts, 0, f"{round_id}-{group}") for group in NPS_GROUPS}
+        total = sum(groups.values())
+        score = 100.0 * (groups["promoter"] - groups["detractor"]) / total if total else None
+        label = _(
+            "%(sent)s (customers active %(start)s to %(end)s)",
+            sent=created_at.astimezone(rng.zone).date().isoformat(),
+            start=period_start.astimezone(rng.zone).date().isoformat(),
+            end=(period_end.astimezone(rng.zone).date()).isoformat(),
+        )
+        rows.append(
+            Row(
+                label,
+                (
+                    count_cell(total, "nps", whole, str(round_id)),
+                    *(
+                        count_cell(groups[group], "nps", whole, f"{round_id}-{group}")
+                        for group in NPS_GROUPS
+                    ),
+                    number_cell(score, "nps", whole, str(round_id), digits=0),
+                ),
+            )
+        )
+    return Table(
+        "nps",
+        _("Net Promoter Score per round"),
+        _(
+            "Each survey round sent in the range: answers, promoters (9-10), passives (7-8), "
+            "detractors (0-6) and the score (% promoters − % detractors)."
+        ),
+        _("Round sent"),
+        (_("Answers"), _("Promoters"), _("Passives"), _("Detractors"), _("NPS")),
+        tuple(rows),
+        chart_columns=(1, 2, 3),
+        stacked=True,
+    )
+
+
+def promises(rng: TrendRange) -> Table:
+    weeks = rng.weeks()
+    counts = grouped_counts("promise", weeks)
+    rows = tuple(
+        Row(
+            _week_label(week),
+            tuple(
+                count_cell(_count(counts, index, key), "promise", week, key) for key in PROMISE_KEYS
+            ),
+        )
+        for index, week in enumerate(weeks)
+    )
+    return Table(
+        "promises",
+        _("Promises per week"),
+        _("Promises by the week they fell due: kept (early ones included), kept early, missed."),
+        _("Week of"),
+        (_("Kept"), _("Kept early"), _("Missed")),
+        rows,
+        chart_columns=(0, 1, 2),
+    )
+
+
+def recovery(rng: TrendRange) -> Table:
+    weeks = rng.weeks()
+    started = grouped_counts("recovery_started", weeks)
+    completed = grouped_counts("recovery_completed", weeks)
+    rows = []
+    for index, week in enumerate(weeks):
+        begun, done = _count(started, index, None), _count(completed, index, None)
+        share = 100.0 * done / begun if begun else None
+        rows.append(
+            Row(
+                _week_label(week),
+                (
+                    count_cell(begun, "recovery_started", week),
+                    count_cell(done, "recovery_completed", week),
+                    number_cell(share, "recovery_completed", week),
+                ),
+            )
+        )
+    return Table(
+        "recovery",
+        _("Recovery completion"),
+        _("Recoveries started each week, how many reached completion, and the share (%)."),
+        _("Week of"),
+        (_("Started"), _("Completed"), _("Completed (%)")),
+        tuple(rows),
+        chart_columns=(0, 1),
+    )
+
+
+def recovery_steps(rng: TrendRange) -> Table:
+    whole = rng.whole
+    counts = grouped_counts("recovery_step", [whole])
+    medians = grouped_medians("recovery_step", [whole])
+    labels = {
+        "hear": _("Hear"),
+        "empathize": _("Empathize"),
+        "apologize": _("Apologize"),
+        "resolve": _("Resolve"),
+        "diagnose": _("Diagnose"),
+    }
+    rows = tuple(
+        Row(
+            labels[step],
+            (
+                count_cell(_count(counts, 0, step), "recovery_step", whole, step),
+                number_cell(_hours(medians, 0, step), "recovery_step", whole, step),
+            ),
+        )
+        for step in STEPS
+    )
+    return Table(
+        "recovery_steps",
+        _("Median time per HEARD step"),
+        _(
+            "For recoveries started in the range: each step done (skipped ones left out) and "
+            "the median hours since the step before (Hear: since the recovery started)."
+        ),
+        _("Step"),
+        (_("Done"), _("Median hours")),
+        rows,
+        chart_columns=(1,),
+        chart_unit=_("hours"),
+    )
+
+
+def repeat_contacts(rng: TrendRange) -> Table:
+    weeks = rng.weeks()
+    whole = rng.whole
+    counts = grouped_counts("repeat_contact", weeks, total=True)
+    rows = tuple(
+        Row(
+            _week_label(week),
+            (count_cell(_count(counts, index, None), "repeat_contact", week),),
+        )
+        for index, week in enumerate(weeks)
+    )
+    footer = (
+        Row(_("Whole range"), (count_cell(_count(counts, TOTAL, None), "repeat_contact", whole),)),
+    )
+    return Table(
+        "repeat_contacts",
+        _("Customers with repeat contacts"),
+        _(
+            "Customers with a ticket that week that is part of a run of repeat contacts "
+            "(by default 3 or more tickets within 14 days; the founder settings). The last "
+            "row counts each customer once over the whole range."
+        ),
+        _("Week of"),
+        (_("Customers"),),
+        rows,
+        footer=footer,
+    )
+
+
+def response_times(rng: TrendRange) -> Table:
+    weeks = rng.weeks()
+    first_counts = grouped_counts("first_response", weeks)
+    first_medians = grouped_medians("first_response", weeks)
+    resolved_counts = grouped_counts("resolution", weeks)
+    resolved_medians = grouped_medians("resolution", weeks)
+    rows = tuple(
+        Row(
+            _week_label(week),
+            (
+                count_cell(_count(first_counts, index, None), "first_response", week),
+                number_cell(_hours(first_medians, index, None), "first_response", week),
+                count_cell(_count(resolved_counts, index, None), "resolution", week),
+                number_cell(_hours(resolved_medians, index, None), "resolution", week),
+            ),
+        )
+        for index, week in enumerate(weeks)
+    )
+    return Table(
+        "response_times",
+        _("First response and resolution times"),
+        _(
+            "First response: tickets opened that week that got a public reply, and the median "
+            "hours to it. Resolution: tickets whose final resolve (no reopen after it) fell in "
+            "that week, and the median hours from opening to that resolve."
+        ),
+        _("Week of"),
+        (
+            _("Answered"),
+            _("Median first response (hours)"),
+            _("Resolved"),
+            _("Median resolution (hours)"),
+        ),
+        rows,
+        chart_columns=(1, 3),
+        chart_unit=_("hours"),
+    )
+
+
+SECTIONS: dict[str, Callable[[TrendRange], Table]] = {
+    "complaints": complaints,
+    "root_causes": root_causes,
+    "ratings": ratings,
+    "nps": nps,
+    "promises": promises,
+    "recovery": recovery,
+    "recovery_steps": recovery_steps,
+    "repeat_contacts": repeat_contacts,
+    "response_times": response_times,
+}
+
+
+def trend_section(*, name: str, rng: TrendRange) -> Table:
+    """One section's table; KeyError for an unknown name (the view's 404)."""
+    return SECTIONS[name](rng)
+
+
+def trend_sections(*, rng: TrendRange) -> list[Table]:
+    return [build(rng) for build in SECTIONS.values()]
