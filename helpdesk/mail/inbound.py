@@ -38,6 +38,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from helpdesk.audit import audit
+from helpdesk.auth.service import normalise_email
 from helpdesk.clock import now
 from helpdesk.errors import NotAllowed, ValidationError
 from helpdesk.extensions import db
@@ -226,6 +227,13 @@ def mail_receive(raw: bytes) -> InboundResult:
         return _record_bounce(parsed)
     if not parsed.from_address:
         raise ValidationError("from", _("The email has no sender address."))
+    # The same canonical form customers are stored in (an IDN domain in Unicode, say), so
+    # threading and the per-sender limit recognise the sender. An address the validator
+    # refuses stays as it came and is refused, clearly, where a customer would be created.
+    try:
+        parsed.from_address = normalise_email(parsed.from_address)
+    except ValidationError:
+        pass
     if _already_stored(parsed.message_id):
         return InboundResult("duplicate")
     if _is_our_address(parsed.from_address):

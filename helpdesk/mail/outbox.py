@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -192,18 +193,27 @@ def _send_batch(ids: list[int], settings: smtp.SmtpSettings) -> tuple[tuple[int,
     sent = retrying = failed = 0
     connection: smtplib.SMTP | None = None
     reachable = True
+    unreachable: smtp.SmtpFailure | None = None
+    started = time.monotonic()
     try:
         for row_id in ids:
+            if time.monotonic() - started > LEASE.total_seconds() / 2:
+                # Stop well inside the lease: past it, another sender may claim these rows
+                # and both would send them. The rest keep their lease and go next time.
+                break
             row = db.session.get(Outbox, row_id)
             if row is None or row.status != "pending":
                 continue
             try:
+                if unreachable is not None:
+                    raise unreachable  # the server did not answer: don't wait on it per row
                 if connection is None:
                     connection = smtp.connect(settings)
                 smtp.deliver(connection, row)
             except smtp.SmtpFailure as failure:
                 if connection is None:
                     reachable = False
+                    unreachable = failure
                 elif not failure.permanent:
                     smtp.close(connection)
                     connection = None

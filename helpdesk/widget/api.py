@@ -175,7 +175,8 @@ def create_conversation() -> tuple[Response, int]:
             page_url=_text(data, "page_url", required=False) or None,
             language=str(get_locale() or "") or None,
         )
-    except DomainError:
+    except Exception:
+        # Nothing was created: give the key back so the customer's retry can go through.
         if claim is not None:
             idempotency.idempotency_release(record=claim)
         raise

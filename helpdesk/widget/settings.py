@@ -186,6 +186,7 @@ def identity_hash(email: str) -> str:
 
 def identity_verified(email: str, signature: str) -> bool:
     """True only when `signature` is the identity hash of exactly `email` (constant time)."""
-    if not email or not signature or len(signature) > 128:
+    signature = (signature or "").strip().lower()
+    if not email or len(signature) != 64 or not signature.isascii():
         return False
-    return hmac.compare_digest(identity_hash(email), signature.strip().lower())
+    return hmac.compare_digest(identity_hash(email).encode(), signature.encode())

@@ -347,3 +347,19 @@ def test_attachments_over_the_message_budget_are_left_out(app: Flask, database: 
     app.config["ATTACHMENTS_MAX_BYTES"] = 40
     ticket = _ticket(mail_receive(load("attachments.eml")).ticket_number)
     assert [f.filename for f in _files(ticket)] == ["invoice.pdf", "original.eml"]
+
+
+def test_a_reply_from_an_internationalised_domain_threads(database: object) -> None:
+    from helpdesk.mail.inbound import mail_receive
+
+    first = (
+        "From: Bob <bob@xn--bcher-kva.de>\r\nTo: support@example.com\r\n"
+        "Subject: Bücher\r\nMessage-ID: <idn-1@bücher.de>\r\n\r\nHallo\r\n"
+    ).encode()
+    created = mail_receive(first)
+    answer = (
+        "From: Bob <bob@xn--bcher-kva.de>\r\nTo: support@example.com\r\nSubject: Re: Bücher\r\n"
+        "Message-ID: <idn-2@bücher.de>\r\nIn-Reply-To: <idn-1@bücher.de>\r\n\r\nNoch da?\r\n"
+    ).encode()
+    replied = mail_receive(answer)
+    assert replied.ticket_number == created.ticket_number

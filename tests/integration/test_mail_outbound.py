@@ -207,6 +207,23 @@ def test_smtp_down_then_up_sends_once_after_recovery(database, smtp_port, set_no
         server.stop()
 
 
+def test_an_unreachable_server_is_tried_once_per_batch(database, smtp_port, set_now, monkeypatch):
+    set_now(TUESDAY)
+    for number in range(3):
+        customer_ticket(email=f"c{number}@example.net")
+    calls = []
+    real_connect = outbox.smtp.connect
+
+    def counting_connect(settings):
+        calls.append(settings)
+        return real_connect(settings)
+
+    monkeypatch.setattr(outbox.smtp, "connect", counting_connect)
+    assert send_outbox() == SendResult(sent=0, retrying=3, failed=0)
+    assert len(calls) == 1
+    assert {row.next_attempt_at for row in rows()} == {TUESDAY + BACKOFF[0]}
+
+
 def test_a_permanent_refusal_fails_records_a_bounce_and_shows_on_the_ticket(
     app, server, login_as, set_now
 ):

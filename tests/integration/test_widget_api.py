@@ -512,3 +512,27 @@ def test_creation_is_rate_limited_per_ip(app: Flask) -> None:
     assert start(client, email="one@example.net").status_code == 201
     assert start(client, email="two@example.net").status_code == 201
     assert start(client, email="three@example.net").status_code == 429
+
+
+def test_a_non_ascii_or_malformed_identity_hash_is_just_unverified(client: FlaskClient) -> None:
+    for signature in ("é", "ü" * 64, "x" * 64, "", "0" * 500):
+        headers = {"X-Widget-User-Email": "a@example.net", "X-Widget-User-Hash": signature}
+        assert client.get(f"{API}/conversations", headers=headers).get_json() == {
+            "conversations": []
+        }
+        assert start(client, headers=headers, email="a@example.net").status_code == 201
+
+
+def test_an_unexpected_failure_releases_the_idempotency_key(
+    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import helpdesk.widget.api as api
+
+    def broken(**_kwargs: Any) -> None:
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(api, "conversation_start", broken)
+    with pytest.raises(RuntimeError):
+        start(client, key="key-crash")
+    monkeypatch.undo()
+    assert start(client, key="key-crash").status_code == 201
