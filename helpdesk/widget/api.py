@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, jsonify, request, url_for
@@ -153,14 +154,8 @@ def _email_key() -> str:
 )
 def create_conversation() -> tuple[Response, int]:
     data = _payload()
-    key = request.headers.get("Idempotency-Key")
-    claim = None
-    if key is not None:
-        claimed = idempotency.idempotency_claim(scope=IDEMPOTENCY_SCOPE, key=key, payload=data)
-        if isinstance(claimed, idempotency.Replay):
-            return jsonify(claimed.body), claimed.status
-        claim = claimed
-    try:
+
+    def start() -> tuple[dict[str, Any], int]:
         if _text(data, "website", required=False).strip():
             raise SpamSuspected(
                 None,
@@ -175,15 +170,31 @@ def create_conversation() -> tuple[Response, int]:
             page_url=_text(data, "page_url", required=False) or None,
             language=str(get_locale() or "") or None,
         )
+        return {"number": ticket.number, "token": token, "status": ticket.status}, 201
+
+    return _once(IDEMPOTENCY_SCOPE, data, start)
+
+
+def _once(
+    scope: str, data: dict[str, Any], make: Callable[[], tuple[dict[str, Any], int]]
+) -> tuple[Response, int]:
+    """Run `make` under the request's Idempotency-Key, if it sent one: a retry of the same
+    request gets the first answer instead of making a second conversation or message."""
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        body, status = make()
+        return jsonify(body), status
+    claimed = idempotency.idempotency_claim(scope=scope, key=key, payload=data)
+    if isinstance(claimed, idempotency.Replay):
+        return jsonify(claimed.body), claimed.status
+    try:
+        body, status = make()
     except Exception:
-        # Nothing was created: give the key back so the customer's retry can go through.
-        if claim is not None:
-            idempotency.idempotency_release(record=claim)
+        # Nothing was made: give the key back so the customer's retry can go through.
+        idempotency.idempotency_release(record=claimed)
         raise
-    body = {"number": ticket.number, "token": token, "status": ticket.status}
-    if claim is not None:
-        idempotency.idempotency_finish(record=claim, status=201, body=body)
-    return jsonify(body), 201
+    idempotency.idempotency_finish(record=claimed, status=status, body=body)
+    return jsonify(body), status
 
 
 @bp.get("/conversations")
@@ -228,8 +239,12 @@ def get_conversation(number: str) -> BaseResponse:
 def post_message(number: str) -> tuple[Response, int]:
     ticket = _conversation(number)
     data = _payload()
-    message = ticket_customer_reply(ticket=ticket, body=_text(data, "message"))
-    return jsonify(message=_message_json(message)), 201
+
+    def write() -> tuple[dict[str, Any], int]:
+        message = ticket_customer_reply(ticket=ticket, body=_text(data, "message"))
+        return {"message": _message_json(message)}, 201
+
+    return _once(f"widget.message:{ticket.id}", data, write)
 
 
 @bp.post("/conversations/<number>/rating")

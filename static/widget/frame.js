@@ -536,16 +536,26 @@
   replyInput.addEventListener("input", function () {
     if (current) store(KEY_REPLY + current.entry.number, replyInput.value || null);
   });
+  // The same text sent again (a retry after a lost answer) reuses its Idempotency-Key,
+  // so the reply is not posted twice.
+  var replyKey = {text: null, key: null};
   function sendReply() {
     var c = current;
     if (!c || replyForm.dataset.busy) return;
     clearErrors(replyForm);
     hideAlert();
     busy(replyForm, true);
+    var text = replyInput.value;
+    if (replyKey.text !== c.entry.number + "\n" + text) {
+      replyKey = {text: c.entry.number + "\n" + text, key: uuid()};
+    }
+    var headers = auth(c.entry);
+    headers["Idempotency-Key"] = replyKey.key;
     var path = "/conversations/" + c.entry.number + "/messages";
-    request("POST", path, {message: replyInput.value}, auth(c.entry)).then(function (r) {
+    request("POST", path, {message: text}, headers).then(function (r) {
       busy(replyForm, false);
       if (r.status === 201 && r.data && r.data.message) {
+        replyKey = {text: null, key: null};
         store(KEY_REPLY + c.entry.number, null);
         if (c !== current) return;
         replyInput.value = "";

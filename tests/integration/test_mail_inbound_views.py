@@ -213,6 +213,9 @@ def test_a_customer_downloads_files_of_their_own_conversation(
     assert (
         _download(customer, f"/c/{number}/attachments/{files['original.eml']}").status_code == 404
     )
+    page = customer.get(f"/c/{number}").get_data(as_text=True)
+    assert f"/c/{number}/attachments/{files['invoice.pdf']}" in page
+    assert f"/attachments/{files['original.eml']}" not in page
 
 
 def test_a_customer_cannot_reach_another_conversations_files(

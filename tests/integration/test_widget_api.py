@@ -536,3 +536,20 @@ def test_an_unexpected_failure_releases_the_idempotency_key(
         start(client, key="key-crash")
     monkeypatch.undo()
     assert start(client, key="key-crash").status_code == 201
+
+
+def test_a_retried_reply_with_the_same_key_is_posted_once(app: Flask, client: FlaskClient) -> None:
+    data = start(client).get_json()
+    url = f"{API}/conversations/{data['number']}/messages"
+    headers = {**token_header(data["token"]), "Idempotency-Key": "reply-1"}
+    first = client.post(url, json={"message": "Any news?"}, headers=headers)
+    again = client.post(url, json={"message": "Any news?"}, headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert first.get_json() == again.get_json()
+    other = client.post(url, json={"message": "Something else"}, headers=headers)
+    assert other.status_code == 422
+    with app.app_context():
+        count = db.session.scalar(
+            sa.select(sa.func.count(Message.id)).where(Message.body_source == "Any news?")
+        )
+        assert count == 1
