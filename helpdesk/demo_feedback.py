@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from helpdesk.extensions import db
 from helpdesk.founders.escalations import escalation_raise
 from helpdesk.models import (
+    Escalation,
     NpsResponse,
     NpsRound,
     NpsSurvey,
@@ -41,6 +42,14 @@ def seed_demo_feedback(
     *, rng: random.Random, tickets: list[Ticket], agents: list[User], current: datetime
 ) -> None:
     """Recoveries, ratings, NPS answers and missed promises on the demo tickets."""
+    # The complaint detector raised its escalations (negative sentiment, VIP, repeat
+    # contact) while the demo was loading: date them when the ticket came in.
+    db.session.flush()
+    by_id = {ticket.id: ticket for ticket in tickets}
+    for escalation in db.session.scalars(
+        sa.select(Escalation).where(Escalation.ticket_id.in_(by_id))
+    ):
+        _backdate(escalation, by_id[escalation.ticket_id].created_at)
     _finish_recoveries(rng, tickets)
     _rate(rng, tickets)
     _nps(rng, tickets, current)
@@ -85,12 +94,19 @@ def _rate(rng: random.Random, tickets: list[Ticket]) -> None:
             )
         )
         if score == "bad":
-            escalation_raise(
+            raised = escalation_raise(
                 ticket=ticket,
                 reason="bad_rating",
                 detail="Rated the help bad: It took too long.",
                 actor=f"customer:{ticket.customer_id}",
             )
+            _backdate(raised, at)
+
+
+def _backdate(escalation: Escalation | None, at: datetime) -> None:
+    """Date a demo escalation when its cause happened, so the queue shows real ages."""
+    if escalation is not None:
+        escalation.created_at = escalation.updated_at = at
 
 
 def _nps(rng: random.Random, tickets: list[Ticket], current: datetime) -> None:
@@ -128,12 +144,13 @@ def _nps(rng: random.Random, tickets: list[Ticket], current: datetime) -> None:
             )
         )
         if group == "detractor":
-            escalation_raise(
+            raised = escalation_raise(
                 ticket=ticket,
                 reason="detractor",
                 detail=f"NPS {score}/10",
                 actor=f"customer:{customer_id}",
             )
+            _backdate(raised, answered)
 
 
 def _missed_promises(
@@ -155,10 +172,11 @@ def _missed_promises(
             escalated_at=due,
         )
         db.session.add(promise)
-        escalation_raise(
+        raised = escalation_raise(
             ticket=ticket,
             reason="missed_promise",
             detail="Promised an update and did not send it in time.",
             actor="system",
             promise=promise,
         )
+        _backdate(raised, due)
