@@ -32,9 +32,10 @@ from helpdesk.audit import audit
 from helpdesk.clock import now
 from helpdesk.errors import Conflict, NotAllowed, ValidationError
 from helpdesk.extensions import db
+from helpdesk.founders.escalations import escalation_raise
+from helpdesk.mail.events import mail_nps_surveys
 from helpdesk.models import (
     Counter,
-    Escalation,
     Message,
     NpsResponse,
     NpsRound,
@@ -46,6 +47,7 @@ from helpdesk.models import (
 from helpdesk.models.base import UTCDateTime
 from helpdesk.models.ticket import OPEN_STATUSES
 from helpdesk.settings.service import setting_get, setting_put
+from helpdesk.tickets.intake import CustomerContact, ticket_create_by_customer
 
 SETTING_KEY = "nps"
 CLAIM_COUNTER = "nps_round_claim"
@@ -218,7 +220,7 @@ def nps_round_start(
         db.session.scalar(sa.select(sa.func.count()).where(NpsSurvey.round_id == survey_round.id))
         or 0
     )
-    _send_invitations(survey_round.id)
+    mail_nps_surveys(round_id=survey_round.id)
     audit(
         actor=actor,
         action="nps.round_start",
@@ -231,13 +233,6 @@ def nps_round_start(
     )
     db.session.commit()
     return survey_round
-
-
-def _send_invitations(round_id: int) -> None:
-    """Queue the round's survey emails in the same transaction (the email channel's outbox)."""
-    from helpdesk.mail.events import mail_nps_surveys
-
-    mail_nps_surveys(round_id=round_id)
 
 
 def response_for(survey: NpsSurvey) -> NpsResponse | None:
@@ -313,29 +308,32 @@ def detractor_ticket(customer_id: int, at: datetime) -> Ticket | None:
     )
 
 
-def _raise_detractor(*, survey: NpsSurvey, score: int, reason: str) -> Escalation | None:
+def _raise_detractor(*, survey: NpsSurvey, score: int, reason: str) -> None:
     """An escalation needs a ticket: use a recent one of the customer's, or open one from
-    the answer (that commits the answer with it; the escalation follows in a second
-    commit, the one place this use case commits twice)."""
-    from helpdesk.founders.service import escalation_raise
-    from helpdesk.tickets.intake import CustomerContact, ticket_create_by_customer
-
+    the answer; either way in the answer's transaction."""
     customer = survey.customer
-    ticket = detractor_ticket(customer.id, now())
-    if ticket is None:
-        ticket, _token = ticket_create_by_customer(
-            contact=CustomerContact(name=customer.name or customer.email, email=customer.email),
-            subject=_("Survey answer: %(score)d/10", score=score),
-            body=reason or _("The customer gave no reason for this score."),
-            channel="email",
-        )
     detail = (
         _("NPS %(score)d/10: “%(reason)s”", score=score, reason=reason)
         if reason
         else _("NPS %(score)d/10, no reason given.", score=score)
     )
-    return escalation_raise(
-        ticket=ticket, reason="detractor", detail=detail, actor=f"customer:{customer.id}"
+
+    def escalate(ticket: Ticket) -> None:
+        escalation_raise(
+            ticket=ticket, reason="detractor", detail=detail, actor=f"customer:{customer.id}"
+        )
+
+    ticket = detractor_ticket(customer.id, now())
+    if ticket is not None:
+        escalate(ticket)
+        return
+    ticket_create_by_customer(
+        contact=CustomerContact(name=customer.name or customer.email, email=customer.email),
+        subject=_("Survey answer: %(score)d/10", score=score),
+        body=reason or _("The customer gave no reason for this score."),
+        channel="email",
+        acknowledge=False,
+        before_commit=escalate,
     )
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import aliased
 
 from helpdesk.clock import now
 from helpdesk.extensions import db
+from helpdesk.mail.events import mail_founder_digest
 from helpdesk.models import (
     Customer,
     Digest,
@@ -172,17 +173,9 @@ def digest_make(*, week_start: date) -> Digest | None:
     except IntegrityError:
         db.session.rollback()  # another scheduler made it a moment ago
         return None
-    _send(digest)
+    mail_founder_digest(digest)
     db.session.commit()
     return digest
-
-
-def _send(digest: Digest) -> None:
-    try:
-        from helpdesk.mail.events import mail_founder_digest  # the email channel, if present
-    except ImportError:
-        return
-    mail_founder_digest(digest)
 
 
 def digest_if_due(*, at: datetime | None = None) -> Digest | None:

@@ -76,11 +76,6 @@ def external_url(endpoint: str, **values: Any) -> str:
     return adapter.build(endpoint, values, force_external=True)
 
 
-def can_link(endpoint: str) -> bool:
-    """Whether the app serves `endpoint` (a feature an email links to may be absent)."""
-    return endpoint in current_app.view_functions
-
-
 @dataclass(frozen=True)
 class ReplyExpectation:
     """What we can honestly say about when a reply comes: whether we are open now, when we

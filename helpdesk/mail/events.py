@@ -19,9 +19,9 @@ from sqlalchemy.orm import selectinload
 
 from helpdesk.clock import now
 from helpdesk.extensions import db
+from helpdesk.feedback.links import nps_link, rating_link, unsubscribe_link
 from helpdesk.mail.addresses import reply_address
 from helpdesk.mail.compose import (
-    can_link,
     compose,
     external_url,
     format_moment,
@@ -189,11 +189,7 @@ def mail_staff_reply(message: Message) -> Outbox | None:
 
 def mail_rating_request(ticket: Ticket) -> Outbox | None:
     """Ask the customer how we did, with one-click good/okay/bad links; called once each
-    time a ticket becomes resolved or closed. Skipped while the rating page is absent."""
-    if not can_link("feedback.rating"):
-        return None
-    from helpdesk.feedback.links import rating_link
-
+    time a ticket becomes resolved or closed."""
     customer = ticket.customer
     links = {score: rating_link(ticket, score) for score in RATING_SCORES}
     return _queue(
@@ -257,11 +253,7 @@ def mail_founder_digest(digest: Digest) -> int:
             .order_by(User.id)
         )
     )
-    link = (
-        external_url("digests.digest_page", digest_id=digest.id)
-        if can_link("digests.digest_page")
-        else None
-    )
+    link = external_url("digests.digest_page", digest_id=digest.id)
     for user in users:
         _queue(
             "founder_digest",
@@ -283,8 +275,6 @@ def mail_founder_digest(digest: Digest) -> int:
 def mail_nps_surveys(*, round_id: int) -> int:
     """Queue the survey invitation for every customer invited in one NPS round; each
     carries an unsubscribe link (and RFC 8058 one-click unsubscribe headers)."""
-    from helpdesk.feedback.links import nps_link, unsubscribe_link
-
     surveys = db.session.scalars(
         sa.select(NpsSurvey)
         .where(NpsSurvey.round_id == round_id)

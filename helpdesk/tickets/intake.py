@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -195,9 +195,11 @@ def ticket_create_by_customer(
     email_message_id: str | None = None,
     attachments: Sequence[Attachment] = (),
     acknowledge: bool = True,
+    before_commit: Callable[[Ticket], None] | None = None,
 ) -> tuple[Ticket, str]:
     """A customer starts a conversation; returns the ticket and its access token (the only
-    time the token exists in clear).
+    time the token exists in clear). `before_commit` lets a calling use case record more
+    in the same transaction.
 
     The email finds or creates the `Customer`. Only a verified contact (the host site
     signed the email) may update that customer's name or mark them seen: an unverified
@@ -250,6 +252,8 @@ def ticket_create_by_customer(
             "assignee": ticket.assignee_id,
         },
     )
+    if before_commit is not None:
+        before_commit(ticket)
     db.session.commit()
     return ticket, token
 

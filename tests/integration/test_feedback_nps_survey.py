@@ -145,7 +145,6 @@ def test_bad_and_expired_survey_links_fail_plainly(
 def test_a_detractor_is_escalated_on_their_recent_ticket_once(
     app: Flask, client: FlaskClient
 ) -> None:
-    pytest.importorskip("helpdesk.founders.service", reason="escalations land with founders")
     path = make_survey(app, ago=10)
     with app.app_context():
         ticket_id = db.session.scalar(sa.select(Ticket.id))
@@ -165,7 +164,6 @@ def test_a_detractor_is_escalated_on_their_recent_ticket_once(
 def test_a_detractor_without_a_recent_ticket_gets_one_from_the_answer(
     app: Flask, client: FlaskClient
 ) -> None:
-    pytest.importorskip("helpdesk.founders.service", reason="escalations land with founders")
     path = make_survey(app, ago=120)
     assert post(client, path, score="0", reason="").status_code == 303
     with app.app_context():
@@ -191,7 +189,6 @@ def test_passives_and_promoters_are_not_escalated(app: Flask, client: FlaskClien
 def test_a_detractor_item_prefers_the_customers_open_ticket(
     app: Flask, client: FlaskClient
 ) -> None:
-    pytest.importorskip("helpdesk.founders.service", reason="escalations land with founders")
     path = make_survey(app, ago=5)
     with app.app_context():
         customer = db.session.scalar(sa.select(Ticket)).customer
