@@ -1,5 +1,6 @@
 """The SQLAlchemy models, one module per aggregate, re-exported here."""
 
+from helpdesk.models.api import API_SCOPES, WEBHOOK_EVENTS, ApiToken, Webhook
 from helpdesk.models.audit import AuditEvent
 from helpdesk.models.base import Base
 from helpdesk.models.counter import Counter
@@ -18,6 +19,10 @@ from helpdesk.models.user import ROLES, User
 from helpdesk.models.widget import IdempotencyRecord
 
 __all__ = [
+    "API_SCOPES",
+    "WEBHOOK_EVENTS",
+    "ApiToken",
+    "Webhook",
     "RATING_SCORES",
     "ROLES",
     "Article",

@@ -18,7 +18,7 @@ ATTACHMENT_KINDS = ("file", "original")
 
 
 class Outbox(Base):
-    """One outbound email (later also webhook deliveries), written in the same transaction
+    """One outbound email or webhook delivery, written in the same transaction
     as the change that caused it and sent by the `send_outbox` job."""
 
     __tablename__ = "outbox"
@@ -40,6 +40,11 @@ class Outbox(Base):
         sa.ForeignKey("customers.id", ondelete="SET NULL")
     )
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    # Webhook deliveries: the subscription, and the receiver's last HTTP status.
+    webhook_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("webhooks.id", ondelete="CASCADE")
+    )
+    response_code: Mapped[int | None]
     status: Mapped[str] = mapped_column(str_enum("status", *OUTBOX_STATES), default="pending")
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=now)
@@ -51,6 +56,7 @@ class Outbox(Base):
         sa.Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),
         sa.Index("ix_outbox_ticket_id", "ticket_id"),
         sa.Index("ix_outbox_created_at", "created_at"),
+        sa.Index("ix_outbox_webhook_id_created_at", "webhook_id", "created_at"),
     )
 
 
