@@ -74,7 +74,12 @@ static/vendor/htmx.min.js: node_modules/.package-lock.json
 	@mkdir -p static/vendor
 	cp node_modules/htmx.org/dist/htmx.min.js $@
 
-assets: static/vendor/htmx.min.js
+# The API reference page (/api/docs) uses Swagger UI's prebuilt bundle.
+static/vendor/swagger-ui/swagger-ui-bundle.js: node_modules/.package-lock.json
+	@mkdir -p static/vendor/swagger-ui
+	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css static/vendor/swagger-ui/
+
+assets: static/vendor/htmx.min.js static/vendor/swagger-ui/swagger-ui-bundle.js
 
 $(STAMPS)/translations: $(PO_FILES) $(STAMPS)/install | $(STAMPS)
 	$(BIN)/pybabel compile --statistics -d $(TRANSLATIONS)

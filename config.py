@@ -127,6 +127,8 @@ class Config:
             environ, "HELPDESK_LOGIN_LIMIT_ACCOUNT", "10 per 15 minutes"
         )
         self.RATELIMIT_PUBLIC = _str(environ, "HELPDESK_PUBLIC_RATE_LIMIT", "120 per minute")
+        # REST API calls, per token.
+        self.RATELIMIT_API = _str(environ, "HELPDESK_API_RATE_LIMIT", "300 per minute")
         # Starting conversations from the widget: per client IP, and per email address typed
         # (so the form cannot be used to flood one person's inbox with acknowledgements).
         self.RATELIMIT_WIDGET_CREATE = _str(environ, "HELPDESK_WIDGET_CREATE_LIMIT", "10 per hour")

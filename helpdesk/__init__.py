@@ -75,6 +75,9 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from helpdesk.api.docs_views import bp as api_docs_bp
+    from helpdesk.api.tickets import bp as api_tickets_bp
+    from helpdesk.api.token_views import bp as api_tokens_bp
     from helpdesk.auth.views import bp as auth_bp
     from helpdesk.feedback.nps_settings_views import bp as nps_admin_bp
     from helpdesk.feedback.views import bp as feedback_bp
@@ -126,6 +129,9 @@ def register_blueprints(app: Flask) -> None:
         mail_viewer_bp,
         inbound_bp,
         attachments_bp,
+        api_docs_bp,
+        api_tokens_bp,
+        api_tickets_bp,
     ):
         app.register_blueprint(blueprint)
 
@@ -145,12 +151,15 @@ def register_error_handlers(app: Flask) -> None:
 def register_request_hooks(app: Flask) -> None:
     from flask_login import current_user
 
+    from helpdesk.api.auth import refuse_query_tokens, strip_api_cookies
     from helpdesk.auth.access import require_login
     from helpdesk.auth.forms import LogoutForm
     from helpdesk.navigation import nav_for
     from helpdesk.security import register_security
 
     register_security(app)
+    app.wsgi_app = strip_api_cookies(app.wsgi_app)  # type: ignore[method-assign]
+    app.before_request(refuse_query_tokens)
     app.before_request(require_login)
 
     @app.context_processor

@@ -176,6 +176,41 @@ def login_as(app: Flask, make_user: Callable[..., StaffRef]) -> Callable[[str], 
     return make
 
 
+@dataclass(frozen=True)
+class ApiCaller:
+    """A staff user with an API token, and the headers that send it."""
+
+    user: StaffRef
+    secret: str
+    token_id: int
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.secret}"}
+
+
+@pytest.fixture
+def api_token(app: Flask, make_user: Callable[..., StaffRef]) -> Callable[..., ApiCaller]:
+    """`api_token(role="agent", scope="read-write")`: a new user with a new API token."""
+    from helpdesk.api.tokens import token_create
+    from helpdesk.models import User
+
+    def make(role: str = "agent", scope: str = "read-write", **token: object) -> ApiCaller:
+        user = make_user(role)
+        with app.app_context():
+            owner = db.session.get(User, user.id)
+            assert owner is not None
+            created, secret = token_create(
+                owner=owner,
+                name=str(token.get("name", "test")),
+                scope=scope,
+                expires_at=token.get("expires_at"),  # type: ignore[arg-type]
+            )
+            return ApiCaller(user, secret, created.id)
+
+    return make
+
+
 # With HELPDESK_REQUIRE_BROWSER set (CI), a skipped browser test fails the run, and so does
 # a run in which no browser test passed (a deselected marker cannot pass unnoticed).
 _browser_passed: list[str] = []

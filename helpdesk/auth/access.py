@@ -18,6 +18,7 @@ from flask_htmx import make_response as htmx_response
 from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response
 
+from helpdesk.api.auth import is_api_request, unauthenticated_response
 from helpdesk.clock import now
 from helpdesk.extensions import db, login_manager
 from helpdesk.models import User
@@ -48,12 +49,15 @@ def require_login() -> Response | None:
     endpoint = request.endpoint
     if endpoint is None or endpoint == "static":
         return None  # unknown URL: the 404 handler answers
-    if current_user.is_authenticated and session_expired():
+    # An API request carries a token, not a session (helpdesk.api.auth).
+    if current_user.is_authenticated and not is_api_request() and session_expired():
         logout_user()
         session.clear()
     view = current_app.view_functions.get(endpoint)
     if getattr(view, "public", False) or current_user.is_authenticated:
         return None
+    if is_api_request():
+        return unauthenticated_response()
     if request.path.startswith("/api/"):
         response = jsonify(error={"code": "unauthorized", "message": _("Log in first.")})
         response.status_code = 401

@@ -1,0 +1,87 @@
+"""`api_blueprint()`: a blueprint under `/api/v1` with the API's common rules — token
+scope, JSON bodies only, a rate limit per token, JSON errors, no caching."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from flask import Blueprint, Response, current_app, g, jsonify, request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from helpdesk.api.auth import check_scope
+from helpdesk.api.spec import RequestInvalid
+from helpdesk.errors import Conflict, DomainError, NotAllowed, ValidationError
+from helpdesk.extensions import csrf, limiter
+
+BODY_METHODS = ("POST", "PUT", "PATCH")
+
+
+def token_rate_key() -> str:
+    # Flask-Limiter runs before the login check: asking for the user loads the token.
+    if current_user.is_authenticated:
+        token = g.get("api_token")
+        if token is not None:
+            return f"api-token:{token.id}"
+    return f"api-ip:{request.remote_addr}"
+
+
+def api_blueprint(name: str, import_name: str) -> Blueprint:
+    bp = Blueprint(name, import_name, url_prefix="/api/v1")
+    # Cookies never reach /api/v1 (see helpdesk.api.auth), so there is no session to forge.
+    csrf.exempt(bp)
+    limiter.limit(lambda: current_app.config["RATELIMIT_API"], key_func=token_rate_key)(bp)
+    bp.before_request(check_scope)
+    bp.before_request(_json_bodies_only)
+    bp.register_error_handler(DomainError, domain_error)
+    bp.after_request(_never_cache)
+    return bp
+
+
+@contextmanager
+def fields_named(**names: str) -> Iterator[None]:
+    """Report a service's ValidationError under the API's name for the field (the web
+    form's `email` is the API's `customer_email`, say)."""
+    try:
+        yield
+    except ValidationError as error:
+        if error.field in names:
+            error.field = names[error.field]
+        raise
+
+
+def _json_bodies_only() -> Response | None:
+    if request.method not in BODY_METHODS or request.is_json:
+        return None
+    response = jsonify(
+        error={
+            "code": "unsupported_media_type",
+            "message": _("Send the body as JSON (Content-Type: application/json)."),
+        }
+    )
+    response.status_code = 415
+    return response
+
+
+def domain_error(error: DomainError) -> tuple[Response, int]:
+    body: dict[str, Any] = {"code": error.code, "message": error.message}
+    status = 400
+    if isinstance(error, RequestInvalid):
+        status = 422
+        body["fields"] = error.fields
+    elif isinstance(error, ValidationError):
+        status = 422
+        if error.field:
+            body["fields"] = {error.field: error.message}
+    elif isinstance(error, NotAllowed):
+        status = 403
+    elif isinstance(error, Conflict):
+        status = 409
+    return jsonify(error=body), status
+
+
+def _never_cache(response: Response) -> Response:
+    response.headers["Cache-Control"] = "no-store"
+    return response

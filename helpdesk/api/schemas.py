@@ -1,0 +1,139 @@
+"""Request and response models shared by the API's resources. Responses are read from
+the ORM objects (`from_attributes`); requests forbid unknown fields so a typo is an error,
+not a silently ignored value."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    field_validator,
+)
+
+from helpdesk.models.ticket import AUTHOR_TYPES, CHANNELS, KINDS, PRIORITIES, STATUSES
+from helpdesk.tickets.inbox import SORTS, VIEWS
+
+Status = Literal[STATUSES]  # type: ignore[valid-type]
+Priority = Literal[PRIORITIES]  # type: ignore[valid-type]
+Kind = Literal[KINDS]  # type: ignore[valid-type]
+Channel = Literal[CHANNELS]  # type: ignore[valid-type]
+AuthorType = Literal[AUTHOR_TYPES]  # type: ignore[valid-type]
+View = Literal[VIEWS]  # type: ignore[valid-type]
+Sort = Literal[SORTS]  # type: ignore[valid-type]
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class In(BaseModel):
+    """A request body or query. JSON bodies use the Strict types: `"yes"` is not a boolean
+    and `"5"` not a number (query strings are text, so queries use plain types)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class UserRef(Out):
+    id: int
+    name: str
+    email: str
+
+
+class CustomerRef(Out):
+    id: int
+    email: str
+    name: str
+
+
+class TicketOut(Out):
+    number: int
+    subject: str
+    status: Status
+    priority: Priority
+    kind: Kind
+    channel: Channel
+    customer: CustomerRef
+    assignee: UserRef | None
+    tags: list[str]
+    created_at: datetime
+    last_activity_at: datetime
+    first_staff_reply_at: datetime | None
+    resolved_at: datetime | None
+
+    @field_validator("tags", mode="before")
+    @classmethod
+    def _tag_names(cls, value: Any) -> Any:
+        return sorted(getattr(tag, "name", tag) for tag in value)
+
+
+class MessageOut(Out):
+    id: int
+    author_type: AuthorType
+    author_user: UserRef | None
+    author_customer: CustomerRef | None
+    internal: bool
+    body: str = Field(
+        validation_alias=AliasChoices("body_source", "body"), description="What the author wrote."
+    )
+    body_html: str = Field(description="The sanitised HTML shown in the helpdesk.")
+    created_at: datetime
+
+
+class TicketDetail(TicketOut):
+    messages: list[MessageOut]
+
+
+class TicketPage(BaseModel):
+    items: list[TicketOut]
+    next_cursor: str | None = Field(
+        description="Pass as `after` for the next page; null on the last page."
+    )
+
+
+class TicketQuery(In):
+    view: View = "all"
+    status: Status | None = None
+    priority: Priority | None = None
+    tag: str | None = Field(default=None, max_length=30)
+    assignee: str | None = Field(
+        default=None, description="A user id, or `none` for unassigned tickets.", max_length=20
+    )
+    channel: Channel | None = None
+    sort: Sort = "latest"
+    q: str | None = Field(default=None, max_length=200, description="Full-text search.")
+    after: str | None = Field(default=None, max_length=500, description="A `next_cursor`.")
+
+
+class TicketCreate(In):
+    customer_email: StrictStr = Field(max_length=254)
+    customer_name: StrictStr = Field(
+        default="", max_length=120, description="Needed when the customer is new."
+    )
+    subject: StrictStr = Field(max_length=200)
+    body: StrictStr = Field(description="The customer's words, Markdown.")
+    priority: Priority = "normal"
+
+
+class TicketUpdate(In):
+    status: Status | None = None
+    priority: Priority | None = None
+    assignee_id: StrictInt | None = Field(
+        default=None, description="A staff user's id; null unassigns (only when sent)."
+    )
+    tags: list[StrictStr] | None = Field(default=None, max_length=50)
+
+
+class MessageCreate(In):
+    body: StrictStr = Field(description="Markdown.")
+    internal: StrictBool = Field(default=False, description="An internal note, never sent.")
+    status: Status | None = Field(
+        default=None, description="Move the ticket on with the reply (e.g. resolved)."
+    )

@@ -1,0 +1,131 @@
+"""`/api/v1/tickets`: list (the inbox's filters, search and cursor), create, read with the
+conversation, update, and reply or note — through the same services as the web UI."""
+
+from __future__ import annotations
+
+from flask import Response, abort, jsonify, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from helpdesk.api.blueprint import api_blueprint, fields_named
+from helpdesk.api.schemas import (
+    MessageCreate,
+    MessageOut,
+    TicketCreate,
+    TicketDetail,
+    TicketOut,
+    TicketPage,
+    TicketQuery,
+    TicketUpdate,
+)
+from helpdesk.api.spec import responses, spec
+from helpdesk.auth.access import require_role
+from helpdesk.models import Ticket
+from helpdesk.tickets.inbox import inbox_page, parse_filters
+from helpdesk.tickets.intake import ticket_create
+from helpdesk.tickets.queries import ticket_by_number, ticket_messages
+from helpdesk.tickets.service import UNSET, ticket_reply, ticket_update
+
+bp = api_blueprint("api_tickets", __name__)
+bp.before_request(require_role("agent"))
+
+TAG = "Tickets"
+
+
+def _ticket(number: int) -> Ticket:
+    ticket = ticket_by_number(number)
+    if ticket is None:
+        abort(404, description=_("There is no ticket with that number."))
+    return ticket
+
+
+def _detail(ticket: Ticket) -> dict[str, object]:
+    detail = TicketOut.model_validate(ticket).model_dump(mode="json")
+    detail["messages"] = [
+        MessageOut.model_validate(message).model_dump(mode="json")
+        for message in ticket_messages(ticket)
+    ]
+    return detail
+
+
+@bp.get("/tickets")
+@spec.validate(query=TicketQuery, resp=responses({200: TicketPage}, 422), tags=[TAG])
+def list_tickets(query: TicketQuery) -> Response:
+    """List tickets.
+
+    The inbox's views and filters, with full-text search in `q`. Pages hold 50 tickets;
+    follow `next_cursor` with `after`."""
+    filters = parse_filters(query.model_dump(exclude_none=True))
+    page = inbox_page(filters=filters, user=current_user)
+    return jsonify(
+        items=[TicketOut.model_validate(row.ticket).model_dump(mode="json") for row in page.rows],
+        next_cursor=page.next_cursor,
+    )
+
+
+@bp.post("/tickets")
+@spec.validate(json=TicketCreate, resp=responses({201: TicketDetail}, 415, 422), tags=[TAG])
+def create_ticket(json: TicketCreate) -> tuple[Response, int, dict[str, str]]:
+    """Open a ticket for a customer.
+
+    The customer is found by email, or created (then `customer_name` is needed). The body
+    is the customer's first message. The channel is `api`."""
+    with fields_named(email="customer_email"):
+        ticket = ticket_create(
+            actor=current_user,
+            customer_email=json.customer_email,
+            customer_name=json.customer_name,
+            subject=json.subject,
+            body=json.body,
+            priority=json.priority,
+            channel="api",
+        )
+    location = url_for("api_tickets.get_ticket", number=ticket.number)
+    return jsonify(_detail(_ticket(ticket.number))), 201, {"Location": location}
+
+
+@bp.get("/tickets/<int:number>")
+@spec.validate(resp=responses({200: TicketDetail}, 404), tags=[TAG])
+def get_ticket(number: int) -> Response:
+    """Read a ticket with its whole conversation, internal notes included."""
+    return jsonify(_detail(_ticket(number)))
+
+
+@bp.patch("/tickets/<int:number>")
+@spec.validate(json=TicketUpdate, resp=responses({200: TicketOut}, 404, 409, 415, 422), tags=[TAG])
+def update_ticket(number: int, json: TicketUpdate) -> Response:
+    """Change status, priority, assignee or tags.
+
+    Send only what changes; `assignee_id: null` unassigns. Tags replace the ticket's tags."""
+    ticket = _ticket(number)
+    sent = json.model_fields_set
+    with fields_named(assignee="assignee_id"):
+        ticket_update(
+            ticket=ticket,
+            actor=current_user,
+            status=json.status,
+            priority=json.priority,
+            assignee_id=json.assignee_id if "assignee_id" in sent else UNSET,
+            tags=json.tags,
+        )
+    return jsonify(TicketOut.model_validate(ticket).model_dump(mode="json"))
+
+
+@bp.post("/tickets/<int:number>/messages")
+@spec.validate(
+    json=MessageCreate, resp=responses({201: MessageOut}, 404, 409, 415, 422), tags=[TAG]
+)
+def create_message(number: int, json: MessageCreate) -> tuple[Response, int]:
+    """Reply to the customer, or add an internal note.
+
+    A public reply is emailed to the customer and keeps a pending promise; `status` moves
+    the ticket on in the same step."""
+    ticket = _ticket(number)
+    message = ticket_reply(
+        ticket=ticket,
+        author=current_user,
+        body=json.body,
+        internal=json.internal,
+        status=json.status,
+    )
+    return jsonify(MessageOut.model_validate(message).model_dump(mode="json")), 201
