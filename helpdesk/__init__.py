@@ -98,6 +98,7 @@ def register_blueprints(app: Flask) -> None:
     from helpdesk.recovery.views import bp as recovery_bp
     from helpdesk.settings.views import bp as settings_bp
     from helpdesk.tickets.views import bp as tickets_bp
+    from helpdesk.webhooks.views import bp as webhooks_bp
     from helpdesk.widget.api import bp as widget_api_bp
     from helpdesk.widget.customer_views import bp as customer_bp
     from helpdesk.widget.settings_views import bp as widget_settings_bp
@@ -129,6 +130,7 @@ def register_blueprints(app: Flask) -> None:
         mail_viewer_bp,
         inbound_bp,
         attachments_bp,
+        webhooks_bp,
         api_docs_bp,
         api_tokens_bp,
         api_tickets_bp,

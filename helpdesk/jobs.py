@@ -38,7 +38,8 @@ def sweep_promises() -> None:
 
 
 def send_outbox() -> None:
-    """Send due emails from the outbox over SMTP (with retries; nothing without SMTP)."""
+    """Send due emails over SMTP (none without SMTP) and webhook deliveries over HTTP,
+    with retries."""
     outbox.send_outbox()
 
 

@@ -33,6 +33,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("phrases.library_page", lazy_gettext("Phrases"), "admin"),
     NavItem("widget_settings.settings_page", lazy_gettext("Widget"), "admin"),
     NavItem("mail_viewer.outbox_list", lazy_gettext("Email"), "admin"),
+    NavItem("webhooks.webhook_list", lazy_gettext("Webhooks"), "admin"),
     NavItem("api_tokens.index", lazy_gettext("API tokens"), "agent"),
 )
 

@@ -12,6 +12,7 @@ from helpdesk.errors import Conflict, ValidationError
 from helpdesk.extensions import db
 from helpdesk.founders.escalations import escalation_raise
 from helpdesk.models import RATING_SCORES, Rating, Ticket
+from helpdesk.webhooks.events import rating_received_event
 
 MAX_COMMENT_CHARS = 2000
 
@@ -86,5 +87,6 @@ def _record(*, ticket: Ticket, score: str, comment: str, channel: str) -> Rating
             detail=_("Rated bad: “%(comment)s”", comment=comment) if comment else _("Rated bad."),
             actor=f"customer:{ticket.customer_id}",
         )
+    rating_received_event(rating, before)
     db.session.commit()
     return rating

@@ -3,7 +3,8 @@ severity order of the queue, and the triggers that need a rule of their own (a c
 from a high-value customer, repeat contact).
 
 Everything here is part of the caller's transaction and never commits. It imports only
-models and settings, so recovery, feedback and intake can call it without import cycles.
+models, settings and webhook events, so recovery, feedback and intake can call it without
+import cycles.
 
 Severity (lower rank first in the queue; age breaks ties, oldest first):
 - high (0): missed_promise, bad_rating, detractor, negative_sentiment — a customer we have
@@ -25,6 +26,7 @@ from helpdesk.clock import now
 from helpdesk.extensions import db
 from helpdesk.founders.settings import founder_settings
 from helpdesk.models import Escalation, Promise, Ticket, User
+from helpdesk.webhooks.events import escalation_raised_event
 
 SEVERITY: dict[str, int] = {
     "missed_promise": 0,
@@ -100,6 +102,7 @@ def escalation_raise(
         obj=ticket,
         changes={"escalation_id": escalation.id, "escalation_reason": reason},
     )
+    escalation_raised_event(escalation)
     return escalation
 
 

@@ -1,5 +1,6 @@
 """The outbox: queueing an email in the caller's transaction, and the `send_outbox` use case
-that claims due rows and sends them over SMTP, exactly once under normal operation however
+that claims due rows and sends them over SMTP (webhook rows: over HTTP, by
+`helpdesk.webhooks.delivery`), exactly once under normal operation however
 many schedulers run it.
 
 Claiming. A row is due when `status = 'pending' AND next_attempt_at <= now`. A sender
@@ -19,7 +20,8 @@ status failed, `last_error`, and an `EmailBounce` when a customer's address was 
 The one window for a duplicate is a crash between the server accepting a message and that
 commit; the row's stable Message-ID lets mail programs recognise the repeat.
 
-Without HELPDESK_SMTP_URL nothing is sent: rows stay pending for the dev mail viewer.
+Without HELPDESK_SMTP_URL no email is sent: rows stay pending for the dev mail viewer.
+Webhook deliveries do not need SMTP and go out either way.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from helpdesk.extensions import db
 from helpdesk.mail import smtp
 from helpdesk.mail.addresses import mail_from_address
 from helpdesk.models import EmailBounce, Outbox
+from helpdesk.webhooks import delivery as webhook_delivery
 
 logger = logging.getLogger(__name__)
 
@@ -133,13 +136,20 @@ def outbox_enqueue(
 
 
 def send_outbox(*, batch: int = BATCH) -> SendResult:
-    """Send every due email, batch after batch, until none is left or a batch could not
-    reach the server; returns what this call did. Without SMTP configured, does nothing."""
+    """Send every due email and webhook delivery, batch after batch, until none is left
+    (or, for email, a batch could not reach the server); returns what this call did.
+    Without SMTP configured, emails wait; webhooks go out regardless."""
     if batch < 1:
         raise ValueError("batch must be positive")
+    emails = _send_emails(batch=batch)
+    webhooks = _send_webhooks(batch=batch)
+    return SendResult(*(a + b for a, b in zip(emails, webhooks, strict=True)))
+
+
+def _send_emails(*, batch: int) -> tuple[int, int, int]:
     settings = smtp.configured_smtp()
     if settings is None:
-        return SendResult(0, 0, 0)
+        return (0, 0, 0)
     totals = [0, 0, 0]
     while True:
         ids = _claim(batch=batch)
@@ -149,15 +159,31 @@ def send_outbox(*, batch: int = BATCH) -> SendResult:
         totals = [total + count for total, count in zip(totals, counts, strict=True)]
         if len(ids) < batch or not reachable:
             break
-    return SendResult(*totals)
+    return (totals[0], totals[1], totals[2])
 
 
-def _claim(*, batch: int) -> list[int]:
-    """Lease up to `batch` due rows (oldest due first) and commit the lease."""
+def _send_webhooks(*, batch: int) -> tuple[int, int, int]:
+    """Webhook rows are claimed here like emails and POSTed by `webhooks.delivery`."""
+    sent = retrying = failed = 0
+    while True:
+        ids = _claim(batch=batch, kind="webhook")
+        if not ids:
+            break
+        outcome = webhook_delivery.send_claimed(ids, time_limit=LEASE.total_seconds() / 2)
+        sent, retrying, failed = (
+            sent + outcome.sent,
+            retrying + outcome.retrying,
+            failed + outcome.failed,
+        )
+        if len(ids) < batch:
+            break
+    return (sent, retrying, failed)
+
+
+def _claim(*, batch: int, kind: str = "email") -> list[int]:
+    """Lease up to `batch` due rows of `kind` (oldest due first) and commit the lease."""
     cutoff = now()
-    due = sa.and_(
-        Outbox.kind == "email", Outbox.status == "pending", Outbox.next_attempt_at <= cutoff
-    )
+    due = sa.and_(Outbox.kind == kind, Outbox.status == "pending", Outbox.next_attempt_at <= cutoff)
     candidates = (
         sa.select(Outbox.id).where(due).order_by(Outbox.next_attempt_at, Outbox.id).limit(batch)
     )
@@ -258,7 +284,7 @@ def failed_emails_for_ticket(ticket_id: int, *, limit: int = 5) -> list[Outbox]:
     return list(
         db.session.scalars(
             sa.select(Outbox)
-            .where(Outbox.ticket_id == ticket_id, Outbox.status == "failed")
+            .where(Outbox.ticket_id == ticket_id, Outbox.kind == "email", Outbox.status == "failed")
             .order_by(Outbox.created_at.desc(), Outbox.id.desc())
             .limit(limit)
         )
@@ -266,8 +292,14 @@ def failed_emails_for_ticket(ticket_id: int, *, limit: int = 5) -> list[Outbox]:
 
 
 def outbox_recent(*, status: str | None = None, limit: int = 100) -> list[Outbox]:
-    """The newest outbox rows (optionally of one status), for the dev mail viewer."""
-    query = sa.select(Outbox).order_by(Outbox.created_at.desc(), Outbox.id.desc()).limit(limit)
+    """The newest emails in the outbox (optionally of one status), for the dev mail viewer
+    (webhook deliveries have their own log)."""
+    query = (
+        sa.select(Outbox)
+        .where(Outbox.kind == "email")
+        .order_by(Outbox.created_at.desc(), Outbox.id.desc())
+        .limit(limit)
+    )
     if status is not None:
         query = query.where(Outbox.status == status)
     return list(db.session.scalars(query))

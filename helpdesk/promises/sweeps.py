@@ -30,6 +30,7 @@ from helpdesk.extensions import db
 from helpdesk.mail.events import mail_promise_reminders
 from helpdesk.models import Ticket
 from helpdesk.models.promise import Escalation, Notification, Promise
+from helpdesk.webhooks.events import promises_missed_event
 
 # At most this many batches per kind of work in one sweep, so one call always ends; with
 # the default batch that is 100,000 promises, and the next sweep carries on.
@@ -147,6 +148,7 @@ def _miss_batch(*, cutoff: datetime, batch: int) -> int:
             },
         )
     _notify(ids=ids, kind="promise_missed", at=cutoff, order=Promise.due_at)
+    promises_missed_event([item.promise_id for item in claimed], escalations.values())
     return len(claimed)
 
 

@@ -36,6 +36,11 @@ from helpdesk.tickets.service import (
     clean_body,
     record_message,
 )
+from helpdesk.webhooks.events import (
+    message_created_event,
+    ticket_created_event,
+    ticket_updated_event,
+)
 
 MAX_NAME_CHARS = 120
 MAX_PAGE_URL_CHARS = 2000
@@ -162,7 +167,7 @@ def ticket_create(
             raise ValidationError("customer_name", _("Enter the customer's name."))
         customer = Customer(email=email, name=name[:MAX_NAME_CHARS])
         db.session.add(customer)
-    ticket, _message = _open_ticket(
+    ticket, message = _open_ticket(
         customer=customer, subject=subject, body=body, priority=priority, channel=channel
     )
     audit(
@@ -171,6 +176,7 @@ def ticket_create(
         obj=ticket,
         changes={"channel": channel, "customer_id": customer.id, "assignee": ticket.assignee_id},
     )
+    ticket_created_event(ticket, message)
     db.session.commit()
     return ticket
 
@@ -254,6 +260,7 @@ def ticket_create_by_customer(
     )
     if before_commit is not None:
         before_commit(ticket)
+    ticket_created_event(ticket, message)
     db.session.commit()
     return ticket, token
 
@@ -324,5 +331,7 @@ def ticket_customer_reply(
     audit(
         actor=f"customer:{customer.id}", action="ticket.customer_reply", obj=ticket, changes=changes
     )
+    message_created_event(message)
+    ticket_updated_event(ticket, changes)
     db.session.commit()
     return message

@@ -30,6 +30,7 @@ from helpdesk.models.ticket import (
 from helpdesk.promises.service import promise_keep, promise_make
 from helpdesk.recovery.service import check_can_close, note_reopened
 from helpdesk.rendering import markdown_to_html
+from helpdesk.webhooks.events import message_created_event, ticket_updated_event
 
 MAX_BODY_CHARS = 50_000
 MAX_SUBJECT_CHARS = 200
@@ -285,6 +286,8 @@ def ticket_reply(
     )
     if before_commit is not None:
         before_commit(message)
+    message_created_event(message)
+    ticket_updated_event(ticket, changes)
     db.session.commit()
     return message
 
@@ -305,6 +308,7 @@ def ticket_update(
     if changes:
         ticket.last_activity_at = now()
         audit(actor=actor, action="ticket.update", obj=ticket, changes=changes)
+        ticket_updated_event(ticket, changes)
         db.session.commit()
     return changes
 
@@ -388,5 +392,6 @@ def tickets_bulk_update(
             changed += 1
             ticket.last_activity_at = now()
             audit(actor=actor, action="ticket.bulk_update", obj=ticket, changes=changes)
+            ticket_updated_event(ticket, changes)
     db.session.commit()
     return changed
