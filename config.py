@@ -104,9 +104,8 @@ class Config:
         self.SMTP_TIMEOUT = _int(environ, "HELPDESK_SMTP_TIMEOUT", 20)
         self.MAIL_FROM = _str(environ, "HELPDESK_MAIL_FROM", "support@localhost")
         self.MAIL_FROM_NAME = _str(environ, "HELPDESK_MAIL_FROM_NAME", "Support")
-        # Inbound email: the piping endpoint is off (404) until a token is set; the IMAP poll
-        # does nothing until a mailbox URL is set (imaps://user:pass@host/INBOX).
-        self.INBOUND_TOKEN = _str(environ, "HELPDESK_INBOUND_TOKEN", "")
+        # Inbound email: the piping endpoint takes an admin's read-write API token; the IMAP
+        # poll does nothing until a mailbox URL is set (imaps://user:pass@host/INBOX).
         self.IMAP_URL = _str(environ, "HELPDESK_IMAP_URL", "")
         self.IMAP_TIMEOUT = _int(environ, "HELPDESK_IMAP_TIMEOUT", 30)
         self.INBOUND_MAX_MESSAGE_BYTES = _int(

@@ -75,7 +75,13 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from helpdesk.api.articles import bp as api_articles_bp
+    from helpdesk.api.customers import bp as api_customers_bp
     from helpdesk.api.docs_views import bp as api_docs_bp
+    from helpdesk.api.escalations import bp as api_escalations_bp
+    from helpdesk.api.feedback import bp as api_feedback_bp
+    from helpdesk.api.promises import bp as api_promises_bp
+    from helpdesk.api.root_causes import bp as api_root_causes_bp
     from helpdesk.api.tickets import bp as api_tickets_bp
     from helpdesk.api.token_views import bp as api_tokens_bp
     from helpdesk.auth.views import bp as auth_bp
@@ -134,6 +140,12 @@ def register_blueprints(app: Flask) -> None:
         api_docs_bp,
         api_tokens_bp,
         api_tickets_bp,
+        api_articles_bp,
+        api_customers_bp,
+        api_promises_bp,
+        api_escalations_bp,
+        api_feedback_bp,
+        api_root_causes_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -8,7 +8,7 @@ import base64
 import binascii
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
 import sqlalchemy as sa
@@ -57,8 +57,9 @@ def _decode(cursor: str) -> tuple[datetime, int]:
             or not 0 < row_id <= MAX_ID
         ):
             raise ValueError
-        return created_at, row_id
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
+        # In UTC, as stored: a hand-made "+07:00" cursor still means the same instant.
+        return created_at.astimezone(UTC), row_id
+    except (ValueError, TypeError, OverflowError, binascii.Error, UnicodeDecodeError) as exc:
         raise ValidationError("after", _("This cursor is not valid; start from the top.")) from exc
 
 
@@ -74,7 +75,12 @@ def paginate(
     `row_id` (the columns to sort and seek on; index them together)."""
     if after:
         moment, last_id = _decode(after)
-        query = query.where(sa.tuple_(created_at, row_id) < sa.tuple_(moment, last_id))
+        # Bound with the columns' own types: a bare datetime would be bound as a plain
+        # DateTime, which on SQLite drops the offset instead of converting to UTC.
+        bound = sa.tuple_(
+            sa.literal(moment, type_=created_at.type), sa.literal(last_id, type_=row_id.type)
+        )
+        query = query.where(sa.tuple_(created_at, row_id) < bound)
     rows = list(
         db.session.scalars(query.order_by(created_at.desc(), row_id.desc()).limit(limit + 1))
     )

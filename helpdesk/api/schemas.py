@@ -16,8 +16,10 @@ from pydantic import (
     StrictInt,
     StrictStr,
     field_validator,
+    model_validator,
 )
 
+from helpdesk.forms import MAX_ID, strip_control
 from helpdesk.models.ticket import AUTHOR_TYPES, CHANNELS, KINDS, PRIORITIES, STATUSES
 from helpdesk.tickets.inbox import SORTS, VIEWS
 
@@ -36,9 +38,24 @@ class Out(BaseModel):
 
 class In(BaseModel):
     """A request body or query. JSON bodies use the Strict types: `"yes"` is not a boolean
-    and `"5"` not a number (query strings are text, so queries use plain types)."""
+    and `"5"` not a number (query strings are text, so queries use plain types). Control
+    characters are removed from every string first, as the web forms do (PostgreSQL
+    refuses NUL, and the two databases must store the same thing)."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _without_control_characters(cls, data: Any) -> Any:
+        return _strip_strings(data)
+
+
+def _strip_strings(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _strip_strings(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_strip_strings(item) for item in value]
+    return strip_control(value)
 
 
 class UserRef(Out):
@@ -126,7 +143,10 @@ class TicketUpdate(In):
     status: Status | None = None
     priority: Priority | None = None
     assignee_id: StrictInt | None = Field(
-        default=None, description="A staff user's id; null unassigns (only when sent)."
+        default=None,
+        ge=1,
+        le=MAX_ID,
+        description="A staff user's id; null unassigns (only when sent).",
     )
     tags: list[StrictStr] | None = Field(default=None, max_length=50)
 

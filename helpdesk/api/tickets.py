@@ -20,6 +20,7 @@ from helpdesk.api.schemas import (
 )
 from helpdesk.api.spec import responses, spec
 from helpdesk.auth.access import require_role
+from helpdesk.forms import MAX_ID
 from helpdesk.models import Ticket
 from helpdesk.tickets.inbox import inbox_page, parse_filters
 from helpdesk.tickets.intake import ticket_create
@@ -33,7 +34,8 @@ TAG = "Tickets"
 
 
 def _ticket(number: int) -> Ticket:
-    ticket = ticket_by_number(number)
+    # The URL's number may have any length; the database's integers stop at MAX_ID.
+    ticket = ticket_by_number(number) if number <= MAX_ID else None
     if ticket is None:
         abort(404, description=_("There is no ticket with that number."))
     return ticket

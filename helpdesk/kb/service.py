@@ -1,5 +1,5 @@
-"""Knowledge-base use cases: write, edit, publish and unpublish articles, count "was this
-helpful?" votes, and turn a staff reply into a draft article.
+"""Knowledge-base use cases: write, edit, publish, unpublish and delete articles, count
+"was this helpful?" votes, and turn a staff reply into a draft article.
 
 Each public function is one use case: it checks the rules, writes, audits and commits once
 (votes are anonymous counters and are not audited: one row per click would let anyone fill
@@ -94,6 +94,19 @@ def article_unpublish(*, article: Article, actor: User) -> Article:
     audit(actor=actor, action="article.unpublish", obj=article, changes={"published": False})
     db.session.commit()
     return article
+
+
+def article_delete(*, article: Article, actor: User) -> None:
+    """Delete an article for good (drafts and published ones alike: its /help/ address
+    stops working). The audit event keeps its title and slug."""
+    audit(
+        actor=actor,
+        action="article.delete",
+        obj=article,
+        changes={"slug": article.slug, "title": article.title, "published": article.published},
+    )
+    db.session.delete(article)
+    db.session.commit()
 
 
 def article_vote(*, article: Article, helpful: bool) -> None:

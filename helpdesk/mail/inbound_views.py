@@ -1,14 +1,16 @@
 """Inbound email over HTTP, and downloading what came with it.
 
 `inbound` — `POST /api/v1/inbound/email`: a mail server pipes one raw RFC 822 message
-(`Content-Type: message/rfc822`) with `Authorization: Bearer <HELPDESK_INBOUND_TOKEN>`.
-Off (404, as if absent) while no token is configured; a missing or wrong token is 401
-(compared in constant time); another content type 415; a body over MAX_CONTENT_LENGTH or
-INBOUND_MAX_MESSAGE_BYTES 413 (logged); a message without a sender 422. Everything else
-is accepted: 201 when it opened a ticket, 200 otherwise (a reply, a duplicate, a bounce,
-or mail dropped on purpose — refusing it would make the mail server bounce it back to its
-sender). No cookies are involved, so CSRF protection is exempt. The REST API issue will
-move the token to per-integration API tokens.
+(`Content-Type: message/rfc822`) with `Authorization: Bearer <API token>`. The token is an
+ordinary API token (helpdesk.api.auth loads it, as for every `/api/v1/` path, and strips
+cookies): a missing, unknown, revoked or expired one is 401; a read-only token, or one
+whose owner is not an admin, 403; another content type 415; a body over
+MAX_CONTENT_LENGTH or INBOUND_MAX_MESSAGE_BYTES 413 (logged); a message without a sender
+422; more requests than the token's API rate limit 429. Everything else is accepted: 201
+when it opened a ticket, 200 otherwise (a reply, a duplicate, a bounce, or mail dropped
+on purpose — refusing it would make the mail server bounce it back to its sender). No
+cookies reach it, so CSRF protection is exempt. It is not in the OpenAPI document: its
+body is a raw email, not JSON.
 
 `attachments` — `GET /tickets/<number>/attachments/<id>` for staff (any agent, raw
 originals included) and `GET /c/<number>/attachments/<id>` for the customer holding that
@@ -18,18 +20,20 @@ downloads, never rendered inline (see `attachments.py`).
 
 from __future__ import annotations
 
-import hmac
 import logging
 from collections.abc import Iterable
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, jsonify, request, send_file
 from flask_babel import gettext as _
+from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from helpdesk.api.auth import current_token
+from helpdesk.api.blueprint import token_rate_key
 from helpdesk.auth.access import public, role_required
 from helpdesk.errors import DomainError, ValidationError
-from helpdesk.extensions import csrf
+from helpdesk.extensions import csrf, limiter
 from helpdesk.mail.attachments import (
     attachment_for_customer,
     attachment_for_staff,
@@ -49,6 +53,8 @@ logger = logging.getLogger(__name__)
 
 bp = Blueprint("inbound", __name__, url_prefix="/api/v1/inbound")
 csrf.exempt(bp)
+# The REST API's limit, per token (a logged-in request skips the per-IP public limit).
+limiter.limit(lambda: current_app.config["RATELIMIT_API"], key_func=token_rate_key)(bp)
 
 attachments_bp = Blueprint("attachments", __name__)
 
@@ -78,23 +84,24 @@ def _error(status: int, code: str, message: str) -> tuple[Response, int]:
     return jsonify(error={"code": code, "message": message}), status
 
 
-def _authorised(expected: str) -> bool:
-    scheme, _sep, token = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        return False
-    return hmac.compare_digest(token.strip().encode(), expected.encode())
+@bp.before_request
+def admins_read_write_tokens_only() -> tuple[Response, int] | None:
+    """After the app-wide login check (401 without a usable token): piping mail in opens
+    tickets as anyone, so it takes a read-write token of an admin."""
+    token = current_token()
+    if token is not None and token.scope == "read-write" and current_user.can("admin"):
+        return None
+    response, status = _error(
+        403,
+        "insufficient_scope",
+        _("Piping email in needs a read-write API token of an admin."),
+    )
+    response.headers["WWW-Authenticate"] = 'Bearer realm="helpdesk", error="insufficient_scope"'
+    return response, status
 
 
 @bp.post("/email")
-@public
 def receive_email() -> tuple[Response, int]:
-    expected = current_app.config["INBOUND_TOKEN"]
-    if not expected:
-        abort(404)
-    if not _authorised(expected):
-        response, status = _error(401, "unauthorized", _("Send the inbound token."))
-        response.headers["WWW-Authenticate"] = 'Bearer realm="inbound-email"'
-        return response, status
     if request.mimetype != "message/rfc822":
         return _error(
             415,

@@ -8,7 +8,6 @@ from pathlib import Path
 from flask import Flask
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "mail"
-TOKEN = "inbound-test-token-0123456789abcdef"
 
 
 def load(name: str) -> bytes:
@@ -48,5 +47,4 @@ def configure(app: Flask, tmp_path: Path) -> None:
     app.config.update(
         ATTACHMENTS_DIR=str(tmp_path / "attachments"),
         MAIL_FROM="support@example.com",
-        INBOUND_TOKEN=TOKEN,
     )

@@ -1,5 +1,6 @@
-"""`POST /api/v1/inbound/email` (token, content type, size, bad mail) and downloading
-attachments: staff, customers with their conversation cookie, nobody else."""
+"""`POST /api/v1/inbound/email` (an admin's read-write API token, content type, size, bad
+mail) and downloading attachments: staff, customers with their conversation cookie,
+nobody else."""
 
 from __future__ import annotations
 
@@ -15,21 +16,36 @@ from flask.testing import FlaskClient
 from helpdesk.extensions import db
 from helpdesk.models import Attachment, Message, Ticket
 from helpdesk.tickets.intake import ticket_link_token
-from tests.integration.mail_inbound_support import TOKEN, configure, load, with_headers
+from tests.conftest import ApiCaller
+from tests.integration.mail_inbound_support import configure, load, with_headers
 
 URL = "/api/v1/inbound/email"
 
 
+# `_post`'s default: the mail server's token (an admin's read-write API token).
+MAIL_SERVER = "mail-server"
+
+
 @pytest.fixture(autouse=True)
-def _mail(app: Flask, tmp_path: Path) -> None:
+def _mail(
+    app: Flask, tmp_path: Path, client: FlaskClient, api_token: Callable[..., ApiCaller]
+) -> None:
     configure(app, tmp_path)
+    client.inbound_token = api_token("admin").secret  # type: ignore[attr-defined]
 
 
-def _post(client: FlaskClient, raw: bytes, token: str | None = TOKEN, **headers: str):  # type: ignore[no-untyped-def]
+def _post(client: FlaskClient, raw: bytes, token: str | None = MAIL_SERVER, **headers: str):  # type: ignore[no-untyped-def]
     sent = {"Content-Type": "message/rfc822", **headers}
+    if token == MAIL_SERVER:
+        token = client.inbound_token  # type: ignore[attr-defined]
     if token is not None:
         sent["Authorization"] = f"Bearer {token}"
     return client.post(URL, data=raw, headers=sent)
+
+
+def _ticket_count(client: FlaskClient) -> int:
+    with client.application.app_context():
+        return db.session.scalar(sa.select(sa.func.count(Ticket.id))) or 0
 
 
 def test_a_new_message_opens_a_ticket(client: FlaskClient) -> None:
@@ -42,26 +58,78 @@ def test_a_new_message_opens_a_ticket(client: FlaskClient) -> None:
     assert again.status_code == 200 and again.get_json()["result"] == "duplicate"
 
 
-def test_the_endpoint_is_absent_without_a_configured_token(app: Flask, client: FlaskClient) -> None:
-    app.config["INBOUND_TOKEN"] = ""
-    assert _post(client, load("gmail_new_id.eml")).status_code == 404
-    assert _post(client, load("gmail_new_id.eml"), token="").status_code == 404
+@pytest.mark.parametrize(
+    ("authorization", "code"),
+    [
+        (None, "unauthorized"),
+        ("", "unauthorized"),
+        ("Bearer", "unauthorized"),
+        ("Bearer wrong-token", "invalid_token"),
+        ("Basic {token}", "unauthorized"),
+        ("Bearer {token}x", "invalid_token"),
+        ("{token}", "unauthorized"),
+    ],
+)
+def test_a_missing_or_wrong_token_is_401(
+    client: FlaskClient, authorization: str | None, code: str
+) -> None:
+    headers = {"Content-Type": "message/rfc822"}
+    if authorization is not None:
+        headers["Authorization"] = authorization.format(token=client.inbound_token)  # type: ignore[attr-defined]
+    response = client.post(URL, data=load("gmail_new_id.eml"), headers=headers)
+    assert response.status_code == 401
+    assert response.get_json()["error"]["code"] == code
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    assert _ticket_count(client) == 0
 
 
 @pytest.mark.parametrize(
-    "authorization",
-    [None, "", "Bearer", "Bearer wrong-token", f"Basic {TOKEN}", f"Bearer {TOKEN}x", TOKEN],
+    ("role", "scope"),
+    [("admin", "read"), ("agent", "read-write"), ("founder", "read-write")],
 )
-def test_a_missing_or_wrong_token_is_401(client: FlaskClient, authorization: str | None) -> None:
-    headers = {"Content-Type": "message/rfc822"}
-    if authorization is not None:
-        headers["Authorization"] = authorization
-    response = client.post(URL, data=load("gmail_new_id.eml"), headers=headers)
+def test_only_an_admins_read_write_token_may_pipe_mail(
+    client: FlaskClient, api_token: Callable[..., ApiCaller], role: str, scope: str
+) -> None:
+    caller = api_token(role, scope=scope)
+    response = _post(client, load("gmail_new_id.eml"), token=caller.secret)
+    assert response.status_code == 403
+    assert response.get_json()["error"]["code"] == "insufficient_scope"
+    assert _ticket_count(client) == 0
+
+
+def test_a_revoked_token_is_refused(app: Flask, client: FlaskClient) -> None:
+    from helpdesk.api.tokens import token_revoke
+    from helpdesk.models import ApiToken
+
+    with app.app_context():
+        token = db.session.scalars(sa.select(ApiToken)).one()
+        token_revoke(token=token, actor=token.user)
+    response = _post(client, load("gmail_new_id.eml"))
     assert response.status_code == 401
-    assert response.get_json()["error"]["code"] == "unauthorized"
-    assert response.headers["WWW-Authenticate"].startswith("Bearer")
-    with client.application.app_context():
-        assert db.session.scalar(sa.select(sa.func.count(Ticket.id))) == 0
+    assert response.get_json()["error"]["code"] == "invalid_token"
+
+
+def test_an_admins_session_cookie_is_not_enough(
+    login_as: Callable[[str], FlaskClient],
+) -> None:
+    admin = login_as("admin")
+    response = admin.post(
+        URL, data=load("gmail_new_id.eml"), headers={"Content-Type": "message/rfc822"}
+    )
+    assert response.status_code == 401
+    assert _ticket_count(admin) == 0
+
+
+def test_the_token_s_api_rate_limit_applies(app: Flask, client: FlaskClient) -> None:
+    app.config["RATELIMIT_API"] = "2 per minute"
+    assert _post(client, load("gmail_new_id.eml")).status_code == 201
+    assert _post(client, load("gmail_new_id.eml")).status_code == 200
+    limited = _post(client, load("gmail_new_bn.eml"))
+    assert limited.status_code == 429 and "Retry-After" in limited.headers
+
+
+def test_the_endpoint_is_not_in_the_openapi_document(client: FlaskClient) -> None:
+    assert URL not in client.get("/api/v1/openapi.json").get_json()["paths"]
 
 
 @pytest.mark.parametrize(

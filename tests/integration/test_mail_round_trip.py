@@ -20,7 +20,7 @@ from helpdesk.mail.outbox import send_outbox
 from helpdesk.models import Message, Ticket, User
 from helpdesk.promises.sweeps import sweep_promises
 from helpdesk.tickets.service import ticket_reply
-from tests.integration.mail_inbound_support import TOKEN, configure
+from tests.integration.mail_inbound_support import configure
 from tests.integration.test_mail_outbound import (  # noqa: F401 - fixtures
     TUESDAY,
     server,
@@ -32,10 +32,12 @@ def test_emails_out_and_the_customers_answer_back_in(
     app: Flask,
     server: Any,  # noqa: F811 - the imported fixture
     make_user: Any,
+    api_token: Any,
     set_now: Any,
     tmp_path: Path,  # noqa: F811
 ) -> None:
     configure(app, tmp_path)
+    mail_server = api_token("admin")  # what the mail server pipes messages in with
     set_now(TUESDAY)
     agent_ref = make_user("agent")
     widget = app.test_client()
@@ -83,7 +85,7 @@ def test_emails_out_and_the_customers_answer_back_in(
     piped = app.test_client().post(
         "/api/v1/inbound/email",
         data=answer.as_bytes(),
-        headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "message/rfc822"},
+        headers={**mail_server.headers, "Content-Type": "message/rfc822"},
     )
     assert piped.status_code in (200, 201), piped.get_json()
     with app.app_context():

@@ -1,0 +1,1 @@
+"""Customers as the host site and integrations describe them (plan, value, VIP, locale)."""
