@@ -3,7 +3,7 @@ that validate requests) and the reference page `/api/docs` (Swagger UI, from npm
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, render_template
+from flask import Blueprint, Response, current_app, jsonify, render_template
 
 from helpdesk.api.spec import spec
 from helpdesk.auth.access import public
@@ -19,7 +19,16 @@ def openapi() -> Response:
     return response
 
 
+# Code to copy, not prose to translate.
+CURL_EXAMPLE = """curl -X POST {base}/api/v1/tickets \\
+  -H "Authorization: Bearer $HELPDESK_TOKEN" \\
+  -H "Content-Type: application/json" \\
+  -d '{{"customer_email": "ana@example.com", "customer_name": "Ana",
+       "subject": "Payment failed", "body": "My card was charged twice."}}'"""
+
+
 @bp.get("/api/docs")
 @public
 def reference() -> str:
-    return render_template("api/docs.html")
+    base = str(current_app.config["BASE_URL"]).rstrip("/")
+    return render_template("api/docs.html", curl_example=CURL_EXAMPLE.format(base=base))

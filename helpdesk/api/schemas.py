@@ -8,20 +8,20 @@ from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import (
-    AliasChoices,
     BaseModel,
     ConfigDict,
     Field,
     StrictBool,
     StrictInt,
     StrictStr,
-    field_validator,
     model_validator,
 )
 
 from helpdesk.forms import MAX_ID, strip_control
+from helpdesk.models import Message, Ticket
 from helpdesk.models.ticket import AUTHOR_TYPES, CHANNELS, KINDS, PRIORITIES, STATUSES
 from helpdesk.tickets.inbox import SORTS, VIEWS
+from helpdesk.webhooks.payloads import message_json, ticket_json
 
 Status = Literal[STATUSES]  # type: ignore[valid-type]
 Priority = Literal[PRIORITIES]  # type: ignore[valid-type]
@@ -71,6 +71,8 @@ class CustomerRef(Out):
 
 
 class TicketOut(Out):
+    """A ticket, in the shape webhooks send too (`helpdesk.webhooks.payloads`)."""
+
     number: int
     subject: str
     status: Status
@@ -79,29 +81,37 @@ class TicketOut(Out):
     channel: Channel
     customer: CustomerRef
     assignee: UserRef | None
-    tags: list[str]
+    tags: list[str] = Field(description="Sorted.")
     created_at: datetime
-    last_activity_at: datetime
+    updated_at: datetime = Field(description="The last activity.")
     first_staff_reply_at: datetime | None
     resolved_at: datetime | None
+    url: str = Field(description="The ticket page.")
 
-    @field_validator("tags", mode="before")
+    @model_validator(mode="before")
     @classmethod
-    def _tag_names(cls, value: Any) -> Any:
-        return sorted(getattr(tag, "name", tag) for tag in value)
+    def _from_ticket(cls, value: Any) -> Any:
+        return ticket_json(value) if isinstance(value, Ticket) else value
 
 
 class MessageOut(Out):
+    """A message, in the shape webhooks send too."""
+
     id: int
+    ticket_number: int
     author_type: AuthorType
-    author_user: UserRef | None
-    author_customer: CustomerRef | None
-    internal: bool
-    body: str = Field(
-        validation_alias=AliasChoices("body_source", "body"), description="What the author wrote."
+    author: UserRef | CustomerRef | None = Field(
+        description="The customer or staff member who wrote it; null for system messages."
     )
+    internal: bool = Field(description="An internal note, never shown to the customer.")
+    body: str = Field(description="What the author wrote (Markdown or plain text).")
     body_html: str = Field(description="The sanitised HTML shown in the helpdesk.")
     created_at: datetime
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_message(cls, value: Any) -> Any:
+        return message_json(value) if isinstance(value, Message) else value
 
 
 class TicketDetail(TicketOut):

@@ -48,7 +48,8 @@ def staff_json(user: User | None) -> JSON | None:
 
 def ticket_json(ticket: Ticket) -> JSON:
     """{number, subject, status, priority, kind, channel, customer, assignee, tags,
-    created_at, updated_at, url}; `tags` sorted, `updated_at` the last activity."""
+    created_at, updated_at, first_staff_reply_at, resolved_at, url}; `tags` sorted,
+    `updated_at` the last activity."""
     return {
         "number": ticket.number,
         "subject": ticket.subject,
@@ -61,14 +62,17 @@ def ticket_json(ticket: Ticket) -> JSON:
         "tags": sorted(tag.name for tag in ticket.tags),
         "created_at": iso(ticket.created_at),
         "updated_at": iso(ticket.last_activity_at),
+        "first_staff_reply_at": iso(ticket.first_staff_reply_at),
+        "resolved_at": iso(ticket.resolved_at),
         "url": ticket_url(ticket.number),
     }
 
 
 def message_json(message: Message) -> JSON:
-    """{id, ticket_number, author_type, author, internal, body, created_at}: `author` is
-    the customer's or staff member's {id, name, email} (null for system messages), `body`
-    the source text (Markdown or plain) as written."""
+    """{id, ticket_number, author_type, author, internal, body, body_html, created_at}:
+    `author` is the customer's or staff member's {id, name, email} (null for system
+    messages), `body` the source text (Markdown or plain) as written, `body_html` the
+    sanitised HTML the helpdesk shows."""
     author: JSON | None = None
     if message.author_type == "customer" and message.author_customer is not None:
         author = customer_json(message.author_customer)
@@ -81,6 +85,7 @@ def message_json(message: Message) -> JSON:
         "author": author,
         "internal": message.internal,
         "body": message.body_source,
+        "body_html": message.body_html,
         "created_at": iso(message.created_at),
     }
 

@@ -146,7 +146,7 @@ def test_update_and_reply(app, client, api_token):
         json={"body": "Refunded, sorry!", "status": "resolved"},
         headers=caller.headers,
     )
-    assert reply.status_code == 201 and reply.json["author_user"]["id"] == caller.user.id
+    assert reply.status_code == 201 and reply.json["author"]["id"] == caller.user.id
     ticket = client.get(f"/api/v1/tickets/{number}", headers=caller.headers).json
     assert ticket["status"] == "resolved"
     assert [m["internal"] for m in ticket["messages"]] == [False, True, False]
