@@ -174,7 +174,8 @@ def nps(rng: TrendRange) -> Table:
         _("Net Promoter Score per round"),
         _(
             "Each survey round sent in the range: answers, promoters (9-10), passives (7-8), "
-            "detractors (0-6) and the score (% promoters − % detractors)."
+            "detractors (0-6) and the score (the percentage of promoters minus the "
+            "percentage of detractors)."
         ),
         _("Round sent"),
         (_("Answers"), _("Promoters"), _("Passives"), _("Detractors"), _("NPS")),
