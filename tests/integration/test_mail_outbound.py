@@ -160,7 +160,7 @@ def test_a_staff_reply_arrives_as_a_proper_email_in_the_customers_language(
 
     text = reply.get_body(("plain",)).get_content()
     html = reply.get_body(("html",)).get_content()
-    assert text.startswith("Hi Ana,")
+    assert text.startswith("สวัสดีคุณAna")  # the Thai greeting, with her name
     assert "Your parcel **left the depot** today." in text
     assert "Somchai Agent" in text and "Internal" not in text
     assert '<html lang="th">' in html

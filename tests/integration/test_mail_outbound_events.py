@@ -44,7 +44,8 @@ def test_when_closed_the_acknowledgement_gives_the_next_opening_in_the_customers
     set_now(SATURDAY)
     customer_ticket(language="th")
     (row,) = rows("ticket_received")
-    assert "We are closed right now. We open again on" in row.body_text
+    # "We are closed right now. We open again on ..." in Thai:
+    assert "ขณะนี้อยู่นอกเวลาทำการ เราจะเปิดทำการอีกครั้งเมื่อ" in row.body_text
     assert "วันจันทร์" in row.body_text  # Monday, written in Thai by the Thai locale
     assert "09:00" in row.body_text
     assert '<html lang="th">' in row.body_html
@@ -153,8 +154,9 @@ def test_a_promise_reminder_reaches_the_agent_in_their_language(database, make_u
     sweep_promises()
     (row,) = rows("promise_reminder")
     assert (row.to_address, row.user_id, row.language) == (agent.email, agent.id, "id")
-    assert row.subject == f"Reminder: you promised an update on #{ticket.number}"
-    assert row.body_text.startswith("Hi Rina,")
+    # "Reminder: you promised an update on #N" in Indonesian:
+    assert row.subject == f"Pengingat: Anda menjanjikan kabar terbaru untuk #{ticket.number}"
+    assert row.body_text.startswith("Halo Rina,")
     assert "Update by noon." in row.body_text
     assert "Asia/Jakarta" in row.body_text
     assert f"http://localhost:5000/tickets/{ticket.number}" in row.body_text
