@@ -56,3 +56,15 @@ class AssignmentForm(BaseForm):
         description=_l("0 means no limit."),
     )
     submit = SubmitField(_l("Save assignment"))
+
+
+class FormatsForm(BaseForm):
+    currency = SelectField(
+        _l("Currency of amounts"),
+        validate_choice=False,
+        description=_l("Customers' lifetime value is shown in this currency."),
+    )
+    thai_digits = BooleanField(_l("Thai digits (๐๑๒๓) in Thai numbers and dates"))
+    bengali_digits = BooleanField(_l("Bengali digits (০১২৩) in Bengali numbers and dates"))
+    buddhist_era = BooleanField(_l("Buddhist era years in Thai dates (2567, not 2024)"))
+    submit = SubmitField(_l("Save formats"))

@@ -20,6 +20,11 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
 from helpdesk.auth.access import public
+from helpdesk.customers.language import (
+    clean_language,
+    customer_by_email,
+    customer_language_choose,
+)
 from helpdesk.errors import Conflict, DomainError, NotAllowed, ValidationError
 from helpdesk.extensions import csrf, limiter
 from helpdesk.feedback.service import can_rate, rating_for, rating_record
@@ -260,6 +265,22 @@ def post_rating(number: str) -> Response:
         channel="widget",
     )
     return jsonify(rating=_rating_json(rating))
+
+
+@bp.post("/language")
+@public
+@limiter.limit(lambda: current_app.config["RATELIMIT_WIDGET_WRITE"], scope="widget-write")
+def choose_language() -> Response:
+    """The visitor picked a language in the panel: remembered on their customer record when
+    the host site vouches for who they are (a verified identity), else only by the panel."""
+    data = _payload()
+    code = clean_language(_text(data, "language"))
+    visitor = _visitor()
+    customer = customer_by_email(visitor.email) if visitor.email else None
+    stored = False
+    if customer is not None and code is not None:
+        stored = customer_language_choose(customer=customer, language=code, proven=True)
+    return jsonify(language=code, stored=stored)
 
 
 @bp.get("/articles")

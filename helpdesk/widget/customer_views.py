@@ -4,31 +4,44 @@ The token is exchanged at once for an HttpOnly cookie scoped to this conversatio
 and dropped from the address bar by a redirect, so it does not linger in history, logs or
 Referer headers (`Referrer-Policy: no-referrer` too). The page shows the conversation
 (never internal notes), lets the customer write again and, once resolved, rate the help.
+It is shown in the customer's language (`Customer.language`), which they can change here;
+see `helpdesk.customers.language` for when the choice is stored on their record.
 """
 
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from helpdesk.auth.access import public
+from helpdesk.customers.language import customer_language_choose, token_proves_email
 from helpdesk.errors import DomainError
 from helpdesk.extensions import limiter
 from helpdesk.feedback.labels import RATING_LABELS
 from helpdesk.feedback.service import can_rate, rating_for, rating_record
 from helpdesk.forms import show_domain_error
 from helpdesk.htmx_render import render_page_or_fragment
+from helpdesk.i18n import supported_language, use_language
 from helpdesk.models import Ticket
 from helpdesk.tickets.intake import ticket_by_token, ticket_customer_reply
 from helpdesk.tickets.labels import CUSTOMER_STATUS_LABELS
-from helpdesk.widget.customer_forms import CustomerReplyForm, RatingForm
+from helpdesk.widget.customer_forms import (
+    CustomerReplyForm,
+    LanguageForm,
+    RatingForm,
+    language_choices,
+)
 from helpdesk.widget.service import public_messages
 
 bp = Blueprint("customer", __name__, url_prefix="/c")
 
 COOKIE = "helpdesk_conversation"
 COOKIE_DAYS = 90
+# A language picked on a page whose link does not prove the address (kept in this browser
+# only; see helpdesk.customers.language).
+LANGUAGE_COOKIE = "helpdesk_language"
 
 
 @bp.after_request
@@ -67,6 +80,8 @@ def _ticket(number: int) -> Ticket:
     ticket = ticket_by_token(token) if token else None
     if ticket is None or ticket.number != number:
         abort(404)
+    chosen = supported_language(request.cookies.get(LANGUAGE_COOKIE))
+    use_language(chosen or ticket.customer.language)
     return ticket
 
 
@@ -74,8 +89,12 @@ def _page(
     ticket: Ticket,
     reply: CustomerReplyForm | None = None,
     rating_form: RatingForm | None = None,
+    language_form: LanguageForm | None = None,
     status: int = 200,
 ) -> Response:
+    if language_form is None:
+        language_form = LanguageForm(formdata=None, data={"language": str(get_locale())})
+    language_form.language.choices = language_choices()
     return render_page_or_fragment(
         "customer/conversation.html",
         "customer/_conversation.html",
@@ -87,6 +106,7 @@ def _page(
         can_rate=can_rate(ticket),
         rating_form=rating_form or RatingForm(formdata=None),
         rating_labels=RATING_LABELS,
+        language_form=language_form,
         status_labels=CUSTOMER_STATUS_LABELS,
     )
 
@@ -134,3 +154,38 @@ def rate(number: int) -> Response:
             flash(_("Thank you for telling us."), "success")
             return redirect(_path(number), code=303)
     return _page(ticket, rating_form=form, status=422)
+
+
+@bp.post("/<int:number>/language")
+@public
+@limiter.limit(lambda: current_app.config["RATELIMIT_WIDGET_WRITE"], scope="widget-write")
+def language(number: int) -> Response:
+    ticket = _ticket(number)
+    form = LanguageForm()
+    form.language.choices = language_choices()
+    if form.validate_on_submit():
+        code = form.language.data or ""
+        try:
+            stored = customer_language_choose(
+                customer=ticket.customer,
+                language=code,
+                proven=token_proves_email(request.cookies.get(COOKIE, "")),
+            )
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            response = redirect(_path(number), code=303)
+            if stored:
+                response.delete_cookie(LANGUAGE_COOKIE, path=_path(number))
+            else:
+                response.set_cookie(
+                    LANGUAGE_COOKIE,
+                    supported_language(code) or "",
+                    max_age=COOKIE_DAYS * 24 * 3600,
+                    path=_path(number),
+                    secure=current_app.config["SESSION_COOKIE_SECURE"],
+                    httponly=True,
+                    samesite="Lax",
+                )
+            return response
+    return _page(ticket, language_form=form, status=422)

@@ -6,11 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from helpdesk.auth.access import require_role
+from helpdesk.contrast import AA_TEXT, launcher_contrast
 from helpdesk.errors import ValidationError
 from helpdesk.forms import show_domain_error
 from helpdesk.widget.forms import RotateSecretForm, WidgetSettingsForm, settings_form_data
@@ -50,9 +52,33 @@ def embed_snippets() -> dict[str, str]:
     }
 
 
+def contrast_warning(colour: str) -> str:
+    """The warning shown when the launcher's text cannot reach 4.5:1 on `colour` (the
+    widget picks near-black or white text, whichever reads better); "" when it can, or
+    when `colour` is not a colour yet."""
+    try:
+        ratio = launcher_contrast(colour)
+    except ValueError:
+        return ""
+    if ratio >= AA_TEXT:
+        return ""
+    return contrast_message(format_decimal(int(ratio * 100) / 100, format="0.00"))
+
+
+def contrast_message(ratio: str) -> str:
+    return _(
+        "Low contrast: the launcher's text reaches only %(ratio)s:1 on this colour, below "
+        "the 4.5:1 that WCAG AA asks for. Some customers will find the button hard to read: "
+        "a darker or lighter colour reads better.",
+        ratio=ratio,
+    )
+
+
 def _page(form: WidgetSettingsForm, status: int = 200) -> tuple[str, int]:
     context: dict[str, Any] = {
         "form": form,
+        "contrast_warning": contrast_warning(form.colour.data or ""),
+        "contrast_template": contrast_message("{ratio}"),
         "rotate_form": RotateSecretForm(formdata=None),
         "secret": widget_secret(),
         "snippets": embed_snippets(),
@@ -84,6 +110,9 @@ def settings_save() -> Response | tuple[str, int]:
             show_domain_error(form, error)
         else:
             flash(_("Widget settings are saved."), "success")
+            warning = contrast_warning(form.colour.data or "")
+            if warning:
+                flash(warning, "warning")
             return redirect(url_for("widget_settings.settings_page"))
     return _page(form, status=422)
 

@@ -1,6 +1,9 @@
 """The widget's two public pages: the loader script host sites embed (`/widget.js`, with the
 workspace's launcher settings filled in) and the panel it opens in an iframe
-(`/widget/frame`, which only the admin's allowed sites may embed)."""
+(`/widget/frame`, which only the admin's allowed sites may embed).
+
+The panel speaks the browser's language, or the one the customer picked in it (`?lang=`;
+the panel remembers the choice in its storage and reloads itself with it)."""
 
 from __future__ import annotations
 
@@ -15,6 +18,8 @@ from flask import Blueprint, Response, current_app, render_template, request, ur
 from flask_babel import gettext as _
 
 from helpdesk.auth.access import public
+from helpdesk.contrast import launcher_ink
+from helpdesk.i18n import LANGUAGE_NAMES, current_locale, use_language
 from helpdesk.security import allow_framing
 from helpdesk.widget.settings import WidgetSettings, widget_settings
 
@@ -49,6 +54,7 @@ def js_literal(value: Any) -> str:
 def loader_config(settings: WidgetSettings) -> dict[str, str]:
     return {
         "colour": settings.colour,
+        "ink": launcher_ink(settings.colour),
         "position": settings.position,
         "label": settings.label or _("Help"),
         "title": _("Support"),
@@ -116,17 +122,23 @@ def frame_strings() -> dict[str, str]:
 @bp.get("/widget/frame")
 @public
 def frame() -> Response:
+    use_language(request.args.get("lang", "")[:16])
     settings = widget_settings()
+    origin = request.args.get("origin", "")[:300]
     config = {
         "api": request.script_root + API_PREFIX,
-        "parentOrigin": parent_origin(settings, request.args.get("origin", "")[:300]),
+        "parentOrigin": parent_origin(settings, origin),
+        "language": current_locale(),
         "colour": settings.colour,
+        "ink": launcher_ink(settings.colour),
         "text": frame_strings(),
     }
     html = render_template(
         "widget/frame.html",
         greeting=settings.greeting or _("Hello! Search our help articles, or write to us."),
         config=config,
+        languages=LANGUAGE_NAMES,
+        origin=origin,
     )
     response = Response(html, content_type="text/html; charset=utf-8")
     allow_framing(response, frame_ancestors(settings))

@@ -12,6 +12,7 @@
      helpdesk.conversations  [{number, token, subject, status}], newest first, at most 20
      helpdesk.draft          the "write to us" form while typed, with its Idempotency-Key
      helpdesk.reply.<number> an unsent reply
+     helpdesk.language       the language the customer picked (the frame reloads in it)
    The conversation token travels only in the X-Conversation-Token header. */
 (function () {
   "use strict";
@@ -20,7 +21,7 @@
   var T = CONFIG.text, API = CONFIG.api, PARENT = CONFIG.parentOrigin;
   var EMBEDDED = W.parent !== W && !!PARENT;
   var KEY_CONVERSATIONS = "helpdesk.conversations", KEY_DRAFT = "helpdesk.draft";
-  var KEY_REPLY = "helpdesk.reply.";
+  var KEY_REPLY = "helpdesk.reply.", KEY_LANGUAGE = "helpdesk.language";
   var POLL_SHOWN = 4000, POLL_HIDDEN = 30000, REMEMBERED = 20;
   var LANG = D.documentElement.lang || undefined;
 
@@ -143,7 +144,9 @@
 
   // ---- The API
   function request(method, path, body, extra) {
+    // The panel's language, so answers, errors and a new customer's record match it.
     var headers = {"Accept": "application/json"};
+    if (LANG) headers["Accept-Language"] = LANG;
     if (identity) {
       headers["X-Widget-User-Email"] = identity.email;
       if (identity.hash) headers["X-Widget-User-Hash"] = identity.hash;
@@ -606,12 +609,42 @@
     if (again) again();
   });
 
+  // ---- Language: the picker reloads the panel in the chosen language (a plain GET form
+  // without JavaScript); the choice is remembered, and stored on the customer's record
+  // when the host site vouches for who they are.
+  var languageForm = $("language-form");
+  function frameIn(code) {
+    var url = new URL(languageForm.action, W.location.href);
+    new URLSearchParams(W.location.search).forEach(function (value, name) {
+      if (name !== "lang") url.searchParams.set(name, value);
+    });
+    url.searchParams.set("lang", code);
+    return url.href;
+  }
+  function followRemembered() {
+    var code = load(KEY_LANGUAGE, null);
+    if (typeof code !== "string" || !/^[a-z]{2,3}$/.test(code) || code === LANG) return false;
+    if (new URLSearchParams(W.location.search).has("lang")) return false;
+    flushToHost();
+    W.location.replace(frameIn(code));
+    return true;
+  }
+  languageForm.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var code = $("language").value;
+    store(KEY_LANGUAGE, code);
+    flushToHost();
+    var go = function () { W.location.replace(frameIn(code)); };
+    if (identity && identity.hash) request("POST", "/language", {language: code}).then(go);
+    else go();
+  });
+
   // ---- Start
   if (/^#[0-9a-f]{6}$/i.test(CONFIG.colour)) {
     var n = parseInt(CONFIG.colour.slice(1), 16);
     var light = ((n >> 16) * 299 + (n >> 8 & 255) * 587 + (n & 255) * 114) / 1000 > 150;
     D.documentElement.style.setProperty("--accent", CONFIG.colour);
-    D.documentElement.style.setProperty("--accent-ink", light ? "#111" : "#fff");
+    D.documentElement.style.setProperty("--accent-ink", CONFIG.ink || (light ? "#111" : "#fff"));
   }
   if (EMBEDDED) {
     $("close").hidden = false;
@@ -630,6 +663,7 @@
     if (data.type === "helpdesk:init" && !initialised) {
       initialised = true;
       adopt(data.stored);
+      if (followRemembered()) return;
       restoreDraft();
       renderHistory();
       identity = cleanIdentity(data.identity);
@@ -649,6 +683,7 @@
     }
   });
   W.addEventListener("pagehide", flushToHost);
+  if (followRemembered()) return;
   restoreDraft();
   renderHistory();
   findArticles("", "search", function (articles) { listArticles($("search-results"), articles); });

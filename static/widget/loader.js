@@ -7,7 +7,8 @@
   "use strict";
   var W = window, D = document;
   if (W.HelpdeskWidget) return;
-  // {colour, position, label, title, unread, frame}: replaced by the server.
+  // {colour, ink, position, label, title, unread, frame}: replaced by the server (ink:
+  // the text colour for the launcher, chosen for WCAG contrast by helpdesk/contrast.py).
   var C = "__HELPDESK_WIDGET_CONFIG__";
   var me = D.currentScript || D.querySelector('script[src*="/widget.js"]');
   if (!me || !W.URL || !W.postMessage) return;
@@ -29,7 +30,8 @@
   function still() {
     return W.matchMedia && matchMedia("(prefers-reduced-motion: reduce)").matches;
   }
-  // Dark or light text, whichever reads better on the launcher colour.
+  // Dark or light text, whichever reads better on the launcher colour (a fallback: the
+  // server sends C.ink).
   function ink(hex) {
     var n = parseInt(hex.slice(1), 16);
     return ((n >> 16) * 299 + (n >> 8 & 255) * 587 + (n & 255) * 114) / 1000 > 150 ? "#111" : "#fff";
@@ -121,7 +123,7 @@
     button = make("button", {
       position: "fixed", bottom: "16px", zIndex: "2147483646", margin: "0", minHeight: "44px",
       padding: "10px 18px", border: "0", borderRadius: "999px", cursor: "pointer",
-      background: C.colour, color: ink(C.colour), boxShadow: "0 2px 10px rgba(0,0,0,.25)",
+      background: C.colour, color: C.ink || ink(C.colour), boxShadow: "0 2px 10px rgba(0,0,0,.25)",
       font: "600 15px/1.2 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif",
       textTransform: "none", letterSpacing: "normal"
     });

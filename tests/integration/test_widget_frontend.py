@@ -90,6 +90,7 @@ def test_loader_defaults_without_settings(client):
     config = loader_config(client.get("/widget.js").get_data(as_text=True))
     assert config == {
         "colour": "#1f6feb",
+        "ink": "#ffffff",
         "position": "bottom-right",
         "label": "Help",
         "title": "Support",

@@ -1,0 +1,117 @@
+"""Jinja filters for dates, times, durations, numbers and money in the locale in use (the
+viewer's, or the recipient's inside an email's `force_locale`) and the viewer's time zone,
+with the workspace's digits and Buddhist-era choices (`helpdesk.settings.formats`).
+
+They replace Flask-Babel's filters of the same names (`datetimeformat`, `dateformat`,
+`timeformat`, `timedeltaformat`, `numberformat`, `decimalformat`, `percentformat`), so every
+template formats the same way, and add `money` for integer cents in the workspace currency,
+`language_name` and `bdi` (text that is not ours, isolated: `helpdesk.bidi`).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from babel import Locale
+from flask import Flask
+from flask_babel import get_locale, get_timezone
+
+from helpdesk import locale_format
+from helpdesk.bidi import bdi
+from helpdesk.locale_format import NATIVE_DIGITS, FormatOptions, language_of
+from helpdesk.settings.formats import format_settings
+
+
+def _locale() -> Locale:
+    return get_locale() or Locale("en")
+
+
+def options() -> FormatOptions:
+    """The workspace's choices; they only change Thai and Bengali, so other languages do
+    not read the settings at all."""
+    if language_of(_locale()) not in NATIVE_DIGITS:
+        return FormatOptions()
+    return format_settings().options()
+
+
+def localise(text: str) -> str:
+    """Digits in `text` written as the locale in use and the workspace want them."""
+    return locale_format.localise_digits(text, _locale(), options())
+
+
+def datetimeformat(value: datetime | None, format: str = "medium") -> str:
+    if value is None:
+        return ""
+    return locale_format.format_datetime(
+        value, format, locale=_locale(), options=options(), tz=get_timezone()
+    )
+
+
+def dateformat(value: date | datetime | None, format: str = "medium") -> str:
+    if value is None:
+        return ""
+    return locale_format.format_date(
+        value, format, locale=_locale(), options=options(), tz=get_timezone()
+    )
+
+
+def timeformat(value: datetime | time | None, format: str = "medium") -> str:
+    if value is None:
+        return ""
+    return locale_format.format_time(
+        value, format, locale=_locale(), options=options(), tz=get_timezone()
+    )
+
+
+def timedeltaformat(
+    value: timedelta,
+    granularity: str = "second",
+    threshold: float = 0.85,
+    add_direction: bool = False,
+) -> str:
+    return locale_format.format_timedelta(
+        value,
+        locale=_locale(),
+        options=options(),
+        granularity=granularity,
+        threshold=threshold,
+        add_direction=add_direction,
+    )
+
+
+def decimalformat(value: int | float | Decimal) -> str:
+    return locale_format.format_decimal(value, locale=_locale(), options=options())
+
+
+def percentformat(value: float) -> str:
+    return locale_format.format_percent(value, locale=_locale(), options=options())
+
+
+def money(cents: int | None) -> str:
+    """Integer cents in the workspace currency ("฿1,234.50", "১,২৩৪.৫০US$")."""
+    settings = format_settings()
+    return locale_format.format_money(
+        cents or 0, settings.currency, locale=_locale(), options=settings.options()
+    )
+
+
+def language_name(code: str | None) -> str:
+    """A language's name in the viewer's language, with its own name ("Thai (ไทย)")."""
+    return locale_format.language_display_name(code, _locale()) if code else ""
+
+
+def register_format_filters(app: Flask) -> None:
+    """Install the filters (after Flask-Babel, whose same-named ones they replace)."""
+    app.jinja_env.filters.update(
+        datetimeformat=datetimeformat,
+        dateformat=dateformat,
+        timeformat=timeformat,
+        timedeltaformat=timedeltaformat,
+        numberformat=decimalformat,
+        decimalformat=decimalformat,
+        percentformat=percentformat,
+        money=money,
+        language_name=language_name,
+        bdi=bdi,
+    )

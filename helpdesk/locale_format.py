@@ -1,0 +1,214 @@
+"""Dates, times, durations, numbers and money for a reader's locale, through Babel, plus the
+two things Babel does not do for our languages (pure functions: the workspace's choices
+come in as `FormatOptions`; `helpdesk.format_filters` wires them to templates).
+
+- Native digits. CLDR knows Thai (๐-๙) and Bengali (০-৯) digits, but Babel 2.18 only
+  switches the numbering system's *symbols* (`numbering_system=`); it always writes ASCII
+  digits, for dates too. So the text Babel formats has its digits replaced afterwards.
+- Buddhist era years for Thai. Babel formats the Gregorian calendar only. With the option
+  on, the year fields (`y`) of a Thai date pattern become the Buddhist-era year (Gregorian
+  + 543) and the era field (`G`, "ค.ศ.") becomes "พ.ศ.". Display only: nothing stored or
+  parsed changes, and other languages are untouched.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, tzinfo
+from decimal import Decimal
+from typing import Literal
+
+from babel import Locale, UnknownLocaleError, dates, numbers
+
+NATIVE_DIGITS = {"th": "๐๑๒๓๔๕๖๗๘๙", "bn": "০১২৩৪৫৬৭৮৯"}
+# Babel's name for each language's own numbering system (for its separators and signs).
+NATIVE_NUMBERING = {"th": "thai", "bn": "beng"}
+BUDDHIST_ERA_OFFSET = 543
+BUDDHIST_ERA_NAMES = {1: "พ.ศ.", 2: "พ.ศ.", 3: "พ.ศ.", 4: "พุทธศักราช", 5: "พ.ศ."}
+STANDARD_FORMATS = ("full", "long", "medium", "short")
+
+Width = Literal["full", "long", "medium", "short"]
+
+
+@dataclass(frozen=True)
+class FormatOptions:
+    """What the workspace chose: native digits per language, Buddhist-era years for Thai."""
+
+    native_digits: frozenset[str] = frozenset({"bn"})
+    buddhist_era: bool = True
+
+
+def language_of(locale: Locale | str) -> str:
+    return (locale.language if isinstance(locale, Locale) else str(locale).split("_")[0]).lower()
+
+
+def localise_digits(text: str, locale: Locale | str, options: FormatOptions) -> str:
+    """`text` with ASCII digits written in the locale's own digits, when the workspace asks
+    for them and the language has them; otherwise unchanged."""
+    language = language_of(locale)
+    digits = NATIVE_DIGITS.get(language)
+    if digits is None or language not in options.native_digits:
+        return text
+    return text.translate(str.maketrans("0123456789", digits))
+
+
+def _buddhist(locale: Locale, options: FormatOptions) -> bool:
+    return options.buddhist_era and locale.language == "th"
+
+
+def _pattern_with_year(pattern: str, year: int) -> str:
+    """A date pattern whose year and era fields are fixed to the Buddhist-era `year`."""
+    be_year = year + BUDDHIST_ERA_OFFSET
+    tokens: list[tuple[str, str | tuple[str, int]]] = []
+    for kind, value in dates.tokenize_pattern(pattern):
+        if kind == "field" and isinstance(value, tuple) and value[0] == "y":
+            width = value[1]
+            text = f"{be_year % 100:02d}" if width == 2 else str(be_year).zfill(width)
+            tokens.append(("chars", text))
+        elif kind == "field" and isinstance(value, tuple) and value[0] == "G":
+            tokens.append(("chars", BUDDHIST_ERA_NAMES.get(value[1], "พ.ศ.")))
+        else:
+            tokens.append((kind, value))
+    return dates.untokenize_pattern(tokens)
+
+
+def _date_pattern(format: str, locale: Locale) -> str:
+    if format in STANDARD_FORMATS:
+        return str(dates.get_date_format(format, locale=locale).pattern)  # type: ignore[arg-type]
+    return format
+
+
+def _local(value: datetime, tz: tzinfo | None) -> datetime:
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dates.UTC)
+    return value.astimezone(tz) if tz is not None else value
+
+
+def format_date(
+    value: date | datetime,
+    format: str = "medium",
+    *,
+    locale: Locale | str,
+    options: FormatOptions,
+    tz: tzinfo | None = None,
+) -> str:
+    """A date ("5 มี.ค. 2567"); a datetime is first moved into `tz`."""
+    parsed = Locale.parse(locale)
+    day = _local(value, tz) if isinstance(value, datetime) else value
+    pattern = _date_pattern(format, parsed)
+    if _buddhist(parsed, options):
+        pattern = _pattern_with_year(pattern, day.year)
+    text = dates.parse_pattern(pattern).apply(day, parsed)
+    return localise_digits(text, parsed, options)
+
+
+def format_time(
+    value: datetime | time,
+    format: str = "medium",
+    *,
+    locale: Locale | str,
+    options: FormatOptions,
+    tz: tzinfo | None = None,
+) -> str:
+    parsed = Locale.parse(locale)
+    moment = _local(value, tz) if isinstance(value, datetime) else value
+    text = dates.format_time(moment, format, tzinfo=None, locale=parsed)
+    return localise_digits(text, parsed, options)
+
+
+def format_datetime(
+    value: datetime,
+    format: str = "medium",
+    *,
+    locale: Locale | str,
+    options: FormatOptions,
+    tz: tzinfo | None = None,
+) -> str:
+    """A date and time in `tz`, joined the way the locale joins them (as Babel does)."""
+    parsed = Locale.parse(locale)
+    moment = _local(value, tz)
+    if format in STANDARD_FORMATS:
+        joined = (
+            str(dates.get_datetime_format(format, locale=parsed))  # type: ignore[arg-type]
+            .replace("'", "")
+            .replace("{0}", format_time(moment, format, locale=parsed, options=options))
+            .replace("{1}", format_date(moment, format, locale=parsed, options=options))
+        )
+        return joined
+    pattern = _pattern_with_year(format, moment.year) if _buddhist(parsed, options) else format
+    return localise_digits(dates.parse_pattern(pattern).apply(moment, parsed), parsed, options)
+
+
+def format_timedelta(
+    delta: timedelta,
+    *,
+    locale: Locale | str,
+    options: FormatOptions,
+    add_direction: bool = False,
+    threshold: float = 0.85,
+    granularity: str = "second",
+    format: str = "long",
+) -> str:
+    """A duration in words ("3 ชั่วโมง"); with `add_direction`, relative ("in 2 hours")."""
+    parsed = Locale.parse(locale)
+    text = dates.format_timedelta(
+        delta,
+        granularity=granularity,  # type: ignore[arg-type]
+        threshold=threshold,
+        add_direction=add_direction,
+        format=format,  # type: ignore[arg-type]
+        locale=parsed,
+    )
+    return localise_digits(text, parsed, options)
+
+
+def _numbering(parsed: Locale, options: FormatOptions) -> str:
+    language = parsed.language
+    if language in options.native_digits and language in NATIVE_NUMBERING:
+        return NATIVE_NUMBERING[language]
+    return "latn"
+
+
+def format_decimal(
+    value: int | float | Decimal, *, locale: Locale | str, options: FormatOptions
+) -> str:
+    """A number with the locale's separators and grouping (Bengali groups by lakh)."""
+    parsed = Locale.parse(locale)
+    text = numbers.format_decimal(
+        value, locale=parsed, numbering_system=_numbering(parsed, options)
+    )
+    return localise_digits(text, parsed, options)
+
+
+def format_percent(value: float, *, locale: Locale | str, options: FormatOptions) -> str:
+    parsed = Locale.parse(locale)
+    text = numbers.format_percent(
+        value, locale=parsed, numbering_system=_numbering(parsed, options)
+    )
+    return localise_digits(text, parsed, options)
+
+
+def format_money(cents: int, currency: str, *, locale: Locale | str, options: FormatOptions) -> str:
+    """An amount held as integer minor units (cents) in `currency`, for the locale. The
+    minor unit is taken as 1/100 (every currency the settings page offers uses it)."""
+    parsed = Locale.parse(locale)
+    amount = Decimal(cents) / 100
+    text = numbers.format_currency(
+        amount, currency, locale=parsed, numbering_system=_numbering(parsed, options)
+    )
+    return localise_digits(text, parsed, options)
+
+
+def language_display_name(code: str, viewer: Locale | str) -> str:
+    """A language's name in the viewer's language, with its own name beside it when that
+    differs ("Thai (ไทย)"); the bare code for a tag Babel does not know."""
+    try:
+        language = Locale.parse(code)
+    except (ValueError, TypeError, UnknownLocaleError):
+        return code
+    viewer_locale = Locale.parse(viewer)
+    in_viewer = language.get_display_name(viewer_locale) or code
+    own = language.get_display_name(language) or in_viewer
+    if own.casefold() == in_viewer.casefold():
+        return in_viewer
+    return f"{in_viewer} ({own})"
