@@ -136,6 +136,15 @@ class Config:
         )
         self.RATELIMIT_WIDGET_WRITE = _str(environ, "HELPDESK_WIDGET_WRITE_LIMIT", "30 per minute")
         self.TRUSTED_PROXIES = _int(environ, "HELPDESK_TRUSTED_PROXIES", 0)
+        # SQLite only: NORMAL (no fsync per commit, safe with WAL) or FULL.
+        self.SQLITE_SYNCHRONOUS = _choice(
+            environ, "HELPDESK_SQLITE_SYNCHRONOUS", ("NORMAL", "FULL"), "NORMAL"
+        )
+        # How long slow-moving statistics (the founders' trends, the typical first-reply
+        # time in acknowledgements) may be reused after the data changed (seconds).
+        self.STATS_CACHE_SECONDS = _int(environ, "HELPDESK_STATS_CACHE_SECONDS", 300)
+        # bench/run only: the baseline routes /_bench/template and /_bench/row.
+        self.BENCH_ROUTES = _str(environ, "HELPDESK_BENCH", "") == "1"
         self.MAX_CONTENT_LENGTH = _int(environ, "HELPDESK_MAX_CONTENT_LENGTH", 10 * 1024 * 1024)
         self.MAX_JSON_BYTES = _int(environ, "HELPDESK_MAX_JSON_BYTES", 1024 * 1024)
         self.MAX_JSON_DEPTH = _int(environ, "HELPDESK_MAX_JSON_DEPTH", 32)
@@ -182,6 +191,7 @@ class TestingConfig(Config):
         super().__init__(instance_path, environ)
         self.SESSION_COOKIE_SECURE = False
         self.SCHEDULER = "off"
+        self.STATS_CACHE_SECONDS = 0  # reuse statistics only while the data is unchanged
 
     def secret_key(self, environ: Mapping[str, str], instance: Path) -> str:
         # A fixed key keeps test runs from writing into instance/.

@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 
 from config import config_for
-from helpdesk.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
+from helpdesk.extensions import babel, csrf, db, htmx, limiter, login_manager
 
 PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -38,6 +38,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     import helpdesk.models  # noqa: F401 - every table is on the metadata before Alembic looks
+    from helpdesk.format_filters import register_format_filters
     from helpdesk.i18n import (
         age,
         current_locale,
@@ -46,17 +47,10 @@ def register_extensions(app: Flask) -> None:
         select_locale,
         select_timezone,
     )
-    from helpdesk.models.base import render_item_for_alembic
+    from helpdesk.lazy_migrate import init_migrations
 
     db.init_app(app)
-    migrate.init_app(
-        app,
-        db,
-        directory=os.path.join(PROJECT_ROOT, "migrations"),
-        render_as_batch=True,
-        compare_type=True,
-        render_item=render_item_for_alembic,
-    )
+    init_migrations(app)  # Flask-Migrate only when it is used (see helpdesk/lazy_migrate.py)
     login_manager.init_app(app)
     login_manager.session_protection = "basic"
     csrf.init_app(app)
@@ -66,12 +60,15 @@ def register_extensions(app: Flask) -> None:
     app.jinja_env.filters["age"] = age
     app.jinja_env.filters["due_in"] = due_in
     app.jinja_env.globals["customer_local_time"] = local_time
+    register_format_filters(app)  # after Babel: its date and number filters are replaced
     limiter.init_app(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         from helpdesk.sqlite import enable_wal_and_busy_timeout
 
         with app.app_context():
-            enable_wal_and_busy_timeout(db.engine)
+            enable_wal_and_busy_timeout(
+                db.engine, synchronous=app.config.get("SQLITE_SYNCHRONOUS", "NORMAL")
+            )
 
 
 def register_blueprints(app: Flask) -> None:
@@ -85,6 +82,7 @@ def register_blueprints(app: Flask) -> None:
     from helpdesk.api.tickets import bp as api_tickets_bp
     from helpdesk.api.token_views import bp as api_tokens_bp
     from helpdesk.auth.views import bp as auth_bp
+    from helpdesk.customers.views import bp as customers_bp
     from helpdesk.feedback.nps_settings_views import bp as nps_admin_bp
     from helpdesk.feedback.views import bp as feedback_bp
     from helpdesk.founders.digest_views import bp as digests_bp
@@ -102,6 +100,7 @@ def register_blueprints(app: Flask) -> None:
     from helpdesk.promises.views import bp as promises_bp
     from helpdesk.recovery.library_views import causes_bp, phrases_bp
     from helpdesk.recovery.views import bp as recovery_bp
+    from helpdesk.settings.formats_views import bp as formats_bp
     from helpdesk.settings.views import bp as settings_bp
     from helpdesk.tickets.views import bp as tickets_bp
     from helpdesk.webhooks.views import bp as webhooks_bp
@@ -119,6 +118,8 @@ def register_blueprints(app: Flask) -> None:
         help_bp,
         recovery_bp,
         settings_bp,
+        formats_bp,
+        customers_bp,
         phrases_bp,
         causes_bp,
         hours_bp,
@@ -148,6 +149,10 @@ def register_blueprints(app: Flask) -> None:
         api_root_causes_bp,
     ):
         app.register_blueprint(blueprint)
+    if app.config.get("BENCH_ROUTES"):  # bench/run's baseline routes; never otherwise
+        from helpdesk.bench_routes import bp as bench_bp
+
+        app.register_blueprint(bench_bp)
 
 
 def register_cli(app: Flask) -> None:
@@ -170,8 +175,10 @@ def register_request_hooks(app: Flask) -> None:
     from helpdesk.auth.forms import LogoutForm
     from helpdesk.navigation import nav_for
     from helpdesk.security import register_security
+    from helpdesk.static_files import register_static_files
 
     register_security(app)
+    register_static_files(app)
     app.wsgi_app = strip_api_cookies(app.wsgi_app)  # type: ignore[method-assign]
     app.before_request(refuse_query_tokens)
     app.before_request(require_login)

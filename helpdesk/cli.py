@@ -59,7 +59,7 @@ def demo() -> None:
 
 @helpdesk_cli.command("generate")
 @click.option("--tickets", type=click.IntRange(1, 10_000_000), required=True)
-@click.option("--messages-per-ticket", type=click.IntRange(1, 200), default=3, show_default=True)
+@click.option("--messages-per-ticket", type=click.IntRange(1, 200), default=5, show_default=True)
 @click.option("--seed", type=int, default=1, show_default=True)
 @click.option("--force", is_flag=True, help="Add to a database that also holds real data.")
 @with_appcontext

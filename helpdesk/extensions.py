@@ -1,4 +1,5 @@
-"""Every Flask extension object, created unbound; `create_app()` binds them with `init_app`."""
+"""Every Flask extension object, created unbound; `create_app()` binds them with `init_app`.
+Flask-Migrate is the exception: `create_app()` makes it only when it is loaded (see there)."""
 
 from flask import current_app, request
 from flask_babel import Babel
@@ -6,7 +7,6 @@ from flask_htmx import HTMX
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, current_user
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 
@@ -15,7 +15,6 @@ from helpdesk.models.base import Base
 # Objects stay readable after a service commits (a view renders what the service returned
 # without reloading every row); each request still gets a fresh session.
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
-migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 htmx = HTMX()

@@ -119,7 +119,8 @@ def add_security_headers(response: Response) -> Response:
         response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    if current_user and current_user.is_authenticated:
+    # Pages for logged-in staff are never stored; static files are (helpdesk/static_files.py).
+    if request.endpoint != "static" and current_user and current_user.is_authenticated:
         response.headers["Cache-Control"] = "no-store"
         response.vary.add("Cookie")
     return response

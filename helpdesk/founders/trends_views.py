@@ -7,9 +7,11 @@ input with a plain-text 400 and unknown sections or metrics with a plain-text 40
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, current_app, render_template, request
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -24,6 +26,7 @@ from helpdesk.founders.trends import (
     table_csv,
     trend_range,
 )
+from helpdesk.founders.trends_cache import cached_trends
 from helpdesk.founders.trends_drill import UnknownMetric, trend_tickets
 from helpdesk.founders.trends_forms import TrendRangeForm
 from helpdesk.founders.trends_sections import SECTIONS, trend_section, trend_sections
@@ -82,6 +85,12 @@ def _form_range(form: TrendRangeForm) -> TrendRange | None:
     return rng
 
 
+def _dashboard(rng: TrendRange) -> tuple[list[Table], dict[str, Any]]:
+    """The tables and the charts drawn from them (kept together by `cached_trends`)."""
+    tables = trend_sections(rng=rng)
+    return tables, {table.section: _chart(table) for table in tables if not table.empty}
+
+
 @bp.get("")
 def trends_page() -> tuple[str, int]:
     form = TrendRangeForm(request.args)
@@ -89,8 +98,12 @@ def trends_page() -> tuple[str, int]:
     if rng is None:
         return render_template("founders/trends.html", form=form, tables=[], charts={}), 422
     form.start.data, form.end.data = rng.start.isoformat(), rng.end.isoformat()
-    tables = trend_sections(rng=rng)
-    charts = {table.section: _chart(table) for table in tables if not table.empty}
+    tables, charts = cached_trends(
+        rng=rng,
+        language=str(get_locale()),
+        max_age=timedelta(seconds=current_app.config["STATS_CACHE_SECONDS"]),
+        compute=_dashboard,
+    )
     html = render_template("founders/trends.html", form=form, tables=tables, charts=charts, rng=rng)
     return html, 200
 

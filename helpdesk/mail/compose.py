@@ -19,6 +19,7 @@ from flask import current_app
 from flask_babel import LazyString, force_locale
 
 from helpdesk.clock import now
+from helpdesk.data_version import app_cache
 from helpdesk.extensions import db
 from helpdesk.models import Ticket
 from helpdesk.promises.hours import business_hours, is_open, next_open
@@ -118,6 +119,17 @@ def format_moment(moment: datetime, *, language: str, zone: str) -> str:
 
 
 def _typical_first_reply_hours() -> int | None:
+    """The median first-reply time of recent tickets, in whole hours. It moves slowly and
+    every acknowledgement asks for it, so a process reuses it for up to
+    `STATS_CACHE_SECONDS` (`helpdesk.data_version`)."""
+    return app_cache(current_app, "typical_first_reply_hours", 1).get(
+        None,
+        _measure_typical_first_reply_hours,
+        max_age=timedelta(seconds=current_app.config["STATS_CACHE_SECONDS"]),
+    )
+
+
+def _measure_typical_first_reply_hours() -> int | None:
     since = now() - EXPECTATION_WINDOW
     rows = db.session.execute(
         sa.select(Ticket.created_at, Ticket.first_staff_reply_at)

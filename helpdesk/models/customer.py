@@ -34,6 +34,7 @@ class Customer(Base):
 
     __table_args__ = (
         sa.CheckConstraint("lifetime_value_cents >= 0", name="lifetime_value_not_negative"),
+        sa.Index("ix_customers_created_at_id", "created_at", "id"),  # the API's list
     )
 
     @property

@@ -38,4 +38,7 @@ class Rating(Base):
     ticket: Mapped[Ticket] = relationship()
     customer: Mapped[Customer] = relationship()
 
-    __table_args__ = (sa.Index("ix_ratings_created_at_score", "created_at", "score"),)
+    __table_args__ = (
+        sa.Index("ix_ratings_created_at_score", "created_at", "score"),
+        sa.Index("ix_ratings_created_at_id", "created_at", "id"),  # the API's list
+    )

@@ -41,9 +41,7 @@ class Outbox(Base):
     )
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     # Webhook deliveries: the subscription, and the receiver's last HTTP status.
-    webhook_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("webhooks.id", ondelete="CASCADE")
-    )
+    webhook_id: Mapped[int | None] = mapped_column(sa.ForeignKey("webhooks.id", ondelete="CASCADE"))
     response_code: Mapped[int | None]
     status: Mapped[str] = mapped_column(str_enum("status", *OUTBOX_STATES), default="pending")
     attempts: Mapped[int] = mapped_column(default=0)

@@ -75,6 +75,7 @@ class NpsResponse(Base):
     __table_args__ = (
         sa.CheckConstraint("score >= 0 AND score <= 10", name="score_0_to_10"),
         sa.Index("ix_nps_responses_created_at_score", "created_at", "score"),
+        sa.Index("ix_nps_responses_created_at_id", "created_at", "id"),  # the API's list
     )
 
     @property

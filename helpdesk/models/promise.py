@@ -59,6 +59,9 @@ class Promise(Base):
         sa.Index("ix_promises_status_due_at", "status", "due_at"),
         sa.Index("ix_promises_ticket_id", "ticket_id"),
         sa.Index("ix_promises_agent_id_created_at", "agent_id", "created_at"),
+        # The API lists promises newest first, optionally by status.
+        sa.Index("ix_promises_created_at_id", "created_at", "id"),
+        sa.Index("ix_promises_status_created_at_id", "status", "created_at", "id"),
         # One pending promise per ticket: a new one replaces (cancels) the old.
         sa.Index(
             "uq_promises_pending_ticket",
@@ -91,6 +94,9 @@ class Escalation(Base):
 
     __table_args__ = (
         sa.Index("ix_escalations_status_created_at", "status", "created_at"),
+        sa.Index("ix_escalations_created_at_id", "created_at", "id"),
+        # The ticket page lists a ticket's escalations.
+        sa.Index("ix_escalations_ticket_id", "ticket_id", "created_at"),
         # One open escalation per ticket and reason.
         sa.Index(
             "uq_escalations_open_ticket_reason",

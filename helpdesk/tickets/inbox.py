@@ -16,9 +16,11 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 
+from helpdesk.data_version import app_cache
 from helpdesk.errors import ValidationError
 from helpdesk.extensions import db
 from helpdesk.forms import MAX_ID, parse_id, strip_control
@@ -36,6 +38,7 @@ from helpdesk.tickets.search import search_hits
 VIEWS = ("open", "mine", "unassigned", "waiting", "promises", "complaints", "all")
 SORTS = ("latest", "waiting", "priority")
 PAGE_SIZE = 50
+PENDING_PROMISES = "pending promises"  # a label no ticket status has
 
 
 @dataclass(frozen=True)
@@ -121,17 +124,12 @@ def _view_extra(view: str, user: User) -> list[sa.ColumnElement[bool]]:
 
 def view_counts(user: User) -> dict[str, int]:
     """How many tickets each view holds: one grouped scan of the covering index
-    (status, kind, assignee_id), in index order, summed up here."""
-    rows = db.session.execute(
-        sa.select(Ticket.status, Ticket.kind, Ticket.assignee_id, sa.func.count()).group_by(
-            Ticket.status, Ticket.kind, Ticket.assignee_id
-        )
-    ).all()
+    (status, kind, assignee_id), in index order, summed up here. The scan's rows are kept
+    per process until the data version changes (`helpdesk.data_version`), so a page view
+    pays for the scan only after a change; the sums per user are cheap."""
+    rows, pending_promises = app_cache(current_app, "view_counts", 1).get(None, _count_rows)
     counts = dict.fromkeys(VIEWS, 0)
-    counts["promises"] = int(
-        db.session.scalar(sa.select(sa.func.count(Promise.id)).where(Promise.status == "pending"))
-        or 0
-    )
+    counts["promises"] = pending_promises
     for status, kind, assignee_id, count in rows:
         for view in VIEWS:
             if view == "promises" or status not in VIEW_STATUSES[view]:
@@ -144,6 +142,24 @@ def view_counts(user: User) -> dict[str, int]:
                 continue
             counts[view] += count
     return counts
+
+
+def _count_rows() -> tuple[list[tuple[str, str, int | None, int]], int]:
+    """(status, kind, assignee id, tickets) groups, and the pending promises: one query."""
+    # Plain strings, not the enum type, so the promises' label passes through the union.
+    status, kind = sa.type_coerce(Ticket.status, sa.String), sa.type_coerce(Ticket.kind, sa.String)
+    groups = sa.select(status, kind, Ticket.assignee_id, sa.func.count().label("n")).group_by(
+        Ticket.status, Ticket.kind, Ticket.assignee_id
+    )
+    promises = sa.select(
+        sa.literal(PENDING_PROMISES), sa.null(), sa.null(), sa.func.count(Promise.id)
+    ).where(Promise.status == "pending")
+    rows: list[Any] = list(db.session.execute(sa.union_all(groups, promises)).all())
+    pending = sum(int(row[3]) for row in rows if row[0] == PENDING_PROMISES)
+    groups_found = [
+        (row[0], row[1], row[2], int(row[3])) for row in rows if row[0] != PENDING_PROMISES
+    ]
+    return groups_found, pending
 
 
 @dataclass

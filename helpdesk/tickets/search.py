@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -56,6 +57,10 @@ MESSAGE_WEIGHT = 1.0
 # for a term found in most rows); all a substring-only match on PostgreSQL or a scanned
 # short term scores.
 MATCH_SCORE = 0.1
+# SQLite: a term matching more rows of one field than this is "common" there: it is not
+# ranked by bm25 (which counts every match first), and when every term of the query is
+# common, only its newest CANDIDATES matches per field are read.
+CANDIDATES = 500
 # Far above any text score, so the ticket with the number asked for comes first.
 NUMBER_SCORE = 1_000_000.0
 
@@ -113,11 +118,12 @@ def search_hits(query: str) -> sa.Subquery | None:
     if dialect not in ("sqlite", "postgresql"):  # config.py refuses any other database
         raise RuntimeError(f"unsupported database {dialect!r}: use SQLite or PostgreSQL")
     arms: list[_Arm] = []
+    plan = _sqlite_plan(terms) if dialect == "sqlite" else _Plan({}, None)
     for index, term in enumerate(terms):
         if dialect == "postgresql":
             arms.extend(_postgresql_arms(index, term))
         elif len(term) >= MIN_INDEXED_LENGTH:
-            arms.extend(_sqlite_arms(index, term))
+            arms.extend(_sqlite_arms(index, term, plan))
         else:
             arms.extend(_sqlite_scan_arms(index, term))
     if number is not None:
@@ -184,22 +190,122 @@ def _fts(table: sa.TableClause, term: str) -> tuple[sa.ColumnElement[bool], sa.C
     return match, MATCH_SCORE - sa.func.bm25(table_column)
 
 
-def _sqlite_arms(index: int, term: str) -> list[_Arm]:
-    subject_match, subject_score = _fts(_FTS_TICKETS, term)
-    customer_match, customer_score = _fts(_FTS_CUSTOMERS, term)
-    body_match, body_score = _fts(_FTS_MESSAGES, term)
-    return [
-        _arm(_FTS_TICKETS.c.rowid, index, subject_score * SUBJECT_WEIGHT)
-        .select_from(_FTS_TICKETS)
-        .where(subject_match),
-        _arm(Ticket.id, index, customer_score * CUSTOMER_WEIGHT)
+def _common(table: sa.TableClause, term: str) -> bool:
+    """Whether `term` matches more than `CANDIDATES` rows of `table`: one probe that walks
+    the index from the newest row and stops at CANDIDATES + 1 (no ranking, no table rows)."""
+    match, _score = _fts(table, term)
+    probe = (
+        sa.select(table.c.rowid)
+        .select_from(table)
+        .where(match)
+        .order_by(table.c.rowid.desc())
+        .offset(CANDIDATES)
+        .limit(1)
+    )
+    return db.session.execute(probe).first() is not None
+
+
+def _fts_matches(
+    table: sa.TableClause,
+    term: str,
+    weight: float,
+    *,
+    common: bool,
+    cap: bool,
+    within: sa.Select[Any] | None = None,
+) -> sa.Subquery:
+    """(rowid, score) of the rows of one FTS table matching `term`.
+
+    A term found in at most CANDIDATES rows is ranked by bm25. For a common one, bm25
+    would first count every match (its IDF), so it scores a flat MATCH_SCORE per match
+    instead; and only the rows `within` allows are looked at (the tickets of the query's
+    rare term), or with `cap` only its newest CANDIDATES matches."""
+    match, score = _fts(table, term)
+    if not common:
+        columns = [table.c.rowid.label("rowid"), (score * weight).label("score")]
+        return sa.select(*columns).select_from(table).where(match).subquery()
+    flat = sa.select(table.c.rowid.label("rowid"), _float(MATCH_SCORE * weight).label("score"))
+    query = flat.select_from(table).where(match)
+    if within is not None:
+        query = query.where(table.c.rowid.in_(within))
+    elif cap:
+        query = query.order_by(table.c.rowid.desc()).limit(CANDIDATES)
+    return query.subquery()
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """Which (term index, FTS table) pairs are common, and the rare term, if any, whose
+    tickets bound the answer."""
+
+    common: dict[tuple[int, str], bool]
+    anchor: tuple[int, str] | None  # (index, term)
+
+
+def _sqlite_plan(terms: list[str]) -> _Plan:
+    tables = (_FTS_TICKETS, _FTS_CUSTOMERS, _FTS_MESSAGES)
+    indexed = [(index, term) for index, term in enumerate(terms) if len(term) >= MIN_INDEXED_LENGTH]
+    common = {
+        (index, table.name): _common(table, term) for index, term in indexed for table in tables
+    }
+    rare = [
+        (index, term)
+        for index, term in indexed
+        if not any(common[(index, table.name)] for table in tables)
+    ]
+    return _Plan(common, rare[0] if rare else None)
+
+
+def _anchor_tickets(term: str) -> sa.Select[Any]:
+    """The ids of the tickets a rare term matches anywhere (no ranking)."""
+    subject_match, _ = _fts(_FTS_TICKETS, term)
+    customer_match, _ = _fts(_FTS_CUSTOMERS, term)
+    body_match, _ = _fts(_FTS_MESSAGES, term)
+    return sa.union(
+        sa.select(_FTS_TICKETS.c.rowid.label("ticket_id")).where(subject_match),
+        sa.select(Ticket.id)
         .select_from(_FTS_CUSTOMERS)
         .join(Ticket, Ticket.customer_id == _FTS_CUSTOMERS.c.rowid)
         .where(customer_match),
-        _arm(Message.ticket_id, index, body_score * MESSAGE_WEIGHT)
+        sa.select(Message.ticket_id)
         .select_from(_FTS_MESSAGES)
         .join(Message, Message.id == _FTS_MESSAGES.c.rowid)
         .where(body_match),
+    )  # type: ignore[return-value]
+
+
+def _sqlite_arms(index: int, term: str, plan: _Plan) -> list[_Arm]:
+    anchor = None
+    if plan.anchor is not None and plan.anchor[0] != index:
+        anchor = _anchor_tickets(plan.anchor[1]).subquery()
+    within = {
+        _FTS_TICKETS.name: sa.select(anchor.c.ticket_id) if anchor is not None else None,
+        _FTS_CUSTOMERS.name: (
+            sa.select(Ticket.customer_id).where(Ticket.id.in_(sa.select(anchor.c.ticket_id)))
+            if anchor is not None
+            else None
+        ),
+        _FTS_MESSAGES.name: (
+            sa.select(Message.id).where(Message.ticket_id.in_(sa.select(anchor.c.ticket_id)))
+            if anchor is not None
+            else None
+        ),
+    }
+
+    def matches(table: sa.TableClause, weight: float) -> sa.Subquery:
+        common = plan.common[(index, table.name)]
+        cap = common and plan.anchor is None
+        return _fts_matches(table, term, weight, common=common, cap=cap, within=within[table.name])
+
+    subjects = matches(_FTS_TICKETS, SUBJECT_WEIGHT)
+    customers = matches(_FTS_CUSTOMERS, CUSTOMER_WEIGHT)
+    bodies = matches(_FTS_MESSAGES, MESSAGE_WEIGHT)
+    return [
+        _arm(subjects.c.rowid, index, subjects.c.score),
+        _arm(Ticket.id, index, customers.c.score).join(
+            Ticket, Ticket.customer_id == customers.c.rowid
+        ),
+        _arm(Message.ticket_id, index, bodies.c.score).join(Message, Message.id == bodies.c.rowid),
     ]
 
 

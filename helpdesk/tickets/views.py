@@ -22,6 +22,7 @@ from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from helpdesk.auth.access import require_role, safe_next
+from helpdesk.bidi import with_names
 from helpdesk.errors import NotAllowed, ValidationError
 from helpdesk.extensions import db
 from helpdesk.forms import parse_id, show_domain_error
@@ -72,7 +73,9 @@ def _user() -> User:
 
 
 def _labels() -> dict[str, Any]:
-    return {
+    """The label tables, translated once for this request: a template that looks a label
+    up for each of 50 rows then reads a string instead of translating it again."""
+    tables = {
         "view_labels": VIEW_LABELS,
         "status_labels": STATUS_LABELS,
         "priority_labels": PRIORITY_LABELS,
@@ -82,9 +85,11 @@ def _labels() -> dict[str, Any]:
         "step_labels": STEP_LABELS,
         "estimate_labels": ESTIMATE_LABELS,
         "promise_state_labels": PROMISE_STATE_LABELS,
-        "statuses": STATUSES,
-        "priorities": PRIORITIES,
     }
+    translated: dict[str, Any] = {
+        name: {key: str(label) for key, label in table.items()} for name, table in tables.items()
+    }
+    return {**translated, "statuses": STATUSES, "priorities": PRIORITIES}
 
 
 def _assignee_choice(raw: str | None) -> Any:
@@ -275,7 +280,7 @@ def ticket_reply(number: int) -> Response:
     if form.kind.data == "note":
         flash(_("Note added."), "success")
     else:
-        flash(_("Reply sent to %(name)s.", name=ticket.customer.name), "success")
+        flash(with_names(_("Reply sent to %(name)s."), name=ticket.customer.name), "success")
     return redirect(url_for("tickets.ticket", number=ticket.number) + "#composer")
 
 

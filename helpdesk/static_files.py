@@ -1,0 +1,85 @@
+"""Static files with content-hashed URLs and a year of caching.
+
+`url_for('static', filename=...)` adds `?v=<the first 12 hex digits of the file's SHA-256>`,
+so a changed file gets a new URL. A request whose `v` matches the file as it is now is
+answered with `Cache-Control: public, max-age=31536000, immutable`; any other (no `v`, an
+old one) with the default: revalidate by ETag. Hashes are kept per (path, mtime, size), so
+an edited file in development gets its new hash at once.
+
+Static files are also compressed (zstd, brotli or gzip, as the browser accepts; through
+Flask-Compress) for when gunicorn faces browsers directly. Pages and JSON are not: they
+carry CSRF tokens next to text the visitor can influence (a search box echoed back), which
+is what the BREACH attack needs; a proxy in front may compress them knowingly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from typing import Any
+
+from flask import Flask, request
+from flask.wrappers import Response
+from flask_compress import Compress
+from werkzeug.security import safe_join
+
+YEAR = 365 * 24 * 3600
+VERSION_ARG = "v"
+_hashes: dict[tuple[str, int, int], str] = {}
+_lock = threading.Lock()
+compress = Compress()
+
+
+def static_version(folder: str, filename: str) -> str | None:
+    """The file's content hash, or None when there is no such file."""
+    path = safe_join(folder, filename)
+    if path is None:
+        return None
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    key = (path, stat.st_mtime_ns, stat.st_size)
+    with _lock:
+        found = _hashes.get(key)
+    if found is None:
+        digest = hashlib.sha256()
+        with open(path, "rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 16), b""):
+                digest.update(chunk)
+        found = digest.hexdigest()[:12]
+        with _lock:
+            _hashes[key] = found
+    return found
+
+
+def register_static_files(app: Flask) -> None:
+    folder = app.static_folder
+    if folder is None:
+        return
+    app.config["COMPRESS_REGISTER"] = False  # static files only, below
+    compress.init_app(app)
+
+    @app.url_defaults
+    def _hashed_static_urls(endpoint: str, values: dict[str, Any]) -> None:
+        if endpoint == "static" and "filename" in values and VERSION_ARG not in values:
+            version = static_version(folder, values["filename"])
+            if version is not None:
+                values[VERSION_ARG] = version
+
+    @app.after_request
+    def _cache_hashed_static_files(response: Response) -> Response:
+        if request.endpoint != "static" or response.status_code != 200:
+            return response
+        filename = (request.view_args or {}).get("filename", "")
+        asked = request.args.get(VERSION_ARG)
+        if asked and asked == static_version(folder, filename):
+            response.headers["Cache-Control"] = f"public, max-age={YEAR}, immutable"
+        if response.direct_passthrough and request.headers.get("Accept-Encoding"):
+            # Read the (small) file into the response, so it is compressed whole and the
+            # file is closed with the response, not left to a streaming wrapper.
+            response.direct_passthrough = False
+            response.make_sequence()
+        compressed: Response = compress.after_request(response)
+        return compressed

@@ -1,0 +1,62 @@
+"""The hot pages read big tables through indexes: no statement they run scans tickets,
+messages, customers, escalations, promises, ratings, recoveries or the audit trail (SQLite's
+plan, which without ANALYZE statistics depends on the schema alone). The one allowed scan is
+the view counts' covering index, which is kept per process (test_view_counts.py)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from helpdesk.extensions import db
+from helpdesk.generate import generate
+from helpdesk.models import Ticket
+
+BIG = (
+    "tickets", "messages", "customers", "escalations", "promises", "ratings", "recoveries",
+    "audit_events",
+)  # fmt: skip
+ALLOWED = ("USING COVERING INDEX ix_tickets_status_kind_assignee_id",)
+
+
+def test_hot_pages_never_scan_a_big_table(app, login_as):
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        pytest.skip("SQLite's query plans")
+    agent = login_as("agent")
+    with app.app_context():
+        generate(tickets=40, seed=6)
+        number = db.session.scalar(sa.select(sa.func.max(Ticket.number)))
+        engine = db.engine
+    statements: list[tuple[str, object]] = []
+
+    def record(conn, cursor, statement, params, context, executemany):
+        if statement.lstrip().upper().startswith(("SELECT", "WITH")):
+            statements.append((statement, params))
+
+    sa.event.listen(engine, "after_cursor_execute", record)
+    try:
+        for url in (
+            "/inbox",
+            "/inbox?view=complaints",
+            "/inbox?view=promises",
+            "/inbox?view=waiting&sort=waiting",
+            "/inbox?view=all&sort=priority",
+            "/inbox?view=all&q=refund",
+            f"/tickets/{number}",
+        ):
+            assert agent.get(url).status_code == 200, url
+    finally:
+        sa.event.remove(engine, "after_cursor_execute", record)
+    scans = set()
+    with app.app_context():
+        connection = db.session.connection()
+        for statement, params in statements:
+            plan = connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, params).all()
+            for row in plan:
+                detail = row[-1]
+                found = re.match(r"SCAN (\w+)", detail)
+                if found and found.group(1) in BIG and not detail.endswith(ALLOWED):
+                    scans.add(f"{detail}: {statement[:120]}")
+    assert not scans, "\n".join(sorted(scans))
