@@ -200,7 +200,8 @@ def test_staff_page_has_no_serious_violations(new_page, scene, name, language): 
         # to its field, which takes the focus.
         page.locator("#recovery .step-form button[type=submit]").click()
         page.locator("#problem_summary[aria-invalid=true]").wait_for()
-        assert page.evaluate("document.activeElement.id") == "problem_summary"
+        # a11y.js moves the focus once htmx has settled the swap.
+        page.wait_for_function("document.activeElement?.id === 'problem_summary'", timeout=5000)
         check(page, f"{name} (step error)", language)
 
 

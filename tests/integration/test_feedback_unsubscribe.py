@@ -46,7 +46,7 @@ def test_a_round_queues_an_invitation_with_unsubscribe_headers(database: Any, se
     survey = db.session.scalar(sa.select(NpsSurvey))
     assert "/feedback/nps/" in mail.body_text
     assert survey.customer_id == customer.id
-    assert f"Hi {customer.first_name}," in mail.body_text
+    assert f"สวัสดีคุณ{customer.first_name}" in mail.body_text  # "Hi <name>" in Thai
 
 
 def test_the_unsubscribe_page_then_no_more_invitations(app: Flask, set_now: Any) -> None:
