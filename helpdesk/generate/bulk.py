@@ -39,7 +39,8 @@ class TableWriter:
             (index, processor)
             for index, name in enumerate(columns)
             if isinstance(table.c[name].type, (UTCDateTime, sa.JSON, sa.Boolean))
-            and (processor := table.c[name].type.bind_processor(dialect)) is not None
+            and (processor := table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
+            is not None
         ]
 
     def insert(self, rows: list[tuple[Any, ...]]) -> None:
