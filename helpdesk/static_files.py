@@ -77,9 +77,18 @@ def register_static_files(app: Flask) -> None:
         if asked and asked == static_version(folder, filename):
             response.headers["Cache-Control"] = f"public, max-age={YEAR}, immutable"
         if response.direct_passthrough and request.headers.get("Accept-Encoding"):
-            # Read the (small) file into the response, so it is compressed whole and the
-            # file is closed with the response, not left to a streaming wrapper.
+            # Read the (small) file into the response, so it is compressed whole, and close
+            # the file now rather than whenever the response object is collected.
+            body = response.response
+            try:
+                data = b"".join(
+                    chunk if isinstance(chunk, bytes) else chunk.encode() for chunk in body
+                )
+            finally:
+                close = getattr(body, "close", None)
+                if close is not None:
+                    close()
             response.direct_passthrough = False
-            response.make_sequence()
+            response.set_data(data)
         compressed: Response = compress.after_request(response)
         return compressed

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -200,8 +201,9 @@ def test_staff_page_has_no_serious_violations(new_page, scene, name, language): 
         # to its field, which takes the focus.
         page.locator("#recovery .step-form button[type=submit]").click()
         page.locator("#problem_summary[aria-invalid=true]").wait_for()
-        # a11y.js moves the focus once htmx has settled the swap.
-        page.wait_for_function("document.activeElement?.id === 'problem_summary'", timeout=5000)
+        # a11y.js moves the focus once htmx has settled the swap (expect polls without
+        # eval, which the page's CSP forbids).
+        expect(page.locator("#problem_summary")).to_be_focused(timeout=5000)
         check(page, f"{name} (step error)", language)
 
 
