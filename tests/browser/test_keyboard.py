@@ -135,7 +135,7 @@ def test_reply_hear_step_and_promise_by_keyboard_alone(page, make_user, complain
     assert now["text"] == "Send"
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/tickets/{complaint}#composer")
-    assert page.get_by_text("Reply sent to Nok Srisuk").is_visible()
+    assert page.locator(".flash").get_by_text("Reply sent to Nok Srisuk").is_visible()
     assert sentence in page.locator("#promises").inner_text()
     assert "Thank you for telling us, Nok." in page.locator(".messages").inner_text()
     page.wait_for_function("() => document.getElementById('announcer').textContent.includes('Nok')")

@@ -82,7 +82,7 @@ def test_full_heard_recovery(page, make_user, complaint):
     panel.get_by_label("Root cause").wait_for()
     page.get_by_role("button", name="Send and resolve").click()
     page.wait_for_url(f"**/tickets/{complaint}#composer")
-    assert page.get_by_text("Reply sent to Nok Srisuk").is_visible()
+    assert page.locator(".flash").get_by_text("Reply sent to Nok Srisuk").is_visible()
 
     # Closing before Diagnose is refused, with the reason shown.
     page.get_by_label("Status").select_option("closed")

@@ -79,7 +79,7 @@ def test_filter_search_keyboard_reply_status_history_reload(page, make_user, see
     page.keyboard.type("Hi Nok, I have refunded order 5521. Sorry for the trouble!")
     page.get_by_role("button", name="Send and resolve").click()
     page.wait_for_url(f"**/tickets/{seeded}#composer")
-    assert page.get_by_text("Reply sent to Nok Srisuk").is_visible()
+    assert page.locator(".flash").get_by_text("Reply sent to Nok Srisuk").is_visible()
     assert page.get_by_text("I have refunded order 5521").is_visible()
     assert page.get_by_label("Status").input_value() == "resolved"
 
