@@ -49,6 +49,18 @@ def register_extensions(app: Flask) -> None:
     )
     from helpdesk.lazy_migrate import init_migrations
 
+    sqlite = app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
+    engine_options = app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {})
+    if sqlite:
+        from helpdesk.sqlite import sqlite_engine_options
+
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = sqlite_engine_options(engine_options)
+    else:
+        from helpdesk.postgresql import postgresql_engine_options
+
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = postgresql_engine_options(
+            engine_options, parallel_workers=app.config.get("POSTGRESQL_PARALLEL_WORKERS", 0)
+        )
     db.init_app(app)
     init_migrations(app)  # Flask-Migrate only when it is used (see helpdesk/lazy_migrate.py)
     login_manager.init_app(app)
@@ -62,7 +74,7 @@ def register_extensions(app: Flask) -> None:
     app.jinja_env.globals["customer_local_time"] = local_time
     register_format_filters(app)  # after Babel: its date and number filters are replaced
     limiter.init_app(app)
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+    if sqlite:
         from helpdesk.sqlite import enable_wal_and_busy_timeout
 
         with app.app_context():
