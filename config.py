@@ -97,6 +97,10 @@ class Config:
             _str(environ, "HELPDESK_DATABASE_URL", default_db)
         )
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        # Parallel query per PostgreSQL connection (helpdesk/postgresql.py says why 0).
+        self.POSTGRESQL_PARALLEL_WORKERS = _int(environ, "HELPDESK_POSTGRESQL_PARALLEL_WORKERS", 0)
+        if self.POSTGRESQL_PARALLEL_WORKERS < 0:
+            raise RuntimeError("HELPDESK_POSTGRESQL_PARALLEL_WORKERS must be 0 or more")
         self.SECRET_KEY = self.secret_key(environ, instance)
         self.BASE_URL = _str(environ, "HELPDESK_BASE_URL", "http://localhost:5000")
         # Outbound email: empty SMTP_URL keeps mail in the outbox (the dev mail viewer shows it).

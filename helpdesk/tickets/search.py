@@ -28,6 +28,13 @@ PostgreSQL: `to_tsvector('simple', ...)` GIN expression indexes matched with
 substring match (wildcards escaped) served by pg_trgm GIN indexes; a substring-only match
 (say a Thai word inside a sentence) ranks a little below a whole-word match.
 
+Common words, on both databases: a term found in more than `CANDIDATES` rows of a field is
+not ranked there (ranking reads every match: tens of thousands of rows for "refund" at
+100,000 tickets); each match scores a flat `MATCH_SCORE`, and only the tickets of the
+query's rare term are looked at, or, when every term is common, only the newest
+`CANDIDATES` matches per field. On PostgreSQL a common term is matched as a substring only
+(ILIKE; a whole-word match is a substring match too).
+
 Score: per term and matching row, (`MATCH_SCORE` + the engine's rank) times the field's
 weight (subject above customer above message body), summed per ticket: more and better
 matches rank higher.
@@ -35,6 +42,7 @@ matches rank higher.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -57,8 +65,8 @@ MESSAGE_WEIGHT = 1.0
 # for a term found in most rows); all a substring-only match on PostgreSQL or a scanned
 # short term scores.
 MATCH_SCORE = 0.1
-# SQLite: a term matching more rows of one field than this is "common" there: it is not
-# ranked by bm25 (which counts every match first), and when every term of the query is
+# A term matching more rows of one field than this is "common" there: it is not ranked
+# (bm25 and ts_rank look at every match first), and when every term of the query is
 # common, only its newest CANDIDATES matches per field are read.
 CANDIDATES = 500
 # Far above any text score, so the ticket with the number asked for comes first.
@@ -118,10 +126,10 @@ def search_hits(query: str) -> sa.Subquery | None:
     if dialect not in ("sqlite", "postgresql"):  # config.py refuses any other database
         raise RuntimeError(f"unsupported database {dialect!r}: use SQLite or PostgreSQL")
     arms: list[_Arm] = []
-    plan = _sqlite_plan(terms) if dialect == "sqlite" else _Plan({}, None)
+    plan = _sqlite_plan(terms) if dialect == "sqlite" else _postgresql_plan(terms)
     for index, term in enumerate(terms):
         if dialect == "postgresql":
-            arms.extend(_postgresql_arms(index, term))
+            arms.extend(_postgresql_arms(index, term, plan))
         elif len(term) >= MIN_INDEXED_LENGTH:
             arms.extend(_sqlite_arms(index, term, plan))
         else:
@@ -240,6 +248,8 @@ class _Plan:
 
     common: dict[tuple[int, str], bool]
     anchor: tuple[int, str] | None  # (index, term)
+    # PostgreSQL: the ids of the newest CANDIDATES rows a common term matches, per field.
+    newest: dict[tuple[int, str], list[int]] = dataclasses.field(default_factory=dict)
 
 
 def _sqlite_plan(terms: list[str]) -> _Plan:
@@ -353,20 +363,108 @@ def _postgresql_field(
     return match, sa.func.ts_rank(vector, tsquery) + MATCH_SCORE
 
 
-def _postgresql_arms(index: int, term: str) -> list[_Arm]:
-    subject_match, subject_rank = _postgresql_field(Ticket.subject, term, Ticket.subject)
+def _postgresql_matches(
+    term: str,
+) -> tuple[tuple[sa.ColumnElement[bool], sa.ColumnElement[Any]], ...]:
+    """(match, rank) for the subject, the customer and the message body."""
     customer_document = Customer.name.op("||")(sa.literal_column("' '")).op("||")(Customer.email)
-    customer_match, customer_rank = _postgresql_field(
-        customer_document, term, Customer.name, Customer.email
+    return (
+        _postgresql_field(Ticket.subject, term, Ticket.subject),
+        _postgresql_field(customer_document, term, Customer.name, Customer.email),
+        _postgresql_field(Message.body_source, term, Message.body_source),
     )
-    body_match, body_rank = _postgresql_field(Message.body_source, term, Message.body_source)
-    return [
-        _arm(Ticket.id, index, subject_rank * SUBJECT_WEIGHT).where(subject_match),
-        _arm(Ticket.id, index, customer_rank * CUSTOMER_WEIGHT)
+
+
+# The fields of the PostgreSQL plan: (name, the row id the cap orders by, the substring match).
+_PG_FIELDS = ("subject", "customer", "body")
+
+
+def _postgresql_substring(field: str, term: str) -> tuple[_Expression, sa.ColumnElement[bool]]:
+    """The row id and the substring (trigram-indexed ILIKE) condition of one field: what a
+    common term is matched with (every word match is also a substring match)."""
+    pattern = like_pattern(term)
+    if field == "subject":
+        return Ticket.id, Ticket.subject.ilike(pattern)
+    if field == "customer":
+        return Customer.id, sa.or_(Customer.name.ilike(pattern), Customer.email.ilike(pattern))
+    return Message.id, Message.body_source.ilike(pattern)
+
+
+def _postgresql_newest(column: str, term: str) -> list[int]:
+    """The ids of the newest CANDIDATES + 1 rows of a field that `term` is a substring of:
+    more than CANDIDATES makes the term common there. Newest first, so a common term stops
+    after a few thousand rows, and a rare one is read from the trigram index."""
+    key, condition = _postgresql_substring(column, term)
+    probe = sa.select(key).where(condition).order_by(key.desc()).limit(CANDIDATES + 1)
+    return list(db.session.scalars(probe))
+
+
+def _postgresql_plan(terms: list[str]) -> _Plan:
+    """As `_sqlite_plan`: which (term, field) pairs are common (with their newest matches),
+    and a rare term to bound the answer. Terms too short for the trigram index are never
+    planned (they scan)."""
+    indexed = [(index, term) for index, term in enumerate(terms) if len(term) >= MIN_INDEXED_LENGTH]
+    newest = {
+        (index, column): _postgresql_newest(column, term)
+        for index, term in indexed
+        for column in _PG_FIELDS
+    }
+    common = {key: len(ids) > CANDIDATES for key, ids in newest.items()}
+    rare = [
+        (index, term)
+        for index, term in indexed
+        if not any(common[(index, column)] for column in _PG_FIELDS)
+    ]
+    capped = {key: ids[:CANDIDATES] for key, ids in newest.items() if common[key]}
+    return _Plan(common, rare[0] if rare else None, capped)
+
+
+def _postgresql_anchor_tickets(term: str) -> sa.Select[Any]:
+    """The ids of the tickets a rare term matches anywhere (no ranking)."""
+    (subject_match, _), (customer_match, _), (body_match, _) = _postgresql_matches(term)
+    return sa.union(
+        sa.select(Ticket.id.label("ticket_id")).where(subject_match),
+        sa.select(Ticket.id)
         .join(Customer, Customer.id == Ticket.customer_id)
         .where(customer_match),
-        _arm(Message.ticket_id, index, body_rank * MESSAGE_WEIGHT).where(body_match),
-    ]
+        sa.select(Message.ticket_id).where(body_match),
+    )  # type: ignore[return-value]
+
+
+def _postgresql_arms(index: int, term: str, plan: _Plan) -> list[_Arm]:
+    """A term's ranked matches (ts_rank) in each field, or, in a field where it is common,
+    its substring matches scored flat: within the rare term's tickets when the query has
+    one, else only the newest CANDIDATES of them (ranking every match of a word found in
+    most conversations would read them all)."""
+    (subject_match, subject_rank), (customer_match, customer_rank), (body_match, body_rank) = (
+        _postgresql_matches(term)
+    )
+    arms = {
+        "subject": _arm(Ticket.id, index, subject_rank * SUBJECT_WEIGHT).where(subject_match),
+        "customer": _arm(Ticket.id, index, customer_rank * CUSTOMER_WEIGHT)
+        .join(Customer, Customer.id == Ticket.customer_id)
+        .where(customer_match),
+        "body": _arm(Message.ticket_id, index, body_rank * MESSAGE_WEIGHT).where(body_match),
+    }
+    weights = {"subject": SUBJECT_WEIGHT, "customer": CUSTOMER_WEIGHT, "body": MESSAGE_WEIGHT}
+    anchor = None
+    if plan.anchor is not None and plan.anchor[0] != index:
+        anchor = _postgresql_anchor_tickets(plan.anchor[1]).subquery()
+    for field in _PG_FIELDS:
+        if not plan.common.get((index, field)):
+            continue
+        key, condition = _postgresql_substring(field, term)
+        ticket_id = Message.ticket_id if field == "body" else Ticket.id
+        arm = _arm(ticket_id, index, _float(MATCH_SCORE * weights[field]))
+        if field == "customer":
+            arm = arm.join(Customer, Customer.id == Ticket.customer_id)
+        arm = arm.where(condition)
+        if anchor is not None:
+            arm = arm.where(ticket_id.in_(sa.select(anchor.c.ticket_id)))
+        else:
+            arm = arm.where(key.in_(plan.newest[(index, field)]))
+        arms[field] = arm
+    return list(arms.values())
 
 
 # --- Display -----------------------------------------------------------------------------------

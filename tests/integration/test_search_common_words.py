@@ -1,6 +1,6 @@
-"""Search stays fast for words found in most conversations (SQLite): a word is "common" in
+"""Search stays fast for words found in most conversations, on both databases: a word is "common" in
 a field when it matches more than CANDIDATES rows there. A common word is scored flat (no
-bm25, which counts every match first); a query whose every word is common reads only the
+bm25 or ts_rank, which read every match first); a query whose every word is common reads only the
 newest CANDIDATES matches per field; a rare word in the query bounds the answer, so
 nothing it finds is lost. Rare words are ranked exactly as before."""
 
@@ -14,12 +14,6 @@ from tests.factories import MessageFactory, TicketFactory
 from tests.integration.test_search import search
 
 pytestmark = pytest.mark.usefixtures("database")
-
-
-@pytest.fixture(autouse=True)
-def sqlite_only(database):
-    if db.engine.dialect.name != "sqlite":
-        pytest.skip("the common-word plan is SQLite's (FTS5)")
 
 
 @pytest.fixture
