@@ -13,6 +13,7 @@ from typing import Any
 from flask import Blueprint, current_app, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from helpdesk.auth.access import require_role
@@ -85,10 +86,16 @@ def _form_range(form: TrendRangeForm) -> TrendRange | None:
     return rng
 
 
-def _dashboard(rng: TrendRange) -> tuple[list[Table], dict[str, Any]]:
-    """The tables and the charts drawn from them (kept together by `cached_trends`)."""
+def _dashboard(rng: TrendRange) -> tuple[list[Table], Markup]:
+    """The tables and their sections rendered (charts and tables with every drill-down
+    link), kept together by `cached_trends`: rendering a year's sections costs more than
+    the rest of the page."""
     tables = trend_sections(rng=rng)
-    return tables, {table.section: _chart(table) for table in tables if not table.empty}
+    charts = {table.section: _chart(table) for table in tables if not table.empty}
+    sections = render_template(
+        "founders/_trend_sections.html", tables=tables, charts=charts, rng=rng
+    )
+    return tables, Markup(sections)  # noqa: S704 - our own template's autoescaped output
 
 
 @bp.get("")
@@ -96,15 +103,15 @@ def trends_page() -> tuple[str, int]:
     form = TrendRangeForm(request.args)
     rng = _form_range(form)
     if rng is None:
-        return render_template("founders/trends.html", form=form, tables=[], charts={}), 422
+        return render_template("founders/trends.html", form=form, tables=[], sections=""), 422
     form.start.data, form.end.data = rng.start.isoformat(), rng.end.isoformat()
-    tables, charts = cached_trends(
+    tables, sections = cached_trends(
         rng=rng,
         language=str(get_locale()),
         max_age=timedelta(seconds=current_app.config["STATS_CACHE_SECONDS"]),
         compute=_dashboard,
     )
-    html = render_template("founders/trends.html", form=form, tables=tables, charts=charts, rng=rng)
+    html = render_template("founders/trends.html", form=form, tables=tables, sections=sections)
     return html, 200
 
 
