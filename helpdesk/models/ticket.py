@@ -88,7 +88,17 @@ class Ticket(Base):
         sa.Index("ix_tickets_last_activity_at", "last_activity_at", "id"),
         sa.Index("ix_tickets_status_waiting_since", "status", "waiting_since", "id"),
         sa.Index("ix_tickets_status_priority", "status", "priority_rank", "last_activity_at", "id"),
-        sa.Index("ix_tickets_assignee_id_status", "assignee_id", "status"),
+        # The complaints, "mine" and "unassigned" views, each status in order (0013).
+        sa.Index(
+            "ix_tickets_status_kind_last_activity_at", "status", "kind", "last_activity_at", "id"
+        ),
+        sa.Index(
+            "ix_tickets_assignee_id_status_last_activity_at",
+            "assignee_id",
+            "status",
+            "last_activity_at",
+            "id",
+        ),
         # Covers the view counts: one grouped scan of this index, not of the table.
         sa.Index("ix_tickets_status_kind_assignee_id", "status", "kind", "assignee_id"),
         # Trends: weekly buckets by creation, complaints by week, repeat contacts per customer.

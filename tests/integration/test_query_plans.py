@@ -60,3 +60,43 @@ def test_hot_pages_never_scan_a_big_table(app, login_as):
                 if found and found.group(1) in BIG and not detail.endswith(ALLOWED):
                     scans.add(f"{detail}: {statement[:120]}")
     assert not scans, "\n".join(sorted(scans))
+
+
+@pytest.mark.parametrize(
+    ("url", "index"),
+    [
+        ("/inbox?view=complaints", "ix_tickets_status_kind_last_activity_at (status=? AND kind=?)"),
+        ("/inbox?view=mine", "ix_tickets_assignee_id_status_last_activity_at (assignee_id=? AND"),
+        ("/inbox?view=unassigned", "ix_tickets_assignee_id_status_last_activity_at (assignee_id"),
+    ],
+)
+def test_filtered_views_read_only_their_own_rows(app, login_as, url, index):
+    """Each status of a filtered view comes from an index led by the filter, so a page reads
+    its 51 rows, not every ticket of the status to find them."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        pytest.skip("SQLite's query plans")
+    agent = login_as("agent")
+    with app.app_context():
+        generate(tickets=20, seed=7)
+        engine = db.engine
+    statements: list[tuple[str, object]] = []
+
+    def record(conn, cursor, statement, params, context, executemany):
+        if "last_activity_at" in statement and "UNION ALL" in statement:
+            statements.append((statement, params))
+
+    sa.event.listen(engine, "after_cursor_execute", record)
+    try:
+        assert agent.get(url).status_code == 200
+    finally:
+        sa.event.remove(engine, "after_cursor_execute", record)
+    assert statements
+    with app.app_context():
+        connection = db.session.connection()
+        for statement, params in statements:
+            plan = [
+                row[-1]
+                for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, params)
+            ]
+            searches = [detail for detail in plan if detail.startswith("SEARCH tickets")]
+            assert searches and all(index in detail for detail in searches), plan
