@@ -54,6 +54,8 @@ class Outbox(Base):
         sa.Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),
         sa.Index("ix_outbox_ticket_id", "ticket_id"),
         sa.Index("ix_outbox_created_at", "created_at"),
+        # The acknowledgements sent to one address in the last hour (0014).
+        sa.Index("ix_outbox_to_address_created_at", "to_address", "created_at"),
         sa.Index("ix_outbox_webhook_id_created_at", "webhook_id", "created_at"),
     )
 

@@ -67,12 +67,6 @@ def ticket_by_token(token: str) -> Ticket | None:
     return ticket
 
 
-def _issue_token(ticket: Ticket) -> str:
-    token = secrets.token_urlsafe(32)  # 256 bits
-    ticket.access_token_hash = token_hash(token)
-    return token
-
-
 def ticket_link_token(ticket: Ticket) -> str:
     """A new access token for a link to `/c/<token>` (an email's), in the caller's
     transaction; the customer's earlier tokens keep working."""
@@ -107,7 +101,13 @@ def _clean_name(name: str | None, field: str) -> str:
 
 
 def _open_ticket(
-    *, customer: Customer, subject: str, body: str, priority: str, channel: str
+    *,
+    customer: Customer,
+    subject: str,
+    body: str,
+    priority: str,
+    channel: str,
+    access_token_hash: str | None = None,
 ) -> tuple[Ticket, Message]:
     """A new ticket with the customer's first message, checked for a complaint and
     assigned; part of the caller's transaction."""
@@ -119,6 +119,7 @@ def _open_ticket(
         priority=priority,
         channel=channel,
         customer=customer,
+        access_token_hash=access_token_hash,
         created_at=at,
         last_activity_at=at,
     )
@@ -228,11 +229,16 @@ def ticket_create_by_customer(
         customer.name = name
     if contact.verified:
         customer.last_seen_at = now()
+    token = secrets.token_urlsafe(32)  # 256 bits
     ticket, message = _open_ticket(
-        customer=customer, subject=subject, body=body, priority="normal", channel=channel
+        customer=customer,
+        subject=subject,
+        body=body,
+        priority="normal",
+        channel=channel,
+        access_token_hash=token_hash(token),
     )
     _add_email_details(message, email_message_id, attachments)
-    token = _issue_token(ticket)
     if acknowledge:
         mail_ticket_received(ticket, verified=contact.verified)
     if page_url:
@@ -286,7 +292,8 @@ def _add_email_details(
 ) -> None:
     """An emailed message's Message-ID (unique: a redelivery cannot store it twice) and its
     stored files, in the caller's transaction (the message must be flushed)."""
-    message.email_message_id = email_message_id
+    if email_message_id is not None:
+        message.email_message_id = email_message_id
     for attachment in attachments:
         attachment.message_id = message.id
         db.session.add(attachment)

@@ -100,3 +100,36 @@ def test_filtered_views_read_only_their_own_rows(app, login_as, url, index):
             ]
             searches = [detail for detail in plan if detail.startswith("SEARCH tickets")]
             assert searches and all(index in detail for detail in searches), plan
+
+
+def test_starting_a_conversation_reads_no_big_table_whole(app, client):
+    """A widget conversation's statements (the acknowledgement limit counts the address's
+    emails of the last hour by ix_outbox_to_address_created_at) read through indexes."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        pytest.skip("SQLite's query plans")
+    from tests.integration.test_widget_api import start
+
+    with app.app_context():
+        engine = db.engine
+    statements: list[tuple[str, object]] = []
+
+    def record(conn, cursor, statement, params, context, executemany):
+        if statement.lstrip().upper().startswith("SELECT"):
+            statements.append((statement, params))
+
+    sa.event.listen(engine, "after_cursor_execute", record)
+    try:
+        assert start(client).status_code == 201
+    finally:
+        sa.event.remove(engine, "after_cursor_execute", record)
+    details = []
+    with app.app_context():
+        connection = db.session.connection()
+        for statement, params in statements:
+            details += [
+                row[-1]
+                for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, params)
+            ]
+    assert any("ix_outbox_to_address_created_at" in detail for detail in details), details
+    scans = [d for d in details if re.match(r"SCAN (\w+)", d) and d.split()[1] in (*BIG, "outbox")]
+    assert not scans, scans
