@@ -5,12 +5,13 @@ with the workspace's digits and Buddhist-era choices (`helpdesk.settings.formats
 They replace Flask-Babel's filters of the same names (`datetimeformat`, `dateformat`,
 `timeformat`, `timedeltaformat`, `numberformat`, `decimalformat`, `percentformat`), so every
 template formats the same way, and add `money` for integer cents in the workspace currency,
-`language_name` and `bdi` (text that is not ours, isolated: `helpdesk.bidi`).
+`language_name`, and `bdi` / `isolate` (text that is not ours, isolated in HTML / in plain
+text: `helpdesk.bidi`).
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 
 from babel import Locale
@@ -18,8 +19,8 @@ from flask import Flask
 from flask_babel import get_locale, get_timezone
 
 from helpdesk import locale_format
-from helpdesk.bidi import bdi
-from helpdesk.locale_format import NATIVE_DIGITS, FormatOptions, language_of
+from helpdesk.bidi import bdi, isolate
+from helpdesk.locale_format import NATIVE_DIGITS, FormatOptions, Width, language_of
 from helpdesk.settings.formats import format_settings
 
 
@@ -40,11 +41,23 @@ def localise(text: str) -> str:
     return locale_format.localise_digits(text, _locale(), options())
 
 
-def datetimeformat(value: datetime | None, format: str = "medium") -> str:
+def datetimeformat(
+    value: datetime | None,
+    format: str = "medium",
+    time_format: Width | None = None,
+    tz: tzinfo | None = None,
+) -> str:
+    """A date and time in the viewer's zone, or in `tz` (a customer's, for the widget);
+    `time_format` gives the time its own width (see `locale_format.format_datetime`)."""
     if value is None:
         return ""
     return locale_format.format_datetime(
-        value, format, locale=_locale(), options=options(), tz=get_timezone()
+        value,
+        format,
+        locale=_locale(),
+        options=options(),
+        tz=tz or get_timezone(),
+        time_format=time_format,
     )
 
 
@@ -114,4 +127,5 @@ def register_format_filters(app: Flask) -> None:
         money=money,
         language_name=language_name,
         bdi=bdi,
+        isolate=isolate,
     )

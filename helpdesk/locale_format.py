@@ -123,15 +123,19 @@ def format_datetime(
     locale: Locale | str,
     options: FormatOptions,
     tz: tzinfo | None = None,
+    time_format: Width | None = None,
 ) -> str:
-    """A date and time in `tz`, joined the way the locale joins them (as Babel does)."""
+    """A date and time in `tz`, joined the way the locale joins them (as Babel does). A
+    standard `format` sets the date's width (and the joining pattern's); `time_format`,
+    when given, the time's ("medium" date with a "short" time: no seconds)."""
     parsed = Locale.parse(locale)
     moment = _local(value, tz)
     if format in STANDARD_FORMATS:
+        clock = time_format or format
         joined = (
             str(dates.get_datetime_format(format, locale=parsed))  # type: ignore[arg-type]
             .replace("'", "")
-            .replace("{0}", format_time(moment, format, locale=parsed, options=options))
+            .replace("{0}", format_time(moment, clock, locale=parsed, options=options))
             .replace("{1}", format_date(moment, format, locale=parsed, options=options))
         )
         return joined

@@ -4,7 +4,9 @@ so the email exists exactly when the change that caused it does.
 
 Customer emails carry a fresh `/c/<token>` link, Reply-To the ticket's signed reply address
 and, for a thread, In-Reply-To/References. Automatic emails say so (`Auto-Submitted`) and
-ask Exchange not to answer with out-of-office replies, so two robots cannot ping-pong.
+ask Exchange not to answer with out-of-office replies, so two robots cannot ping-pong. A
+ticket's subject in a Subject header is bidi-isolated (`helpdesk.bidi.isolate`), as in the
+plain-text part, so an override character in it cannot reorder the rest of the line.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext
 from sqlalchemy.orm import selectinload
 
+from helpdesk.bidi import isolate
 from helpdesk.clock import now
 from helpdesk.extensions import db
 from helpdesk.feedback.links import nps_link, rating_link, unsubscribe_link
@@ -116,7 +119,7 @@ def mail_ticket_received(ticket: Ticket, *, verified: bool) -> Outbox | None:
         to_address=customer.email,
         subject=lazy_gettext(
             "We got your message: %(subject)s [#%(number)s]",
-            subject=ticket.subject,
+            subject=isolate(ticket.subject),
             number=ticket.number,
         ),
         language=language,
@@ -170,7 +173,7 @@ def mail_staff_reply(message: Message) -> Outbox | None:
         "staff_reply",
         to_address=customer.email,
         subject=lazy_gettext(
-            "Re: %(subject)s [#%(number)s]", subject=ticket.subject, number=ticket.number
+            "Re: %(subject)s [#%(number)s]", subject=isolate(ticket.subject), number=ticket.number
         ),
         language=customer.language,
         headers=headers,
@@ -197,7 +200,7 @@ def mail_rating_request(ticket: Ticket) -> Outbox | None:
         to_address=customer.email,
         subject=lazy_gettext(
             "How did we do? %(subject)s [#%(number)s]",
-            subject=ticket.subject,
+            subject=isolate(ticket.subject),
             number=ticket.number,
         ),
         language=customer.language,

@@ -1,4 +1,5 @@
-"""The widget's JSON API, `/api/widget/v1` (the contract is in ARCHITECTURE.md).
+"""The widget's JSON API, `/api/widget/v1` (the contract is in ARCHITECTURE.md; the fields
+the frame reads beyond it are in docs/architecture.md).
 
 Used by the frame, from the helpdesk's own origin, so there is no CORS. No cookies are
 involved: a conversation is opened by the token in the `X-Conversation-Token` header (never
@@ -12,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from datetime import tzinfo
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, jsonify, request, url_for
@@ -28,6 +30,7 @@ from helpdesk.customers.language import (
 from helpdesk.errors import Conflict, DomainError, NotAllowed, ValidationError
 from helpdesk.extensions import csrf, limiter
 from helpdesk.feedback.service import can_rate, rating_for, rating_record
+from helpdesk.format_filters import datetimeformat
 from helpdesk.forms import parse_id, strip_control
 from helpdesk.kb.search import article_by_slug, article_snippet, article_suggestions
 from helpdesk.models import Message, Rating, Ticket
@@ -37,9 +40,11 @@ from helpdesk.widget.service import (
     Visitor,
     conversation_find,
     conversation_start,
+    conversation_zone,
     conversations_of,
     public_messages,
     visitor_from,
+    visitor_language,
 )
 
 bp = Blueprint("widget_api", __name__, url_prefix="/api/widget/v1")
@@ -120,7 +125,10 @@ def _conversation(number: str) -> Ticket:
     return ticket
 
 
-def _message_json(message: Message) -> dict[str, Any]:
+def _message_json(message: Message, zone: tzinfo) -> dict[str, Any]:
+    """A public message for the frame; `created_at_label` is the time as the panel shows
+    it, formatted here like every other page (the workspace's digits and Buddhist-era
+    years, the panel's language, the conversation's time zone)."""
     if message.author_type == "staff" and message.author_user is not None:
         author_name = message.author_user.name
     elif message.author_type == "customer" and message.author_customer is not None:
@@ -133,6 +141,9 @@ def _message_json(message: Message) -> dict[str, Any]:
         "author_name": author_name,
         "html": message.body_html,
         "created_at": message.created_at.isoformat(),
+        "created_at_label": datetimeformat(
+            message.created_at, "medium", time_format="short", tz=zone
+        ),
     }
 
 
@@ -205,8 +216,12 @@ def _once(
 @bp.get("/conversations")
 @public
 def list_conversations() -> Response:
-    tickets = conversations_of(_visitor())
+    visitor = _visitor()
+    tickets = conversations_of(visitor)
     return jsonify(
+        # The verified customer's stored language (null for anyone else): a panel on a new
+        # device, with no choice of its own yet, reloads itself in it.
+        language=visitor_language(visitor),
         conversations=[
             {
                 "number": ticket.number,
@@ -215,7 +230,7 @@ def list_conversations() -> Response:
                 "updated_at": ticket.last_activity_at.isoformat(),
             }
             for ticket in tickets
-        ]
+        ],
     )
 
 
@@ -223,12 +238,13 @@ def list_conversations() -> Response:
 @public
 def get_conversation(number: str) -> BaseResponse:
     ticket = _conversation(number)
+    zone = conversation_zone(ticket)
     body = {
         "number": ticket.number,
         "subject": ticket.subject,
         "status": ticket.status,
         "created_at": ticket.created_at.isoformat(),
-        "messages": [_message_json(message) for message in public_messages(ticket)],
+        "messages": [_message_json(message, zone) for message in public_messages(ticket)],
         "rating": _rating_json(rating_for(ticket)),
         "can_rate": can_rate(ticket),
     }
@@ -247,7 +263,7 @@ def post_message(number: str) -> tuple[Response, int]:
 
     def write() -> tuple[dict[str, Any], int]:
         message = ticket_customer_reply(ticket=ticket, body=_text(data, "message"))
-        return {"message": _message_json(message)}, 201
+        return {"message": _message_json(message, conversation_zone(ticket))}, 201
 
     return _once(f"widget.message:{ticket.id}", data, write)
 

@@ -1,6 +1,7 @@
 """What the widget and the customer page may see and do: find a conversation by its token
-(or by a verified identity), list a verified customer's conversations, start one. (Writing
-on one and rating it are `tickets.intake` and `feedback.service` use cases.)
+(or by a verified identity), list a verified customer's conversations (and read their
+stored language), start one. (Writing on one and rating it are `tickets.intake` and
+`feedback.service` use cases.)
 
 Access is never wider than the credential: a conversation token opens exactly its own
 ticket; a verified identity (the host site signed the email with the widget secret) opens
@@ -11,6 +12,7 @@ staff side.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -18,7 +20,9 @@ from sqlalchemy.orm import selectinload
 from helpdesk.auth.service import normalise_email
 from helpdesk.errors import ValidationError
 from helpdesk.extensions import db
+from helpdesk.i18n import supported_language
 from helpdesk.models import Customer, Message, Ticket
+from helpdesk.promises.hours import business_hours, is_known_zone
 from helpdesk.tickets.intake import (
     CustomerContact,
     ticket_by_token,
@@ -82,6 +86,25 @@ def conversations_of(visitor: Visitor) -> list[Ticket]:
             .limit(MAX_LISTED)
         )
     )
+
+
+def visitor_language(visitor: Visitor) -> str | None:
+    """The language stored on a verified visitor's customer record, so a panel opened on a
+    new device can switch to it; None for an anonymous visitor, whatever email they claim
+    (an unverified visitor learns nothing about a customer record)."""
+    if not visitor.verified:
+        return None
+    language = db.session.scalar(
+        sa.select(Customer.language).where(Customer.email == visitor.email)
+    )
+    return supported_language(language)
+
+
+def conversation_zone(ticket: Ticket) -> ZoneInfo:
+    """The time zone a conversation's times are shown to its customer in: theirs when their
+    record has one (as for promise times), else the workspace's (business hours)."""
+    zone = ticket.customer.timezone
+    return ZoneInfo(zone if zone and is_known_zone(zone) else business_hours().timezone)
 
 
 def public_messages(ticket: Ticket) -> list[Message]:

@@ -3,7 +3,8 @@ workspace's launcher settings filled in) and the panel it opens in an iframe
 (`/widget/frame`, which only the admin's allowed sites may embed).
 
 The panel speaks the browser's language, or the one the customer picked in it (`?lang=`;
-the panel remembers the choice in its storage and reloads itself with it)."""
+the panel remembers the choice in its storage and reloads itself with it), or, on a device
+with no choice yet, a verified customer's stored language (frame.js asks the API)."""
 
 from __future__ import annotations
 

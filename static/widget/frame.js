@@ -13,6 +13,8 @@
      helpdesk.draft          the "write to us" form while typed, with its Idempotency-Key
      helpdesk.reply.<number> an unsent reply
      helpdesk.language       the language the customer picked (the frame reloads in it)
+   Language: ?lang, else helpdesk.language, else a verified customer's stored language
+   (GET /conversations answers it; the frame reloads once with ?lang), else the browser's.
    The conversation token travels only in the X-Conversation-Token header. */
 (function () {
   "use strict";
@@ -322,6 +324,7 @@
     if (!identity || !identity.hash) return;
     request("GET", "/conversations").then(function (r) {
       if (!r.ok || !r.data || !Array.isArray(r.data.conversations)) return;
+      if (followAccount(r.data.language)) return;
       fromAccount = r.data.conversations.map(function (c) {
         return {number: c.number, subject: c.subject, status: c.status, token: ""};
       });
@@ -419,22 +422,14 @@
   function auth(entry) {
     return entry.token ? {"X-Conversation-Token": entry.token} : {};
   }
-  function formatTime(iso) {
-    var date = new Date(iso);
-    if (isNaN(date.getTime())) return "";
-    try {
-      return date.toLocaleString(LANG, {dateStyle: "medium", timeStyle: "short"});
-    } catch (error) {
-      return date.toLocaleString();
-    }
-  }
   function messageItem(m) {
     var author = ["customer", "staff", "system"].indexOf(m.author) >= 0 ? m.author : "system";
     var item = el("li", "from-" + author), head = el("header"), when = el("time");
     var who = author === "customer" ? T.you : m.author_name || T[author];
     head.appendChild(el("strong", "", who));
+    // Formatted by the server, like every page: the workspace's digits and calendar.
     when.dateTime = m.created_at || "";
-    when.textContent = formatTime(m.created_at);
+    when.textContent = m.created_at_label || "";
     head.appendChild(when);
     var body = el("div", "prose");
     body.innerHTML = m.html || ""; // sanitised by the API; never built from other fields
@@ -621,13 +616,21 @@
     url.searchParams.set("lang", code);
     return url.href;
   }
-  function followRemembered() {
-    var code = load(KEY_LANGUAGE, null);
-    if (typeof code !== "string" || !/^[a-z]{2,3}$/.test(code) || code === LANG) return false;
-    if (new URLSearchParams(W.location.search).has("lang")) return false;
+  function languageCode(code) { return typeof code === "string" && /^[a-z]{2,3}$/.test(code); }
+  function reloadIn(code) {
+    if (code === LANG || new URLSearchParams(W.location.search).has("lang")) return false;
     flushToHost();
     W.location.replace(frameIn(code));
     return true;
+  }
+  function followRemembered() {
+    var code = load(KEY_LANGUAGE, null);
+    return languageCode(code) && reloadIn(code);
+  }
+  // A verified customer's stored language, on a device where they have not picked one:
+  // after ?lang and this panel's own choice, before the browser's.
+  function followAccount(code) {
+    return languageCode(code) && !languageCode(load(KEY_LANGUAGE, null)) && reloadIn(code);
   }
   languageForm.addEventListener("submit", function (event) {
     event.preventDefault();

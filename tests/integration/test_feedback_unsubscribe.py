@@ -11,6 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Flask
 
+from helpdesk.bidi import FSI, PDI
 from helpdesk.extensions import db
 from helpdesk.feedback.links import unsubscribe_link
 from helpdesk.feedback.nps import nps_round_start
@@ -46,7 +47,7 @@ def test_a_round_queues_an_invitation_with_unsubscribe_headers(database: Any, se
     survey = db.session.scalar(sa.select(NpsSurvey))
     assert "/feedback/nps/" in mail.body_text
     assert survey.customer_id == customer.id
-    assert f"สวัสดีคุณ{customer.first_name}" in mail.body_text  # "Hi <name>" in Thai
+    assert f"สวัสดีคุณ{FSI}{customer.first_name}{PDI}" in mail.body_text  # "Hi <name>" in Thai
 
 
 def test_the_unsubscribe_page_then_no_more_invitations(app: Flask, set_now: Any) -> None:

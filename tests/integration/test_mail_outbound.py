@@ -20,6 +20,7 @@ import pytest
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 
+from helpdesk.bidi import FSI, PDI
 from helpdesk.extensions import db
 from helpdesk.mail import outbox
 from helpdesk.mail.addresses import parse_reply_address
@@ -150,7 +151,7 @@ def test_a_staff_reply_arrives_as_a_proper_email_in_the_customers_language(
 
     assert reply["From"] == "Support <support@localhost>"
     assert reply["To"] == "ana@example.net"
-    assert reply["Subject"] == f"Re: My parcel is late [#{ticket.number}]"
+    assert reply["Subject"] == f"Re: {FSI}My parcel is late{PDI} [#{ticket.number}]"
     assert parse_reply_address(reply["Reply-To"]) == ticket.id
     assert reply["In-Reply-To"] == "<customer-first@mail.example.net>"
     assert "<customer-first@mail.example.net>" in reply["References"]
@@ -160,7 +161,7 @@ def test_a_staff_reply_arrives_as_a_proper_email_in_the_customers_language(
 
     text = reply.get_body(("plain",)).get_content()
     html = reply.get_body(("html",)).get_content()
-    assert text.startswith("สวัสดีคุณAna")  # the Thai greeting, with her name
+    assert text.startswith(f"สวัสดีคุณ{FSI}Ana{PDI}")  # the Thai greeting, with her name isolated
     assert "Your parcel **left the depot** today." in text
     assert "Somchai Agent" in text and "Internal" not in text
     assert '<html lang="th">' in html

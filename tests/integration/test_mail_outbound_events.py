@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from flask import Flask
 
+from helpdesk.bidi import FSI, PDI
 from helpdesk.extensions import db
 from helpdesk.mail.addresses import parse_reply_address, reply_address, reply_token
 from helpdesk.mail.events import RATING_DELAY, mail_founder_digest
@@ -31,8 +32,9 @@ def test_the_acknowledgement_names_the_customer_and_says_we_are_at_work(database
     ticket, _token = customer_ticket(name="Ana Lima")
     (row,) = rows("ticket_received")
     assert row.to_address == "ana@example.net"
-    assert row.subject == f"We got your message: My parcel is late [#{ticket.number}]"
-    assert row.body_text.startswith("Hi Ana,")
+    # The customer's words are bidi-isolated in the plain-text part and the subject.
+    assert row.subject == f"We got your message: {FSI}My parcel is late{PDI} [#{ticket.number}]"
+    assert row.body_text.startswith(f"Hi {FSI}Ana{PDI},")
     assert "We are at work now" in row.body_text
     assert re.search(r"http://localhost:5000/c/\S+", row.body_text)
     assert (row.ticket_id, row.customer_id, row.language) == (ticket.id, ticket.customer_id, "en")
@@ -105,7 +107,7 @@ def test_a_reply_and_resolve_sends_the_reply_first_then_one_rating_request(
     assert rating.next_attempt_at == TUESDAY + RATING_DELAY > reply.next_attempt_at
     assert rating.headers["Auto-Submitted"] == "auto-generated"
     assert parse_reply_address(rating.headers["Reply-To"]) == ticket.id
-    assert rating.body_text.startswith("Hi Ana,")
+    assert rating.body_text.startswith(f"Hi {FSI}Ana{PDI},")
     links = re.findall(r"http://localhost:5000/feedback/rating/\S+", rating.body_text)
     assert [link.rsplit("score=", 1)[1] for link in links] == ["good", "okay", "bad"]
 
@@ -156,7 +158,7 @@ def test_a_promise_reminder_reaches_the_agent_in_their_language(database, make_u
     assert (row.to_address, row.user_id, row.language) == (agent.email, agent.id, "id")
     # "Reminder: you promised an update on #N" in Indonesian:
     assert row.subject == f"Pengingat: Anda menjanjikan kabar terbaru untuk #{ticket.number}"
-    assert row.body_text.startswith("Halo Rina,")
+    assert row.body_text.startswith(f"Halo {FSI}Rina{PDI},")
     assert "Update by noon." in row.body_text
     assert "Asia/Jakarta" in row.body_text
     assert f"http://localhost:5000/tickets/{ticket.number}" in row.body_text
@@ -271,7 +273,7 @@ def test_the_admin_reads_queued_mail_with_customer_text_inert(app, login_as, set
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html  # the text part, escaped
     assert '<iframe class="mail-html" sandbox=""' in html
-    assert "Hi Ana," in html
+    assert f"Hi {FSI}Ana{PDI}," in html
 
     assert client.get("/settings/email/outbox?status=pending").status_code == 200
     assert client.get("/settings/email/outbox?status=<b>").status_code == 200

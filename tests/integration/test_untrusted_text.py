@@ -1,6 +1,7 @@
 """Text that is not ours: a name or subject holding a right-to-left override (U+202E) is
-isolated wherever it is shown (`<bdi>` / `dir="auto"`), so it cannot reorder the words
-around it; and the inbox search finds Thai and Bengali words inside unspaced text."""
+isolated wherever it is shown (`<bdi>` / `dir="auto"` in HTML, FSI ... PDI in plain-text
+email parts and subjects), so it cannot reorder the words around it; and the inbox search
+finds Thai and Bengali words inside unspaced text."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Flask
 
+from helpdesk.bidi import FSI, PDI
 from helpdesk.extensions import db
 from helpdesk.models import Outbox
 from helpdesk.tickets.intake import CustomerContact, ticket_create_by_customer
@@ -82,6 +84,101 @@ def test_customer_email_html_isolates_name_and_subject(app: Flask) -> None:
         assert row is not None
         assert f"Hi <bdi>{SPOOF_NAME.split()[0]}</bdi>," in row.body_html
         assert f"<bdi>{SPOOF_SUBJECT}</bdi>" in row.body_html
+
+
+# --- Plain-text email parts and subjects: Unicode isolates (FSI ... PDI) ---------------------
+
+SPOOF_FIRST = f"{RLO}nnA"  # a first name that starts with an override
+SPOOF_AGENT = f"{RLO}ieweD Lestari"
+
+
+def test_plain_text_emails_isolate_names_and_subjects(
+    database: Any, make_user: Any, set_now: Any
+) -> None:
+    from helpdesk.tickets.service import ticket_reply
+    from tests.integration.test_mail_outbound import TUESDAY, customer_ticket, rows, staff_user
+
+    set_now(TUESDAY)
+    ticket, _token = customer_ticket(name=f"{SPOOF_FIRST} Lee", subject=SPOOF_SUBJECT)
+    subject = f"{FSI}{SPOOF_SUBJECT}{PDI}"
+    (received,) = rows("ticket_received")
+    assert received.body_text.startswith(f"Hi {FSI}{SPOOF_FIRST}{PDI},")
+    assert f"“{subject}” (ticket #{ticket.number})" in received.body_text
+    assert received.subject == f"We got your message: {subject} [#{ticket.number}]"
+
+    agent = staff_user(make_user, name=SPOOF_AGENT)
+    ticket_reply(ticket=ticket, author=agent, body="A new one is on its way.", status="resolved")
+    (reply,) = rows("staff_reply")
+    assert reply.body_text.startswith(f"Hi {FSI}{SPOOF_FIRST}{PDI},")
+    assert f"— {FSI}{SPOOF_AGENT}{PDI}\n" in reply.body_text
+    assert reply.subject == f"Re: {subject} [#{ticket.number}]"
+    (rating,) = rows("rating_request")
+    assert f"“{subject}” (ticket #{ticket.number})" in rating.body_text
+    assert rating.subject == f"How did we do? {subject} [#{ticket.number}]"
+    # No override is left outside an isolate.
+    for row in (received, reply, rating):
+        for text in (row.body_text, row.subject):
+            assert RLO not in re.sub(f"{FSI}[^{PDI}]*{PDI}", "", text)
+
+
+def test_a_stray_pdi_in_a_subject_cannot_end_the_isolate_in_the_header(
+    database: Any, set_now: Any
+) -> None:
+    from tests.integration.test_mail_outbound import TUESDAY, customer_ticket, rows
+
+    set_now(TUESDAY)
+    ticket, _token = customer_ticket(subject=f"Hello{PDI}{RLO} ]1#[ :eR")
+    (received,) = rows("ticket_received")
+    assert received.subject == (
+        f"We got your message: {FSI}Hello{RLO} ]1#[ :eR{PDI} [#{ticket.number}]"
+    )
+    assert f"“{FSI}Hello{RLO} ]1#[ :eR{PDI}”" in received.body_text
+
+
+def test_staff_emails_isolate_names_subjects_and_root_causes(
+    database: Any, make_user: Any, set_now: Any
+) -> None:
+    from datetime import date, timedelta
+
+    from helpdesk.mail.events import mail_founder_digest
+    from helpdesk.models import Digest
+    from helpdesk.promises import service as promises
+    from helpdesk.promises.sweeps import sweep_promises
+    from tests.integration.test_mail_outbound import TUESDAY, customer_ticket, rows, staff_user
+
+    set_now(TUESDAY)
+    ticket, _token = customer_ticket(subject=SPOOF_SUBJECT)
+    agent = staff_user(make_user, name=SPOOF_AGENT)
+    ticket.assignee = agent
+    db.session.commit()
+    promises.promise_make(
+        ticket=ticket, agent=agent, due_at=TUESDAY + timedelta(hours=2), text="Update by noon."
+    )
+    db.session.commit()
+    set_now(TUESDAY + timedelta(hours=2))
+    sweep_promises()
+    (reminder,) = rows("promise_reminder")
+    assert reminder.body_text.startswith(f"Hi {FSI}{RLO}ieweD{PDI},")
+    assert f"(“{FSI}{SPOOF_SUBJECT}{PDI}”)" in reminder.body_text
+
+    founder = staff_user(make_user, "founder", name=f"{RLO}oN Founder")
+    cause = f"Courier {RLO}syaled"
+    digest = Digest(
+        week_start=date(2026, 5, 25),
+        content={
+            "complaints": {"count": 1, "tickets": []},
+            "root_causes": [{"name": cause, "count": 3}],
+            "missed_promises": {"count": 0, "items": []},
+            "detractors": {"count": 0, "items": []},
+            "open_escalations": {"count": 0, "items": []},
+        },
+    )
+    db.session.add(digest)
+    db.session.flush()
+    mail_founder_digest(digest)
+    (sent,) = [row for row in rows("founder_digest") if row.to_address == founder.email]
+    assert sent.body_text.startswith(f"Hi {FSI}{RLO}oN{PDI},")
+    assert f"- {FSI}{cause}{PDI}: 3" in sent.body_text
 
 
 def test_customer_page_isolates_names(app: Flask, client: Any) -> None:

@@ -453,7 +453,8 @@ class TestIdentity:
             ).hexdigest(),
         }
         assert client.get(f"{API}/conversations", headers=forged).get_json() == {
-            "conversations": []
+            "conversations": [],
+            "language": None,
         }
         assert (
             client.get(f"{API}/conversations/{real['number']}", headers=forged).status_code == 404
@@ -490,7 +491,8 @@ class TestIdentity:
         with app.app_context():
             widget_secret_rotate(actor=db.session.get(User, admin.id))
         assert client.get(f"{API}/conversations", headers=headers).get_json() == {
-            "conversations": []
+            "conversations": [],
+            "language": None,
         }
 
 
@@ -518,7 +520,8 @@ def test_a_non_ascii_or_malformed_identity_hash_is_just_unverified(client: Flask
     for signature in ("é", "ü" * 64, "x" * 64, "", "0" * 500):
         headers = {"X-Widget-User-Email": "a@example.net", "X-Widget-User-Hash": signature}
         assert client.get(f"{API}/conversations", headers=headers).get_json() == {
-            "conversations": []
+            "conversations": [],
+            "language": None,
         }
         assert start(client, headers=headers, email="a@example.net").status_code == 201
 

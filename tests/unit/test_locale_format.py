@@ -149,3 +149,20 @@ def test_bdi_escapes_and_isolates():
     assert str(with_names("Reply sent to %(name)s & co.", name=spoof)) == (
         "Reply sent to <bdi>Ann\u202egnp.exe</bdi> &amp; co."
     )
+
+
+def test_a_datetime_may_give_its_time_its_own_width():
+    """The widget writes a medium date with a short time (no seconds), joined as the
+    locale joins a medium date and time."""
+    assert format_datetime(
+        MOMENT, "medium", time_format="short", locale="th", options=DEFAULTS, tz=BANGKOK
+    ) == ("6 มี.ค. 2567 03:07")
+    assert format_datetime(
+        MOMENT, "medium", time_format="short", locale="bn", options=DEFAULTS, tz=BANGKOK
+    ) == ("৬ মার্চ, ২০২৪ ৩:০৭ AM")
+    assert format_datetime(
+        MOMENT, "medium", time_format="short", locale="en", options=DEFAULTS, tz=BANGKOK
+    ) == ("Mar 6, 2024, 3:07\u202fAM")
+    assert format_datetime(MOMENT, "medium", locale="id", options=DEFAULTS, tz=BANGKOK) == (
+        "6 Mar 2024 03.07.00"
+    )
