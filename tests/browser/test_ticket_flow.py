@@ -125,3 +125,30 @@ def test_shortcuts_dialog_opens_with_question_mark(page, make_user):
     assert dialog.is_visible()
     dialog.get_by_role("button", name="Close").click()
     assert not dialog.is_visible()
+
+
+def test_a_panel_refresh_never_copies_a_browser_added_style_attribute(page, make_user, seeded):
+    """Browsers (autofill) may leave an empty `style` attribute on form fields. When the
+    presence panel refreshes, htmx must not copy it onto the new panel's fields: setting a
+    style attribute breaks the CSP (`style-src` has no 'unsafe-inline'), which the page
+    fixture reports as a console error."""
+    from playwright.sync_api import expect
+
+    agent = make_user("agent")
+    log_in(page, agent)
+    page.goto(f"/tickets/{seeded}")
+    panel = page.locator("#presence")
+    expect(panel).to_be_attached()
+    page.wait_for_timeout(800)  # the panel's first load (500 ms after the page)
+    # Through the CSSOM, as a browser does (which the CSP allows): an empty attribute stays.
+    styled = page.evaluate(
+        """() => {
+            const inputs = document.querySelectorAll('#presence input');
+            inputs.forEach(i => { i.style.color = 'red'; i.style.color = ''; });
+            return Array.from(inputs).every(i => i.getAttribute('style') === '');
+        }"""
+    )
+    assert styled
+    with page.expect_response(lambda response: "/presence" in response.url):
+        page.evaluate("htmx.trigger('#presence', 'refresh')")
+    page.wait_for_timeout(300)  # htmx settles the swapped attributes after 20 ms
