@@ -28,10 +28,10 @@ def _locale() -> Locale:
     return get_locale() or Locale("en")
 
 
-def options() -> FormatOptions:
-    """The workspace's choices; they only change Thai and Bengali, so other languages do
-    not read the settings at all."""
-    if language_of(_locale()) not in NATIVE_DIGITS:
+def options(locale: Locale | str | None = None) -> FormatOptions:
+    """The workspace's choices for `locale` (default: the one in use); they only change
+    Thai and Bengali, so other languages do not read the settings at all."""
+    if language_of(locale or _locale()) not in NATIVE_DIGITS:
         return FormatOptions()
     return format_settings().options()
 
@@ -51,11 +51,12 @@ def datetimeformat(
     `time_format` gives the time its own width (see `locale_format.format_datetime`)."""
     if value is None:
         return ""
+    locale = _locale()
     return locale_format.format_datetime(
         value,
         format,
-        locale=_locale(),
-        options=options(),
+        locale=locale,
+        options=options(locale),
         tz=tz or get_timezone(),
         time_format=time_format,
     )

@@ -9,13 +9,20 @@ come in as `FormatOptions`; `helpdesk.format_filters` wires them to templates).
   on, the year fields (`y`) of a Thai date pattern become the Buddhist-era year (Gregorian
   + 543) and the era field (`G`, "ค.ศ.") becomes "พ.ศ.". Display only: nothing stored or
   parsed changes, and other languages are untouched.
+
+A date and time in a standard width ("medium", ...) is what Babel's `format_datetime`
+writes: the locale's date and time patterns joined by its datetime pattern ("{1}, {0}").
+Lists of tickets format dozens of them per page, so the joined pattern is built once per
+locale, width and (Thai, Buddhist era) year and applied in one pass.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
+from functools import lru_cache
 from typing import Literal
 
 from babel import Locale, UnknownLocaleError, dates, numbers
@@ -42,24 +49,33 @@ def language_of(locale: Locale | str) -> str:
     return (locale.language if isinstance(locale, Locale) else str(locale).split("_")[0]).lower()
 
 
+_DIGIT_TABLES = {
+    language: str.maketrans("0123456789", digits) for language, digits in NATIVE_DIGITS.items()
+}
+
+
 def localise_digits(text: str, locale: Locale | str, options: FormatOptions) -> str:
     """`text` with ASCII digits written in the locale's own digits, when the workspace asks
     for them and the language has them; otherwise unchanged."""
     language = language_of(locale)
-    digits = NATIVE_DIGITS.get(language)
-    if digits is None or language not in options.native_digits:
+    table = _DIGIT_TABLES.get(language)
+    if table is None or language not in options.native_digits:
         return text
-    return text.translate(str.maketrans("0123456789", digits))
+    return text.translate(table)
 
 
 def _buddhist(locale: Locale, options: FormatOptions) -> bool:
     return options.buddhist_era and locale.language == "th"
 
 
-def _pattern_with_year(pattern: str, year: int) -> str:
-    """A date pattern whose year and era fields are fixed to the Buddhist-era `year`."""
+Token = tuple[str, str | tuple[str, int]]
+
+
+def _tokens_with_year(pattern: str, year: int) -> list[Token]:
+    """A date pattern's tokens, with its year and era fields fixed to the Buddhist era of
+    the Gregorian `year`."""
     be_year = year + BUDDHIST_ERA_OFFSET
-    tokens: list[tuple[str, str | tuple[str, int]]] = []
+    tokens: list[Token] = []
     for kind, value in dates.tokenize_pattern(pattern):
         if kind == "field" and isinstance(value, tuple) and value[0] == "y":
             width = value[1]
@@ -69,7 +85,66 @@ def _pattern_with_year(pattern: str, year: int) -> str:
             tokens.append(("chars", BUDDHIST_ERA_NAMES.get(value[1], "พ.ศ.")))
         else:
             tokens.append((kind, value))
-    return dates.untokenize_pattern(tokens)
+    return tokens
+
+
+def _pattern_with_year(pattern: str, year: int) -> str:
+    """A date pattern whose year and era fields are fixed to the Buddhist-era `year`."""
+    return dates.untokenize_pattern(_tokens_with_year(pattern, year))
+
+
+_JOIN_PLACEHOLDER = re.compile(r"(\{[01]\})")
+
+
+def _pattern_text(tokens: list[Token]) -> str:
+    """Tokens back into pattern text. Unlike Babel's `untokenize_pattern`, runs of literal
+    text become one literal and an apostrophe is always quoted, so the text parses back to
+    exactly these tokens (two quoted literals side by side, `'a''b'`, would read as one
+    holding an apostrophe)."""
+    merged: list[Token] = []
+    for kind, value in tokens:
+        if kind == "chars" and merged and merged[-1][0] == "chars":
+            merged[-1] = ("chars", f"{merged[-1][1]}{value}")
+        elif kind != "chars" or value:
+            merged.append((kind, value))
+    text: list[str] = []
+    for _kind, value in merged:
+        if isinstance(value, tuple):
+            text.append(value[0] * value[1])
+        elif any(char in dates.PATTERN_CHARS or char == "'" for char in value):
+            text.append("'" + value.replace("'", "''") + "'")
+        else:
+            text.append(value)
+    return "".join(text)
+
+
+@lru_cache(maxsize=1024)
+def standard_datetime_pattern(
+    locale: Locale, format: Width, time_format: Width, buddhist_year: int | None
+) -> dates.DateTimePattern:
+    """The locale's `format` date pattern and `time_format` time pattern joined by its
+    `format` datetime pattern ("{1}, {0}"; its quotes dropped and the rest kept as literal
+    text, as Babel's `format_datetime` does) into one parsed pattern. With
+    `buddhist_year` (a Gregorian year), the date's year and era fields are that year in
+    the Buddhist era. Cached: a handful of combinations serve every page."""
+    date_pattern = str(dates.get_date_format(format, locale=locale).pattern)
+    if buddhist_year is None:
+        date_tokens: list[Token] = list(dates.tokenize_pattern(date_pattern))
+    else:
+        date_tokens = _tokens_with_year(date_pattern, buddhist_year)
+    time_tokens = list(
+        dates.tokenize_pattern(str(dates.get_time_format(time_format, locale=locale).pattern))
+    )
+    joining = str(dates.get_datetime_format(format, locale=locale)).replace("'", "")
+    tokens: list[Token] = []
+    for part in _JOIN_PLACEHOLDER.split(joining):
+        if part == "{1}":
+            tokens.extend(date_tokens)
+        elif part == "{0}":
+            tokens.extend(time_tokens)
+        else:
+            tokens.append(("chars", part))
+    return dates.parse_pattern(_pattern_text(tokens))
 
 
 def _date_pattern(format: str, locale: Locale) -> str:
@@ -131,14 +206,13 @@ def format_datetime(
     parsed = Locale.parse(locale)
     moment = _local(value, tz)
     if format in STANDARD_FORMATS:
-        clock = time_format or format
-        joined = (
-            str(dates.get_datetime_format(format, locale=parsed))  # type: ignore[arg-type]
-            .replace("'", "")
-            .replace("{0}", format_time(moment, clock, locale=parsed, options=options))
-            .replace("{1}", format_date(moment, format, locale=parsed, options=options))
+        joined = standard_datetime_pattern(
+            parsed,
+            format,
+            time_format or format,
+            moment.year if _buddhist(parsed, options) else None,
         )
-        return joined
+        return localise_digits(joined.apply(moment, parsed), parsed, options)
     pattern = _pattern_with_year(format, moment.year) if _buddhist(parsed, options) else format
     return localise_digits(dates.parse_pattern(pattern).apply(moment, parsed), parsed, options)
 

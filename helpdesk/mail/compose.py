@@ -14,13 +14,14 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
-from babel import dates
 from flask import current_app
 from flask_babel import LazyString, force_locale
 
 from helpdesk.clock import now
 from helpdesk.data_version import app_cache
 from helpdesk.extensions import db
+from helpdesk.format_filters import options as format_options
+from helpdesk.locale_format import format_date, format_time
 from helpdesk.models import Ticket
 from helpdesk.promises.hours import business_hours, is_open, next_open
 
@@ -107,14 +108,17 @@ def reply_expectation(*, language: str, zone: str | None) -> ReplyExpectation:
 
 
 def format_moment(moment: datetime, *, language: str, zone: str) -> str:
-    """`moment` as a reader in `zone` would write it: the full date and the time."""
+    """`moment` as a reader in `zone` would write it: the full date and the time, in the
+    email's `language` with the workspace's digits and (Thai) Buddhist-era years, like
+    every page (`helpdesk.locale_format`). It is written before the email is rendered, so
+    it takes the recipient's language rather than the locale in use."""
     try:
         tz = ZoneInfo(zone)
     except (ZoneInfoNotFoundError, ValueError):
         tz = ZoneInfo("UTC")
-    local = moment.astimezone(tz)
-    day = dates.format_date(local, "full", locale=language)
-    time = dates.format_time(local, "short", locale=language)
+    options = format_options(language)
+    day = format_date(moment, "full", locale=language, options=options, tz=tz)
+    time = format_time(moment, "short", locale=language, options=options, tz=tz)
     return f"{day} {time} ({zone})"
 
 

@@ -29,6 +29,13 @@ MAX_REFERENCES = 50
 MAX_MESSAGE_ID_CHARS = 255
 _MESSAGE_ID = re.compile(r"<([^<>\s]{1,250})>")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+# Bidi embeddings, overrides and isolates (LRE RLE PDF LRO RLO, LRI RLI FSI PDI). Our own
+# subjects put the ticket's subject between FSI and PDI (`helpdesk.bidi.isolate`), so a
+# reply that does not thread would carry them into a new ticket's subject; a customer's own
+# would reorder how the subject is drawn. Pages isolate subjects themselves (`<bdi>`).
+_BIDI_CONTROLS = str.maketrans(
+    dict.fromkeys("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+)
 # Reply and forward prefixes as mail programs write them in our four languages and the
 # neighbours our customers' colleagues use (AW/WG German, SV Nordic, RIF Italian...).
 _SUBJECT_PREFIX = re.compile(
@@ -149,8 +156,9 @@ def _addresses(message: Message, *names: str) -> list[tuple[str, str]]:
 
 
 def strip_subject_prefixes(subject: str) -> str:
-    """ "Re: AW: Fwd: Order 42" → "Order 42"."""
-    return _SUBJECT_PREFIX.sub("", subject).strip()
+    """ "Re: AW: Fwd: Order 42" → "Order 42", without bidi embedding, override and isolate
+    characters ("Re: <FSI>Order<PDI> [#12]" → "Order [#12]"), spaces they leave collapsed."""
+    return " ".join(_SUBJECT_PREFIX.sub("", subject.translate(_BIDI_CONTROLS)).split())
 
 
 def _unique(items: list[str]) -> list[str]:

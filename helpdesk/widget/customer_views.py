@@ -4,8 +4,10 @@ The token is exchanged at once for an HttpOnly cookie scoped to this conversatio
 and dropped from the address bar by a redirect, so it does not linger in history, logs or
 Referer headers (`Referrer-Policy: no-referrer` too). The page shows the conversation
 (never internal notes), lets the customer write again and, once resolved, rate the help.
-It is shown in the customer's language (`Customer.language`), which they can change here;
-see `helpdesk.customers.language` for when the choice is stored on their record.
+Message times read as in the widget: medium date and short time, in the customer's time
+zone when known, else the workspace's (`widget.service.conversation_zone`). It is shown
+in the customer's language (`Customer.language`), which they can change here; see
+`helpdesk.customers.language` for when the choice is stored on their record.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from helpdesk.widget.customer_forms import (
     RatingForm,
     language_choices,
 )
-from helpdesk.widget.service import public_messages
+from helpdesk.widget.service import conversation_zone, public_messages
 
 bp = Blueprint("customer", __name__, url_prefix="/c")
 
@@ -101,6 +103,8 @@ def _page(
         status=status,
         ticket=ticket,
         messages=public_messages(ticket),
+        # Message times in the customer's zone, else the workspace's, as in the widget.
+        zone=conversation_zone(ticket),
         reply=reply or CustomerReplyForm(formdata=None),
         rating=rating_for(ticket),
         can_rate=can_rate(ticket),

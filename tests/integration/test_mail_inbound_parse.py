@@ -4,6 +4,8 @@ inert HTML, scripts kept intact in four languages, attachments, bounces, broken 
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 
 from helpdesk.mail.parse import decode_words, parse_email, strip_subject_prefixes
@@ -218,6 +220,40 @@ def test_a_delivery_status_report_is_a_bounce_naming_the_failed_recipient() -> N
 )
 def test_subject_prefixes_are_stripped(subject: str, expected: str) -> None:
     assert strip_subject_prefixes(subject) == expected
+
+
+@pytest.mark.parametrize(
+    ("subject", "expected"),
+    [
+        # Our own Subject isolates the ticket's subject (FSI ... PDI, helpdesk.bidi.isolate).
+        ("Re: \u2068Order\u2069 [#12]", "Order [#12]"),
+        ("RE: Re: \u2068คำสั่งซื้อ\u2069 [#12]", "คำสั่งซื้อ [#12]"),
+        ("\u2068Re: Order\u2069 [#12]", "Order [#12]"),  # a prefix inside an isolate
+        (
+            "Re: \u2068We got your message: \u2068A\u2069 [#3]\u2069 [#4]",
+            "We got your message: A [#3] [#4]",
+        ),
+        # LRI, RLI, and the embeddings and overrides LRE, RLE, PDF, LRO, RLO.
+        ("\u2066a\u2069 \u2067b\u2069", "a b"),
+        ("\u202aa\u202c \u202bb\u202c \u202dc\u202c \u202ed", "a b c d"),
+        ("Invoice \u202e \u202c 42", "Invoice 42"),  # the spaces they leave collapse
+        ("\u2068\u2069", ""),
+        # Other directional marks are letters' business, not controls: kept.
+        ("\u200fשלום\u200e", "\u200fשלום\u200e"),
+    ],
+)
+def test_subject_bidi_controls_are_stripped(subject: str, expected: str) -> None:
+    assert strip_subject_prefixes(subject) == expected
+
+
+def test_an_encoded_subject_loses_its_isolates_but_keeps_its_ticket_tag() -> None:
+    raw = (
+        b"From: Ana <ana@example.net>\r\nTo: support@example.com\r\n"
+        b"Subject: =?utf-8?b?"
+        + base64.b64encode("Re: \u2068Order 42\u2069 [#12]".encode())
+        + b"?=\r\nMessage-ID: <a@example.net>\r\n\r\nThanks\r\n"
+    )
+    assert parse_email(raw).subject == "Order 42 [#12]"
 
 
 def test_encoded_words_decode_and_control_characters_fold() -> None:

@@ -17,7 +17,16 @@ from helpdesk.extensions import db
 from helpdesk.mail.addresses import reply_address
 from helpdesk.mail.attachments import attachment_path
 from helpdesk.mail.inbound import mail_receive
-from helpdesk.models import Attachment, AuditEvent, Customer, EmailBounce, Message, Outbox, Ticket
+from helpdesk.models import (
+    Attachment,
+    AuditEvent,
+    Customer,
+    EmailBounce,
+    Message,
+    Outbox,
+    Ticket,
+    User,
+)
 from tests.factories import CustomerFactory, TicketFactory
 from tests.integration.mail_inbound_support import configure, load, message_id, with_headers
 
@@ -181,6 +190,54 @@ def test_a_reply_threads_by_the_signed_reply_address(database: object) -> None:
     result = mail_receive(raw)
     assert (result.action, result.ticket_number) == ("replied", ticket.number)
     assert _ticket(ticket.number).status == "open"  # a resolved ticket reopens
+
+
+def test_our_subject_isolates_do_not_reach_a_new_ticket_and_replies_still_thread(
+    database: object, make_user: Callable[..., object]
+) -> None:
+    from email.header import Header
+
+    from helpdesk.tickets.service import ticket_reply
+
+    ticket = _customer_ticket("budi.santoso@outlook.co.id", subject="Pesanan 1042")
+    agent = db.session.get(User, make_user("agent").id)  # type: ignore[attr-defined]
+    ticket_reply(ticket=ticket, author=agent, body="Pesanan Anda sedang dikirim.")
+    ours = db.session.scalar(sa.select(Outbox).where(Outbox.template == "staff_reply"))
+    assert ours is not None
+    # Our Subject isolates the ticket's subject (U+2068 ... U+2069), as mail programs keep it.
+    assert ours.subject == f"Re: \u2068Pesanan 1042\u2069 [#{ticket.number}]"
+    subject = Header(f"Re: {ours.subject}", "utf-8").encode()
+
+    # A reply that threads (In-Reply-To our Message-ID) lands on the ticket as before.
+    threaded = with_headers(
+        load("outlook_reply_id.eml"), Subject=subject, In_Reply_To=ours.message_id, References=None
+    )
+    result = mail_receive(threaded)
+    assert (result.action, result.ticket_number) == ("replied", ticket.number)
+
+    # One written afresh to the support address (no references) starts a ticket whose
+    # subject keeps the words and the [#N] tag, without our isolates.
+    fresh = with_headers(
+        load("outlook_reply_id.eml"),
+        Subject=subject,
+        Message_ID="<fresh-reply@outlook.co.id>",
+        In_Reply_To=None,
+        References=None,
+    )
+    result = mail_receive(fresh)
+    assert result.action == "created" and result.ticket_number != ticket.number
+    assert _ticket(result.ticket_number).subject == f"Pesanan 1042 [#{ticket.number}]"
+
+    # A customer's own overrides and embeddings (U+202A-U+202E) go the same way.
+    spoofed = with_headers(
+        load("outlook_reply_id.eml"),
+        Subject=Header("Invoice \u202etxt.exe\u202c \u2066paid\u2069", "utf-8").encode(),
+        Message_ID="<spoofed@outlook.co.id>",
+        In_Reply_To=None,
+        References=None,
+    )
+    result = mail_receive(spoofed)
+    assert _ticket(result.ticket_number).subject == "Invoice txt.exe paid"
 
 
 @pytest.mark.parametrize(

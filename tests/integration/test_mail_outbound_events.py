@@ -53,6 +53,57 @@ def test_when_closed_the_acknowledgement_gives_the_next_opening_in_the_customers
     assert '<html lang="th">' in row.body_html
 
 
+def set_formats(make_user, **flags: bool) -> None:
+    """Change the workspace's formats (/settings/formats) as an admin."""
+    from helpdesk.settings.formats import format_settings, format_settings_update
+
+    current = format_settings()
+    format_settings_update(
+        actor=staff_user(make_user, "admin"),
+        currency=current.currency,
+        thai_digits=flags.get("thai_digits", current.thai_digits),
+        bengali_digits=flags.get("bengali_digits", current.bengali_digits),
+        buddhist_era=flags.get("buddhist_era", current.buddhist_era),
+    )
+
+
+def opening_line(row) -> str:  # type: ignore[no-untyped-def]
+    (line,) = [line for line in row.body_text.splitlines() if "(UTC)" in line]
+    return str(line)
+
+
+def test_the_next_opening_in_a_thai_email_counts_buddhist_era_years(database, make_user, set_now):
+    set_now(SATURDAY)  # 6 June 2026: we open again on Monday 8 June 2026, 09:00 (UTC)
+    customer_ticket(language="th")
+    line = opening_line(rows("ticket_received")[-1])
+    assert "วันจันทร์ที่ 8 มิถุนายน พ.ศ. 2569 09:00 (UTC)" in line
+    assert "2026" not in line
+
+    set_formats(make_user, thai_digits=True)
+    customer_ticket(language="th", email="nok@example.co.th")
+    line = opening_line(rows("ticket_received")[-1])
+    assert "วันจันทร์ที่ ๘ มิถุนายน พ.ศ. ๒๕๖๙ ๐๙:๐๐ (UTC)" in line
+
+    set_formats(make_user, thai_digits=False, buddhist_era=False)
+    customer_ticket(language="th", email="som@example.co.th")
+    assert "ค.ศ. 2026 09:00 (UTC)" in opening_line(rows("ticket_received")[-1])
+
+
+def test_the_next_opening_in_a_bengali_email_has_bengali_digits(database, make_user, set_now):
+    set_now(SATURDAY)
+    customer_ticket(language="bn")  # Bengali digits are the workspace default
+    line = opening_line(rows("ticket_received")[-1])
+    assert "সোমবার, ৮ জুন, ২০২৬ ৯:০০ AM (UTC)" in line
+    assert not re.search(r"[0-9]", line.replace("UTC", ""))
+
+    set_formats(make_user, bengali_digits=False)
+    customer_ticket(language="bn", email="rahim@example.com.bd")
+    assert "সোমবার, 8 জুন, 2026 9:00 AM (UTC)" in opening_line(rows("ticket_received")[-1])
+    # English readers are untouched by either setting.
+    customer_ticket(email="en@example.net")
+    assert "Monday, June 8, 2026 9:00\u202fAM (UTC)" in opening_line(rows("ticket_received")[-1])
+
+
 def test_the_usual_reply_time_is_quoted_only_with_enough_history(database, set_now):
     set_now(TUESDAY)
     customer = customer_ticket()[0].customer
@@ -165,6 +216,35 @@ def test_a_promise_reminder_reaches_the_agent_in_their_language(database, make_u
     assert row.headers["Auto-Submitted"] == "auto-generated"
     sweep_promises()
     assert len(rows("promise_reminder")) == 1
+
+
+@pytest.mark.parametrize(
+    ("language", "due"),
+    [
+        # 12:00 UTC on Tuesday 2 June 2026 is 19:00 in Bangkok and 18:00 in Dhaka.
+        ("th", "วันอังคารที่ 2 มิถุนายน พ.ศ. 2569 19:00 (Asia/Bangkok)"),
+        ("bn", "মঙ্গলবার, ২ জুন, ২০২৬ ৬:০০ PM (Asia/Dhaka)"),
+    ],
+)
+def test_a_promise_reminders_due_time_follows_the_workspaces_formats(
+    database, make_user, set_now, language, due
+):
+    set_now(TUESDAY)
+    ticket, _token = customer_ticket()
+    agent = staff_user(make_user, name="Somchai Agent")
+    agent.language = language
+    agent.timezone = "Asia/Bangkok" if language == "th" else "Asia/Dhaka"
+    ticket.assignee = agent
+    db.session.commit()
+    promises.promise_make(
+        ticket=ticket, agent=agent, due_at=TUESDAY + timedelta(hours=2), text="Update by noon."
+    )
+    db.session.commit()
+    set_now(TUESDAY + timedelta(hours=2))
+    sweep_promises()
+    (row,) = rows("promise_reminder")
+    assert due in row.body_text
+    assert due in row.body_html
 
 
 def test_the_digest_goes_to_every_active_founder_and_admin(database, make_user, set_now):

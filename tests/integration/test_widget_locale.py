@@ -1,10 +1,12 @@
 """The widget in the customer's language and the workspace's formats: message times are
 formatted by the server (digits, Buddhist-era years, the conversation's time zone) like
-every other page, and a verified customer's stored language reaches a panel on a new
-device, while an unverified visitor learns nothing about the customer record."""
+every other page, and the customer page `/c/...` shows them the same way; a verified
+customer's stored language reaches a panel on a new device, while an unverified visitor
+learns nothing about the customer record."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -173,6 +175,44 @@ def test_a_polling_panel_gets_the_new_format_not_a_304(
         f"{API}/conversations/{number}", headers={**headers, "If-None-Match": etag}
     )
     assert changed.status_code == 200
+
+
+def page_times(client: FlaskClient, number: int, **headers: str) -> list[str]:
+    """The message times the customer page `/c/<number>` shows (the cookie already set)."""
+    response = client.get(f"/c/{number}", headers=headers)
+    assert response.status_code == 200
+    return re.findall(r'<time datetime="[^"]+">([^<]*)</time>', response.get_data(as_text=True))
+
+
+def test_the_customer_page_shows_times_as_the_widget_does(
+    app: Flask, client: FlaskClient, set_now: Any, make_user: Callable[..., Any]
+) -> None:
+    set_now(MOMENT)
+    set_workspace_zone(app, make_user, "Asia/Bangkok")
+    number, token = start(client, "th", email="nok@example.co.th")
+    set_customer(app, "nok@example.co.th", language="th")
+    page = app.test_client()
+    assert page.get(f"/c/{token}").status_code == 303  # the link from the email
+
+    # The workspace's zone (not the configured default, UTC), a medium date with a short
+    # time and a four-digit Buddhist-era year: what the Thai widget panel shows.
+    widget = first_message(client, number, token, "th")["created_at_label"]
+    assert widget == "6 มี.ค. 2569 03:07"
+    assert page_times(page, number) == [widget]
+    # The page's htmx refresh (every 15 s) swaps in the same.
+    assert page_times(page, number, **{"HX-Request": "true"}) == [widget]
+
+    # The customer's own zone when their record has one.
+    set_customer(app, "nok@example.co.th", timezone="Asia/Dhaka")
+    assert page_times(page, number) == ["6 มี.ค. 2569 02:07"]
+    assert first_message(client, number, token, "th")["created_at_label"] == "6 มี.ค. 2569 02:07"
+
+    # Another language on the page, with the workspace's digits.
+    set_customer(app, "nok@example.co.th", language="bn")
+    assert page_times(page, number) == ["৬ মার্চ, ২০২৬ ২:০৭ AM"]
+    assert first_message(client, number, token, "bn")["created_at_label"] == ("৬ মার্চ, ২০২৬ ২:০৭ AM")
+    set_customer(app, "nok@example.co.th", language="en")
+    assert page_times(page, number) == ["Mar 6, 2026, 2:07\u202fAM"]
 
 
 def test_conversation_zone_service(app: Flask, client: FlaskClient) -> None:
