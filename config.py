@@ -4,6 +4,7 @@ that run on one machine with nothing installed (SQLite in `instance/`, memory ra
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from datetime import timedelta
@@ -25,6 +26,25 @@ def _int(environ: Mapping[str, str], name: str, default: int) -> int:
         return int(raw)
     except ValueError as exc:
         raise RuntimeError(f"{name} must be a whole number, got {raw!r}") from exc
+
+
+# Sent on every PostgreSQL connection; helpdesk/postgresql.py says why these.
+POSTGRESQL_OPTIONS = (
+    "-c max_parallel_workers_per_gather=0 -c random_page_cost=1.1"
+    " -c plan_cache_mode=force_custom_plan"
+)
+_PG_SETTING = r"-c\s+[a-z_][a-z0-9_.]*=[A-Za-z0-9_.:-]+"
+
+
+def _postgresql_options(environ: Mapping[str, str]) -> str:
+    """HELPDESK_POSTGRESQL_OPTIONS (set but empty: none), checked to be `-c name=value`s."""
+    raw = environ.get("HELPDESK_POSTGRESQL_OPTIONS")
+    options = " ".join((POSTGRESQL_OPTIONS if raw is None else raw).split())
+    if options and not re.fullmatch(rf"{_PG_SETTING}(\s+{_PG_SETTING})*", options):
+        raise RuntimeError(
+            f"HELPDESK_POSTGRESQL_OPTIONS must be settings written as -c name=value, got {raw!r}"
+        )
+    return options
 
 
 def _str(environ: Mapping[str, str], name: str, default: str) -> str:
@@ -97,10 +117,8 @@ class Config:
             _str(environ, "HELPDESK_DATABASE_URL", default_db)
         )
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
-        # Parallel query per PostgreSQL connection (helpdesk/postgresql.py says why 0).
-        self.POSTGRESQL_PARALLEL_WORKERS = _int(environ, "HELPDESK_POSTGRESQL_PARALLEL_WORKERS", 0)
-        if self.POSTGRESQL_PARALLEL_WORKERS < 0:
-            raise RuntimeError("HELPDESK_POSTGRESQL_PARALLEL_WORKERS must be 0 or more")
+        # Settings on every PostgreSQL connection (helpdesk/postgresql.py says why).
+        self.POSTGRESQL_OPTIONS = _postgresql_options(environ)
         self.SECRET_KEY = self.secret_key(environ, instance)
         self.BASE_URL = _str(environ, "HELPDESK_BASE_URL", "http://localhost:5000")
         # Outbound email: empty SMTP_URL keeps mail in the outbox (the dev mail viewer shows it).

@@ -59,7 +59,7 @@ def register_extensions(app: Flask) -> None:
         from helpdesk.postgresql import postgresql_engine_options
 
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = postgresql_engine_options(
-            engine_options, parallel_workers=app.config.get("POSTGRESQL_PARALLEL_WORKERS", 0)
+            engine_options, settings=app.config.get("POSTGRESQL_OPTIONS", "")
         )
     db.init_app(app)
     init_migrations(app)  # Flask-Migrate only when it is used (see helpdesk/lazy_migrate.py)

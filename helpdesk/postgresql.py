@@ -1,10 +1,20 @@
-"""PostgreSQL connection settings.
+"""PostgreSQL connection settings, sent by libpq as the connection's `options`
+(HELPDESK_POSTGRESQL_OPTIONS, read and checked in config.py; empty leaves everything to
+the server's configuration).
 
-Parallel query is off for the app's connections (`max_parallel_workers_per_gather`, from
-HELPDESK_POSTGRESQL_PARALLEL_WORKERS, default 0). Starting worker processes costs about
-5 ms, more than the whole of a typical helpdesk query (a rare-word search: 7 ms with two
-workers, 2 ms without, at 100,000 tickets), and on a small server the workers compete for
-the same cores as the web workers serving other requests.
+The default, `-c max_parallel_workers_per_gather=0 -c random_page_cost=1.1
+-c plan_cache_mode=force_custom_plan`:
+- **No parallel query.** Starting worker processes costs about 5 ms, more than the whole of
+  a typical helpdesk query (a rare-word search: 7 ms with two workers, 2 ms without, at
+  100,000 tickets), and on a small server the workers take the cores the web workers need.
+- **Random reads priced for SSDs** (the server's default, 4, assumes spinning disks).
+  With 4, the planner read all 20,000 customers to look for a rare word (20 ms) rather
+  than use the trigram index (2 ms).
+- **A plan for each query's own values.** psycopg prepares a statement after its fifth
+  use, and PostgreSQL then may switch to one generic plan for any values. For search that
+  is the wrong plan for almost every word (how many rows a word matches decides between the
+  trigram index and a walk from the newest row): a two-word search took 150 ms instead of
+  30 once its statements had been seen a few times.
 """
 
 from __future__ import annotations
@@ -12,11 +22,10 @@ from __future__ import annotations
 from typing import Any
 
 
-def postgresql_engine_options(options: dict[str, Any], *, parallel_workers: int) -> dict[str, Any]:
-    """`options` for a PostgreSQL engine, with the parallel-query limit set per connection."""
-    if parallel_workers < 0:
-        raise ValueError("parallel_workers must be 0 or more")
+def postgresql_engine_options(options: dict[str, Any], *, settings: str) -> dict[str, Any]:
+    """`options` for a PostgreSQL engine, with `settings` sent on every connection."""
+    if not settings:
+        return options
     connect_args = dict(options.get("connect_args", {}))
-    setting = f"-c max_parallel_workers_per_gather={int(parallel_workers)}"
-    connect_args["options"] = " ".join(filter(None, (connect_args.get("options"), setting)))
+    connect_args["options"] = " ".join(filter(None, (connect_args.get("options"), settings)))
     return {**options, "connect_args": connect_args}

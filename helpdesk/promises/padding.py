@@ -14,6 +14,7 @@ from babel import dates
 from flask_babel import gettext as _
 
 from helpdesk.errors import ValidationError
+from helpdesk.locale_format import FormatOptions, format_datetime
 from helpdesk.promises.hours import (
     BusinessHours,
     add_business_days,
@@ -75,20 +76,29 @@ def check_custom_due(due: datetime, *, now: datetime) -> datetime:
     return due.astimezone(UTC)
 
 
-def describe_due(due: datetime, *, zone: str | None, fallback_zone: str, locale: str) -> str:
+def describe_due(
+    due: datetime,
+    *,
+    zone: str | None,
+    fallback_zone: str,
+    locale: str,
+    options: FormatOptions | None = None,
+) -> str:
     """The due time in words for the customer ("Thursday, March 26, 2026, 3:00 PM") in their
-    zone; without a known zone, in `fallback_zone` (the workspace's), naming it."""
+    zone; without a known zone, in `fallback_zone` (the workspace's), naming it. `options`
+    are the workspace's formats (native digits, Buddhist-era years; by default, a new
+    workspace's)."""
     if due.tzinfo is None or due.utcoffset() is None:
         raise ValueError("describe_due takes a timezone-aware datetime")
     named = is_known_zone(zone)
     local = due.astimezone(ZoneInfo(zone if named and zone else fallback_zone))
-    date_text = dates.format_date(local, "full", locale=locale)
-    time_text = dates.format_time(local, "short", tzinfo=local.tzinfo, locale=locale)
-    text = (
-        str(dates.get_datetime_format("full", locale=locale))
-        .replace("'", "")
-        .replace("{0}", time_text)
-        .replace("{1}", date_text)
+    text = format_datetime(
+        local,
+        "full",
+        time_format="short",
+        locale=locale,
+        options=options or FormatOptions(),
+        tz=local.tzinfo,
     )
     if named:
         return text

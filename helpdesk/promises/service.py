@@ -18,6 +18,7 @@ from helpdesk.audit import audit
 from helpdesk.clock import now
 from helpdesk.errors import NotAllowed, ValidationError
 from helpdesk.extensions import db
+from helpdesk.format_filters import options as format_options
 from helpdesk.models import Message, Ticket, User
 from helpdesk.models.promise import Promise
 from helpdesk.promises.hours import business_hours
@@ -78,11 +79,13 @@ def promise_sentence(*, ticket: Ticket, agent: User, due: datetime) -> str:
     phrase library's "promise" phrases (English if the language has none)."""
     customer = ticket.customer
     language = customer.language or "en"
+    locale = language if language in ("en", "th", "id", "bn") else "en"
     when = describe_due(
         due,
         zone=customer.timezone,
         fallback_zone=business_hours().timezone,
-        locale=language if language in ("en", "th", "id", "bn") else "en",
+        locale=locale,
+        options=format_options(locale),
     )
     phrases = phrases_for("promise", language)
     template = phrases[0].text if phrases else FALLBACK_SENTENCE

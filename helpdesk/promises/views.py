@@ -7,13 +7,13 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, render_template, request
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from helpdesk.auth.access import require_role
 from helpdesk.clock import now
 from helpdesk.errors import ValidationError
+from helpdesk.format_filters import datetimeformat
 from helpdesk.forms import BaseForm, strip_control
 from helpdesk.models import User
 from helpdesk.promises.hours import business_hours
@@ -76,7 +76,7 @@ def suggest(number: int) -> str | tuple[str, int]:
         "promises/_suggestion.html",
         ticket=ticket,
         due=due,
-        due_for_agent=format_datetime(due, "medium"),
+        due_for_agent=datetimeformat(due, "medium"),
         sentence=sentence,
         error=None,
     )

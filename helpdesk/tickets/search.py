@@ -33,7 +33,9 @@ not ranked there (ranking reads every match: tens of thousands of rows for "refu
 100,000 tickets); each match scores a flat `MATCH_SCORE`, and only the tickets of the
 query's rare term are looked at, or, when every term is common, only the newest
 `CANDIDATES` matches per field. On PostgreSQL a common term is matched as a substring only
-(ILIKE; a whole-word match is a substring match too).
+(ILIKE; a whole-word match is a substring match too), and the probe that tells a rare term
+from a common one (the newest CANDIDATES + 1 substring matches) is also its answer: a rare
+term's rows are ranked by id, without searching the index a second time.
 
 Score: per term and matching row, (`MATCH_SCORE` + the engine's rank) times the field's
 weight (subject above customer above message body), summed per ticket: more and better
@@ -143,6 +145,8 @@ def search_hits(query: str) -> sa.Subquery | None:
                 sa.literal_column("1", sa.Integer).label("number_hit"),
             ).where(Ticket.number == number)
         )
+    if not arms:  # every probe came back empty
+        arms.append(_arm(Ticket.id, 0, _float(0)).where(sa.false()))
     matches = sa.union_all(*arms).subquery("search_matches")
     return (
         sa.select(
@@ -248,8 +252,9 @@ class _Plan:
 
     common: dict[tuple[int, str], bool]
     anchor: tuple[int, str] | None  # (index, term)
-    # PostgreSQL: the ids of the newest CANDIDATES rows a common term matches, per field.
-    newest: dict[tuple[int, str], list[int]] = dataclasses.field(default_factory=dict)
+    # PostgreSQL: the rows each probe found, per (term index, field): every match of a rare
+    # term, the newest CANDIDATES of a common one.
+    rows: dict[tuple[int, str], list[int]] = dataclasses.field(default_factory=dict)
 
 
 def _sqlite_plan(terms: list[str]) -> _Plan:
@@ -392,79 +397,76 @@ def _postgresql_substring(field: str, term: str) -> tuple[_Expression, sa.Column
 
 def _postgresql_newest(column: str, term: str) -> list[int]:
     """The ids of the newest CANDIDATES + 1 rows of a field that `term` is a substring of:
-    more than CANDIDATES makes the term common there. Newest first, so a common term stops
-    after a few thousand rows, and a rare one is read from the trigram index."""
+    more than CANDIDATES makes the term common there; otherwise they are all its matches
+    (a word match is a substring match too). Newest first, so a common term stops after a
+    few thousand rows, and a rare one is read from the trigram index."""
     key, condition = _postgresql_substring(column, term)
     probe = sa.select(key).where(condition).order_by(key.desc()).limit(CANDIDATES + 1)
     return list(db.session.scalars(probe))
 
 
 def _postgresql_plan(terms: list[str]) -> _Plan:
-    """As `_sqlite_plan`: which (term, field) pairs are common (with their newest matches),
-    and a rare term to bound the answer. Terms too short for the trigram index are never
-    planned (they scan)."""
+    """As `_sqlite_plan`: which (term, field) pairs are common, a rare term to bound the
+    answer, and the rows each probe found (every match of a rare pair, the newest
+    CANDIDATES of a common one), so no field is searched twice. The longest terms are
+    probed first (the likeliest to be rare) and probing stops at the first rare one: every
+    other term is then only looked for in its tickets. Terms too short for the trigram
+    index are never probed."""
     indexed = [(index, term) for index, term in enumerate(terms) if len(term) >= MIN_INDEXED_LENGTH]
-    newest = {
-        (index, column): _postgresql_newest(column, term)
-        for index, term in indexed
-        for column in _PG_FIELDS
-    }
-    common = {key: len(ids) > CANDIDATES for key, ids in newest.items()}
-    rare = [
-        (index, term)
-        for index, term in indexed
-        if not any(common[(index, column)] for column in _PG_FIELDS)
-    ]
-    capped = {key: ids[:CANDIDATES] for key, ids in newest.items() if common[key]}
-    return _Plan(common, rare[0] if rare else None, capped)
+    common: dict[tuple[int, str], bool] = {}
+    rows: dict[tuple[int, str], list[int]] = {}
+    for index, term in sorted(indexed, key=lambda item: -len(item[1])):
+        for column in _PG_FIELDS:
+            found = _postgresql_newest(column, term)
+            common[(index, column)] = len(found) > CANDIDATES
+            rows[(index, column)] = found[:CANDIDATES]
+        if not any(common[(index, column)] for column in _PG_FIELDS):
+            return _Plan(common, (index, term), rows)
+    return _Plan(common, None, rows)
 
 
-def _postgresql_anchor_tickets(term: str) -> sa.Select[Any]:
-    """The ids of the tickets a rare term matches anywhere (no ranking)."""
-    (subject_match, _), (customer_match, _), (body_match, _) = _postgresql_matches(term)
+def _postgresql_anchor_tickets(index: int, plan: _Plan) -> sa.Select[Any]:
+    """The ids of the tickets the rare term `index` matches anywhere, from its probes."""
     return sa.union(
-        sa.select(Ticket.id.label("ticket_id")).where(subject_match),
-        sa.select(Ticket.id)
-        .join(Customer, Customer.id == Ticket.customer_id)
-        .where(customer_match),
-        sa.select(Message.ticket_id).where(body_match),
+        sa.select(Ticket.id.label("ticket_id")).where(Ticket.id.in_(plan.rows[(index, "subject")])),
+        sa.select(Ticket.id).where(Ticket.customer_id.in_(plan.rows[(index, "customer")])),
+        sa.select(Message.ticket_id).where(Message.id.in_(plan.rows[(index, "body")])),
     )  # type: ignore[return-value]
 
 
 def _postgresql_arms(index: int, term: str, plan: _Plan) -> list[_Arm]:
-    """A term's ranked matches (ts_rank) in each field, or, in a field where it is common,
-    its substring matches scored flat: within the rare term's tickets when the query has
-    one, else only the newest CANDIDATES of them (ranking every match of a word found in
-    most conversations would read them all)."""
-    (subject_match, subject_rank), (customer_match, customer_rank), (body_match, body_rank) = (
-        _postgresql_matches(term)
-    )
-    arms = {
-        "subject": _arm(Ticket.id, index, subject_rank * SUBJECT_WEIGHT).where(subject_match),
-        "customer": _arm(Ticket.id, index, customer_rank * CUSTOMER_WEIGHT)
-        .join(Customer, Customer.id == Ticket.customer_id)
-        .where(customer_match),
-        "body": _arm(Message.ticket_id, index, body_rank * MESSAGE_WEIGHT).where(body_match),
-    }
-    weights = {"subject": SUBJECT_WEIGHT, "customer": CUSTOMER_WEIGHT, "body": MESSAGE_WEIGHT}
+    """A term's matches in each field. The rare term (or any term rare everywhere): the
+    rows its probe found, ranked by ts_rank. With a rare term in the query, every other
+    term: its ranked matches within the rare term's tickets. Otherwise a common term: its
+    newest CANDIDATES substring matches per field, scored flat (ranking every match of a
+    word found in most conversations would read them all); a term too short to probe:
+    matched and ranked by scanning."""
     anchor = None
     if plan.anchor is not None and plan.anchor[0] != index:
-        anchor = _postgresql_anchor_tickets(plan.anchor[1]).subquery()
-    for field in _PG_FIELDS:
-        if not plan.common.get((index, field)):
-            continue
-        key, condition = _postgresql_substring(field, term)
+        anchor = _postgresql_anchor_tickets(plan.anchor[0], plan).subquery()
+    weights = (SUBJECT_WEIGHT, CUSTOMER_WEIGHT, MESSAGE_WEIGHT)
+    arms: list[_Arm] = []
+    for field, (match, rank), weight in zip(
+        _PG_FIELDS, _postgresql_matches(term), weights, strict=True
+    ):
+        key, _condition = _postgresql_substring(field, term)
         ticket_id = Message.ticket_id if field == "body" else Ticket.id
-        arm = _arm(ticket_id, index, _float(MATCH_SCORE * weights[field]))
+        common = plan.common.get((index, field))
+        ids = plan.rows.get((index, field), [])
+        flat = common is True and anchor is None
+        if common is False and anchor is None and not ids:
+            continue  # the probe found nothing here
+        arm = _arm(ticket_id, index, _float(MATCH_SCORE * weight) if flat else rank * weight)
         if field == "customer":
             arm = arm.join(Customer, Customer.id == Ticket.customer_id)
-        arm = arm.where(condition)
         if anchor is not None:
-            arm = arm.where(ticket_id.in_(sa.select(anchor.c.ticket_id)))
+            arm = arm.where(match, ticket_id.in_(sa.select(anchor.c.ticket_id)))
+        elif common is None:
+            arm = arm.where(match)
         else:
-            arm = arm.where(key.in_(plan.newest[(index, field)]))
-        arms[field] = arm
-    return list(arms.values())
+            arm = arm.where(key.in_(ids))
+        arms.append(arm)
+    return arms
 
 
 # --- Display -----------------------------------------------------------------------------------

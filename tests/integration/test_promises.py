@@ -179,6 +179,45 @@ def test_the_composer_suggests_a_padded_time_in_the_customers_words(app, login_a
     assert forged.status_code == 400
 
 
+def test_the_suggested_sentence_follows_the_workspace_formats(app, login_as, set_now):
+    """The promise sentence goes to the customer in their language with the workspace's
+    digits and years (here: Thai digits on, Bengali digits and Buddhist-era years off, the
+    opposite of a new workspace), like every date we show."""
+    from helpdesk.recovery.library import seed_library
+    from helpdesk.settings.formats import format_settings_update
+    from helpdesk.settings.service import setting_put
+
+    set_now(T0)
+    client = login_as("agent")
+    with app.app_context():
+        seed_library()
+        setting_put("business_hours", {"timezone": "Asia/Bangkok"})
+        admin = user_create(
+            email="boss@example.com",
+            name="Boss",
+            role="admin",
+            password="a-long-passphrase-1",
+            actor="test",
+        )
+        format_settings_update(
+            actor=admin, currency="USD", thai_digits=True, bengali_digits=False, buddhist_era=False
+        )
+        numbers = {}
+        for language in ("bn", "th"):
+            ticket = TicketFactory()
+            ticket.customer.timezone = "Asia/Bangkok"
+            ticket.customer.language = language
+            numbers[language] = ticket.number
+        db.session.commit()
+    bengali = client.get(f"/tickets/{numbers['bn']}/promise?estimate=hour", headers=HTMX)
+    assert bengali.status_code == 200
+    html = bengali.get_data(as_text=True)
+    assert "২০২৬" not in html and "জুন, 2026" in html  # the admin turned Bengali digits off
+    assert "Jun 2, 2026, 10:00:00" in html  # the agent's own view
+    thai = client.get(f"/tickets/{numbers['th']}/promise?estimate=hour", headers=HTMX)
+    assert "๒๐๒๖" in thai.get_data(as_text=True)  # Thai digits on, Buddhist era off
+
+
 def test_sending_the_reply_with_the_promise_shows_it_on_the_ticket(app, login_as, set_now):
     set_now(T0)
     client = login_as("agent")

@@ -253,6 +253,22 @@ def test_describe_due_in_thai():
     assert fallback.endswith("(เวลาไทย, GMT+07:00)")
 
 
+def test_describe_due_follows_the_workspace_formats():
+    from helpdesk.locale_format import FormatOptions
+
+    plain = FormatOptions(native_digits=frozenset(), buddhist_era=False)
+    thai = describe_due(DUE, zone="Asia/Bangkok", fallback_zone="UTC", locale="th", options=plain)
+    assert "2026" in thai
+    buddhist = FormatOptions(native_digits=frozenset(), buddhist_era=True)
+    assert "2569" in describe_due(
+        DUE, zone="Asia/Bangkok", fallback_zone="UTC", locale="th", options=buddhist
+    )
+    bengali = describe_due(
+        DUE, zone="Asia/Dhaka", fallback_zone="UTC", locale="bn", options=FormatOptions()
+    )
+    assert "২০২৬" in bengali and "2026" not in bengali
+
+
 def test_describe_due_refuses_a_naive_time():
     with pytest.raises(ValueError):
         describe_due(datetime(2026, 3, 26, 14), zone=None, fallback_zone="UTC", locale="en")
