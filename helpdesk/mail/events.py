@@ -12,6 +12,7 @@ plain-text part, so an override character in it cannot reorder the rest of the l
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -25,6 +26,7 @@ from helpdesk.extensions import db
 from helpdesk.feedback.links import nps_link, rating_link, unsubscribe_link
 from helpdesk.mail.addresses import reply_address
 from helpdesk.mail.compose import (
+    ReplyExpectation,
     compose,
     external_url,
     format_moment,
@@ -104,16 +106,41 @@ def recent_acknowledgements(address: str) -> int:
     )
 
 
-def mail_ticket_received(ticket: Ticket, *, verified: bool) -> Outbox | None:
+@dataclass(frozen=True)
+class Acknowledgement:
+    """Whether a "we got your message" email goes out, and the reply time it promises."""
+
+    send: bool
+    expectation: ReplyExpectation | None = None
+
+
+def acknowledgement_for(
+    address: str, *, verified: bool, language: str | None, zone: str | None
+) -> Acknowledgement:
+    """What `mail_ticket_received` will send to `address`, from reads alone, so a caller can
+    work it out before its transaction's first write. A verified contact always gets one;
+    an unverified address at most once an hour."""
+    if not verified and recent_acknowledgements(address) >= ACK_LIMIT_PER_HOUR:
+        return Acknowledgement(send=False)
+    expectation = reply_expectation(language=mail_language(language), zone=zone or None)
+    return Acknowledgement(send=True, expectation=expectation)
+
+
+def mail_ticket_received(
+    ticket: Ticket, *, verified: bool, prepared: Acknowledgement | None = None
+) -> Outbox | None:
     """Tell the customer we have their message, when to expect a reply and where to follow
-    it. A verified contact always gets it; an unverified address at most once an hour."""
+    it (`acknowledgement_for` decides; `prepared` is its answer when the caller asked
+    before writing)."""
     customer = ticket.customer
-    if not verified and recent_acknowledgements(customer.email) >= ACK_LIMIT_PER_HOUR:
+    if prepared is None:
+        prepared = acknowledgement_for(
+            customer.email, verified=verified, language=customer.language, zone=customer.timezone
+        )
+    if not prepared.send:
         return None
     language = customer.language
-    expectation = reply_expectation(
-        language=mail_language(language), zone=customer.timezone or None
-    )
+    expectation = prepared.expectation
     return _queue(
         "ticket_received",
         to_address=customer.email,

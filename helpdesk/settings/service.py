@@ -6,7 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm import Session, SessionTransaction
 
 from helpdesk.audit import audit
 from helpdesk.errors import NotAllowed, ValidationError
@@ -23,9 +25,31 @@ class AssignmentSettings:
     max_open_per_agent: int = 0
 
 
+# The settings as this transaction read them: every row at the first read, in one query
+# (the table holds a few small rows, and most workspaces keep most defaults, which the
+# session's identity map cannot remember). Forgotten when the transaction ends, as the
+# identity map's rows expire at commit.
+_READ = "helpdesk.settings"
+
+
+@sa.event.listens_for(Session, "after_transaction_end")
+def _forget_settings(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # the session's own transaction, not a savepoint in it
+        session.info.pop(_READ, None)
+
+
+def settings_read() -> dict[str, Any]:
+    """Every stored setting, read once per transaction. Called before a transaction's first
+    write, it keeps the reads out of the write (SQLite serialises writing transactions)."""
+    read = db.session.info.get(_READ)
+    if read is None:
+        read = {row.key: row.value for row in db.session.scalars(sa.select(Setting))}
+        db.session.info[_READ] = read
+    return read
+
+
 def setting_get(key: str, default: Any) -> Any:
-    row = db.session.get(Setting, key)
-    return default if row is None else row.value
+    return settings_read().get(key, default)
 
 
 def setting_put(key: str, value: Any) -> None:
@@ -35,6 +59,7 @@ def setting_put(key: str, value: Any) -> None:
         db.session.add(Setting(key=key, value=value))
     else:
         row.value = value
+    settings_read()[key] = value
 
 
 def assignment_settings() -> AssignmentSettings:

@@ -22,11 +22,12 @@ from helpdesk.clock import now
 from helpdesk.errors import NotAllowed, ValidationError
 from helpdesk.extensions import db
 from helpdesk.founders.escalations import escalate_repeat_contact
-from helpdesk.mail.events import mail_ticket_received
+from helpdesk.mail.events import acknowledgement_for, mail_ticket_received
 from helpdesk.models import Attachment, Customer, Message, Ticket, TicketAccessToken, User
 from helpdesk.models.ticket import CHANNELS
 from helpdesk.recovery.service import detect_complaint
 from helpdesk.rendering import markdown_to_html
+from helpdesk.settings.service import settings_read
 from helpdesk.tickets.assignment import assign_round_robin
 from helpdesk.tickets.numbers import next_ticket_number
 from helpdesk.tickets.service import (
@@ -221,7 +222,19 @@ def ticket_create_by_customer(
     if channel not in CHANNELS:
         raise ValidationError("channel", _("Unknown channel."))
     page_url = _clean_page_url(page_url)
+    # Reads first: SQLite writes one transaction at a time, from its first write to commit.
+    settings_read()
     customer = db.session.scalar(sa.select(Customer).where(Customer.email == email))
+    acknowledgement = (
+        acknowledgement_for(
+            email,
+            verified=contact.verified,
+            language=customer.language if customer else contact.language,
+            zone=customer.timezone if customer else None,
+        )
+        if acknowledge
+        else None
+    )
     if customer is None:
         customer = Customer(email=email, name=name, language=contact.language)
         db.session.add(customer)
@@ -239,8 +252,8 @@ def ticket_create_by_customer(
         access_token_hash=token_hash(token),
     )
     _add_email_details(message, email_message_id, attachments)
-    if acknowledge:
-        mail_ticket_received(ticket, verified=contact.verified)
+    if acknowledgement is not None:
+        mail_ticket_received(ticket, verified=contact.verified, prepared=acknowledgement)
     if page_url:
         db.session.add(
             Message(
