@@ -12,7 +12,6 @@ plain-text part, so an override character in it cannot reorder the rest of the l
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -106,41 +105,22 @@ def recent_acknowledgements(address: str) -> int:
     )
 
 
-@dataclass(frozen=True)
-class Acknowledgement:
-    """Whether a "we got your message" email goes out, and the reply time it promises."""
-
-    send: bool
-    expectation: ReplyExpectation | None = None
-
-
 def acknowledgement_for(
     address: str, *, verified: bool, language: str | None, zone: str | None
-) -> Acknowledgement:
-    """What `mail_ticket_received` will send to `address`, from reads alone, so a caller can
-    work it out before its transaction's first write. A verified contact always gets one;
-    an unverified address at most once an hour."""
+) -> ReplyExpectation | None:
+    """The reply time a "we got your message" email to `address` will promise, or None
+    when none goes out: a verified contact always gets one, an unverified address at most
+    once an hour. Reads alone, so a caller can ask before its transaction's first write."""
     if not verified and recent_acknowledgements(address) >= ACK_LIMIT_PER_HOUR:
-        return Acknowledgement(send=False)
-    expectation = reply_expectation(language=mail_language(language), zone=zone or None)
-    return Acknowledgement(send=True, expectation=expectation)
-
-
-def mail_ticket_received(
-    ticket: Ticket, *, verified: bool, prepared: Acknowledgement | None = None
-) -> Outbox | None:
-    """Tell the customer we have their message, when to expect a reply and where to follow
-    it (`acknowledgement_for` decides; `prepared` is its answer when the caller asked
-    before writing)."""
-    customer = ticket.customer
-    if prepared is None:
-        prepared = acknowledgement_for(
-            customer.email, verified=verified, language=customer.language, zone=customer.timezone
-        )
-    if not prepared.send:
         return None
+    return reply_expectation(language=mail_language(language), zone=zone or None)
+
+
+def mail_ticket_received(ticket: Ticket, *, expectation: ReplyExpectation) -> Outbox:
+    """Tell the customer we have their message, when to expect a reply (`expectation`, from
+    `acknowledgement_for`) and where to follow it."""
+    customer = ticket.customer
     language = customer.language
-    expectation = prepared.expectation
     return _queue(
         "ticket_received",
         to_address=customer.email,

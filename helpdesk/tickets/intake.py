@@ -225,7 +225,7 @@ def ticket_create_by_customer(
     # Reads first: SQLite writes one transaction at a time, from its first write to commit.
     settings_read()
     customer = db.session.scalar(sa.select(Customer).where(Customer.email == email))
-    acknowledgement = (
+    expectation = (
         acknowledgement_for(
             email,
             verified=contact.verified,
@@ -252,8 +252,8 @@ def ticket_create_by_customer(
         access_token_hash=token_hash(token),
     )
     _add_email_details(message, email_message_id, attachments)
-    if acknowledgement is not None:
-        mail_ticket_received(ticket, verified=contact.verified, prepared=acknowledgement)
+    if expectation is not None:
+        mail_ticket_received(ticket, expectation=expectation)
     if page_url:
         db.session.add(
             Message(

@@ -384,15 +384,23 @@ def _postgresql_matches(
 _PG_FIELDS = ("subject", "customer", "body")
 
 
-def _postgresql_substring(field: str, term: str) -> tuple[_Expression, sa.ColumnElement[bool]]:
-    """The row id and the substring (trigram-indexed ILIKE) condition of one field: what a
-    common term is matched with (every word match is also a substring match)."""
+# The id of a field's row: what the probes read and the arms select by.
+_PG_ROW_ID: dict[str, _Expression] = {
+    "subject": Ticket.id,
+    "customer": Customer.id,
+    "body": Message.id,
+}
+
+
+def _postgresql_substring(field: str, term: str) -> sa.ColumnElement[bool]:
+    """The substring (trigram-indexed ILIKE) condition of one field: what the probes match
+    with (every word match is also a substring match)."""
     pattern = like_pattern(term)
     if field == "subject":
-        return Ticket.id, Ticket.subject.ilike(pattern)
+        return Ticket.subject.ilike(pattern)
     if field == "customer":
-        return Customer.id, sa.or_(Customer.name.ilike(pattern), Customer.email.ilike(pattern))
-    return Message.id, Message.body_source.ilike(pattern)
+        return sa.or_(Customer.name.ilike(pattern), Customer.email.ilike(pattern))
+    return Message.body_source.ilike(pattern)
 
 
 def _postgresql_newest(column: str, term: str) -> list[int]:
@@ -400,8 +408,13 @@ def _postgresql_newest(column: str, term: str) -> list[int]:
     more than CANDIDATES makes the term common there; otherwise they are all its matches
     (a word match is a substring match too). Newest first, so a common term stops after a
     few thousand rows, and a rare one is read from the trigram index."""
-    key, condition = _postgresql_substring(column, term)
-    probe = sa.select(key).where(condition).order_by(key.desc()).limit(CANDIDATES + 1)
+    key = _PG_ROW_ID[column]
+    probe = (
+        sa.select(key)
+        .where(_postgresql_substring(column, term))
+        .order_by(key.desc())
+        .limit(CANDIDATES + 1)
+    )
     return list(db.session.scalars(probe))
 
 
@@ -449,7 +462,7 @@ def _postgresql_arms(index: int, term: str, plan: _Plan) -> list[_Arm]:
     for field, (match, rank), weight in zip(
         _PG_FIELDS, _postgresql_matches(term), weights, strict=True
     ):
-        key, _condition = _postgresql_substring(field, term)
+        key = _PG_ROW_ID[field]
         ticket_id = Message.ticket_id if field == "body" else Ticket.id
         common = plan.common.get((index, field))
         ids = plan.rows.get((index, field), [])

@@ -5,15 +5,14 @@ that cannot reorder the rest of the line in the plain-text email."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask
-from werkzeug.serving import make_server
 
+from tests.browser.conftest import serving
 from tests.browser.test_widget_flow import FRAME, TIMEOUT, launcher, watch_for_errors
 
 pytestmark = pytest.mark.browser
@@ -95,15 +94,8 @@ def signed_shop(app: Flask, live_server: str) -> Iterator[str]:
         with app.app_context():
             return widget_secret()
 
-    server = make_server(
-        "127.0.0.1", 0, create_demo_site(live_server, secret=secret), threaded=True
-    )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
-    server.server_close()
+    with serving(create_demo_site(live_server, secret=secret)) as url:
+        yield url
 
 
 def test_a_verified_customer_finds_their_language_on_a_new_device(  # type: ignore[no-untyped-def]

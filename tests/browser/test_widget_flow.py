@@ -6,11 +6,12 @@ that is not allowed cannot show the panel, and the launcher works from the keybo
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 
 import pytest
-from werkzeug.serving import make_server
+
+from tests.browser.conftest import serving
 
 pytestmark = pytest.mark.browser
 
@@ -26,20 +27,12 @@ def demo_site(live_server: str) -> Iterator[Callable[[], str]]:
     another origin than the helpdesk. Each call starts one more, with its own port."""
     from helpdesk.widget.demo_site import create_demo_site
 
-    started = []
+    with ExitStack() as started:
 
-    def start() -> str:
-        server = make_server("127.0.0.1", 0, create_demo_site(live_server), threaded=True)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        started.append((server, thread))
-        return f"http://127.0.0.1:{server.server_port}"
+        def start() -> str:
+            return started.enter_context(serving(create_demo_site(live_server)))
 
-    yield start
-    for server, thread in started:
-        server.shutdown()
-        thread.join(timeout=5)
-        server.server_close()
+        yield start
 
 
 @pytest.fixture
