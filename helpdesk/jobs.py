@@ -15,6 +15,7 @@ from helpdesk.feedback import nps
 from helpdesk.founders import digest
 from helpdesk.mail import imap, outbox
 from helpdesk.promises import sweeps
+from helpdesk.recovery import adaptation
 from helpdesk.widget import idempotency
 
 
@@ -58,6 +59,12 @@ def weekly_digest() -> None:
     digest.digest_if_due()
 
 
+def adapt_detector() -> None:
+    """Fit the workspace's complaint detector on its team's labels when new ones came in
+    (does nothing until there are enough)."""
+    adaptation.detector_adapt()
+
+
 def nps_round() -> None:
     """Start an NPS round when one is due (does nothing otherwise, or when switched off)."""
     nps.nps_round_start()
@@ -71,4 +78,5 @@ JOBS: tuple[Job, ...] = (
     Job("purge_idempotency_records", purge_idempotency_records, seconds=3600),
     Job("weekly_digest", weekly_digest, seconds=3600),
     Job("nps_round", nps_round, seconds=3600),
+    Job("adapt_detector", adapt_detector, seconds=600),
 )

@@ -20,7 +20,10 @@ Definitions (documented in docs/architecture.md, "Trends"):
 - resolution: tickets by their final resolve (the last move into resolved/closed with no
   reopen after it, from the audit trail), with the time from creation to that resolve;
 - nps: responses in rounds created in the bucket, keyed `<round>-<group>`; the tickets
-  behind them are the respondents' tickets created in the round's period.
+  behind them are the respondents' tickets created in the round's period;
+- detector: the team's complaint labels by when they were given, keyed by how the
+  detector had judged the message: `caught` (flagged, a complaint), `missed` (not flagged,
+  a complaint), `false_alarm` (flagged, not a complaint), `agreed` (neither).
 """
 
 from __future__ import annotations
@@ -48,6 +51,7 @@ from helpdesk.founders.trends_sql import (
 from helpdesk.models import (
     RATING_SCORES,
     AuditEvent,
+    ComplaintLabel,
     Message,
     NpsResponse,
     NpsRound,
@@ -61,6 +65,7 @@ from helpdesk.models.recovery import STEPS
 
 NPS_GROUPS = ("promoter", "passive", "detractor")
 PROMISE_KEYS = ("kept", "early", "missed")
+DETECTOR_KEYS = ("caught", "missed", "false_alarm", "agreed")
 _NPS_KEY = re.compile(r"^(\d{1,10})(?:-(promoter|passive|detractor))?$")
 
 Span = tuple[datetime, datetime]
@@ -294,6 +299,20 @@ def nps(b: sa.CTE, span: Span) -> sa.Select[Any]:
     )
 
 
+def detector(b: sa.CTE, span: Span) -> sa.Select[Any]:
+    key = sa.case(
+        (sa.and_(ComplaintLabel.flagged, ComplaintLabel.is_complaint), "caught"),
+        (ComplaintLabel.is_complaint, "missed"),
+        (ComplaintLabel.flagged, "false_alarm"),
+        else_="agreed",
+    )
+    return (
+        sa.select(*_row(b.c.bucket, key, ComplaintLabel.ticket_id, ComplaintLabel.id))
+        .select_from(ComplaintLabel)
+        .join(b, in_bucket(b, ComplaintLabel.labelled_at, span))
+    )
+
+
 @dataclass(frozen=True)
 class Metric:
     members: Members
@@ -315,6 +334,7 @@ METRICS: dict[str, Metric] = {
     "repeat_contact": Metric(repeat_contact),
     "first_response": Metric(first_response),
     "resolution": Metric(resolution),
+    "detector": Metric(detector, key_ok=lambda key: key in DETECTOR_KEYS),
     "nps": Metric(
         nps,
         key_ok=lambda key: bool(_NPS_KEY.match(key)),

@@ -14,6 +14,7 @@ from helpdesk.extensions import db
 from helpdesk.founders.trends import (
     TOTAL,
     Bucket,
+    Cell,
     Row,
     Table,
     TrendRange,
@@ -22,7 +23,7 @@ from helpdesk.founders.trends import (
     grouped_medians,
     number_cell,
 )
-from helpdesk.founders.trends_metrics import NPS_GROUPS, PROMISE_KEYS
+from helpdesk.founders.trends_metrics import DETECTOR_KEYS, NPS_GROUPS, PROMISE_KEYS
 from helpdesk.models import RATING_SCORES, NpsRound, RootCause
 from helpdesk.models.recovery import STEPS
 
@@ -73,6 +74,55 @@ def complaints(rng: TrendRange) -> Table:
         _("Week of"),
         (_("Complaints"), _("Active customers"), _("Complaints per 100 active customers")),
         tuple(rows),
+    )
+
+
+def _detector_cells(
+    counts: dict[tuple[int, str | None], float], index: int, span: Bucket
+) -> tuple[Cell, ...]:
+    found = {key: _count(counts, index, key) for key in DETECTOR_KEYS}
+    flagged = found["caught"] + found["false_alarm"]
+    complaints = found["caught"] + found["missed"]
+    precision = 100.0 * found["caught"] / flagged if flagged else None
+    recall = 100.0 * found["caught"] / complaints if complaints else None
+    return (
+        *(count_cell(found[key], "detector", span, key) for key in DETECTOR_KEYS),
+        number_cell(recall, "detector", span, "caught"),
+        number_cell(precision, "detector", span, "caught"),
+    )
+
+
+def detector(rng: TrendRange) -> Table:
+    weeks = rng.weeks()
+    counts = grouped_counts("detector", weeks, total=True)
+    rows = tuple(
+        Row(_week_label(week), _detector_cells(counts, index, week))
+        for index, week in enumerate(weeks)
+    )
+    footer = (Row(_("Whole range"), _detector_cells(counts, TOTAL, rng.whole)),)
+    return Table(
+        "detector",
+        _("Complaint detector against your team"),
+        _(
+            'Your team\'s answers to "is this a complaint?", by the week they were given, '
+            "against what the detector had said: complaints it caught or missed, false "
+            "alarms, and messages both agreed were no complaint. Captured (%) is the share "
+            "of your team's complaints the detector caught (its recall); Right when flagged "
+            "(%) is its precision. Every answer also teaches the detector."
+        ),
+        _("Week of"),
+        (
+            _("Caught"),
+            _("Missed"),
+            _("False alarms"),
+            _("Agreed: no complaint"),
+            _("Captured (%)"),
+            _("Right when flagged (%)"),
+        ),
+        rows,
+        chart_columns=(4, 5),
+        chart_unit="%",
+        footer=footer,
     )
 
 
@@ -343,6 +393,7 @@ def response_times(rng: TrendRange) -> Table:
 
 SECTIONS: dict[str, Callable[[TrendRange], Table]] = {
     "complaints": complaints,
+    "detector": detector,
     "root_causes": root_causes,
     "ratings": ratings,
     "nps": nps,

@@ -46,7 +46,7 @@ from helpdesk.models import (
     User,
     ticket_tags,
 )
-from helpdesk.recovery.service import recovery_settings
+from helpdesk.recovery.settings import recovery_settings
 from helpdesk.tickets.numbers import reserve_numbers
 
 GENERATED_DOMAIN = "generated.example"

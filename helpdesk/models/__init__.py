@@ -5,6 +5,7 @@ from helpdesk.models.audit import AuditEvent
 from helpdesk.models.base import Base
 from helpdesk.models.counter import Counter
 from helpdesk.models.customer import Customer
+from helpdesk.models.detector import ComplaintLabel, DetectorAdaptation
 from helpdesk.models.digest import Digest
 from helpdesk.models.feedback import RATING_SCORES, Rating
 from helpdesk.models.kb import Article
@@ -29,8 +30,10 @@ __all__ = [
     "Attachment",
     "AuditEvent",
     "Base",
+    "ComplaintLabel",
     "Counter",
     "Customer",
+    "DetectorAdaptation",
     "Digest",
     "EmailBounce",
     "Escalation",

@@ -133,6 +133,8 @@ class Message(Base):
     internal: Mapped[bool] = mapped_column(default=False)
     email_message_id: Mapped[str | None] = mapped_column(sa.String(255), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=now)
+    # A customer message: the complaint detector's score when it arrived.
+    complaint_score: Mapped[float | None]
 
     ticket: Mapped[Ticket] = relationship(back_populates="messages")
     author_user: Mapped[User | None] = relationship()

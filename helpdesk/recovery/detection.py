@@ -1,74 +1,58 @@
-"""Complaint detection on a customer message: a score from 0 (calm) to 1 (furious), the
+"""Complaint detection on a customer message: a score from 0 (calm) to 1 (a complaint), the
 reasons behind it in words an agent can check, and whether founders should see it.
 
-Rules and lexicons only (`helpdesk.recovery.lexicons`), plus VADER's sentiment for English;
-nothing leaves the process. Every lexicon whose script appears in the text is checked
-(Thai, Bengali, else Latin: English and Indonesian), as well as the customer's language.
+The score is the learned model's probability (`helpdesk.recovery.model`: character
+n-grams and words, plus the lexicon signals of `helpdesk.recovery.signals`), with the
+workspace's own adaptation when its team has labelled enough messages
+(`helpdesk.recovery.adaptation`), and two facts the text does not carry added to the
+log-odds by hand, since no public corpus has them:
 
-Steps: NFC-normalise; blank out neutral phrases ("no problem", "ไม่เป็นไร", "tidak
-apa-apa", "কোনো সমস্যা নেই", "refund policy", "received my refund") unless negated
-themselves ("haven't received my refund"); find strong, negative, refund, cancel and
-repeat words. A negator shortly before a strong or negative word neutralises it ("not
-bad", "ไม่แย่", "tidak buruk"; English "never been so angry" stays angry); in Bengali the
-negator follows ("খারাপ না" is neutral, "ভালো না" is in the negative list). Refund, cancel
-and repeat words are not negated: "still haven't received my refund" is about a refund.
+    repeat_contact  +0.8 / +1.1 / +1.4 for 3 / 4 / 5+ of the customer's tickets in 7 days
+    waiting         +0.6 when the customer writes again after waiting 24 hours or more
 
-Each reason found carries a weight; the score is 1 - product(1 - weight) (a noisy OR: any
-one strong signal is enough, more signals push towards 1, never past it):
-
-    strong_words    0.70 (two or more different: 0.85)
-    refund          0.45 (alone, under the 0.5 threshold: it takes a second signal)
-    cancel          0.50 for a wish to leave ("close my account"), 0.30 for a bare "cancel"
-    negative_words  0.35 / 0.50 / 0.60 for one / two / three or more different words
-    repeat_contact  0.35 / 0.45 / 0.55 for 3 / 4 / 5+ contacts in 7 days
-    repeat_words    0.25 (two or more: 0.35)
-    negative_tone   English VADER compound <= -0.3: -compound * 0.55, at most 0.5
-    shouting        0.15 (mostly capitals, or "!!!")
-
-A clearly positive English message (VADER compound >= 0.6) with no strong, refund or leave
-words has its score multiplied by 0.6 ("Thanks, it works again after the crash, great
-job!"): kind words do not cancel a request for money back. A message is strongly
-negative when the tone alone (strong, negative, tone, shouting) reaches `STRONG_THRESHOLD`,
-or the score does and strong words are among the reasons.
-
-Long texts: only the first 40,000 and last 10,000 characters are read, VADER sees the
-first 1,000 (it slows down quadratically), and at most 200 matches per list are examined.
+Reasons are what pushed the score up the most: the words whose features weighed most (as
+written), the lexicon signals with a positive weight, and the context above. A message is
+strongly negative (founders look) when the lexicon tone alone reaches STRONG_THRESHOLD, or
+when strong words are found and the score reaches it too. Nothing leaves the process.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from collections.abc import Callable
-from dataclasses import dataclass
-from functools import cache
+import math
+from dataclasses import dataclass, field
 
-from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-
-from helpdesk.recovery.lexicons import LEXICONS, Lexicon
+from helpdesk.recovery.features import Vector, vectorise
+from helpdesk.recovery.model import (
+    choose_language,
+    complaint_model,
+    margin,
+    signal_values,
+    token_contributions,
+)
 from helpdesk.recovery.reasons import MAX_WORD_CHARS, MAX_WORDS, Reason
+from helpdesk.recovery.signals import STRONG_THRESHOLD, WORD_CODES, read_signals
 
 COMPLAINT_THRESHOLD = 0.5
-STRONG_THRESHOLD = 0.8
+CONTACT_BOOST = (0.8, 1.1, 1.4)
+WAITING_BOOST = 0.6
+WAITING_HOURS = 24
+# A token is named as a reason when it added at least this much to the log-odds, and only
+# when the text alone makes a complaint at least this likely (a calm message has no "why").
+WORD_MIN = 0.15
+WORDS_FROM = 0.25
+_WINDOW = 12  # characters shown of a long token (Thai runs words together)
 
-HEAD_CHARS = 40_000
-TAIL_CHARS = 10_000
-VADER_CHARS = 1_000
-MAX_MATCHES = 200
+__all__ = ["COMPLAINT_THRESHOLD", "STRONG_THRESHOLD", "Adaptation", "Detection", "detect"]
 
-W_STRONG = (0.70, 0.85)
-W_REFUND = 0.45  # below the threshold alone: a polite refund question is not a complaint
-W_CANCEL = 0.50
-W_CANCEL_WEAK = 0.30
-W_NEGATIVE = (0.35, 0.50, 0.60)
-W_REPEAT = (0.25, 0.35)
-W_CONTACTS = (0.35, 0.45, 0.55)
-W_SHOUTING = 0.15
-TONE_FROM = -0.3
-TONE_SCALE = 0.55
-TONE_MAX = 0.5
-POSITIVE_FROM = 0.6
-POSITIVE_FACTOR = 0.6
+
+@dataclass(frozen=True)
+class Adaptation:
+    """A workspace's corrections to the shipped model, learned from its team's labels:
+    added to the log-odds (`bias`) and to each feature bucket's weight (`weights`)."""
+
+    id: int = 0
+    bias: float = 0.0
+    weights: dict[int, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -76,296 +60,86 @@ class Detection:
     score: float
     reasons: tuple[Reason, ...]
     strongly_negative: bool
+    language: str = "en"
 
 
-@dataclass(frozen=True)
-class _Patterns:
-    lexicon: Lexicon
-    negators: frozenset[str]
-    strong: re.Pattern[str]
-    negative: re.Pattern[str]
-    refund: re.Pattern[str]
-    cancel: re.Pattern[str]
-    cancel_weak: re.Pattern[str]
-    repeat: re.Pattern[str]
-    neutral: re.Pattern[str]
+def _sigmoid(value: float) -> float:
+    if value >= 0:
+        return 1.0 / (1.0 + math.exp(-value))
+    exp = math.exp(value)
+    return exp / (1.0 + exp)
 
 
-_Trie = dict[str, "_Trie"]  # one level per character; the key "" marks an entry's end
-
-# Where a match may start and end, per matching mode (Bengali: start of a word only).
-_EDGES = {
-    "word": (r"(?<!\w)", r"(?!\w)"),
-    "substring": ("", ""),
-    "prefix": (r"(?<![\u0980-\u09FF])", ""),
-}
+def _shown(token: str) -> str:
+    """A token as an agent reads it: trimmed of punctuation, a long run cut short."""
+    word = token.strip(".,;:!?\"'()[]{}«»“”‘’…") or token
+    return word if len(word) <= _WINDOW * 2 else word[: _WINDOW * 2] + "…"
 
 
-def _trie(node: _Trie, gap: str) -> str:
-    """A regex matching every path through `node`, shared prefixes written once, so
-    matching tries one branch per character instead of every entry in turn."""
-    branches = [
-        (gap if char == " " else re.escape(char)) + _trie(child, gap)
-        for char, child in sorted(node.items())
-        if char
-    ]
-    if not branches:
-        return ""
-    optional = "" in node
-    if len(branches) == 1 and not optional:
-        return branches[0]
-    return f"(?:{'|'.join(branches)})" + ("?" if optional else "")
-
-
-def _compile(entries: tuple[str, ...], matching: str) -> re.Pattern[str]:
-    """One pattern for a list, matched against lower-cased text."""
-    root: _Trie = {}
-    for entry in entries:
-        node = root
-        for char in " ".join(unicodedata.normalize("NFC", entry).lower().split()):
-            node = node.setdefault(char, {})
-        node[""] = {}
-    before, after = _EDGES[matching]
-    gap = r"\s*" if matching == "substring" else r"\s+"
-    return re.compile(f"{before}(?:{_trie(root, gap)}){after}")
-
-
-def _patterns(lexicon: Lexicon) -> _Patterns:
-    def build(entries: tuple[str, ...]) -> re.Pattern[str]:
-        return _compile(entries, lexicon.matching)
-
-    return _Patterns(
-        lexicon=lexicon,
-        negators=frozenset(unicodedata.normalize("NFC", n) for n in lexicon.negators),
-        strong=build(lexicon.strong),
-        negative=build(lexicon.negative),
-        refund=build(lexicon.refund),
-        cancel=build(lexicon.cancel),
-        cancel_weak=build(lexicon.cancel_weak),
-        repeat=build(lexicon.repeat),
-        neutral=build(lexicon.neutral),
-    )
-
-
-_PATTERNS = {language: _patterns(lexicon) for language, lexicon in LEXICONS.items()}
-_SCRIPTS = (("th", re.compile(r"[\u0E00-\u0E7F]")), ("bn", re.compile(r"[\u0980-\u09FF]")))
-_LATIN = re.compile(r"[A-Za-z\u00C0-\u024F]")
-_CLAUSE_END = re.compile(r"[.!?;,:\n\u0964]")
-_TOKEN = re.compile(r"[\w']+")
-_BENGALI_NEXT = re.compile(r"[\u0980-\u09FF]*[ \t]+([\u0980-\u09FF]+)")
-_UPPER = re.compile(r"[A-Z\u00C0-\u00DE]")
-_LOWER = re.compile(r"[a-z\u00DF-\u00FF]")
-_EXCLAIM = re.compile(r"[!\uFF01]{3,}")
-_SPACES = re.compile(r"\s+")
-# Words that turn a preceding English negator into emphasis: "never been so angry".
-_EMPHASIS = frozenset({"so", "this", "more", "as", "ever"})
-_THAI_WINDOW = 7
-
-
-def _blank(match: re.Match[str]) -> str:
-    return " " * len(match.group())
-
-
-def _prepare(text: object) -> str:
-    """NFC text with straight apostrophes, cut to the part that is read; its lower-cased
-    form has the same length (U+0130 is the one character whose lower case is longer)."""
-    if not isinstance(text, str):
-        return ""
-    if len(text) > HEAD_CHARS + TAIL_CHARS:
-        text = text[:HEAD_CHARS] + "\n" + text[-TAIL_CHARS:]
-    text = unicodedata.normalize("NFC", text)
-    return text.replace("\u2019", "'").replace("\u2018", "'").replace("\u0130", "I")
-
-
-def _languages(text: str, hint: str | None) -> list[str]:
-    found = [language for language, script in _SCRIPTS if script.search(text)]
-    if _LATIN.search(text):
-        found += ["en", "id"]
-    if isinstance(hint, str):
-        code = hint.strip().lower().replace("_", "-").split("-")[0]
-        if code in LEXICONS and code not in found:
-            found.append(code)
-    return found
-
-
-def _negated_latin(text: str, start: int, negators: frozenset[str]) -> bool:
-    window = text[max(0, start - 80) : start]
-    tokens = _TOKEN.findall(_CLAUSE_END.split(window)[-1])[-3:]
-    for index, token in enumerate(tokens):
-        if token in negators or token.endswith("n't"):
-            if not _EMPHASIS.intersection(tokens[index + 1 :]):
-                return True
-    return False
-
-
-def _negated_thai(text: str, start: int, negators: frozenset[str]) -> bool:
-    window = _SPACES.split(text[max(0, start - _THAI_WINDOW) : start])[-1]
-    return any(negator in window for negator in negators)
-
-
-def _negated_bengali(text: str, end: int, negators: frozenset[str]) -> bool:
-    following = _BENGALI_NEXT.match(text, end, min(len(text), end + 60))
-    if not following:
-        return False
-    token = following.group(1)
-    return token in negators or (len(token) > 2 and token.endswith("নি"))
-
-
-def _negation_check(patterns: _Patterns, text: str) -> Callable[[re.Match[str]], bool]:
-    matching, negators = patterns.lexicon.matching, patterns.negators
-    if matching == "substring":
-        return lambda match: _negated_thai(text, match.start(), negators)
-    if matching == "prefix":
-        return lambda match: _negated_bengali(text, match.end(), negators)
-    return lambda match: _negated_latin(text, match.start(), negators)
-
-
-def _hits(
-    pattern: re.Pattern[str],
-    text: str,
-    shown: str,
-    negated: Callable[[re.Match[str]], bool] | None = None,
-) -> list[str]:
-    """The distinct words `pattern` finds in lower-cased `text` (at most MAX_WORDS, as
-    written in `shown`), skipping negated ones."""
-    words: dict[str, str] = {}
-    for index, match in enumerate(pattern.finditer(text)):
-        if index >= MAX_MATCHES or len(words) >= MAX_WORDS:
+def _top_words(vector: Vector, weights: object, adaptation: Adaptation | None) -> list[str]:
+    extra = adaptation.weights if adaptation is not None else None
+    shares = token_contributions(vector, weights, extra)
+    ranked = sorted(range(len(shares)), key=lambda i: shares[i], reverse=True)
+    words: list[str] = []
+    for index in ranked:
+        if shares[index] < WORD_MIN or len(words) >= MAX_WORDS:
             break
-        if negated is not None and negated(match):
-            continue
-        word = _SPACES.sub(" ", shown[match.start() : match.end()]).strip()
-        words.setdefault(match.group(), word[:MAX_WORD_CHARS])
-    return list(words.values())
+        word = _shown(vector.tokens[index])[:MAX_WORD_CHARS]
+        if word.lower() not in {w.lower() for w in words}:
+            words.append(word)
+    return words
 
 
-def _merge(into: dict[str, list[str]], code: str, words: list[str]) -> None:
-    known = into.setdefault(code, [])
-    seen = {word.lower() for word in known}
-    for word in words:
-        if word.lower() not in seen and len(known) < MAX_WORDS:
-            known.append(word)
-            seen.add(word.lower())
+def detect(
+    text: str,
+    *,
+    language: str | None = None,
+    recent_contacts: int = 0,
+    waited_hours: float = 0.0,
+    adaptation: Adaptation | None = None,
+) -> Detection:
+    """Score one customer message and say why; `recent_contacts` is the customer's
+    tickets in the last 7 days (this one included), `waited_hours` how long they had been
+    waiting for our reply when they wrote it."""
+    signals = read_signals(text, language=language)
+    code = choose_language(text if isinstance(text, str) else "", language)
+    model = complaint_model().languages[code]
+    vector = vectorise(signals.cleaned)
+    inputs = signal_values(signals)
+    log_odds = margin(model, vector, inputs)
+    if adaptation is not None:
+        log_odds += adaptation.bias + sum(
+            adaptation.weights.get(bucket, 0.0) * value for bucket, value in vector.values.items()
+        )
 
-
-def _blank_spans(text: str, spans: list[tuple[int, int]]) -> str:
-    pieces: list[str] = []
-    last = 0
-    for start, end in sorted(spans):
-        start = max(start, last)
-        if end > start:
-            pieces += [text[last:start], " " * (end - start)]
-            last = end
-    pieces.append(text[last:])
-    return "".join(pieces)
-
-
-def _without_neutral(text: str, languages: list[str]) -> tuple[str, str]:
-    """`text` and its lower-cased form with every neutral phrase blanked out, unless the
-    phrase is itself negated ("still haven't received my refund")."""
-    lowered = text.lower()
-    spans: list[tuple[int, int]] = []
-    for code in languages:
-        negated = _negation_check(_PATTERNS[code], lowered)
-        spans += [m.span() for m in _PATTERNS[code].neutral.finditer(lowered) if not negated(m)]
-    if not spans:
-        return text, lowered
-    return _blank_spans(text, spans), _blank_spans(lowered, spans)
-
-
-def _find(text: str, lowered: str, languages: list[str]) -> dict[str, list[str]]:
-    """Words found per reason code over every language's lexicon, matched in `lowered` and
-    shown as written in `text`; the bare cancel verbs are under "cancel_weak"."""
-    found: dict[str, list[str]] = {}
-    for code in languages:
-        patterns = _PATTERNS[code]
-        negated = _negation_check(patterns, lowered)
-        _merge(found, "strong_words", _hits(patterns.strong, lowered, text, negated))
-        # A strong phrase's words are not counted again as negative ("kecewa berat").
-        rest = patterns.strong.sub(_blank, lowered)
-        negated_rest = _negation_check(patterns, rest)
-        _merge(found, "negative_words", _hits(patterns.negative, rest, text, negated_rest))
-        _merge(found, "refund", _hits(patterns.refund, lowered, text))
-        _merge(found, "cancel", _hits(patterns.cancel, lowered, text))
-        weak = _hits(patterns.cancel_weak, patterns.cancel.sub(_blank, lowered), text)
-        _merge(found, "cancel_weak", weak)
-        _merge(found, "repeat_words", _hits(patterns.repeat, lowered, text))
-    return found
-
-
-@cache
-def _vader() -> SentimentIntensityAnalyzer:
-    return SentimentIntensityAnalyzer()
-
-
-def _compound(text: str) -> float:
-    sample = _SPACES.sub(" ", text[:VADER_CHARS]).strip()
-    if not sample:
-        return 0.0
-    return float(_vader().polarity_scores(sample)["compound"])
-
-
-def _shouting(text: str) -> bool:
-    sample = text[:5_000]
-    upper, lower = len(_UPPER.findall(sample)), len(_LOWER.findall(sample))
-    shouted = upper + lower >= 12 and upper >= 0.7 * (upper + lower)
-    return shouted or bool(_EXCLAIM.search(text))
-
-
-def _noisy_or(weights: list[float]) -> float:
-    calm = 1.0
-    for weight in weights:
-        calm *= 1.0 - weight
-    return 1.0 - calm
-
-
-def _pick(weights: tuple[float, ...], count: int) -> float:
-    return weights[max(1, min(count, len(weights))) - 1]
-
-
-def detect(text: str, *, language: str | None = None, recent_contacts: int = 0) -> Detection:
-    """Score one customer message for complaint signals and say why; `recent_contacts` is
-    the customer's tickets in the last 7 days, this one included."""
-    text = _prepare(text)
-    languages = _languages(text, language)
-    cleaned, lowered = _without_neutral(text, languages)
-    found = _find(text, lowered, languages)
     reasons: list[Reason] = []
-    tone: list[float] = []  # how negative the words are
-    other: list[float] = []  # what the customer wants or how often they came
-
-    if words := found.get("strong_words"):
-        reasons.append(Reason("strong_words", tuple(words)))
-        tone.append(_pick(W_STRONG, len(words)))
-    if words := found.get("refund"):
-        reasons.append(Reason("refund", tuple(words)))
-        other.append(W_REFUND)
-    leaving = bool(found.get("cancel"))
-    if leaving or found.get("cancel_weak"):
-        other.append(W_CANCEL if leaving else W_CANCEL_WEAK)
-        _merge(found, "cancel", found.get("cancel_weak", []))
-        reasons.append(Reason("cancel", tuple(found["cancel"])))
+    likely = _sigmoid(log_odds) >= WORDS_FROM
+    if likely and (words := _top_words(vector, model.weights, adaptation)):
+        reasons.append(Reason("model_words", tuple(words)))
+    found = dict(signals.words)
+    if found.get("cancel_weak"):
+        found["cancel"] = list(dict.fromkeys([*found.get("cancel", []), *found["cancel_weak"]]))
+    for name in WORD_CODES:
+        weight = model.signals.get(name, 0.0)
+        if name == "cancel" and not signals.words.get("cancel"):
+            weight = model.signals.get("cancel_weak", 0.0)
+        if found.get(name) and weight > 0:
+            reasons.append(Reason(name, tuple(found[name][:MAX_WORDS])))
+    if signals.compound <= -0.3:
+        reasons.append(Reason("negative_tone", count=round(-signals.compound * 100)))
+    if signals.shouting and model.signals.get("shouting", 0.0) > 0:
+        reasons.append(Reason("shouting"))
     contacts = recent_contacts if isinstance(recent_contacts, int) else 0
     if contacts >= 3:
+        log_odds += CONTACT_BOOST[min(contacts - 3, len(CONTACT_BOOST) - 1)]
         reasons.append(Reason("repeat_contact", count=contacts))
-        other.append(_pick(W_CONTACTS, contacts - 2))
-    if words := found.get("repeat_words"):
-        reasons.append(Reason("repeat_words", tuple(words)))
-        other.append(_pick(W_REPEAT, len(words)))
-    if words := found.get("negative_words"):
-        reasons.append(Reason("negative_words", tuple(words)))
-        tone.append(_pick(W_NEGATIVE, len(words)))
-    compound = _compound(cleaned) if "en" in languages else 0.0
-    if compound <= TONE_FROM:
-        reasons.append(Reason("negative_tone", count=round(-compound * 100)))
-        tone.append(min(TONE_MAX, -compound * TONE_SCALE))
-    if _shouting(text):
-        reasons.append(Reason("shouting"))
-        tone.append(W_SHOUTING)
+    if isinstance(waited_hours, int | float) and waited_hours >= WAITING_HOURS:
+        log_odds += WAITING_BOOST
+        reasons.append(Reason("waiting", count=int(min(waited_hours, 1_000_000))))
 
-    score = _noisy_or(tone + other)
-    has_strong = bool(found.get("strong_words"))
-    if compound >= POSITIVE_FROM and not (has_strong or leaving or found.get("refund")):
-        score *= POSITIVE_FACTOR
-    strongly = _noisy_or(tone) >= STRONG_THRESHOLD or (has_strong and score >= STRONG_THRESHOLD)
-    return Detection(round(min(1.0, max(0.0, score)), 3), tuple(reasons), strongly)
+    # Nothing left to read (empty, or only polite phrases): nothing to score.
+    score = round(_sigmoid(log_odds), 3) if vector.tokens or inputs else 0.0
+    strongly = signals.tone >= STRONG_THRESHOLD or (
+        signals.has_strong and score >= STRONG_THRESHOLD
+    )
+    return Detection(score, tuple(reasons), strongly, code)

@@ -30,6 +30,11 @@ class EmptyForm(BaseForm):
     pass
 
 
+class LabelForm(BaseForm):
+    # "yes": this is a complaint; "no": it is not (anything else is refused by the view).
+    is_complaint = StringField(_l("Is this a complaint?"), validators=[InputRequired()])
+
+
 class PhraseForm(BaseForm):
     step = SelectField(_l("Step"), validate_choice=False)
     language = SelectField(_l("Language"), validate_choice=False)

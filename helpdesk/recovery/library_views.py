@@ -23,7 +23,8 @@ from helpdesk.recovery import library
 from helpdesk.recovery.forms import EmptyForm, PhraseForm, RootCauseForm, ThresholdForm
 from helpdesk.recovery.guide import STEP_LABELS
 from helpdesk.recovery.phrases import check_phrase_text, render_phrase
-from helpdesk.recovery.service import recovery_settings, recovery_settings_update
+from helpdesk.recovery.settings import recovery_settings, recovery_settings_update
+from helpdesk.recovery.threshold_guide import threshold_guide
 
 phrases_bp = Blueprint("phrases", __name__, url_prefix="/settings/phrases")
 phrases_bp.before_request(require_role("admin"))
@@ -63,8 +64,8 @@ def _library_page(
     if language in LANGUAGE_NAMES:
         query = query.where(Phrase.language == language)
     phrases = list(db.session.scalars(query))
+    current = recovery_settings()
     if threshold is None:
-        current = recovery_settings()
         threshold = ThresholdForm(
             formdata=None,
             data={
@@ -77,6 +78,8 @@ def _library_page(
         phrases=phrases,
         form=form or _phrase_form(),
         threshold=threshold,
+        guide=threshold_guide(current.complaint_threshold),
+        language_names=LANGUAGE_NAMES,
         language=language,
         languages=LANGUAGE_NAMES,
         step_label=_step_label,

@@ -5,13 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from helpdesk.models import Recovery, RecoveryStep, RootCause, Ticket, User
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+
+from helpdesk.extensions import db
+from helpdesk.models import ComplaintLabel, Recovery, RecoveryStep, RootCause, Ticket, User
 from helpdesk.models.recovery import STEPS
 from helpdesk.recovery.guide import BLAME_WORDS, CHECKLISTS, GUIDANCE, STEP_LABELS
 from helpdesk.recovery.library import phrases_by_step, root_causes
 from helpdesk.recovery.phrases import render_phrase
 from helpdesk.recovery.reasons import Reason, describe
-from helpdesk.recovery.service import recovery_settings
+from helpdesk.recovery.settings import recovery_settings
 
 
 @dataclass
@@ -38,6 +42,8 @@ class RecoveryPanel:
     reasons: list[str]
     root_causes: list[RootCause]
     closing_phrases: list[RenderedPhrase]
+    # The team's answer to "is this a complaint?", if someone gave one.
+    label: ComplaintLabel | None = None
 
 
 def phrase_values(ticket: Ticket, user: User, recovery: Recovery | None) -> dict[str, str | None]:
@@ -59,8 +65,13 @@ def recovery_panel(ticket: Ticket, user: User) -> RecoveryPanel:
         for item in (ticket.sentiment_reasons or [])
         if isinstance(item, dict)
     ]
+    label = db.session.scalar(
+        sa.select(ComplaintLabel)
+        .where(ComplaintLabel.ticket_id == ticket.id)
+        .options(joinedload(ComplaintLabel.labelled_by))
+    )
     if recovery is None or recovery.state == "ended":
-        return RecoveryPanel(recovery, [], reasons, [], [])
+        return RecoveryPanel(recovery, [], reasons, [], [], label)
     values = phrase_values(ticket, user, recovery)
     by_step = phrases_by_step(language)
 
@@ -86,7 +97,7 @@ def recovery_panel(ticket: Ticket, user: User) -> RecoveryPanel:
             )
         )
     causes = root_causes() if recovery.current_step == "diagnose" else []
-    return RecoveryPanel(recovery, steps, reasons, causes, rendered("closing"))
+    return RecoveryPanel(recovery, steps, reasons, causes, rendered("closing"), label)
 
 
 def blame_words(ticket: Ticket) -> list[str]:

@@ -9,7 +9,7 @@ from flask_babel import gettext, ngettext
 
 REASON_CODES = frozenset(
     ("refund", "cancel", "strong_words", "negative_words", "repeat_words", "repeat_contact")
-    + ("shouting", "negative_tone")
+    + ("shouting", "negative_tone", "model_words", "waiting")
 )
 MAX_WORDS = 5
 MAX_WORD_CHARS = 100
@@ -50,6 +50,13 @@ def describe(reason: Reason) -> str:
     if reason.code == "repeat_contact":
         count = max(reason.count, 1)
         return ngettext("%(num)d contact this week", "%(num)d contacts this week", count)
+    if reason.code == "waiting":
+        count = max(reason.count, 1)
+        return ngettext(
+            "Wrote again after waiting %(num)d hour for us",
+            "Wrote again after waiting %(num)d hours for us",
+            count,
+        )
     labels = {
         "refund": gettext("Mentions a refund"),
         "cancel": gettext("Wants to cancel or leave"),
@@ -58,6 +65,7 @@ def describe(reason: Reason) -> str:
         "repeat_words": gettext("Says it has happened before"),
         "shouting": gettext("Shouting (capital letters or !!!)"),
         "negative_tone": gettext("Negative tone overall"),
+        "model_words": gettext("Words that weighed most"),
     }
     label = labels.get(reason.code) or gettext("Another reason")
     if not reason.words or reason.code == "refund":

@@ -5,7 +5,6 @@ and `check_can_close` are part of the caller's use case and never commit."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -18,62 +17,12 @@ from helpdesk.extensions import db
 from helpdesk.founders.escalations import escalate_if_high_value, escalation_raise
 from helpdesk.models import Message, Recovery, RecoveryStep, RootCause, Ticket, User
 from helpdesk.models.recovery import STEPS
-from helpdesk.recovery.detection import (
-    COMPLAINT_THRESHOLD,
-    STRONG_THRESHOLD,
-    Detection,
-    detect,
-)
-from helpdesk.settings.service import setting_get, setting_put
+from helpdesk.recovery.adaptation import current_adaptation
+from helpdesk.recovery.detection import Detection, detect
+from helpdesk.recovery.labels import record_label
+from helpdesk.recovery.settings import recovery_settings
 
 MAX_FIELD_CHARS = 5000
-
-
-@dataclass(frozen=True)
-class RecoverySettings:
-    complaint_threshold: float = COMPLAINT_THRESHOLD
-    strong_threshold: float = STRONG_THRESHOLD
-    # What the company sells, as phrases say it ("your Acme account"); empty: "us".
-    product_name: str = ""
-
-
-def recovery_settings() -> RecoverySettings:
-    stored = setting_get("recovery", {})
-    return RecoverySettings(
-        complaint_threshold=float(stored.get("complaint_threshold", COMPLAINT_THRESHOLD)),
-        strong_threshold=float(stored.get("strong_threshold", STRONG_THRESHOLD)),
-        product_name=str(stored.get("product_name", "")),
-    )
-
-
-def recovery_settings_update(
-    *, actor: User, threshold: float, product_name: str
-) -> RecoverySettings:
-    """Set the score above which a customer message makes the ticket a complaint, and the
-    product name phrases use."""
-    if not actor.can("admin"):
-        raise NotAllowed(_("Only an admin can change recovery settings."))
-    if not 0.05 <= threshold <= 1.0:
-        raise ValidationError("complaint_threshold", _("Use a number from 0.05 to 1.0."))
-    product_name = " ".join((product_name or "").split())
-    if len(product_name) > 80:
-        raise ValidationError("product_name", _("Use at most %(count)d characters.", count=80))
-    before = recovery_settings()
-    stored = dict(setting_get("recovery", {}))
-    stored["complaint_threshold"] = round(threshold, 2)
-    stored["product_name"] = product_name
-    setting_put("recovery", stored)
-    audit(
-        actor=actor,
-        action="settings.recovery",
-        obj=actor,
-        changes={
-            "complaint_threshold": [before.complaint_threshold, round(threshold, 2)],
-            "product_name": [before.product_name, product_name],
-        },
-    )
-    db.session.commit()
-    return recovery_settings()
 
 
 def _recent_contacts(ticket: Ticket) -> int:
@@ -104,15 +53,27 @@ def _start(ticket: Ticket, actor: User | str) -> Recovery:
     return recovery
 
 
+def _waited_hours(ticket: Ticket, message: Message) -> float:
+    """How long the customer had been waiting for us when they wrote `message`."""
+    since = ticket.waiting_since
+    if since is None or message.created_at is None or since >= message.created_at:
+        return 0.0
+    return (message.created_at - since).total_seconds() / 3600
+
+
 def detect_complaint(*, ticket: Ticket, message: Message) -> Detection:
-    """Score a customer message; above the threshold the ticket becomes a complaint and a
-    recovery starts; a strongly negative message flags the ticket for the founders."""
+    """Score a customer message (with the workspace's adaptation, and the score kept on the
+    message); above the threshold the ticket becomes a complaint and a recovery starts; a
+    strongly negative message flags the ticket for the founders."""
     settings = recovery_settings()
     detection = detect(
         message.body_source,
         language=ticket.customer.language if ticket.customer else None,
         recent_contacts=_recent_contacts(ticket),
+        waited_hours=_waited_hours(ticket, message),
+        adaptation=current_adaptation(),
     )
+    message.complaint_score = detection.score
     if ticket.sentiment_score is None or detection.score >= ticket.sentiment_score:
         ticket.sentiment_score = detection.score
         ticket.sentiment_reasons = [reason.as_dict() for reason in detection.reasons]
@@ -172,28 +133,49 @@ def check_can_close(ticket: Ticket) -> None:
 
 
 def recovery_start(*, ticket: Ticket, actor: User) -> Recovery:
-    """Start a recovery by hand (the ticket becomes a complaint)."""
+    """Start a recovery by hand (the ticket becomes a complaint, and is labelled one for
+    the detector to learn from)."""
+    check_can_start(ticket)
+    recovery = start_recovery(ticket, actor)
+    record_label(ticket=ticket, actor=actor, is_complaint=True)
+    db.session.commit()
+    return recovery
+
+
+def check_can_start(ticket: Ticket) -> None:
     if ticket.status == "closed":
         raise NotAllowed(_("Reopen the ticket first."))
     if ticket.recovery is not None and ticket.recovery.state == "active":
         raise NotAllowed(_("A recovery is already under way."))
     if ticket.recovery is not None and ticket.recovery.state == "completed":
         raise NotAllowed(_("This complaint was recovered; reopen a step to go back to it."))
+
+
+def start_recovery(ticket: Ticket, actor: User) -> Recovery:
+    """Start a recovery a person asked for, replacing an ended one (part of the caller's
+    use case; `check_can_start` first)."""
     if ticket.recovery is not None:
         # Start over: the earlier, ended recovery is replaced.
         db.session.delete(ticket.recovery)
         db.session.flush()
         db.session.refresh(ticket, ["recovery"])
-    recovery = _start(ticket, actor)
+    return _start(ticket, actor)
+
+
+def recovery_end(*, recovery: Recovery, actor: User, reason: str) -> Recovery:
+    """End a recovery early because it was not a complaint after all, with the reason; the
+    ticket is labelled "not a complaint" for the detector to learn from."""
+    reason = _text(reason, "reason", required=True)
+    if recovery.state != "active":
+        raise NotAllowed(_("This recovery is not under way."))
+    end_recovery(recovery, actor, reason)
+    record_label(ticket=recovery.ticket, actor=actor, is_complaint=False)
     db.session.commit()
     return recovery
 
 
-def recovery_end(*, recovery: Recovery, actor: User, reason: str) -> Recovery:
-    """End a recovery early (say, it was not a complaint after all), with the reason."""
-    reason = _text(reason, "reason", required=True)
-    if recovery.state != "active":
-        raise NotAllowed(_("This recovery is not under way."))
+def end_recovery(recovery: Recovery, actor: User, reason: str) -> None:
+    """End an active recovery: the ticket is no complaint (part of the caller's use case)."""
     recovery.state = "ended"
     recovery.ended_at = now()
     recovery.ended_by_id = actor.id
@@ -204,8 +186,6 @@ def recovery_end(*, recovery: Recovery, actor: User, reason: str) -> Recovery:
         changes["kind"] = ["complaint", "problem"]
         ticket.kind = "problem"
     audit(actor=actor, action="recovery.end", obj=ticket, changes=changes)
-    db.session.commit()
-    return recovery
 
 
 def recovery_mark_read(*, recovery: Recovery, actor: User) -> Recovery:
@@ -323,3 +303,58 @@ def _advance(recovery: Recovery) -> None:
     else:
         recovery.current_step = "done"
         recovery.state = "completed"
+
+
+def _label(ticket: Ticket, actor: User, is_complaint: bool) -> bool:
+    """Label one ticket and act on it: a complaint gets a recovery (unless closed or one
+    exists), a non-complaint's recovery ends. False when there is nothing to label."""
+    if record_label(ticket=ticket, actor=actor, is_complaint=is_complaint) is None:
+        return False
+    recovery = ticket.recovery
+    if is_complaint:
+        if ticket.status != "closed" and (recovery is None or recovery.state == "ended"):
+            start_recovery(ticket, actor)
+        elif ticket.kind != "complaint":
+            audit(
+                actor=actor,
+                action="ticket.update",
+                obj=ticket,
+                changes={"kind": [ticket.kind, "complaint"]},
+            )
+            ticket.kind = "complaint"
+    elif recovery is not None and recovery.state == "active":
+        end_recovery(recovery, actor, _("Not a complaint"))
+    elif ticket.kind == "complaint":
+        audit(
+            actor=actor,
+            action="ticket.update",
+            obj=ticket,
+            changes={"kind": ["complaint", "problem"]},
+        )
+        ticket.kind = "problem"
+    return True
+
+
+def complaint_label_set(*, ticket: Ticket, actor: User, is_complaint: bool) -> Ticket:
+    """An agent says whether this ticket is a complaint: the detector learns from it, and
+    the ticket follows (a recovery starts, or ends)."""
+    if not _label(ticket, actor, is_complaint):
+        raise ValidationError(
+            "is_complaint", _("This ticket has no message from the customer to judge.")
+        )
+    db.session.commit()
+    return ticket
+
+
+def complaint_labels_bulk(*, numbers: list[int], actor: User, is_complaint: bool) -> int:
+    """Label many tickets at once (from the inbox); returns how many were labelled."""
+    if not numbers:
+        raise ValidationError("tickets", _("Select at least one ticket."))
+    if len(set(numbers)) > 500:
+        raise ValidationError("tickets", _("Change at most 500 tickets at once."))
+    tickets = list(db.session.scalars(sa.select(Ticket).where(Ticket.number.in_(set(numbers)))))
+    if len(tickets) != len(set(numbers)):
+        raise ValidationError("tickets", _("Some selected tickets no longer exist."))
+    labelled = sum(_label(ticket, actor, is_complaint) for ticket in tickets)
+    db.session.commit()
+    return labelled

@@ -15,7 +15,7 @@ from helpdesk.forms import parse_id, show_domain_error
 from helpdesk.htmx_render import wants_fragment
 from helpdesk.models import Phrase, Recovery, Ticket, User
 from helpdesk.recovery import library, service
-from helpdesk.recovery.forms import EmptyForm, ReasonForm, StepForm
+from helpdesk.recovery.forms import EmptyForm, LabelForm, ReasonForm, StepForm
 from helpdesk.recovery.panel import panel_context
 from helpdesk.tickets.queries import ticket_by_number
 
@@ -115,6 +115,22 @@ def end(number: int) -> Response:
         ticket,
         lambda: service.recovery_end(recovery=recovery, actor=_user(), reason=form.reason.data),
         form,
+    )
+
+
+@bp.post(f"/tickets/{NUMBER}/complaint-label")
+def label(number: int) -> Response:
+    """An agent says whether the ticket is a complaint ("yes" or "no")."""
+    ticket = _ticket(number)
+    form = LabelForm()
+    if not form.validate_on_submit() or form.is_complaint.data not in ("yes", "no"):
+        abort(400)
+    is_complaint = form.is_complaint.data == "yes"
+    return _run(
+        ticket,
+        lambda: service.complaint_label_set(
+            ticket=ticket, actor=_user(), is_complaint=is_complaint
+        ),
     )
 
 

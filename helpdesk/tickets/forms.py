@@ -76,6 +76,7 @@ class BulkForm(BaseForm):
     status = SelectField(_l("Set status"), validate_choice=False)
     assignee = SelectField(_l("Assign to"), validate_choice=False)
     tag = StringField(_l("Add tag"), validators=[Length(max=40)])
+    complaint = SelectField(_l("Complaint?"), validate_choice=False)
 
 
 class PresenceForm(BaseForm):

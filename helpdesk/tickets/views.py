@@ -30,6 +30,7 @@ from helpdesk.htmx_render import render_page_or_fragment, wants_fragment
 from helpdesk.models import Ticket, User
 from helpdesk.models.ticket import PRIORITIES, STATUSES
 from helpdesk.promises.stats import promise_stats
+from helpdesk.recovery import service as recovery_service
 from helpdesk.recovery.guide import STEP_LABELS
 from helpdesk.rendering import markdown_to_html
 from helpdesk.tickets import intake, presence, service
@@ -160,14 +161,28 @@ def inbox_bulk() -> Response:
     assignee = _assignee_choice(form.assignee.data)
     if form.status.data and form.status.data not in STATUSES:
         abort(400, description=_("Unknown value for %(name)s.", name="status"))
+    if form.complaint.data not in (None, "", "yes", "no"):
+        abort(400, description=_("Unknown value for %(name)s.", name="complaint"))
+    other_change = (
+        form.status.data or assignee is not service.UNSET or (form.tag.data or "").strip()
+    )
     try:
-        changed = service.tickets_bulk_update(
-            numbers=numbers,
-            actor=_user(),
-            status=form.status.data or None,
-            assignee_id=assignee,
-            add_tag=(form.tag.data or "").strip() or None,
-        )
+        if form.complaint.data and other_change:
+            raise ValidationError(
+                "complaint", _("Mark complaints on their own, without other changes.")
+            )
+        if form.complaint.data:
+            changed = recovery_service.complaint_labels_bulk(
+                numbers=numbers, actor=_user(), is_complaint=form.complaint.data == "yes"
+            )
+        else:
+            changed = service.tickets_bulk_update(
+                numbers=numbers,
+                actor=_user(),
+                status=form.status.data or None,
+                assignee_id=assignee,
+                add_tag=(form.tag.data or "").strip() or None,
+            )
     except (ValidationError, NotAllowed) as error:
         flash(error.message, "error")
     else:

@@ -202,7 +202,7 @@ def test_bengali_not_good_is_negative():
 )  # fmt: skip
 def test_polite_phrases_do_not_count(polite):
     assert detect(polite).reasons == ()
-    assert detect(polite).score == 0.0
+    assert detect(polite).score < 0.05
 
 
 def test_a_negated_neutral_phrase_still_counts():
