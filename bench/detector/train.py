@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from corpora import ROOT, load, load_support, manifest
+from corpora import MANIFEST, ROOT, load, load_support, manifest
 from learn import C, cross_validated, curve, fit, matrix
 
 from helpdesk.recovery.features import BITS, SIZE
@@ -33,9 +33,10 @@ def main() -> int:
     parser.add_argument("--corpora", type=Path, required=True, help="folder of the corpora")
     parser.add_argument("--out", type=Path, default=ROOT / "helpdesk" / "recovery" / "model")
     parser.add_argument("--version", default=time.strftime("%Y-%m-%d"))
+    parser.add_argument("--manifest", type=Path, default=MANIFEST, help="the corpora's manifest")
     args = parser.parse_args()
 
-    corpora, supports = manifest()
+    corpora, supports = manifest(args.manifest)
     by_language = {corpus.language: corpus for corpus in corpora}
     support_by_language = {support.language: support for support in supports}
     missing = [code for code in LANGUAGES if code not in by_language]

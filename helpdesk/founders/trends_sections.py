@@ -112,8 +112,8 @@ def detector(rng: TrendRange) -> Table:
         ),
         _("Week of"),
         (
-            _("Caught"),
-            _("Missed"),
+            _("Complaints caught"),
+            _("Complaints missed"),
             _("False alarms"),
             _("Agreed: no complaint"),
             _("Captured (%)"),

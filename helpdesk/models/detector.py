@@ -37,7 +37,7 @@ class ComplaintLabel(Base):
     labelled_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     labelled_at: Mapped[datetime] = mapped_column(default=now)
 
-    ticket: Mapped[Ticket] = relationship()
+    ticket: Mapped[Ticket] = relationship(back_populates="complaint_label")
     message: Mapped[Message] = relationship()
     labelled_by: Mapped[User | None] = relationship()
 

@@ -13,6 +13,7 @@ from helpdesk.models.base import Base, str_enum
 
 if TYPE_CHECKING:
     from helpdesk.models.customer import Customer
+    from helpdesk.models.detector import ComplaintLabel
     from helpdesk.models.recovery import Recovery
     from helpdesk.models.user import User
 
@@ -81,6 +82,8 @@ class Ticket(Base):
         back_populates="ticket", order_by="Message.created_at, Message.id"
     )
     recovery: Mapped[Recovery | None] = relationship(back_populates="ticket")
+    # The team's answer to "is this a complaint?", if given.
+    complaint_label: Mapped[ComplaintLabel | None] = relationship(back_populates="ticket")
 
     __table_args__ = (
         sa.Index("ix_tickets_status_last_activity_at", "status", "last_activity_at", "id"),

@@ -37,9 +37,7 @@ def record_label(*, ticket: Ticket, actor: User, is_complaint: bool) -> Complain
     if message is None:
         return None
     threshold = recovery_settings().complaint_threshold
-    label = db.session.scalar(
-        sa.select(ComplaintLabel).where(ComplaintLabel.ticket_id == ticket.id)
-    )
+    label = ticket.complaint_label
     before = None if label is None else label.is_complaint
     score = message.complaint_score
     fields = {
@@ -51,7 +49,7 @@ def record_label(*, ticket: Ticket, actor: User, is_complaint: bool) -> Complain
         "labelled_at": now(),
     }
     if label is None:
-        label = ComplaintLabel(ticket_id=ticket.id, **fields)
+        label = ComplaintLabel(ticket=ticket, **fields)
         db.session.add(label)
     else:
         for name, value in fields.items():

@@ -5,10 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
-
-from helpdesk.extensions import db
 from helpdesk.models import ComplaintLabel, Recovery, RecoveryStep, RootCause, Ticket, User
 from helpdesk.models.recovery import STEPS
 from helpdesk.recovery.guide import BLAME_WORDS, CHECKLISTS, GUIDANCE, STEP_LABELS
@@ -65,11 +61,7 @@ def recovery_panel(ticket: Ticket, user: User) -> RecoveryPanel:
         for item in (ticket.sentiment_reasons or [])
         if isinstance(item, dict)
     ]
-    label = db.session.scalar(
-        sa.select(ComplaintLabel)
-        .where(ComplaintLabel.ticket_id == ticket.id)
-        .options(joinedload(ComplaintLabel.labelled_by))
-    )
+    label = ticket.complaint_label
     if recovery is None or recovery.state == "ended":
         return RecoveryPanel(recovery, [], reasons, [], [], label)
     values = phrase_values(ticket, user, recovery)

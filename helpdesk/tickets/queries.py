@@ -7,7 +7,15 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from helpdesk.extensions import db
-from helpdesk.models import AuditEvent, Message, Recovery, RecoveryStep, Ticket, User
+from helpdesk.models import (
+    AuditEvent,
+    ComplaintLabel,
+    Message,
+    Recovery,
+    RecoveryStep,
+    Ticket,
+    User,
+)
 
 
 def assignable_users() -> list[User]:
@@ -25,6 +33,7 @@ def ticket_by_number(number: int) -> Ticket | None:
             joinedload(Ticket.customer),
             joinedload(Ticket.assignee),
             selectinload(Ticket.tags),
+            joinedload(Ticket.complaint_label).joinedload(ComplaintLabel.labelled_by),
             selectinload(Ticket.recovery).options(
                 selectinload(Recovery.steps).joinedload(RecoveryStep.done_by),
                 joinedload(Recovery.root_cause),

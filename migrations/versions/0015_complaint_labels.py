@@ -21,14 +21,14 @@ depends_on = None
 
 def upgrade():
     with op.batch_alter_table("messages") as batch:
-        batch.add_column(sa.Column("complaint_score", sa.Float(), nullable=True))
+        batch.add_column(sa.Column("complaint_score", sa.Double(), nullable=True))
     op.create_table(
         "complaint_labels",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("ticket_id", sa.Integer(), nullable=False),
         sa.Column("message_id", sa.Integer(), nullable=False),
         sa.Column("is_complaint", sa.Boolean(), nullable=False),
-        sa.Column("score", sa.Float(), nullable=True),
+        sa.Column("score", sa.Double(), nullable=True),
         sa.Column("flagged", sa.Boolean(), nullable=False),
         sa.Column("labelled_by_id", sa.Integer(), nullable=True),
         sa.Column("labelled_at", sa.DateTime(timezone=True), nullable=False),
@@ -61,7 +61,7 @@ def upgrade():
         sa.Column("last_label_id", sa.Integer(), nullable=False),
         sa.Column("complaints", sa.Integer(), nullable=False),
         sa.Column("not_complaints", sa.Integer(), nullable=False),
-        sa.Column("bias", sa.Float(), nullable=False),
+        sa.Column("bias", sa.Double(), nullable=False),
         sa.Column("weights", sa.JSON(), nullable=False),
         sa.Column("figures", sa.JSON(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_detector_adaptations")),
