@@ -108,7 +108,6 @@ def generate(
                     customer_languages=[],
                     current=current,
                     complaint_threshold=settings.complaint_threshold,
-                    strong_threshold=settings.strong_threshold,
                     messages_per_ticket=messages_per_ticket,
                 ),
             )

@@ -132,7 +132,6 @@ class Context:
     customer_languages: list[str]
     current: datetime
     complaint_threshold: float
-    strong_threshold: float
     messages_per_ticket: int
     products: list[str] = field(default_factory=products)
     templates: dict[str, Template] = field(default_factory=dict)
@@ -243,12 +242,7 @@ class TicketBuilder:
             waiting = (waiting or moment) if author == "customer" else None
         last_activity = at
         resolved_at = last_activity if status in ("resolved", "closed") else None
-        flagged = (
-            created
-            if kind == "complaint"
-            and (detection.strongly_negative or detection.score >= c.strong_threshold)
-            else None
-        )
+        flagged = created if kind == "complaint" and detection.strongly_negative else None
         rows.tickets.append(
             (
                 ticket_id,

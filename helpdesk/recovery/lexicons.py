@@ -1,6 +1,6 @@
 """Word and phrase lists the complaint detector matches, per language (en, th, id, bn).
 
-Pure data, read by `helpdesk.recovery.detection`. Entries are written in lower case as
+Pure data, read by `helpdesk.recovery.signals`. Entries are written in lower case as
 people type them; a space inside an entry matches any run of whitespace (for Thai: any or
 none). How entries match is the language's `matching`:
 

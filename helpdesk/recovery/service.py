@@ -1,7 +1,8 @@
 """Recovery use cases: detect complaints on customer messages, start and end recoveries,
-walk the five HEARD steps in order, and the rule that a complaint is not closed before
-Diagnose. Functions named `recovery_*` are use cases and commit once; `detect_complaint`
-and `check_can_close` are part of the caller's use case and never commit."""
+walk the five HEARD steps in order, the rule that a complaint is not closed before
+Diagnose, and the team's answers to "is this a complaint?". Functions named `recovery_*`
+and `complaint_label*` are use cases and commit once; `detect_complaint` and
+`check_can_close` are part of the caller's use case and never commit."""
 
 from __future__ import annotations
 
@@ -92,7 +93,9 @@ def detect_complaint(*, ticket: Ticket, message: Message) -> Detection:
             changes={"score": round(detection.score, 2), "message_id": message.id},
         )
         _start(ticket, "system")
-    strong = detection.strongly_negative or detection.score >= settings.strong_threshold
+    # Strongly negative is the lexicon's tone, not the model's confidence: a calm "my order
+    # has not arrived" can be a sure complaint without being a case for the founders.
+    strong = detection.strongly_negative
     if strong:
         excerpt = " ".join(message.body_source.split())[:300]
         escalation_raise(
@@ -135,14 +138,14 @@ def check_can_close(ticket: Ticket) -> None:
 def recovery_start(*, ticket: Ticket, actor: User) -> Recovery:
     """Start a recovery by hand (the ticket becomes a complaint, and is labelled one for
     the detector to learn from)."""
-    check_can_start(ticket)
-    recovery = start_recovery(ticket, actor)
+    _check_can_start(ticket)
+    recovery = _start_again(ticket, actor)
     record_label(ticket=ticket, actor=actor, is_complaint=True)
     db.session.commit()
     return recovery
 
 
-def check_can_start(ticket: Ticket) -> None:
+def _check_can_start(ticket: Ticket) -> None:
     if ticket.status == "closed":
         raise NotAllowed(_("Reopen the ticket first."))
     if ticket.recovery is not None and ticket.recovery.state == "active":
@@ -151,9 +154,9 @@ def check_can_start(ticket: Ticket) -> None:
         raise NotAllowed(_("This complaint was recovered; reopen a step to go back to it."))
 
 
-def start_recovery(ticket: Ticket, actor: User) -> Recovery:
+def _start_again(ticket: Ticket, actor: User) -> Recovery:
     """Start a recovery a person asked for, replacing an ended one (part of the caller's
-    use case; `check_can_start` first)."""
+    use case; `_check_can_start` first)."""
     if ticket.recovery is not None:
         # Start over: the earlier, ended recovery is replaced.
         db.session.delete(ticket.recovery)
@@ -168,13 +171,13 @@ def recovery_end(*, recovery: Recovery, actor: User, reason: str) -> Recovery:
     reason = _text(reason, "reason", required=True)
     if recovery.state != "active":
         raise NotAllowed(_("This recovery is not under way."))
-    end_recovery(recovery, actor, reason)
+    _end(recovery, actor, reason)
     record_label(ticket=recovery.ticket, actor=actor, is_complaint=False)
     db.session.commit()
     return recovery
 
 
-def end_recovery(recovery: Recovery, actor: User, reason: str) -> None:
+def _end(recovery: Recovery, actor: User, reason: str) -> None:
     """End an active recovery: the ticket is no complaint (part of the caller's use case)."""
     recovery.state = "ended"
     recovery.ended_at = now()
@@ -313,7 +316,7 @@ def _label(ticket: Ticket, actor: User, is_complaint: bool) -> bool:
     recovery = ticket.recovery
     if is_complaint:
         if ticket.status != "closed" and (recovery is None or recovery.state == "ended"):
-            start_recovery(ticket, actor)
+            _start_again(ticket, actor)
         elif ticket.kind != "complaint":
             audit(
                 actor=actor,
@@ -323,7 +326,7 @@ def _label(ticket: Ticket, actor: User, is_complaint: bool) -> bool:
             )
             ticket.kind = "complaint"
     elif recovery is not None and recovery.state == "active":
-        end_recovery(recovery, actor, _("Not a complaint"))
+        _end(recovery, actor, _("Not a complaint"))
     elif ticket.kind == "complaint":
         audit(
             actor=actor,

@@ -11,14 +11,13 @@ from helpdesk.audit import audit
 from helpdesk.errors import NotAllowed, ValidationError
 from helpdesk.extensions import db
 from helpdesk.models import User
-from helpdesk.recovery.detection import COMPLAINT_THRESHOLD, STRONG_THRESHOLD
+from helpdesk.recovery.detection import COMPLAINT_THRESHOLD
 from helpdesk.settings.service import setting_get, setting_put
 
 
 @dataclass(frozen=True)
 class RecoverySettings:
     complaint_threshold: float = COMPLAINT_THRESHOLD
-    strong_threshold: float = STRONG_THRESHOLD
     # What the company sells, as phrases say it ("your Acme account"); empty: "us".
     product_name: str = ""
 
@@ -27,7 +26,6 @@ def recovery_settings() -> RecoverySettings:
     stored = setting_get("recovery", {})
     return RecoverySettings(
         complaint_threshold=float(stored.get("complaint_threshold", COMPLAINT_THRESHOLD)),
-        strong_threshold=float(stored.get("strong_threshold", STRONG_THRESHOLD)),
         product_name=str(stored.get("product_name", "")),
     )
 
