@@ -6,7 +6,7 @@ and `complaint_label*` are use cases and commit once; `detect_complaint` and
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -62,18 +62,47 @@ def _waited_hours(ticket: Ticket, message: Message) -> float:
     return (message.created_at - since).total_seconds() / 3600
 
 
-def detect_complaint(*, ticket: Ticket, message: Message) -> Detection:
-    """Score a customer message (with the workspace's adaptation, and the score kept on the
-    message); above the threshold the ticket becomes a complaint and a recovery starts; a
-    strongly negative message flags the ticket for the founders."""
-    settings = recovery_settings()
-    detection = detect(
-        message.body_source,
-        language=ticket.customer.language if ticket.customer else None,
-        recent_contacts=_recent_contacts(ticket),
-        waited_hours=_waited_hours(ticket, message),
+def complaint_detection(
+    *, body: str, customer_id: int | None, language: str | None, at: datetime
+) -> Detection:
+    """Score the first message of a ticket a customer is about to open, with only reads:
+    a caller that does this before its first write keeps SQLite's write turn short."""
+    contacts = 1  # the ticket about to be opened
+    if customer_id is not None:
+        contacts += int(
+            db.session.scalar(
+                sa.select(sa.func.count(Ticket.id)).where(
+                    Ticket.customer_id == customer_id,
+                    Ticket.created_at >= at - timedelta(days=7),
+                    Ticket.created_at <= at,
+                )
+            )
+            or 0
+        )
+    return detect(
+        body,
+        language=language,
+        recent_contacts=contacts,
         adaptation=current_adaptation(),
     )
+
+
+def detect_complaint(
+    *, ticket: Ticket, message: Message, detection: Detection | None = None
+) -> Detection:
+    """Score a customer message (with the workspace's adaptation, and the score kept on the
+    message) unless `detection` was worked out already; above the threshold the ticket
+    becomes a complaint and a recovery starts; a strongly negative message flags the
+    ticket for the founders."""
+    settings = recovery_settings()
+    if detection is None:
+        detection = detect(
+            message.body_source,
+            language=ticket.customer.language if ticket.customer else None,
+            recent_contacts=_recent_contacts(ticket),
+            waited_hours=_waited_hours(ticket, message),
+            adaptation=current_adaptation(),
+        )
     message.complaint_score = detection.score
     if ticket.sentiment_score is None or detection.score >= ticket.sentiment_score:
         ticket.sentiment_score = detection.score

@@ -25,7 +25,8 @@ from helpdesk.founders.escalations import escalate_repeat_contact
 from helpdesk.mail.events import acknowledgement_for, mail_ticket_received
 from helpdesk.models import Attachment, Customer, Message, Ticket, TicketAccessToken, User
 from helpdesk.models.ticket import CHANNELS
-from helpdesk.recovery.service import detect_complaint
+from helpdesk.recovery.detection import Detection
+from helpdesk.recovery.service import complaint_detection, detect_complaint
 from helpdesk.rendering import markdown_to_html
 from helpdesk.settings.service import settings_read
 from helpdesk.tickets.assignment import assign_round_robin
@@ -109,9 +110,10 @@ def _open_ticket(
     priority: str,
     channel: str,
     access_token_hash: str | None = None,
+    detection: Detection | None = None,
 ) -> tuple[Ticket, Message]:
-    """A new ticket with the customer's first message, checked for a complaint and
-    assigned; part of the caller's transaction."""
+    """A new ticket with the customer's first message, checked for a complaint (unless the
+    caller scored it already) and assigned; part of the caller's transaction."""
     at = now()
     ticket = Ticket(
         number=next_ticket_number(),
@@ -132,11 +134,12 @@ def _open_ticket(
         body_source=body,
         body_html=markdown_to_html(body),
         created_at=at,
+        complaint_score=detection.score if detection is not None else None,
     )
     db.session.add(message)
     record_message(ticket, message)
     db.session.flush()
-    detect_complaint(ticket=ticket, message=message)
+    detect_complaint(ticket=ticket, message=message, detection=detection)
     escalate_repeat_contact(ticket=ticket)
     assign_round_robin(ticket)
     return ticket, message
@@ -235,6 +238,13 @@ def ticket_create_by_customer(
         if acknowledge
         else None
     )
+    # Scored before the first write too (the model is the costliest read).
+    detection = complaint_detection(
+        body=body,
+        customer_id=customer.id if customer else None,
+        language=customer.language if customer else contact.language,
+        at=now(),
+    )
     if customer is None:
         customer = Customer(email=email, name=name, language=contact.language)
         db.session.add(customer)
@@ -250,6 +260,7 @@ def ticket_create_by_customer(
         priority="normal",
         channel=channel,
         access_token_hash=token_hash(token),
+        detection=detection,
     )
     _add_email_details(message, email_message_id, attachments)
     if expectation is not None:
