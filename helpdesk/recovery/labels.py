@@ -10,12 +10,14 @@ from helpdesk.audit import audit
 from helpdesk.clock import now
 from helpdesk.extensions import db
 from helpdesk.models import ComplaintLabel, Message, Ticket, User
+from helpdesk.recovery.adaptation import current_adaptation
+from helpdesk.recovery.detection import detect
 from helpdesk.recovery.settings import recovery_settings
 
 
 def judged_message(ticket: Ticket) -> Message | None:
     """The customer message the detector judged the ticket by: its highest-scoring one
-    (the earliest of equals), else the first."""
+    (the earliest of equals), else (messages from before scores were kept) the first."""
     messages = db.session.scalars(
         sa.select(Message)
         .where(Message.ticket_id == ticket.id, Message.author_type == "customer")
@@ -39,6 +41,13 @@ def record_label(*, ticket: Ticket, actor: User, is_complaint: bool) -> Complain
     threshold = recovery_settings().complaint_threshold
     label = ticket.complaint_label
     before = None if label is None else label.is_complaint
+    if message.complaint_score is None:
+        # Written before messages kept their score: what the detector says of it now.
+        message.complaint_score = detect(
+            message.body_source,
+            language=ticket.customer.language if ticket.customer else None,
+            adaptation=current_adaptation(),
+        ).score
     score = message.complaint_score
     fields = {
         "message_id": message.id,

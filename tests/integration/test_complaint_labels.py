@@ -297,3 +297,16 @@ def test_threshold_guide_on_the_settings_page(app, login_as):
     assert "Support messages: precision / recall" in page
     assert "(current)" in page
     assert "once it has at least 5 complaints" in page
+
+
+def test_a_message_from_before_scores_were_kept_is_scored_when_labelled(database):
+    library.seed_library()
+    actor = staff()
+    ticket = ticket_with(actor, "This is the worst shop, my parcel is lost AGAIN!!!")
+    message = ticket.messages[0]
+    message.complaint_score = None  # as every message written before migration 0015
+    db.session.commit()
+    service.complaint_label_set(ticket=ticket, actor=actor, is_complaint=True)
+    label = db.session.scalar(sa.select(ComplaintLabel))
+    assert message.complaint_score is not None and label.score == message.complaint_score
+    assert label.flagged is True
