@@ -17,7 +17,7 @@ from helpdesk.extensions import db
 from helpdesk.kb.demo_articles import seed_demo_articles
 from helpdesk.models import Customer, Message, Tag, Ticket, User
 from helpdesk.recovery.library import seed_library
-from helpdesk.recovery.service import detect_complaint
+from helpdesk.recovery.service import apply_label, detect_complaint
 from helpdesk.rendering import markdown_to_html
 from helpdesk.settings.service import setting_get, setting_put
 from helpdesk.tickets.numbers import reserve_numbers
@@ -182,6 +182,7 @@ def demo_load(seed: int = 7) -> bool:
     # A repeat-contact customer: three tickets inside a fortnight.
     repeat = customers[1]
     tickets = []
+    kinds = []
     for index in range(TICKET_COUNT):
         customer = repeat if index < 3 else rng.choice(customers)
         scenario = SCENARIOS[1] if index < 3 else rng.choice(SCENARIOS)
@@ -200,6 +201,7 @@ def demo_load(seed: int = 7) -> bool:
             current=current,
         )
         tickets.append(ticket)
+        kinds.append(scenario[0])
     db.session.flush()
     for ticket in tickets:
         event = audit(
@@ -208,12 +210,28 @@ def demo_load(seed: int = 7) -> bool:
         event.created_at = ticket.created_at
         # The detector decides which demo tickets are complaints, as it would live.
         detect_complaint(ticket=ticket, message=ticket.messages[0])
+    _label_some(rng, tickets, kinds, agents)
     seed_demo_feedback(rng=rng, tickets=tickets, agents=agents, current=current)
     for user in users:
         audit(actor="cli", action="demo.load", obj=user)
     seed_demo_articles(author=users[0], current=current)
     db.session.commit()
     return True
+
+
+def _label_some(
+    rng: random.Random, tickets: list[Ticket], kinds: list[str], agents: list[User]
+) -> None:
+    """Agents answered "is this a complaint?" on about half the tickets (the scenario says
+    what is true), a few hours after each arrived: the founders' detector trend and the
+    threshold guide have something to show."""
+    for ticket, kind in zip(tickets, kinds, strict=True):
+        if ticket.status == "closed" or rng.random() >= 0.5:
+            continue
+        apply_label(ticket, rng.choice(agents), kind == "complaint")
+        if ticket.complaint_label is not None:
+            later = timedelta(hours=rng.randint(1, 8))
+            ticket.complaint_label.labelled_at = ticket.created_at + later
 
 
 # Where `make run` serves the demo shop (`flask helpdesk demo-site`), a different origin.

@@ -1,8 +1,8 @@
 """Recovery use cases: detect complaints on customer messages, start and end recoveries,
 walk the five HEARD steps in order, the rule that a complaint is not closed before
 Diagnose, and the team's answers to "is this a complaint?". Functions named `recovery_*`
-and `complaint_label*` are use cases and commit once; `detect_complaint` and
-`check_can_close` are part of the caller's use case and never commit."""
+and `complaint_label*` are use cases and commit once; `detect_complaint`,
+`check_can_close` and `apply_label` are part of the caller's use case and never commit."""
 
 from __future__ import annotations
 
@@ -337,9 +337,10 @@ def _advance(recovery: Recovery) -> None:
         recovery.state = "completed"
 
 
-def _label(ticket: Ticket, actor: User, is_complaint: bool) -> bool:
+def apply_label(ticket: Ticket, actor: User, is_complaint: bool) -> bool:
     """Label one ticket and act on it: a complaint gets a recovery (unless closed or one
-    exists), a non-complaint's recovery ends. False when there is nothing to label."""
+    exists), a non-complaint's recovery ends. False when there is nothing to label. Part of
+    the caller's transaction."""
     if record_label(ticket=ticket, actor=actor, is_complaint=is_complaint) is None:
         return False
     recovery = ticket.recovery
@@ -370,7 +371,7 @@ def _label(ticket: Ticket, actor: User, is_complaint: bool) -> bool:
 def complaint_label_set(*, ticket: Ticket, actor: User, is_complaint: bool) -> Ticket:
     """An agent says whether this ticket is a complaint: the detector learns from it, and
     the ticket follows (a recovery starts, or ends)."""
-    if not _label(ticket, actor, is_complaint):
+    if not apply_label(ticket, actor, is_complaint):
         raise ValidationError(
             "is_complaint", _("This ticket has no message from the customer to judge.")
         )
@@ -387,6 +388,6 @@ def complaint_labels_bulk(*, numbers: list[int], actor: User, is_complaint: bool
     tickets = list(db.session.scalars(sa.select(Ticket).where(Ticket.number.in_(set(numbers)))))
     if len(tickets) != len(set(numbers)):
         raise ValidationError("tickets", _("Some selected tickets no longer exist."))
-    labelled = sum(_label(ticket, actor, is_complaint) for ticket in tickets)
+    labelled = sum(apply_label(ticket, actor, is_complaint) for ticket in tickets)
     db.session.commit()
     return labelled
