@@ -4,8 +4,9 @@
   up front, with a size and a nesting limit, so malformed or hostile JSON is a 400 (or 413),
   never a 500.
 - Every response, error pages and fragments included, carries a CSP with a per-request
-  nonce and no 'unsafe-inline', `frame-ancestors 'none'`, nosniff and a referrer policy;
-  responses to a logged-in user are `no-store`.
+  nonce and no 'unsafe-inline', `frame-ancestors 'none'`, nosniff, a referrer policy and
+  a permissions policy (no camera, microphone, location, payment or sensors); over HTTPS,
+  HSTS for a year; responses to a logged-in user are `no-store`.
 """
 
 from __future__ import annotations
@@ -112,6 +113,13 @@ def allow_framing(response: Response, ancestors: list[str]) -> None:
     g.framing_allowed = True
 
 
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=()"
+)
+HSTS = "max-age=31536000; includeSubDomains"
+
+
 def add_security_headers(response: Response) -> Response:
     response.headers.setdefault("Content-Security-Policy", content_security_policy(csp_nonce()))
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
@@ -119,6 +127,12 @@ def add_security_headers(response: Response) -> Response:
         response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    # Nothing here uses the camera, the microphone, location, payments or sensors.
+    response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+    # Over HTTPS (directly, or behind the trusted proxies' X-Forwarded-Proto), browsers
+    # are told to come back only over HTTPS; plain HTTP (development) never gets it.
+    if request.is_secure:
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
     # Pages for logged-in staff are never stored; static files are (helpdesk/static_files.py).
     if request.endpoint != "static" and current_user and current_user.is_authenticated:
         response.headers["Cache-Control"] = "no-store"

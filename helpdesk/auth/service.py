@@ -16,7 +16,7 @@ from helpdesk.audit import audit
 from helpdesk.clock import now
 from helpdesk.errors import NotAllowed, ValidationError
 from helpdesk.extensions import db
-from helpdesk.models import ROLES, User
+from helpdesk.models import ROLES, ApiToken, User
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 200
@@ -186,13 +186,22 @@ def user_set_active(*, user: User, active: bool, actor: User) -> User:
     if not active and user.role == "admin" and _active_admins() <= 1:
         raise NotAllowed(_("The last active admin cannot be deactivated."))
     user.active = active
+    changes: dict[str, object] = {"active": [not active, active]}
     if not active:
         user.session_version += 1
+        # Revoked for good: reactivating the account must not bring old tokens back.
+        revoked = db.session.scalars(
+            sa.select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        ).all()
+        for token in revoked:
+            token.revoked_at = now()
+        if revoked:
+            changes["api_tokens_revoked"] = [token.id for token in revoked]
     audit(
         actor=actor,
         action="user.activate" if active else "user.deactivate",
         obj=user,
-        changes={"active": [not active, active]},
+        changes=changes,
     )
     db.session.commit()
     return user

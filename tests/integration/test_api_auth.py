@@ -110,6 +110,26 @@ def test_a_deactivated_owner_s_token_stops_working(app, client, api_token):
     assert client.get("/api/v1/tickets", headers=caller.headers).status_code == 401
 
 
+def test_reactivating_a_user_does_not_bring_their_tokens_back(app, client, api_token, make_user):
+    from helpdesk.auth.service import user_set_active
+    from helpdesk.models import User
+
+    caller = api_token()
+    admin = make_user("admin")
+    with app.app_context():
+        acting = db.session.get(User, admin.id)
+        owner = db.session.get(User, caller.user.id)
+        user_set_active(user=owner, active=False, actor=acting)
+        user_set_active(user=owner, active=True, actor=acting)
+        token = db.session.scalar(sa.select(ApiToken).where(ApiToken.user_id == owner.id))
+        assert token.revoked_at is not None
+        event = db.session.scalar(
+            sa.select(AuditEvent).where(AuditEvent.action == "user.deactivate")
+        )
+        assert event.changes["api_tokens_revoked"] == [token.id]
+    assert client.get("/api/v1/tickets", headers=caller.headers).status_code == 401
+
+
 def test_rate_limit_per_token_answers_429_with_retry_after(app, client, api_token):
     app.config["RATELIMIT_API"] = "3 per minute"
     first, second = api_token(), api_token()

@@ -18,6 +18,14 @@ def test_login_page_renders_with_security_headers(client):
     assert "'nonce-" in csp
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "same-origin"
+    assert "camera=()" in response.headers["Permissions-Policy"]
+    assert "Strict-Transport-Security" not in response.headers  # plain HTTP
+
+
+def test_https_responses_carry_hsts(client):
+    response = client.get("/login", base_url="https://helpdesk.example.com")
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+    assert "microphone=()" in response.headers["Permissions-Policy"]
 
 
 def test_login_sets_a_hardened_bounded_session_and_redirects_to_the_inbox(client, make_user):
