@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import json
+import re
 import secrets
 from typing import Any
 
@@ -19,12 +20,22 @@ from flask import Flask, Request, Response, current_app, g, request
 from flask.json.provider import DefaultJSONProvider
 from flask_babel import gettext as _
 from flask_login import current_user
-from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge, UnprocessableEntity
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 
+class UnencodableText(ValueError):
+    """JSON text held a lone UTF-16 surrogate ("\\ud800"): valid JSON, but no database
+    can store it as text (UTF-8 has no encoding for it)."""
+
+    def __init__(self, field: str):
+        super().__init__(field)
+        self.field = field
+
+
 class LimitedJSONProvider(DefaultJSONProvider):
-    """Flask's JSON provider, refusing documents nested deeper than MAX_JSON_DEPTH."""
+    """Flask's JSON provider, refusing documents nested deeper than MAX_JSON_DEPTH and
+    text that cannot be stored (lone surrogates), for every JSON endpoint in one place."""
 
     def loads(self, s: str | bytes, **kwargs: Any) -> Any:
         try:
@@ -34,7 +45,21 @@ class LimitedJSONProvider(DefaultJSONProvider):
         limit = self._app.config.get("MAX_JSON_DEPTH", 32) if self._app else 32
         if json_depth(value) > limit:
             raise ValueError(f"JSON nested deeper than {limit} levels")
+        field = unencodable_field(value)
+        if field is not None:
+            raise UnencodableText(field)
         return value
+
+
+_SURROGATE = re.compile("[\\ud800-\\udfff]")
+
+
+def _children(item: Any) -> Any:
+    if isinstance(item, dict):
+        return item.items()
+    if isinstance(item, list):
+        return enumerate(item)
+    return ()
 
 
 def json_depth(value: Any) -> int:
@@ -43,19 +68,40 @@ def json_depth(value: Any) -> int:
     stack: list[tuple[Any, int]] = [(value, 0)]
     while stack:
         item, depth = stack.pop()
-        if isinstance(item, dict):
-            children: Any = item.values()
-        elif isinstance(item, list):
-            children = item
-        else:
-            continue
-        deepest = max(deepest, depth + 1)
-        stack.extend((child, depth + 1) for child in children)
+        if isinstance(item, dict | list):
+            deepest = max(deepest, depth + 1)
+            stack.extend((child, depth + 1) for _key, child in _children(item))
     return deepest
+
+
+def unencodable_field(value: Any) -> str | None:
+    """The first field (a dotted path, "body" for the top) whose key or text holds a lone
+    surrogate, or None. Called after the depth check, so paths stay short."""
+    stack: list[tuple[Any, str]] = [(value, "")]
+    while stack:
+        item, path = stack.pop()
+        if isinstance(item, str):
+            if _SURROGATE.search(item):
+                return path or "body"
+            continue
+        for key, child in _children(item):
+            where = f"{path}[{key}]" if isinstance(key, int) else f"{path}.{key}".lstrip(".")
+            if isinstance(key, str) and _SURROGATE.search(key):
+                return path or "body"
+            stack.append((child, where))
+    return None
 
 
 class HelpdeskRequest(Request):
     def on_json_loading_failed(self, e: ValueError | None) -> Any:
+        if isinstance(e, UnencodableText):
+            raise UnprocessableEntity(
+                _(
+                    "%(field)s holds a character that cannot be stored (a lone UTF-16 "
+                    "surrogate). Please remove it and try again.",
+                    field=e.field,
+                )
+            )
         raise BadRequest(_("The request body is not valid JSON, or is nested too deeply."))
 
 

@@ -1,5 +1,7 @@
 """`api_blueprint()`: a blueprint under `/api/v1` with the API's common rules — token
-scope, JSON bodies only, a rate limit per token, JSON errors, no caching."""
+scope, JSON bodies only, a rate limit per token, `Idempotency-Key` on every POST (the
+widget's semantics: same key and body, the first answer again; another body, 422; still
+in flight, 409), JSON errors, no caching."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from helpdesk.api.auth import check_scope
 from helpdesk.api.spec import RequestInvalid
 from helpdesk.errors import Conflict, DomainError, NotAllowed, ValidationError
 from helpdesk.extensions import csrf, limiter
+from helpdesk.widget import idempotency
 
 BODY_METHODS = ("POST", "PUT", "PATCH")
 
@@ -35,9 +38,57 @@ def api_blueprint(name: str, import_name: str) -> Blueprint:
     limiter.limit(lambda: current_app.config["RATELIMIT_API"], key_func=token_rate_key)(bp)
     bp.before_request(check_scope)
     bp.before_request(_json_bodies_only)
+    bp.before_request(_claim_idempotency_key)
     bp.register_error_handler(DomainError, domain_error)
     bp.after_request(_never_cache)
+    bp.after_request(_finish_idempotency_key)
+    bp.teardown_request(_release_idempotency_key)
     return bp
+
+
+_CLAIM = "api_idempotency_claim"
+
+
+def _claim_idempotency_key() -> Response | None:
+    """A POST with an Idempotency-Key claims it for this token, or answers as the first
+    request with that key did (its status, body and Location)."""
+    key = request.headers.get("Idempotency-Key")
+    token = g.get("api_token")
+    if request.method != "POST" or key is None or token is None:
+        return None
+    payload = {"path": request.path, "body": request.get_json(silent=True)}
+    claimed = idempotency.idempotency_claim(scope=f"api:{token.id}", key=key, payload=payload)
+    if isinstance(claimed, idempotency.Replay):
+        stored = claimed.body if isinstance(claimed.body, dict) else {}
+        response = jsonify(stored.get("body"))
+        response.status_code = claimed.status
+        if stored.get("location"):
+            response.headers["Location"] = stored["location"]
+        response.headers["Idempotent-Replayed"] = "true"
+        return response
+    g.setdefault(_CLAIM, claimed)
+    return None
+
+
+def _finish_idempotency_key(response: Response) -> Response:
+    """Keep a successful answer against the key; give the key back after a refusal, so the
+    corrected request can use it."""
+    claimed = g.pop(_CLAIM, None)
+    if claimed is None:
+        return response
+    if response.status_code < 400 and response.is_json:
+        body = {"body": response.get_json(), "location": response.headers.get("Location")}
+        idempotency.idempotency_finish(record=claimed, status=response.status_code, body=body)
+    else:
+        idempotency.idempotency_release(record=claimed)
+    return response
+
+
+def _release_idempotency_key(error: BaseException | None) -> None:
+    """An unexpected error left the key claimed: nothing was made, give it back."""
+    claimed = g.pop(_CLAIM, None)
+    if claimed is not None:
+        idempotency.idempotency_release(record=claimed)
 
 
 @contextmanager
