@@ -44,7 +44,7 @@ from helpdesk.errors import NotAllowed, ValidationError
 from helpdesk.extensions import db
 from helpdesk.mail.addresses import mail_from_address, parse_reply_address
 from helpdesk.mail.attachments import SkippedFile, attachments_store
-from helpdesk.mail.parse import ParsedEmail, parse_email
+from helpdesk.mail.parse import ParsedEmail, not_mime, parse_email
 from helpdesk.models import Attachment, Customer, EmailBounce, Message, Outbox, Ticket
 from helpdesk.tickets.intake import (
     MAX_NAME_CHARS,
@@ -222,6 +222,14 @@ def mail_receive(raw: bytes) -> InboundResult:
     if len(raw) > limit:
         logger.warning("Inbound email of %d bytes refused (limit %d)", len(raw), limit)
         return InboundResult("rejected", "too_large")
+    if not_mime(raw):
+        raise ValidationError(
+            "message",
+            _(
+                "This is not an email message but a file (an Outlook .msg, say). Send the "
+                "raw message as the mail server received it."
+            ),
+        )
     parsed = parse_email(raw)
     if parsed.is_bounce:
         return _record_bounce(parsed)

@@ -1,12 +1,13 @@
 """Inbound MIME parsing: one raw RFC 822 message in, plain facts out (`ParsedEmail`).
 
 Never raises on bad input. Headers are decoded from RFC 2047 words and tolerated as raw
-8-bit (read as UTF-8); body parts are decoded with their declared charset, and an unknown
-or lying charset is read as UTF-8 with replacement characters. The text/plain part is
-preferred; HTML-only mail is turned into Markdown-ish text (links kept only for http(s)
-and mailto, `<script>`, `<style>` and `<img>` dropped), so the message body is rendered by
-the same Markdown + nh3 path as every other message. Quoted history and signatures are
-trimmed by `parse_trim.py`; the caller keeps the raw original.
+8-bit (read as UTF-8); body parts are decoded by `decode_bytes` (valid UTF-8 first, then
+the declared charset strictly, then charset-normalizer's guess, and only then with
+replacement characters). An inline text part is the body even when it has a file name.
+The text/plain part is preferred; HTML-only mail is turned into Markdown-ish text (links
+kept only for http(s) and mailto, `<script>`, `<style>` and `<img>` dropped), so the
+message body is rendered by the same Markdown + nh3 path as every other message. Quoted
+history and signatures are trimmed by `parse_trim.py`; the caller keeps the raw original.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from email.message import Message
 from email.parser import BytesHeaderParser
 from email.utils import getaddresses
 from typing import Any
+
+import charset_normalizer
 
 from helpdesk.mail.parse_html import html_to_text
 from helpdesk.mail.parse_trim import trim_reply
@@ -101,10 +104,64 @@ def codec_for(charset: str | None) -> str:
 
 
 def decode_bytes(data: bytes, charset: str | None) -> str:
+    """Text that is never garbled when it can be read: valid UTF-8 with non-ASCII bytes is
+    UTF-8 whatever the label says (a part declared gb2312 holding UTF-8 would otherwise
+    become "浣犲ソ"); else the declared charset, strictly; else, when some of it is valid
+    UTF-8 (a few broken bytes in UTF-8 text), UTF-8 with replacement characters; else
+    charset-normalizer's best guess; else the declared charset with replacements."""
+    if not data.isascii():
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+    codec = codec_for(charset)
     try:
-        return data.decode(codec_for(charset), errors="replace")
-    except (LookupError, ValueError):  # e.g. a codec that cannot decode at all
+        return data.decode(codec)
+    except (LookupError, ValueError):  # undecodable as declared, or a codec that cannot
+        pass
+    # Legacy 8-bit text almost never holds a valid multi-byte UTF-8 sequence by chance.
+    replaced = data.decode("utf-8", errors="replace")
+    if any(ord(char) > 127 and char != "\ufffd" for char in replaced):
+        return replaced
+    guess = _guess_charset(data)
+    if guess is not None:
+        try:
+            return data.decode(guess)
+        except (LookupError, ValueError):
+            pass
+    try:
+        return data.decode(codec, errors="replace")
+    except (LookupError, ValueError):
         return data.decode("utf-8", errors="replace")
+
+
+def _guess_charset(data: bytes) -> str | None:
+    """charset-normalizer's guess; among the equally clean readings, Windows-1252 (what
+    unlabelled 8-bit mail from Western clients almost always is: short texts read as well in
+    Polish cp1250 or Farsi cp1006, and the tie-break would pick those)."""
+    matches = list(charset_normalizer.from_bytes(data[:200_000]))
+    if not matches:
+        return None
+    cleanest = min(match.chaos for match in matches)
+    clean = [match for match in matches if match.chaos <= cleanest + 0.01]
+    if any("cp1252" in match.could_be_from_charset for match in clean):
+        return "cp1252"
+    best = min(matches, key=lambda match: match.chaos)
+    return best.encoding or None
+
+
+# Files that are not MIME messages at all, by their first bytes: an Outlook .msg (OLE
+# compound file), a zip, a PDF.
+_NOT_MIME_MAGIC = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"PK\x03\x04", b"%PDF-")
+
+
+def not_mime(raw: bytes) -> bool:
+    """True when `raw` cannot be an email message: a known binary file format, or NUL
+    bytes among its headers (RFC 5322 headers never hold them)."""
+    if raw.startswith(_NOT_MIME_MAGIC):
+        return True
+    head = raw[:16_384].replace(b"\r\n", b"\n").split(b"\n\n", 1)[0]
+    return b"\x00" in head
 
 
 def _header_text(value: Any) -> str:
@@ -224,8 +281,9 @@ def _is_bounce(message: Message, from_address: str) -> bool:
         message.get_content_type() == "multipart/report"
         and str(message.get_param("report-type") or "").lower() == "delivery-status"
     )
+    # mailer-daemon only sends bounces; postmaster is also a person, who may write to us.
     local = from_address.partition("@")[0]
-    return report or local in ("mailer-daemon", "postmaster")
+    return report or local == "mailer-daemon"
 
 
 def _walk(message: Message) -> tuple[str, str, list[ParsedAttachment]]:
@@ -238,13 +296,16 @@ def _walk(message: Message) -> tuple[str, str, list[ParsedAttachment]]:
             continue
         disposition = part.get_content_disposition()
         filename = _filename(part)
-        if disposition != "attachment" and not filename:
+        # An inline text part is the body even when it carries a file name (some clients
+        # name it "message.txt"); only an explicit attachment is a file.
+        if disposition != "attachment":
             if content_type == "text/plain" and not plain:
                 plain = _part_text(part)
                 continue
             if content_type == "text/html" and not html:
                 html = _part_text(part)
                 continue
+        if disposition != "attachment" and not filename:
             if content_type.startswith("text/") or content_type == "message/rfc822":
                 continue  # alternative bodies and forwarded headers: the original keeps them
         payload = part.get_payload(decode=True)
