@@ -144,8 +144,14 @@ class Config:
         self.RATELIMIT_STORAGE_URI = _str(environ, "HELPDESK_RATELIMIT_STORAGE_URL", "memory://")
         self.RATELIMIT_HEADERS_ENABLED = True
         self.RATELIMIT_LOGIN_PER_IP = _str(environ, "HELPDESK_LOGIN_LIMIT_IP", "5 per minute")
+        # Failed logins per account from one client address; and per account from
+        # anywhere, which a browser that logged in to the account before is exempt from
+        # (helpdesk/auth/known_device.py), so guessing cannot lock the owner out.
         self.RATELIMIT_LOGIN_PER_ACCOUNT = _str(
             environ, "HELPDESK_LOGIN_LIMIT_ACCOUNT", "10 per 15 minutes"
+        )
+        self.RATELIMIT_LOGIN_PER_ACCOUNT_ANY = _str(
+            environ, "HELPDESK_LOGIN_LIMIT_ACCOUNT_ANY", "50 per hour"
         )
         self.RATELIMIT_PUBLIC = _str(environ, "HELPDESK_PUBLIC_RATE_LIMIT", "120 per minute")
         # REST API calls, per token.

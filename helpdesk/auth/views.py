@@ -20,6 +20,7 @@ from wtforms import SelectChoice
 from helpdesk.auth import service
 from helpdesk.auth.access import public, safe_next, start_session_clock
 from helpdesk.auth.forms import LoginForm, LogoutForm, PasswordForm, ProfileForm, language_choices
+from helpdesk.auth.known_device import is_known_device, remember_device
 from helpdesk.errors import NotAllowed, ValidationError
 from helpdesk.extensions import limiter
 from helpdesk.forms import show_domain_error, strip_control
@@ -33,15 +34,29 @@ def _login_failed(response: Response) -> bool:
     return response.status_code != 302
 
 
-def _account_key() -> str:
+def _login_email() -> str:
     """The account a login attempt is for, normalised exactly as authentication does, so
     spelling variants of one address share one limit."""
     raw = strip_control(request.form.get("email", ""))[:254]
     try:
-        email = service.normalise_email(raw)
+        return service.normalise_email(raw)
     except ValidationError:
-        email = raw.strip().lower()
-    return "login-account:" + email
+        return raw.strip().lower()
+
+
+def _account_address_key() -> str:
+    """Failed logins to one account from one client address."""
+    return f"login-account:{_login_email()}|{request.remote_addr or ''}"
+
+
+def _account_key() -> str:
+    """Failed logins to one account from anywhere (the backstop against guessing spread
+    over many addresses)."""
+    return "login-account-any:" + _login_email()
+
+
+def _known_device() -> bool:
+    return is_known_device(_login_email())
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -54,10 +69,18 @@ def _account_key() -> str:
 )
 @limiter.limit(
     lambda: current_app.config["RATELIMIT_LOGIN_PER_ACCOUNT"],
-    key_func=_account_key,
+    key_func=_account_address_key,
     methods=["POST"],
     deduct_when=_login_failed,
     scope="login-account",
+)
+@limiter.limit(
+    lambda: current_app.config["RATELIMIT_LOGIN_PER_ACCOUNT_ANY"],
+    key_func=_account_key,
+    methods=["POST"],
+    deduct_when=_login_failed,
+    exempt_when=_known_device,
+    scope="login-account-any",
 )
 def login() -> Response | str | tuple[str, int]:
     form = LoginForm()
@@ -76,7 +99,9 @@ def login() -> Response | str | tuple[str, int]:
             login_user(user)
             session.permanent = True
             start_session_clock()
-            return redirect(safe_next(form.next.data) or url_for("tickets.inbox"))
+            response = redirect(safe_next(form.next.data) or url_for("tickets.inbox"))
+            remember_device(response, user.email)
+            return response
     form.password.data = ""
     return render_template("auth/login.html", form=form), 422
 

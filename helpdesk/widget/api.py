@@ -151,13 +151,31 @@ def _rating_json(rating: Rating | None) -> dict[str, str] | None:
     return None if rating is None else {"score": rating.score, "comment": rating.comment}
 
 
-def _email_key() -> str:
-    """The rate-limit key for creating conversations: the email typed, as typed."""
+def _typed_email() -> str:
     data = request.get_json(silent=True) if request.is_json else None
     email = data.get("email") if isinstance(data, dict) else None
-    if isinstance(email, str) and email.strip():
-        return "widget-email:" + email.strip().lower()[:254]
-    return "widget-email-ip:" + (request.remote_addr or "")
+    return email.strip().lower()[:254] if isinstance(email, str) else ""
+
+
+def _email_key() -> str:
+    """The rate-limit key for creating conversations: the email typed, from this client
+    address. A stranger naming somebody's email from elsewhere spends their own allowance,
+    never the customer's (the per-address limit bounds how many they try)."""
+    email = _typed_email()
+    address = request.remote_addr or ""
+    return f"widget-email:{email}|{address}" if email else f"widget-email-ip:{address}"
+
+
+def _accepted(response: Response) -> bool:
+    """Only conversations actually started count (not refused or invalid forms)."""
+    return response.status_code == 201
+
+
+def _signed_in_as_typed() -> bool:
+    """The host site vouches for this customer (a valid identity hash) and they write as
+    themselves: never limited per email."""
+    visitor = _visitor()
+    return visitor.verified and (visitor.email or "").lower() == _typed_email()
 
 
 @bp.post("/conversations")
@@ -167,6 +185,8 @@ def _email_key() -> str:
     lambda: current_app.config["RATELIMIT_WIDGET_CREATE_PER_EMAIL"],
     key_func=_email_key,
     scope="widget-create-email",
+    deduct_when=_accepted,
+    exempt_when=_signed_in_as_typed,
 )
 def create_conversation() -> tuple[Response, int]:
     data = _payload()

@@ -222,24 +222,60 @@ def test_successful_logins_do_not_count_against_the_limit(app, make_user):
         assert login(client, user.email).status_code == 302
 
 
-def test_per_account_limit_holds_across_addresses(app, make_user):
+def _attempt(app, email, password, address, cookies=None):  # type: ignore[no-untyped-def]
+    client = app.test_client()
+    for name, value in (cookies or {}).items():
+        client.set_cookie(name, value, path="/login")
+    return client.post(
+        "/login",
+        data={"email": email, "password": password, "csrf_token": csrf_token(client)},
+        environ_base={"REMOTE_ADDR": address},
+    )
+
+
+def test_guessing_from_many_addresses_cannot_lock_the_owner_out(app, make_user):
     user = make_user("agent")
     app.config["RATELIMIT_LOGIN_PER_IP"] = "100 per minute"
-    statuses = []
-    for attempt in range(11):
-        client = app.test_client()
-        response = client.post(
-            "/login",
-            data={
-                "email": user.email,
-                "password": "wrong-password-x",
-                "csrf_token": csrf_token(client),
-            },
-            environ_base={"REMOTE_ADDR": f"10.0.0.{attempt + 1}"},
-        )
-        statuses.append(response.status_code)
-    assert statuses[:10] == [422] * 10
-    assert statuses[10] == 429
+    app.config["RATELIMIT_LOGIN_PER_ACCOUNT_ANY"] = "12 per hour"  # 50 by default
+    # The owner logged in from their laptop before: the browser is known.
+    known = _attempt(app, user.email, PASSWORD, "192.0.2.10")
+    assert known.status_code == 302
+    device = {"hd_device": known.headers["Set-Cookie"].split("hd_device=", 1)[1].split(";")[0]}
+    # Ten wrong passwords from ten addresses (the report): the owner is not blocked.
+    for attempt in range(10):
+        response = _attempt(app, user.email, "wrong-password-x", f"10.0.0.{attempt + 1}")
+        assert response.status_code == 422
+    assert _attempt(app, user.email, PASSWORD, "192.0.2.20").status_code == 302
+    # Many more: the account's overall limit holds across addresses...
+    statuses = [
+        _attempt(app, user.email, "wrong-password-x", f"10.0.1.{attempt + 1}").status_code
+        for attempt in range(3)
+    ]
+    assert statuses == [422, 422, 429]
+    assert _attempt(app, user.email, PASSWORD, "192.0.2.30").status_code == 429
+    # ...but the owner's known browser still gets in, and a forged cookie does not.
+    assert _attempt(app, user.email, PASSWORD, "192.0.2.31", device).status_code == 302
+    forged = {"hd_device": device["hd_device"][:-2] + "xx"}
+    assert _attempt(app, user.email, PASSWORD, "192.0.2.32", forged).status_code == 429
+    other = make_user("agent", email="other@example.com")
+    assert _attempt(app, other.email, PASSWORD, "192.0.2.33", device).status_code == 302
+
+
+def test_one_address_is_limited_per_account(app, make_user):
+    user = make_user("agent")
+    app.config["RATELIMIT_LOGIN_PER_IP"] = "100 per minute"
+    for _ in range(10):
+        assert _attempt(app, user.email, "wrong-password-x", "10.9.9.9").status_code == 422
+    assert _attempt(app, user.email, PASSWORD, "10.9.9.9").status_code == 429
+    assert _attempt(app, user.email, PASSWORD, "10.9.9.10").status_code == 302
+
+
+def test_the_known_device_cookie_is_hardened(app, make_user):
+    user = make_user("agent")
+    cookie = _attempt(app, user.email, PASSWORD, "192.0.2.1").headers["Set-Cookie"]
+    assert "hd_device=" in cookie and "HttpOnly" in cookie and "Path=/login" in cookie
+    assert "SameSite=Lax" in cookie
+    assert user.email not in cookie
 
 
 def test_forwarded_for_header_is_ignored_without_trusted_proxies(client, make_user):

@@ -556,3 +556,34 @@ def test_a_retried_reply_with_the_same_key_is_posted_once(app: Flask, client: Fl
             sa.select(sa.func.count(Message.id)).where(Message.body_source == "Any news?")
         )
         assert count == 1
+
+
+def _from(client: FlaskClient, address: str, **fields: Any):  # type: ignore[no-untyped-def]
+    body = {"name": "Someone", "email": "victim@example.net", "message": "Hello", **fields}
+    return client.post(f"{API}/conversations", json=body, environ_base={"REMOTE_ADDR": address})
+
+
+def test_strangers_cannot_spend_a_customers_allowance(app: Flask) -> None:
+    app.config["RATELIMIT_WIDGET_CREATE_PER_EMAIL"] = "2 per hour"
+    client = app.test_client()
+    # Five strangers name the victim's address from their own machines.
+    for index in range(5):
+        _from(client, f"203.0.113.{index + 1}")
+    # Invalid forms from the victim's own address spend nothing either.
+    for _attempt in range(3):
+        assert _from(client, "198.51.100.7", message="").status_code == 422
+    assert _from(client, "198.51.100.7").status_code == 201
+    assert _from(client, "198.51.100.7", message="again").status_code == 201
+    assert _from(client, "198.51.100.7", message="third").status_code == 429
+
+
+def test_a_signed_in_customer_is_never_limited_per_email(app: Flask) -> None:
+    app.config["RATELIMIT_WIDGET_CREATE_PER_EMAIL"] = "1 per hour"
+    client = app.test_client()
+    headers = identity(app, "known@example.net")
+    for index in range(3):
+        response = start(client, headers=headers, email="known@example.net", message=f"m{index}")
+        assert response.status_code == 201
+    # Signed in as one customer but typing another's address: limited as usual.
+    assert start(client, headers=headers, email="other@example.net").status_code == 201
+    assert start(client, headers=headers, email="other@example.net").status_code == 429
