@@ -16,9 +16,18 @@ from html.parser import HTMLParser
 
 _SKIP = {"script", "style", "head", "title", "noscript", "template", "svg", "object", "iframe"}
 _BLOCKS = {
-    "p", "div", "section", "article", "header", "footer", "table", "tr", "ul", "ol",
+    "p", "section", "article", "header", "footer", "table", "ul", "ol",
     "h1", "h2", "h3", "h4", "h5", "h6", "pre", "blockquote", "hr", "address",
 }  # fmt: skip
+# Mail programs write one <div> per line (an empty line is <div><br></div>).
+_LINES = {"div", "tr"}
+# A forward's text sits in the same markup as quoted history: with a forward marker in the
+# message, nothing is dropped (the trimmer keeps a forward whole).
+_FORWARD_MARK = re.compile(
+    r"-{2,}\s*(?:forwarded message|message transféré|weitergeleitete nachricht|"
+    r"doorgestuurd bericht|mensaje reenviado|messaggio inoltrato)|begin forwarded message",
+    re.IGNORECASE,
+)
 _VOID = {"br", "img", "hr", "meta", "link", "input", "wbr", "area", "base", "col", "source"}
 _QUOTE_CLASSES = {"gmail_quote", "moz-cite-prefix", "yahoo_quoted", "OutlookMessageHeader"}
 _QUOTE_IDS = {"divRplyFwdMsg", "appendonsend", "x_divRplyFwdMsg", "x_appendonsend"}
@@ -26,8 +35,9 @@ _SAFE_URL = re.compile(r"^(https?://|mailto:)[^\s<>()\[\]]+$", re.IGNORECASE)
 
 
 class _TextMaker(HTMLParser):
-    def __init__(self) -> None:
+    def __init__(self, *, keep_quotes: bool = False) -> None:
         super().__init__(convert_charrefs=True)
+        self.keep_quotes = keep_quotes
         self.out: list[str] = []
         self.skip_depth = 0
         self.stack: list[str] = []
@@ -35,7 +45,15 @@ class _TextMaker(HTMLParser):
         self.link: str | None = None
         self.link_text: list[str] = []
 
+    def _line_break(self) -> None:
+        """End the current line, unless only spaces were written since the last one."""
+        tail = "".join(self.out[-4:]).rstrip(" \t")
+        if tail and not tail.endswith("\n"):
+            self.out.append("\n")
+
     def _is_quote(self, tag: str, attrs: dict[str, str | None]) -> bool:
+        if self.keep_quotes:
+            return False
         classes = set((attrs.get("class") or "").split())
         if classes & _QUOTE_CLASSES or (attrs.get("id") or "") in _QUOTE_IDS:
             return True
@@ -54,6 +72,8 @@ class _TextMaker(HTMLParser):
             return
         if tag == "br":
             self.out.append("\n")
+        elif tag in _LINES:
+            self._line_break()
         elif tag in _BLOCKS:
             self.out.append("\n\n")
             if tag == "hr":
@@ -80,18 +100,20 @@ class _TextMaker(HTMLParser):
             return
         if tag in _BLOCKS:
             self.out.append("\n\n")
+        elif tag in _LINES:
+            self._line_break()
         elif tag in ("strong", "b"):
             self.out.append("**")
         elif tag in ("em", "i"):
             self.out.append("*")
         elif tag == "a":
             text = " ".join("".join(self.link_text).split())
-            if self.link and text and text != self.link:
+            if self.link and text and text != self.link.removeprefix("mailto:"):
                 self.out.append(f"[{text.replace(']', ')')}]({self.link})")
+            elif text:
+                self.out.append(text)  # the link's own address, or no safe link at all
             elif self.link:
                 self.out.append(self.link)
-            else:
-                self.out.append(text)
             self.link = None
             self.link_text = []
         if tag in self.stack:
@@ -113,7 +135,7 @@ def html_to_text(html: str) -> str:
     """The readable text of an HTML mail body (see the module docstring)."""
     if not html:
         return ""
-    maker = _TextMaker()
+    maker = _TextMaker(keep_quotes=bool(_FORWARD_MARK.search(html)))
     try:
         maker.feed(html)
         maker.close()
