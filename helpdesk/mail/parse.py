@@ -325,7 +325,8 @@ def parse_email(raw: bytes) -> ParsedEmail:
         message = BytesHeaderParser().parsebytes(raw)
         _head, _sep, body = raw.replace(b"\r\n", b"\n").partition(b"\n\n")
         plain, html, attachments, malformed = decode_bytes(body, None), "", [], True
-    text = plain.strip() or html_to_text(html)
+    # A message whose HTML is all quoted markup still has a body: its quoted text.
+    text = plain.strip() or html_to_text(html) or html_to_text(html, keep_quotes=True)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     senders = _addresses(message, "From") or _addresses(message, "Sender", "Return-Path")
     from_name, from_address = senders[0] if senders else ("", "")

@@ -131,11 +131,12 @@ class _TextMaker(HTMLParser):
             self.out.append(data)
 
 
-def html_to_text(html: str) -> str:
-    """The readable text of an HTML mail body (see the module docstring)."""
+def html_to_text(html: str, *, keep_quotes: bool = False) -> str:
+    """The readable text of an HTML mail body (see the module docstring); `keep_quotes`
+    keeps the quoted history's markup too (as does a forward)."""
     if not html:
         return ""
-    maker = _TextMaker(keep_quotes=bool(_FORWARD_MARK.search(html)))
+    maker = _TextMaker(keep_quotes=keep_quotes or bool(_FORWARD_MARK.search(html)))
     try:
         maker.feed(html)
         maker.close()

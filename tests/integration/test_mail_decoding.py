@@ -138,3 +138,13 @@ def test_a_delivery_report_from_postmaster_is_still_a_bounce(database: object) -
         .replace(b"mailer-daemon", b"postmaster")
     )
     assert parse_email(raw).is_bounce
+
+
+def test_html_that_is_all_quoted_markup_still_gives_a_body() -> None:
+    html = (
+        '<div class="gmail_quote"><div class="gmail_attr">On Mon, Support wrote:</div>'
+        "<blockquote>Please confirm your address.</blockquote></div>"
+        '<blockquote type="cite">My address is 12 Rama IV Road.</blockquote>'
+    )
+    parsed = parse_email(raw_message(html.encode(), 'text/html; charset="utf-8"'))
+    assert "12 Rama IV Road" in parsed.text and parsed.body
