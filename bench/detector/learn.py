@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -123,10 +122,3 @@ def curve(labels: Sequence[int], probabilities: Sequence[float]) -> list[dict[st
             {"threshold": threshold, "precision": found.precision, "recall": found.recall}
         )
     return [{k: round(v, 4) for k, v in point.items()} for point in points]
-
-
-def sigmoid(value: float) -> float:
-    if value >= 0:
-        return 1.0 / (1.0 + math.exp(-value))
-    exp = math.exp(value)
-    return exp / (1.0 + exp)
