@@ -87,6 +87,16 @@ def complaint_detection(
     )
 
 
+def prefill_detection(ticket: Ticket, detection: Detection) -> None:
+    """Put a detection worked out before the first write onto a ticket not yet written,
+    so its INSERT carries the score, the reasons and the kind (one UPDATE fewer each, in
+    SQLite's write turn); `detect_complaint` then finds nothing left to change there."""
+    ticket.sentiment_score = detection.score
+    ticket.sentiment_reasons = [reason.as_dict() for reason in detection.reasons]
+    if detection.score >= recovery_settings().complaint_threshold and ticket.status != "closed":
+        ticket.kind = "complaint"
+
+
 def detect_complaint(
     *, ticket: Ticket, message: Message, detection: Detection | None = None
 ) -> Detection:

@@ -26,7 +26,7 @@ from helpdesk.mail.events import acknowledgement_for, mail_ticket_received
 from helpdesk.models import Attachment, Customer, Message, Ticket, TicketAccessToken, User
 from helpdesk.models.ticket import CHANNELS
 from helpdesk.recovery.detection import Detection
-from helpdesk.recovery.service import complaint_detection, detect_complaint
+from helpdesk.recovery.service import complaint_detection, detect_complaint, prefill_detection
 from helpdesk.rendering import markdown_to_html
 from helpdesk.settings.service import settings_read
 from helpdesk.tickets.assignment import assign_round_robin
@@ -126,6 +126,8 @@ def _open_ticket(
         created_at=at,
         last_activity_at=at,
     )
+    if detection is not None:
+        prefill_detection(ticket, detection)
     db.session.add(ticket)
     message = Message(
         ticket=ticket,
