@@ -2,7 +2,7 @@
 """Measure the inbound reply trimmer on our own mail corpus and on another project's
 reply-parser fixtures.
 
-    .venv/bin/python bench/mail/evaluate_trim.py [--crisp DIR] [--show]
+    .venv/bin/python bench/mail/evaluate_trim.py [--crisp DIR] [--github DIR] [--show]
 
 Ours: every message in tests/fixtures/mail/replies/ parsed as the app parses mail, its body
 compared with expected.json ("exact": the same text, whitespace at line ends and Markdown
@@ -10,7 +10,10 @@ bold aside;
 "kept": every line the customer wrote is in the body). Theirs (--crisp, a checkout of
 crisp-oss/email-reply-parser at 0b3704c, MIT, not committed): the 42 fixtures its own
 tests expect to reduce to one known paragraph (replies above the history, in a dozen
-languages and clients). Prints the rates for our trimmer and for the mail-parser-reply
+languages and clients). --github, a checkout of github/email_reply_parser at 59e5859
+(MIT, not committed): the 8 fixtures its tests give a whole expected reply for (Outlook
+replies, device signatures, a sentence that only looks like one, bullets). Prints the
+rates for our trimmer and for the mail-parser-reply
 library on the same messages.
 """
 
@@ -42,6 +45,24 @@ CRISP_CASES = (
     "email_tricky_12_no_space_after_header email_tricky_14_long_quote_header "
     "email_tricky_15_original_message_variations"
 ).split()
+
+
+# github/email_reply_parser's test file names each fixture's expected `parse_reply`.
+GITHUB_CASES = {
+    "email_2_1": "Outlook with a reply",
+    "email_2_2": "Outlook with a reply directly above line",
+    "email_2_3": "Outlook with a reply directly above line",
+    "email_iPhone": "Here is another email",
+    "email_BlackBerry": "Here is another email",
+    "email_multi_word_sent_from_my_mobile_device": "Here is another email",
+    "email_sent_from_my_not_signature": (
+        "Here is another email\n\nSent from my desk, is much easier then my mobile phone."
+    ),
+    "email_bullets": (
+        "test 2 this should list second\n\nand have spaces\n\nand retain this formatting\n\n\n"
+        "   - how about bullets\n   - and another"
+    ),
+}
 
 
 def normal(text: str) -> str:
@@ -83,6 +104,7 @@ def score(cases: list[tuple[str, str, str]], trim, show: bool, label: str) -> No
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--crisp", type=Path, help="checkout of crisp-oss/email-reply-parser")
+    parser.add_argument("--github", type=Path, help="checkout of github/email_reply_parser")
     parser.add_argument("--show", action="store_true", help="name the messages that differ")
     args = parser.parse_args()
     from helpdesk.mail.parse import parse_email
@@ -108,6 +130,15 @@ def main() -> int:
         print(f"crisp-oss/email-reply-parser fixtures ({len(crisp)} replies above history):")
         score(crisp, trim_reply, args.show, "  helpdesk trimmer")
         score(crisp, library_trim, False, "  mail-parser-reply")
+    if args.github:
+        folder = args.github / "test" / "emails"
+        github = [
+            (name, (folder / f"{name}.txt").read_text(encoding="utf-8"), expected)
+            for name, expected in GITHUB_CASES.items()
+        ]
+        print(f"github/email_reply_parser fixtures ({len(github)} with a whole expected reply):")
+        score(github, trim_reply, args.show, "  helpdesk trimmer")
+        score(github, library_trim, False, "  mail-parser-reply")
     return 0
 
 

@@ -69,7 +69,7 @@ _FORWARD = re.compile(
     r"\s*-{2,}|begin forwarded message:|début du message réexpédié :)\s*$",
     re.IGNORECASE,
 )
-_SEPARATOR = re.compile(r"^(?:-{2,}\s*[^-\s][^-]{2,60}?\s*-{2,}|_{10,}|={3,}|\*{10,})\s*$")
+_SEPARATOR = re.compile(r"^(?:-{2,}\s*[^-\s][^-]{2,60}?\s*-{2,}|-{10,}|_{10,}|={3,}|\*{10,})\s*$")
 # Separators that always start the quoted original, whatever follows them.
 _ORIGINAL = re.compile(
     r"^-{2,}\s*(?:original message|reply message|ursprüngliche nachricht|oprindelig besked|"
