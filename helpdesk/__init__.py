@@ -9,7 +9,9 @@ from typing import Any
 from flask import Flask
 
 from config import config_for
-from helpdesk.extensions import babel, csrf, db, htmx, limiter, login_manager
+from helpdesk import extensions
+from helpdesk.extensions import babel, csrf, htmx, limiter, login_manager
+from helpdesk.wiring import connect_features
 
 PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -30,6 +32,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(config or {})
     register_extensions(app)
     register_blueprints(app)
+    connect_features()
     register_cli(app)
     register_error_handlers(app)
     register_request_hooks(app)
@@ -61,7 +64,7 @@ def register_extensions(app: Flask) -> None:
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = postgresql_engine_options(
             engine_options, settings=app.config.get("POSTGRESQL_OPTIONS", "")
         )
-    db.init_app(app)
+    extensions.db.init_app(app)  # (`helpdesk.db` is the database package)
     init_migrations(app)  # Flask-Migrate only when it is used (see helpdesk/lazy_migrate.py)
     login_manager.init_app(app)
     login_manager.session_protection = "basic"
@@ -79,7 +82,7 @@ def register_extensions(app: Flask) -> None:
 
         with app.app_context():
             enable_wal_and_busy_timeout(
-                db.engine, synchronous=app.config.get("SQLITE_SYNCHRONOUS", "NORMAL")
+                extensions.db.engine, synchronous=app.config.get("SQLITE_SYNCHRONOUS", "NORMAL")
             )
 
 

@@ -21,7 +21,7 @@ from helpdesk.recovery.service import apply_label, detect_complaint
 from helpdesk.rendering import markdown_to_html
 from helpdesk.settings.service import setting_get, setting_put
 from helpdesk.tickets.numbers import reserve_numbers
-from helpdesk.tickets.service import record_message
+from helpdesk.tickets.steps import record_message
 
 # A published demo credential, printed by `make run`.
 DEMO_PASSWORD = "helpdesk-demo"  # noqa: S105 # nosec B105

@@ -25,7 +25,8 @@ from helpdesk.models import Ticket
 from helpdesk.tickets.inbox import inbox_page, parse_filters
 from helpdesk.tickets.intake import ticket_create
 from helpdesk.tickets.queries import ticket_by_number, ticket_messages
-from helpdesk.tickets.service import UNSET, ticket_reply, ticket_update
+from helpdesk.tickets.service import ticket_reply, ticket_update
+from helpdesk.tickets.steps import UNSET
 
 bp = api_blueprint("api_tickets", __name__)
 bp.before_request(require_role("agent"))

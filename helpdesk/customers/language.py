@@ -20,7 +20,7 @@ from helpdesk.audit import audit
 from helpdesk.errors import NotAllowed, ValidationError
 from helpdesk.extensions import db
 from helpdesk.models import Customer, TicketAccessToken, User
-from helpdesk.tickets.intake import token_hash
+from helpdesk.tickets.tokens import token_hash
 
 
 def clean_language(language: str | None, *, allow_none: bool = False) -> str | None:

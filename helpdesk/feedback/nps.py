@@ -30,6 +30,7 @@ from sqlalchemy.orm import aliased, selectinload
 
 from helpdesk.audit import audit
 from helpdesk.clock import now
+from helpdesk.db.transaction import use_case
 from helpdesk.errors import Conflict, NotAllowed, ValidationError
 from helpdesk.extensions import db
 from helpdesk.founders.escalations import escalation_raise
@@ -47,7 +48,7 @@ from helpdesk.models import (
 from helpdesk.models.base import UTCDateTime
 from helpdesk.models.ticket import OPEN_STATUSES
 from helpdesk.settings.service import setting_get, setting_put
-from helpdesk.tickets.intake import CustomerContact, ticket_create_by_customer
+from helpdesk.tickets.intake_steps import CustomerContact, open_conversation
 
 SETTING_KEY = "nps"
 CLAIM_COUNTER = "nps_round_claim"
@@ -81,6 +82,7 @@ def nps_settings() -> NpsSettings:
     return NpsSettings(enabled=bool(stored.get("enabled", True)), interval_days=interval)
 
 
+@use_case
 def nps_settings_update(*, actor: User, enabled: bool, interval_days: int) -> NpsSettings:
     """Turn scheduled rounds on or off and set how often they run (founders and admins)."""
     if not actor.can("founder"):
@@ -103,7 +105,6 @@ def nps_settings_update(*, actor: User, enabled: bool, interval_days: int) -> Np
                 "interval_days": [before.interval_days, after.interval_days],
             },
         )
-        db.session.commit()
     return after
 
 
@@ -176,6 +177,7 @@ def _eligible_customers(start: datetime, end: datetime) -> sa.Select[int]:
     )
 
 
+@use_case
 def nps_round_start(
     *, at: datetime | None = None, force: bool = False, actor: User | str = "scheduler"
 ) -> NpsRound | None:
@@ -189,11 +191,7 @@ def nps_round_start(
     interval = timedelta(days=settings.interval_days)
     previous = last_round()
     gap = MANUAL_ROUND_GAP if force else interval
-    try:
-        claimed = _claim(at, gap=gap, previous=previous)
-    except BaseException:
-        db.session.rollback()
-        raise
+    claimed = _claim(at, gap=gap, previous=previous)
     if not claimed:
         db.session.rollback()
         if force:
@@ -231,7 +229,6 @@ def nps_round_start(
             "manual": force,
         },
     )
-    db.session.commit()
     return survey_round
 
 
@@ -239,6 +236,7 @@ def response_for(survey: NpsSurvey) -> NpsResponse | None:
     return db.session.scalar(sa.select(NpsResponse).where(NpsResponse.survey_id == survey.id))
 
 
+@use_case
 def nps_response_record(*, survey: NpsSurvey, score: int, reason: str = "") -> NpsResponse:
     """Record the customer's answer to their survey, or change the one they gave. Turning
     into a detractor (0-6) puts them in the founders' queue; a later better answer leaves
@@ -258,7 +256,6 @@ def nps_response_record(*, survey: NpsSurvey, score: int, reason: str = "") -> N
         response, before = _record(survey=survey, score=score, reason=reason)
     if score <= 6 and (before is None or before > 6):
         _raise_detractor(survey=survey, score=score, reason=reason)
-    db.session.commit()
     return response
 
 
@@ -318,22 +315,17 @@ def _raise_detractor(*, survey: NpsSurvey, score: int, reason: str) -> None:
         else _("NPS %(score)d/10, no reason given.", score=score)
     )
 
-    def escalate(ticket: Ticket) -> None:
-        escalation_raise(
-            ticket=ticket, reason="detractor", detail=detail, actor=f"customer:{customer.id}"
-        )
-
     ticket = detractor_ticket(customer.id, now())
-    if ticket is not None:
-        escalate(ticket)
-        return
-    ticket_create_by_customer(
-        contact=CustomerContact(name=customer.name or customer.email, email=customer.email),
-        subject=_("Survey answer: %(score)d/10", score=score),
-        body=reason or _("The customer gave no reason for this score."),
-        channel="email",
-        acknowledge=False,
-        before_commit=escalate,
+    if ticket is None:
+        ticket, _token = open_conversation(
+            contact=CustomerContact(name=customer.name or customer.email, email=customer.email),
+            subject=_("Survey answer: %(score)d/10", score=score),
+            body=reason or _("The customer gave no reason for this score."),
+            channel="email",
+            acknowledge=False,
+        )
+    escalation_raise(
+        ticket=ticket, reason="detractor", detail=detail, actor=f"customer:{customer.id}"
     )
 
 

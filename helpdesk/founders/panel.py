@@ -9,6 +9,7 @@ from helpdesk.founders.forms import EscalateForm
 from helpdesk.founders.labels import ESCALATION_STATUS_LABELS, OUTCOME_LABELS, REASON_LABELS
 from helpdesk.founders.queries import ticket_founder_view
 from helpdesk.models import Ticket, User
+from helpdesk.tickets.panels import Panel
 
 
 def panel_context(
@@ -23,3 +24,6 @@ def panel_context(
         "escalation_status_labels": ESCALATION_STATUS_LABELS,
         "outcome_labels": OUTCOME_LABELS,
     }
+
+
+PANEL = Panel("founders/_ticket_panel.html", panel_context, 50)

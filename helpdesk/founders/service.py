@@ -1,6 +1,6 @@
 """Founder use cases on escalations: an agent's "escalate to founders", and the queue's
 claim, note, resolve and personal reply. Each checks the rules, audits (on the ticket, so
-the ticket's history shows it) and commits once.
+the ticket's history shows it) and commits once (`@use_case`).
 
 Acting on an item (claim, reply, resolve) needs the founder role; an item another founder
 has claimed is theirs (an admin may still resolve it), and a done item is finished.
@@ -12,11 +12,11 @@ from flask_babel import gettext as _
 
 from helpdesk.audit import audit
 from helpdesk.clock import now
+from helpdesk.db.transaction import use_case
 from helpdesk.errors import Conflict, NotAllowed, ValidationError
-from helpdesk.extensions import db
 from helpdesk.founders.escalations import escalation_raise
 from helpdesk.models import Escalation, Message, Ticket, User
-from helpdesk.tickets.service import clean_body, ticket_reply
+from helpdesk.tickets.steps import clean_body, staff_reply
 
 __all__ = [
     "OUTCOMES",
@@ -86,6 +86,7 @@ def _claim(escalation: Escalation, actor: User) -> bool:
     return True
 
 
+@use_case
 def escalation_manual(*, ticket: Ticket, actor: User, note: str) -> Escalation:
     """An agent asks the founders to look at a ticket, saying why; Conflict when the
     ticket is already waiting for them on a manual escalation."""
@@ -100,18 +101,18 @@ def escalation_manual(*, ticket: Ticket, actor: User, note: str) -> Escalation:
     )
     if escalation is None:
         raise Conflict(_("This ticket is already in the founders' queue."))
-    db.session.commit()
     return escalation
 
 
+@use_case
 def escalation_claim(*, escalation: Escalation, actor: User) -> Escalation:
     """A founder takes an item: the others see it is being handled."""
     _check_can_act(escalation, actor)
-    if _claim(escalation, actor):
-        db.session.commit()
+    _claim(escalation, actor)
     return escalation
 
 
+@use_case
 def escalation_note(*, escalation: Escalation, actor: User, note: str) -> Escalation:
     """Add a founder's note to an item (any state: a note after the fact is still useful)."""
     _check_founder(actor)
@@ -124,10 +125,10 @@ def escalation_note(*, escalation: Escalation, actor: User, note: str) -> Escala
         obj=escalation.ticket,
         changes={"escalation_id": escalation.id},
     )
-    db.session.commit()
     return escalation
 
 
+@use_case
 def escalation_resolve(
     *, escalation: Escalation, actor: User, outcome: str, note: str
 ) -> Escalation:
@@ -149,32 +150,24 @@ def escalation_resolve(
         obj=escalation.ticket,
         changes={"escalation_id": escalation.id, "outcome": outcome, "status": [before, "done"]},
     )
-    db.session.commit()
     return escalation
 
 
+@use_case
 def founder_reply(*, escalation: Escalation, actor: User, body: str) -> Message:
     """A founder writes to the customer personally: a public reply signed with their name,
     recorded as a founder reply (the audit event the ticket page reads its "Founder" badge
-    from); it claims the item if it was open. One transaction: `ticket_reply` commits the
-    message, the claim and the founder mark together."""
+    from); it claims the item if it was open, in the same transaction as the reply."""
     body = clean_body(body)
     _check_can_act(escalation, actor)
     claimed = _claim(escalation, actor)
     signed = f"{body}\n\n{_('— %(name)s, founder', name=actor.name)}"
 
-    def mark_founder_reply(message: Message) -> None:
-        audit(
-            actor=actor,
-            action="ticket.founder_reply",
-            obj=escalation.ticket,
-            changes={
-                "escalation_id": escalation.id,
-                "message_id": message.id,
-                "claimed": claimed,
-            },
-        )
-
-    return ticket_reply(
-        ticket=escalation.ticket, author=actor, body=signed, before_commit=mark_founder_reply
+    message = staff_reply(ticket=escalation.ticket, author=actor, body=signed)
+    audit(
+        actor=actor,
+        action="ticket.founder_reply",
+        obj=escalation.ticket,
+        changes={"escalation_id": escalation.id, "message_id": message.id, "claimed": claimed},
     )
+    return message

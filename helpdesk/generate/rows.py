@@ -16,7 +16,7 @@ from helpdesk.models.recovery import STEPS
 from helpdesk.models.ticket import PRIORITY_RANKS
 from helpdesk.recovery.detection import Detection, detect
 from helpdesk.rendering import markdown_to_html
-from helpdesk.tickets.service import snippet
+from helpdesk.tickets.steps import snippet
 
 TICKET_COLUMNS = (
     "id", "number", "subject", "status", "priority", "priority_rank", "kind", "channel",

@@ -50,7 +50,7 @@ _NO_AUTO_REPLIES = {"X-Auto-Response-Suppress": "OOF, AutoReply"}
 
 def _customer_link(ticket: Ticket) -> str:
     # Imported here: tickets.intake imports the ticket services, which import this module.
-    from helpdesk.tickets.intake import ticket_link_token
+    from helpdesk.tickets.tokens import ticket_link_token
 
     return external_url("customer.open_link", token=ticket_link_token(ticket))
 

@@ -47,12 +47,12 @@ from helpdesk.mail.attachments import SkippedFile, attachments_store
 from helpdesk.mail.parse import ParsedEmail, not_mime, parse_email
 from helpdesk.models import Attachment, Customer, EmailBounce, Message, Outbox, Ticket
 from helpdesk.tickets.intake import (
-    MAX_NAME_CHARS,
     CustomerContact,
     ticket_create_by_customer,
     ticket_customer_reply,
 )
-from helpdesk.tickets.service import MAX_BODY_CHARS, MAX_SUBJECT_CHARS
+from helpdesk.tickets.intake_steps import MAX_NAME_CHARS
+from helpdesk.tickets.steps import MAX_BODY_CHARS, MAX_SUBJECT_CHARS
 
 logger = logging.getLogger(__name__)
 

@@ -43,7 +43,7 @@ from helpdesk.mail.attachments import (
 )
 from helpdesk.mail.inbound import mail_receive
 from helpdesk.models import Attachment, Message
-from helpdesk.tickets.intake import ticket_by_token
+from helpdesk.tickets.tokens import ticket_by_token
 
 # The customer page's cookie name. Imported from that page's module so the two cannot
 # drift; the lookup itself is the intake service's `ticket_by_token`.

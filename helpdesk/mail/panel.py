@@ -8,7 +8,11 @@ from typing import Any
 
 from helpdesk.mail.outbox import failed_emails_for_ticket
 from helpdesk.models import Ticket, User
+from helpdesk.tickets.panels import Panel
 
 
 def panel_context(ticket: Ticket, user: User) -> dict[str, Any]:
     return {"failed_emails": failed_emails_for_ticket(ticket.id)}
+
+
+PANEL = Panel("mail_viewer/_ticket_panel.html", panel_context, 20)

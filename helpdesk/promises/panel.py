@@ -13,6 +13,7 @@ from helpdesk.clock import now
 from helpdesk.extensions import db
 from helpdesk.models import Ticket, User
 from helpdesk.models.promise import Promise
+from helpdesk.tickets.panels import Panel
 
 
 @dataclass(frozen=True)
@@ -44,3 +45,6 @@ def panel_context(ticket: Ticket, user: User) -> dict[str, Any]:
     views = promise_views(ticket)
     pending = next((view for view in views if view.promise.status == "pending"), None)
     return {"pending_promise": pending, "promise_history": views}
+
+
+PANEL = Panel("promises/_panel.html", panel_context, 30)

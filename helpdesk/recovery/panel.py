@@ -7,11 +7,13 @@ from typing import Any
 
 from helpdesk.models import ComplaintLabel, Recovery, RecoveryStep, RootCause, Ticket, User
 from helpdesk.models.recovery import STEPS
+from helpdesk.recovery.forms import ReasonForm, StepForm
 from helpdesk.recovery.guide import BLAME_WORDS, CHECKLISTS, GUIDANCE, STEP_LABELS
 from helpdesk.recovery.library import phrases_by_step, root_causes
 from helpdesk.recovery.phrases import render_phrase
 from helpdesk.recovery.reasons import Reason, describe
 from helpdesk.recovery.settings import recovery_settings
+from helpdesk.tickets.panels import Panel
 
 
 @dataclass
@@ -103,3 +105,15 @@ def blame_words(ticket: Ticket) -> list[str]:
 
 def panel_context(ticket: Ticket, user: User) -> dict[str, Any]:
     return {"recovery_panel": recovery_panel(ticket, user), "blame_words": blame_words(ticket)}
+
+
+def _ticket_page_panel(ticket: Ticket, user: User) -> dict[str, Any]:
+    return {
+        **panel_context(ticket, user),
+        "step_form": StepForm(formdata=None),
+        "reason_form": ReasonForm(formdata=None),
+    }
+
+
+PANEL = Panel("recovery/_panel.html", _ticket_page_panel, 40)
+HISTORY_LABELS = {"step": STEP_LABELS}

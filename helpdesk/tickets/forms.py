@@ -17,7 +17,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from helpdesk.forms import MAX_ID, BaseForm
-from helpdesk.tickets.service import MAX_BODY_CHARS
+from helpdesk.tickets.steps import MAX_BODY_CHARS
 
 
 class ReplyForm(BaseForm):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -10,13 +11,20 @@ import sqlalchemy as sa
 
 from helpdesk.extensions import db
 from helpdesk.models import AuditEvent, User
-from helpdesk.recovery.guide import STEP_LABELS
 from helpdesk.tickets.labels import (
     ACTION_LABELS,
     FIELD_LABELS,
     PRIORITY_LABELS,
     STATUS_LABELS,
 )
+
+# Words for the values of fields other features record on tickets (recovery's "step"),
+# added by those features (`add_value_labels`), so the history needs no import of them.
+_value_labels: dict[str, Mapping[str, Any]] = {}
+
+
+def add_value_labels(field: str, labels: Mapping[str, Any]) -> None:
+    _value_labels[field] = labels
 
 
 @dataclass(frozen=True)
@@ -40,8 +48,8 @@ def _show(field: str, value: Any, names: dict[int, str]) -> str:
         return str(PRIORITY_LABELS.get(value, value))
     if field == "assignee":
         return names.get(value, f"#{value}")
-    if field == "step":
-        return str(STEP_LABELS.get(value, value))
+    if field in _value_labels and isinstance(value, str):
+        return str(_value_labels[field].get(value, value))
     if isinstance(value, list):
         return ", ".join(str(item) for item in value)
     return str(value)

@@ -1,5 +1,7 @@
 """The side panels of the ticket page. A panel is a partial template plus a loader that
-returns the names the partial uses; a feature adds a panel by adding an entry here."""
+returns the names the partial uses, and a position. Tickets own the presence, properties,
+customer and history panels; another feature adds its own with `add_panel` (its
+`panel.py` names it `PANEL`, and the factory adds it), so tickets import none of them."""
 
 from __future__ import annotations
 
@@ -7,13 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from helpdesk.founders.panel import panel_context as founder_panel_context
 from helpdesk.i18n import LANGUAGE_NAMES
-from helpdesk.mail.panel import panel_context as mail_panel_context
 from helpdesk.models import Ticket, User
-from helpdesk.promises.panel import panel_context as promise_panel_context
-from helpdesk.recovery.forms import ReasonForm, StepForm
-from helpdesk.recovery.panel import panel_context
 from helpdesk.tickets.history import history_entries, staff_names
 from helpdesk.tickets.presence import presence_others
 from helpdesk.tickets.queries import assignable_users, customer_other_tickets, ticket_audit_events
@@ -23,14 +20,9 @@ from helpdesk.tickets.queries import assignable_users, customer_other_tickets, t
 class Panel:
     template: str
     load: Callable[[Ticket, User], dict[str, Any]]
-
-
-def _recovery(ticket: Ticket, user: User) -> dict[str, Any]:
-    return {
-        **panel_context(ticket, user),
-        "step_form": StepForm(formdata=None),
-        "reason_form": ReasonForm(formdata=None),
-    }
+    # Top to bottom: presence 10, email notice 20, promises 30, recovery 40, founders 50,
+    # properties 60, customer 70, history 80.
+    position: int
 
 
 def _properties(ticket: Ticket, user: User) -> dict[str, Any]:
@@ -49,21 +41,28 @@ def _audit(ticket: Ticket, user: User) -> dict[str, Any]:
     return {"history": history_entries(ticket_audit_events(ticket), staff_names())}
 
 
-PANELS: tuple[Panel, ...] = (
-    Panel("tickets/_presence.html", _presence),
-    Panel("mail_viewer/_ticket_panel.html", mail_panel_context),
-    Panel("promises/_panel.html", promise_panel_context),
-    Panel("recovery/_panel.html", _recovery),
-    Panel("founders/_ticket_panel.html", founder_panel_context),
-    Panel("tickets/_properties.html", _properties),
-    Panel("tickets/_customer_panel.html", _customer),
-    Panel("tickets/_audit_trail.html", _audit),
-)
+_panels: list[Panel] = [
+    Panel("tickets/_presence.html", _presence, 10),
+    Panel("tickets/_properties.html", _properties, 60),
+    Panel("tickets/_customer_panel.html", _customer, 70),
+    Panel("tickets/_audit_trail.html", _audit, 80),
+]
+
+
+def add_panel(panel: Panel) -> None:
+    """Show `panel` on every ticket page, at its position (once per template)."""
+    if all(existing.template != panel.template for existing in _panels):
+        _panels.append(panel)
+        _panels.sort(key=lambda entry: entry.position)
+
+
+def panels() -> list[Panel]:
+    return list(_panels)
 
 
 def panels_context(ticket: Ticket, user: User) -> dict[str, Any]:
     """The templates to include, and every name they need."""
-    context: dict[str, Any] = {"panel_templates": [panel.template for panel in PANELS]}
-    for panel in PANELS:
+    context: dict[str, Any] = {"panel_templates": [panel.template for panel in _panels]}
+    for panel in _panels:
         context.update(panel.load(ticket, user))
     return context

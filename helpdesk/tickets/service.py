@@ -1,226 +1,46 @@
 """Staff use cases on tickets: reply or note, change properties, bulk changes (new tickets
 and customers' own messages are in `intake`).
 
-Each public function is one use case: it checks the rules, writes, audits and commits once.
-The same rules hold whichever door a change comes through (agent UI, widget, API, CLI).
+Each function here is one use case (`@use_case`: it commits once, or rolls back whatever it
+changed when it raises). The rules and changes they are made of are in `steps.py`, for
+other features to compose; what other features do in reaction (mail, webhooks, promises,
+recovery) they do as subscribers to the events in `events.py`. The same rules hold
+whichever door a change comes through (agent UI, widget, API, CLI).
 """
 
 from __future__ import annotations
 
-import unicodedata
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from helpdesk.audit import audit
-from helpdesk.clock import now
-from helpdesk.errors import Conflict, ValidationError
+from helpdesk.db.transaction import use_case
+from helpdesk.errors import ValidationError
 from helpdesk.extensions import db
-from helpdesk.mail.events import mail_rating_request, mail_staff_reply
-from helpdesk.models import Message, Tag, Ticket, User
-from helpdesk.models.ticket import (
-    OPEN_STATUSES,
-    PRIORITIES,
-    SNIPPET_LENGTH,
-    STATUSES,
+from helpdesk.models import Message, Ticket, User
+from helpdesk.tickets.steps import (
+    UNSET,
+    SeenState,
+    StaleTicket,
+    apply_update,
+    parse_tags,
+    record_update,
+    staff_reply,
 )
-from helpdesk.promises.service import promise_keep, promise_make
-from helpdesk.recovery.service import check_can_close, note_reopened
-from helpdesk.rendering import markdown_to_html
-from helpdesk.webhooks.events import message_created_event, ticket_updated_event
 
-MAX_BODY_CHARS = 50_000
-MAX_SUBJECT_CHARS = 200
-MAX_TAGS = 10
-MAX_TAG_CHARS = 30
-UNSET: object = object()
-
-
-class StaleTicket(Conflict):
-    """Someone else changed the ticket since the agent's page was loaded."""
-
-    code = "stale_ticket"
+# The use cases' parameter types and the error they raise, for their callers.
+__all__ = [
+    "UNSET",
+    "SeenState",
+    "StaleTicket",
+    "ticket_reply",
+    "ticket_update",
+    "tickets_bulk_update",
+]
 
 
-@dataclass(frozen=True)
-class SeenState:
-    """What the agent's page showed when it was loaded: the newest message and the status."""
-
-    last_message_id: int
-    status: str
-
-
-def snippet(text: str) -> str:
-    """The first words of a message, on one line, for the inbox row."""
-    flat = " ".join(text.split())
-    return flat if len(flat) <= SNIPPET_LENGTH else flat[: SNIPPET_LENGTH - 1].rstrip() + "…"
-
-
-def record_message(ticket: Ticket, message: Message) -> None:
-    """Update what a ticket derives from its messages (snippet, waiting, first response)."""
-    at = message.created_at
-    ticket.last_activity_at = at
-    if message.internal:
-        return
-    ticket.last_message_snippet = snippet(message.body_source)
-    if message.author_type == "customer":
-        if ticket.waiting_since is None:
-            ticket.waiting_since = at
-    elif message.author_type == "staff":
-        ticket.waiting_since = None
-        if ticket.first_staff_reply_at is None:
-            ticket.first_staff_reply_at = at
-
-
-def clean_body(body: str, field: str = "body") -> str:
-    body = (body or "").strip()
-    if not body:
-        raise ValidationError(field, _("Write a message first."))
-    if len(body) > MAX_BODY_CHARS:
-        raise ValidationError(
-            field,
-            _(
-                "This message is %(length)d characters long; the limit is %(limit)d. "
-                "Shorten it or split it in two.",
-                length=len(body),
-                limit=MAX_BODY_CHARS,
-            ),
-        )
-    return body
-
-
-def check_status(status: str) -> str:
-    if status not in STATUSES:
-        raise ValidationError("status", _("Unknown status: choose one from the list."))
-    return status
-
-
-def check_priority(priority: str) -> str:
-    if priority not in PRIORITIES:
-        raise ValidationError("priority", _("Unknown priority: choose one from the list."))
-    return priority
-
-
-def check_assignee(assignee_id: int | None) -> User | None:
-    if assignee_id is None:
-        return None
-    user = db.session.get(User, assignee_id)
-    if user is None or not user.active:
-        raise ValidationError("assignee", _("Choose someone on the team."))
-    return user
-
-
-def valid_tag(name: str) -> bool:
-    """Up to 30 letters (any script, with their combining marks), digits, - and _, starting
-    with a letter or digit."""
-    if not 0 < len(name) <= MAX_TAG_CHARS or unicodedata.category(name[0])[0] not in "LN":
-        return False
-    return all(char in "-_" or unicodedata.category(char)[0] in "LMN" for char in name)
-
-
-def parse_tags(raw: str | list[str]) -> list[str]:
-    """Tag names from "billing, refund" (or a list): trimmed, lower-case, validated."""
-    parts = raw.split(",") if isinstance(raw, str) else raw
-    names: list[str] = []
-    for part in parts:
-        name = "-".join(part.strip().lower().split())
-        if not name:
-            continue
-        if not valid_tag(name):
-            raise ValidationError(
-                "tags",
-                _(
-                    "“%(tag)s” is not a valid tag: use up to 30 letters, digits, - or _.",
-                    tag=name[:40],
-                ),
-            )
-        if name not in names:
-            names.append(name)
-    if len(names) > MAX_TAGS:
-        raise ValidationError("tags", _("Use at most %(count)d tags.", count=MAX_TAGS))
-    return names
-
-
-def _tags_named(names: list[str]) -> list[Tag]:
-    if not names:
-        return []
-    existing = {
-        tag.name: tag for tag in db.session.scalars(sa.select(Tag).where(Tag.name.in_(names)))
-    }
-    tags = []
-    for name in names:
-        tag = existing.get(name) or Tag(name=name)
-        db.session.add(tag)
-        tags.append(tag)
-    return tags
-
-
-def apply_status(ticket: Ticket, status: str, actor: User | None = None) -> None:
-    if status == "closed":
-        check_can_close(ticket)
-    was_done = ticket.status in ("resolved", "closed")
-    if status in OPEN_STATUSES and was_done:
-        note_reopened(ticket)
-    ticket.status = status
-    if status in ("resolved", "closed"):
-        if not was_done:
-            promise_keep(ticket=ticket, actor=actor, message=None)
-            mail_rating_request(ticket)
-        ticket.resolved_at = ticket.resolved_at or now()
-        ticket.waiting_since = None
-    else:
-        ticket.resolved_at = None
-
-
-def _check_not_stale(ticket: Ticket, seen: SeenState | None, actor: User) -> None:
-    if seen is None:
-        return
-    newer = db.session.scalar(
-        sa.select(sa.func.count(Message.id)).where(
-            Message.ticket_id == ticket.id,
-            Message.id > seen.last_message_id,
-            sa.or_(Message.author_user_id.is_(None), Message.author_user_id != actor.id),
-        )
-    )
-    if newer:
-        raise StaleTicket(
-            _(
-                "Someone wrote on this ticket since you opened it. Read the new message below, "
-                "then send yours again — your text is kept."
-            )
-        )
-    if ticket.status != seen.status:
-        raise StaleTicket(
-            _(
-                "The status changed since you opened this ticket. Check it, then send again — "
-                "your text is kept."
-            )
-        )
-
-
-def _claim_version(ticket: Ticket) -> None:
-    """Bump the ticket's version only if nobody else did since it was read: of two replies
-    racing from the same page state, the second finds no row to bump and is held back."""
-    result = db.session.execute(
-        sa.update(Ticket)
-        .where(Ticket.id == ticket.id, Ticket.version == ticket.version)
-        .values(version=Ticket.version + 1)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
-        db.session.rollback()
-        raise StaleTicket(
-            _(
-                "Someone wrote on this ticket since you opened it. Read the new message below, "
-                "then send yours again — your text is kept."
-            )
-        )
-    db.session.expire(ticket, ["version"])
-
-
+@use_case
 def ticket_reply(
     *,
     ticket: Ticket,
@@ -231,7 +51,6 @@ def ticket_reply(
     seen: SeenState | None = None,
     promise_due: datetime | None = None,
     promise_text: str | None = None,
-    before_commit: Callable[[Message], None] | None = None,
 ) -> Message:
     """A public reply or an internal note by a staff member.
 
@@ -240,58 +59,20 @@ def ticket_reply(
     `seen` is what the author's page showed: if someone else wrote or the status changed
     since, nothing is sent and StaleTicket says why. A public reply keeps the ticket's
     pending promise and may make a new one (`promise_due`, with the sentence it carries).
-    `before_commit` lets a calling use case record more in the same transaction.
     """
-    body = clean_body(body)
-    if status is not None:
-        check_status(status)
-    if promise_due is not None and internal:
-        raise ValidationError(
-            "promise_due_at", _("A promise is made to the customer: send it as a reply.")
-        )
-    _check_not_stale(ticket, seen, author)
-    if seen is not None:
-        _claim_version(ticket)
-    message = Message(
+    return staff_reply(
         ticket=ticket,
-        author_type="staff",
-        author_user=author,
-        body_source=body,
-        body_html=markdown_to_html(body),
+        author=author,
+        body=body,
         internal=internal,
-        created_at=now(),
+        status=status,
+        seen=seen,
+        promise_due=promise_due,
+        promise_text=promise_text,
     )
-    db.session.add(message)
-    record_message(ticket, message)
-    changes: dict[str, object] = {}
-    if not internal and ticket.assignee_id is None:
-        ticket.assignee = author
-        changes["assignee"] = [None, author.id]
-    new_status = status or ("open" if not internal and ticket.status == "new" else None)
-    if new_status and new_status != ticket.status:
-        changes["status"] = [ticket.status, new_status]
-        apply_status(ticket, new_status, author)
-    db.session.flush()
-    changes["message_id"] = message.id
-    if not internal:
-        promise_keep(ticket=ticket, actor=author, message=message)
-        mail_staff_reply(message)
-    if promise_due is not None:
-        promise_make(ticket=ticket, agent=author, due_at=promise_due, text=promise_text or "")
-    audit(
-        actor=author,
-        action="ticket.note" if internal else "ticket.reply",
-        obj=ticket,
-        changes=changes,
-    )
-    if before_commit is not None:
-        before_commit(message)
-    message_created_event(message)
-    ticket_updated_event(ticket, changes)
-    db.session.commit()
-    return message
 
 
+@use_case
 def ticket_update(
     *,
     ticket: Ticket,
@@ -302,62 +83,15 @@ def ticket_update(
     tags: str | list[str] | None = None,
 ) -> dict[str, list[object]]:
     """Change a ticket's status, priority, assignee or tags; returns what changed."""
-    changes = _apply_update(
+    changes = apply_update(
         ticket, status=status, priority=priority, assignee_id=assignee_id, tags=tags, actor=actor
     )
     if changes:
-        ticket.last_activity_at = now()
-        audit(actor=actor, action="ticket.update", obj=ticket, changes=changes)
-        ticket_updated_event(ticket, changes)
-        db.session.commit()
+        record_update(ticket, changes, actor, "ticket.update")
     return changes
 
 
-def _apply_update(
-    ticket: Ticket,
-    *,
-    status: str | None,
-    priority: str | None,
-    assignee_id: int | None | object,
-    tags: str | list[str] | None,
-    add_tags: list[str] | None = None,
-    actor: User | None = None,
-) -> dict[str, list[object]]:
-    # Check every value before changing anything, so an error leaves the ticket untouched.
-    if status is not None:
-        check_status(status)
-    if priority is not None:
-        check_priority(priority)
-    new_assignee = check_assignee(assignee_id) if assignee_id is not UNSET else None  # type: ignore[arg-type]
-    wanted_tags = parse_tags(tags) if tags is not None else None
-    if status == "closed" and ticket.status != "closed":
-        check_can_close(ticket)
-    changes: dict[str, list[object]] = {}
-    if status is not None and status != ticket.status:
-        changes["status"] = [ticket.status, status]
-        apply_status(ticket, status, actor)
-    if priority is not None and priority != ticket.priority:
-        changes["priority"] = [ticket.priority, priority]
-        ticket.priority = priority
-    if assignee_id is not UNSET and (new_assignee.id if new_assignee else None) != (
-        ticket.assignee_id
-    ):
-        changes["assignee"] = [ticket.assignee_id, new_assignee.id if new_assignee else None]
-        ticket.assignee = new_assignee
-    if tags is not None or add_tags:
-        current = [tag.name for tag in ticket.tags]
-        wanted = wanted_tags if wanted_tags is not None else list(current)
-        for name in add_tags or []:
-            if name not in wanted:
-                wanted.append(name)
-        if len(wanted) > MAX_TAGS:
-            raise ValidationError("tags", _("Use at most %(count)d tags.", count=MAX_TAGS))
-        if sorted(wanted) != sorted(current):
-            changes["tags"] = [sorted(current), sorted(wanted)]
-            ticket.tags = _tags_named(wanted)
-    return changes
-
-
+@use_case
 def tickets_bulk_update(
     *,
     numbers: list[int],
@@ -366,7 +100,8 @@ def tickets_bulk_update(
     assignee_id: int | None | object = UNSET,
     add_tag: str | None = None,
 ) -> int:
-    """Apply one change to many tickets in one transaction; returns how many changed."""
+    """Apply one change to many tickets in one transaction; returns how many changed. One
+    refused ticket refuses them all."""
     if not numbers:
         raise ValidationError("tickets", _("Select at least one ticket."))
     if status is None and assignee_id is UNSET and not add_tag:
@@ -379,7 +114,7 @@ def tickets_bulk_update(
         raise ValidationError("tickets", _("Some selected tickets no longer exist."))
     changed = 0
     for ticket in tickets:
-        changes = _apply_update(
+        changes = apply_update(
             ticket,
             status=status,
             priority=None,
@@ -390,8 +125,5 @@ def tickets_bulk_update(
         )
         if changes:
             changed += 1
-            ticket.last_activity_at = now()
-            audit(actor=actor, action="ticket.bulk_update", obj=ticket, changes=changes)
-            ticket_updated_event(ticket, changes)
-    db.session.commit()
+            record_update(ticket, changes, actor, "ticket.bulk_update")
     return changed

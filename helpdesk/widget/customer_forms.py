@@ -9,7 +9,7 @@ from wtforms.validators import InputRequired, Length
 from helpdesk.feedback.service import MAX_COMMENT_CHARS
 from helpdesk.forms import BaseForm
 from helpdesk.i18n import LANGUAGE_NAMES
-from helpdesk.tickets.service import MAX_BODY_CHARS
+from helpdesk.tickets.steps import MAX_BODY_CHARS
 
 
 class CustomerReplyForm(BaseForm):

@@ -23,11 +23,8 @@ from helpdesk.extensions import db
 from helpdesk.i18n import supported_language
 from helpdesk.models import Customer, Message, Ticket
 from helpdesk.promises.hours import business_hours, is_known_zone
-from helpdesk.tickets.intake import (
-    CustomerContact,
-    ticket_by_token,
-    ticket_create_by_customer,
-)
+from helpdesk.tickets.intake import CustomerContact, ticket_create_by_customer
+from helpdesk.tickets.tokens import ticket_by_token
 from helpdesk.widget.settings import identity_verified
 
 MAX_LISTED = 20

@@ -145,7 +145,7 @@ def test_rating_on_the_page(app: Flask, client: FlaskClient, make_user: Callable
 def test_a_token_minted_for_an_email_link_opens_the_same_conversation(
     app: Flask, client: FlaskClient
 ) -> None:
-    from helpdesk.tickets.intake import ticket_link_token
+    from helpdesk.tickets.tokens import ticket_link_token
 
     number, first = new_conversation(app)
     with app.app_context():

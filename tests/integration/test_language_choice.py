@@ -15,7 +15,8 @@ from flask.testing import FlaskClient
 from helpdesk.extensions import db
 from helpdesk.models import AuditEvent, Customer, Ticket
 from helpdesk.settings.formats import format_settings
-from helpdesk.tickets.intake import CustomerContact, ticket_create_by_customer, ticket_link_token
+from helpdesk.tickets.intake import CustomerContact, ticket_create_by_customer
+from helpdesk.tickets.tokens import ticket_link_token
 from helpdesk.widget.settings import identity_hash
 
 _CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')

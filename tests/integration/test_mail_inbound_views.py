@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 
 from helpdesk.extensions import db
 from helpdesk.models import Attachment, Message, Ticket
-from helpdesk.tickets.intake import ticket_link_token
+from helpdesk.tickets.tokens import ticket_link_token
 from tests.conftest import ApiCaller
 from tests.integration.mail_inbound_support import configure, load, with_headers
 

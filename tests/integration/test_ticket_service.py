@@ -12,7 +12,7 @@ from helpdesk.auth.service import user_create
 from helpdesk.errors import ValidationError
 from helpdesk.models import AuditEvent, Customer, Message, Ticket
 from helpdesk.settings.service import assignment_settings_update, user_set_available
-from helpdesk.tickets import intake, presence, service
+from helpdesk.tickets import intake, presence, service, steps
 from tests.factories import MessageFactory, TicketFactory
 
 T0 = datetime(2026, 4, 1, 9, 0, tzinfo=UTC)
@@ -45,7 +45,7 @@ def test_first_public_reply_assigns_answers_and_records_first_response(database,
     message = MessageFactory(body_source="My invoice is wrong", created_at=T0)
     ticket = message.ticket
     ticket.status = "new"
-    service.record_message(ticket, message)
+    steps.record_message(ticket, message)
     database.session.commit()
     assert ticket.waiting_since == T0
     set_now(T0 + timedelta(minutes=12))

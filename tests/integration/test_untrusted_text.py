@@ -183,7 +183,7 @@ def test_staff_emails_isolate_names_subjects_and_root_causes(
 
 def test_customer_page_isolates_names(app: Flask, client: Any) -> None:
     from helpdesk.models import Ticket
-    from helpdesk.tickets.intake import ticket_link_token
+    from helpdesk.tickets.tokens import ticket_link_token
 
     number = spoofed_ticket(app)
     with app.app_context():

@@ -1,0 +1,53 @@
+"""What email does when tickets change: acknowledge a customer's new conversation (the
+reply time it promises is worked out before the first write), send public staff replies,
+and ask for a rating when a ticket is resolved or closed. Each queues an outbox row in
+the use case's transaction; the outbox job sends it."""
+
+from __future__ import annotations
+
+from helpdesk.mail.events import (
+    acknowledgement_for,
+    mail_rating_request,
+    mail_staff_reply,
+    mail_ticket_received,
+)
+from helpdesk.models.ticket import DONE_STATUSES
+from helpdesk.tickets.events import CustomerWriting, StaffReplied, StatusChanged, TicketCreated
+
+KEY = "mail.acknowledgement"
+
+
+def plan_acknowledgement(event: CustomerWriting) -> None:
+    if not event.acknowledge:
+        return
+    customer = event.customer
+    event.prepared[KEY] = acknowledgement_for(
+        event.email,
+        verified=event.verified,
+        language=event.language,
+        zone=customer.timezone if customer is not None else None,
+    )
+
+
+def acknowledge(event: TicketCreated) -> None:
+    expectation = event.prepared.get(KEY)
+    if expectation is not None:
+        mail_ticket_received(event.ticket, expectation=expectation)
+
+
+def send_reply(event: StaffReplied) -> None:
+    if not event.internal:
+        mail_staff_reply(event.message)
+
+
+def ask_for_rating(event: StatusChanged) -> None:
+    if event.new in DONE_STATUSES and event.old not in DONE_STATUSES:
+        mail_rating_request(event.ticket)
+
+
+REACTIONS = (
+    (CustomerWriting, plan_acknowledgement),
+    (TicketCreated, acknowledge),
+    (StaffReplied, send_reply),
+    (StatusChanged, ask_for_rating),
+)
