@@ -42,14 +42,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     import helpdesk.models  # noqa: F401 - every table is on the metadata before Alembic looks
     from helpdesk.format_filters import register_format_filters
-    from helpdesk.i18n import (
-        age,
-        current_locale,
-        due_in,
-        local_time,
-        select_locale,
-        select_timezone,
-    )
+    from helpdesk.i18n import current_locale, select_locale, select_timezone
     from helpdesk.lazy_migrate import init_migrations
 
     sqlite = app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
@@ -72,9 +65,6 @@ def register_extensions(app: Flask) -> None:
     htmx.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     app.jinja_env.globals["current_locale"] = current_locale
-    app.jinja_env.filters["age"] = age
-    app.jinja_env.filters["due_in"] = due_in
-    app.jinja_env.globals["customer_local_time"] = local_time
     register_format_filters(app)  # after Babel: its date and number filters are replaced
     limiter.init_app(app)
     if sqlite:
@@ -185,8 +175,8 @@ def register_error_handlers(app: Flask) -> None:
 def register_request_hooks(app: Flask) -> None:
     from flask_login import current_user
 
-    from helpdesk.api.auth import refuse_query_tokens, strip_api_cookies
     from helpdesk.auth.access import require_login
+    from helpdesk.auth.bearer import refuse_query_tokens, strip_api_cookies
     from helpdesk.auth.forms import LogoutForm
     from helpdesk.navigation import nav_for
     from helpdesk.security import register_security

@@ -13,13 +13,15 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from babel import Locale
+from babel import Locale, dates
 from flask import Flask
 from flask_babel import get_locale, get_timezone
 
 from helpdesk import locale_format
 from helpdesk.bidi import bdi, isolate
+from helpdesk.clock import now
 from helpdesk.locale_format import NATIVE_DIGITS, FormatOptions, Width, language_of
 from helpdesk.settings.formats import format_settings
 
@@ -115,6 +117,25 @@ def language_name(code: str | None) -> str:
     return locale_format.language_display_name(code, _locale()) if code else ""
 
 
+def age(moment: datetime) -> str:
+    """How long ago `moment` was, in words for the viewer's locale ("3 days")."""
+    return timedeltaformat(now() - moment, threshold=1)
+
+
+def local_time(zone: str) -> str:
+    """The time now in `zone` (a customer's), formatted for the viewer's locale."""
+    try:
+        tz = ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ""
+    return localise(dates.format_time(now(), "short", tzinfo=tz, locale=get_locale()))
+
+
+def due_in(moment: datetime) -> str:
+    """How far away `moment` is, with its direction ("in 3 hours", "2 hours ago")."""
+    return timedeltaformat(moment - now(), add_direction=True)
+
+
 def register_format_filters(app: Flask) -> None:
     """Install the filters (after Flask-Babel, whose same-named ones they replace)."""
     app.jinja_env.filters.update(
@@ -129,4 +150,7 @@ def register_format_filters(app: Flask) -> None:
         language_name=language_name,
         bdi=bdi,
         isolate=isolate,
+        age=age,
+        due_in=due_in,
     )
+    app.jinja_env.globals["customer_local_time"] = local_time

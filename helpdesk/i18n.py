@@ -5,16 +5,11 @@ shown in the viewer's zone."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import available_timezones
 
-from babel import dates
 from flask import current_app, g, has_request_context, request
 from flask_babel import get_locale, refresh
 from flask_login import current_user
-
-from helpdesk import format_filters
-from helpdesk.clock import now
 
 LANGUAGE_NAMES = {"en": "English", "th": "ไทย", "id": "Bahasa Indonesia", "bn": "বাংলা"}
 
@@ -62,24 +57,3 @@ def current_locale() -> str:
     """The language tag of the locale in use (for `<html lang>`)."""
     locale = get_locale()
     return str(locale).replace("_", "-") if locale else "en"
-
-
-def age(moment: datetime) -> str:
-    """How long ago `moment` was, in words for the viewer's locale ("3 days")."""
-    return format_filters.timedeltaformat(now() - moment, threshold=1)
-
-
-def local_time(zone: str) -> str:
-    """The time now in `zone` (a customer's), formatted for the viewer's locale."""
-    try:
-        tz = ZoneInfo(zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ""
-    return format_filters.localise(
-        dates.format_time(now(), "short", tzinfo=tz, locale=get_locale())
-    )
-
-
-def due_in(moment: datetime) -> str:
-    """How far away `moment` is, with its direction ("in 3 hours", "2 hours ago")."""
-    return format_filters.timedeltaformat(moment - now(), add_direction=True)

@@ -192,7 +192,7 @@ class ApiCaller:
 @pytest.fixture
 def api_token(app: Flask, make_user: Callable[..., StaffRef]) -> Callable[..., ApiCaller]:
     """`api_token(role="agent", scope="read-write")`: a new user with a new API token."""
-    from helpdesk.api.tokens import token_create
+    from helpdesk.auth.api_tokens import token_create
     from helpdesk.models import User
 
     def make(role: str = "agent", scope: str = "read-write", **token: object) -> ApiCaller:

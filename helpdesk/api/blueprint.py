@@ -13,8 +13,8 @@ from flask import Blueprint, Response, current_app, g, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from helpdesk.api.auth import check_scope
 from helpdesk.api.spec import RequestInvalid
+from helpdesk.auth.bearer import check_scope
 from helpdesk.errors import Conflict, DomainError, NotAllowed, ValidationError
 from helpdesk.extensions import csrf, limiter
 from helpdesk.widget import idempotency
@@ -33,7 +33,7 @@ def token_rate_key() -> str:
 
 def api_blueprint(name: str, import_name: str) -> Blueprint:
     bp = Blueprint(name, import_name, url_prefix="/api/v1")
-    # Cookies never reach /api/v1 (see helpdesk.api.auth), so there is no session to forge.
+    # Cookies never reach /api/v1 (see helpdesk.auth.bearer), so there is no session to forge.
     csrf.exempt(bp)
     limiter.limit(lambda: current_app.config["RATELIMIT_API"], key_func=token_rate_key)(bp)
     bp.before_request(check_scope)

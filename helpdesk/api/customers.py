@@ -22,8 +22,8 @@ from helpdesk.auth.service import normalise_email
 from helpdesk.customers import service
 from helpdesk.customers.service import UNSET, customer_upsert
 from helpdesk.extensions import db
-from helpdesk.founders.settings import MAX_LIFETIME_VALUE_CENTS
 from helpdesk.models import Customer, Ticket
+from helpdesk.models.customer import MAX_LIFETIME_VALUE_CENTS
 
 bp = api_blueprint("api_customers", __name__)
 bp.before_request(require_role("agent"))

@@ -1,4 +1,4 @@
-"""The form that makes an API token (shape only: the rules live in helpdesk.api.tokens)."""
+"""The form that makes an API token (shape only: the rules live in helpdesk.auth.api_tokens)."""
 
 from __future__ import annotations
 

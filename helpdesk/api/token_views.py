@@ -10,8 +10,13 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from helpdesk.api.forms import RevokeForm, TokenForm
-from helpdesk.api.tokens import token_create, token_for_revoking, token_revoke, tokens_visible_to
 from helpdesk.auth.access import require_role
+from helpdesk.auth.api_tokens import (
+    token_create,
+    token_for_revoking,
+    token_revoke,
+    tokens_visible_to,
+)
 from helpdesk.clock import now
 from helpdesk.errors import DomainError
 from helpdesk.forms import show_domain_error

@@ -18,7 +18,7 @@ from flask_htmx import make_response as htmx_response
 from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response
 
-from helpdesk.api.auth import is_api_request, unauthenticated_response
+from helpdesk.auth.bearer import is_api_request, unauthenticated_response
 from helpdesk.clock import now
 from helpdesk.extensions import db, login_manager
 from helpdesk.models import User
@@ -49,7 +49,7 @@ def require_login() -> Response | None:
     endpoint = request.endpoint
     if endpoint is None or endpoint == "static":
         return None  # unknown URL: the 404 handler answers
-    # An API request carries a token, not a session (helpdesk.api.auth).
+    # An API request carries a token, not a session (helpdesk.auth.bearer).
     if current_user.is_authenticated and not is_api_request() and session_expired():
         logout_user()
         session.clear()

@@ -24,8 +24,8 @@ from helpdesk.clock import now
 from helpdesk.errors import Conflict, NotAllowed, ValidationError
 from helpdesk.extensions import db
 from helpdesk.forms import strip_control
-from helpdesk.founders.settings import MAX_LIFETIME_VALUE_CENTS
 from helpdesk.models import Customer, User
+from helpdesk.models.customer import MAX_LIFETIME_VALUE_CENTS
 
 MAX_NAME_CHARS = 120
 MAX_EXTERNAL_ID_CHARS = 120

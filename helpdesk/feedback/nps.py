@@ -32,9 +32,10 @@ from helpdesk.audit import audit
 from helpdesk.clock import now
 from helpdesk.db.transaction import use_case
 from helpdesk.errors import Conflict, NotAllowed, ValidationError
+from helpdesk.events import publish
 from helpdesk.extensions import db
+from helpdesk.feedback.events import NpsRoundStarted
 from helpdesk.founders.escalations import escalation_raise
-from helpdesk.mail.events import mail_nps_surveys
 from helpdesk.models import (
     Counter,
     Message,
@@ -218,7 +219,7 @@ def nps_round_start(
         db.session.scalar(sa.select(sa.func.count()).where(NpsSurvey.round_id == survey_round.id))
         or 0
     )
-    mail_nps_surveys(round_id=survey_round.id)
+    publish(NpsRoundStarted(round_id=survey_round.id))
     audit(
         actor=actor,
         action="nps.round_start",

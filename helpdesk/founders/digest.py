@@ -18,8 +18,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from helpdesk.clock import now
+from helpdesk.events import publish
 from helpdesk.extensions import db
-from helpdesk.mail.events import mail_founder_digest
+from helpdesk.founders.events import DigestMade
 from helpdesk.models import (
     Customer,
     Digest,
@@ -32,7 +33,7 @@ from helpdesk.models import (
     Ticket,
     User,
 )
-from helpdesk.promises.hours import business_hours
+from helpdesk.settings.hours import business_hours
 
 SEND_HOUR = 8  # local time on Monday
 LISTED = 20  # items listed per section (the counts are complete)
@@ -173,7 +174,7 @@ def digest_make(*, week_start: date) -> Digest | None:
     except IntegrityError:
         db.session.rollback()  # another scheduler made it a moment ago
         return None
-    mail_founder_digest(digest)
+    publish(DigestMade(digest=digest))
     db.session.commit()
     return digest
 

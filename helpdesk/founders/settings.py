@@ -11,10 +11,10 @@ from helpdesk.audit import audit
 from helpdesk.errors import NotAllowed, ValidationError
 from helpdesk.extensions import db
 from helpdesk.models import User
+from helpdesk.models.customer import MAX_LIFETIME_VALUE_CENTS
 from helpdesk.settings.service import setting_get, setting_put
 
 SETTING_KEY = "founders"
-MAX_LIFETIME_VALUE_CENTS = 100_000_000_000  # 1 billion in the main currency unit
 REPEAT_COUNT_RANGE = (2, 50)
 REPEAT_DAYS_RANGE = (1, 365)
 ATTENTION_HOURS_RANGE = (1, 24 * 30)

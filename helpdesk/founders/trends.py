@@ -25,7 +25,7 @@ from helpdesk.errors import ValidationError
 from helpdesk.extensions import db
 from helpdesk.founders.trends_metrics import METRICS, key_filter
 from helpdesk.founders.trends_sql import buckets_cte, medians
-from helpdesk.promises.hours import business_hours
+from helpdesk.settings.hours import business_hours
 
 DEFAULT_WEEKS = 12
 # Five years, leap days included: a longer range is refused.

@@ -23,7 +23,7 @@ from helpdesk.extensions import db
 from helpdesk.format_filters import options as format_options
 from helpdesk.locale_format import format_date, format_time
 from helpdesk.models import Ticket
-from helpdesk.promises.hours import business_hours, is_open, next_open
+from helpdesk.settings.hours import business_hours, is_open, next_open
 
 # The reply-time estimate looks at first replies to tickets opened in this window, and
 # says nothing (rather than guess) with fewer than EXPECTATION_MIN_SAMPLES of them.

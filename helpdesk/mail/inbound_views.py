@@ -2,7 +2,7 @@
 
 `inbound` — `POST /api/v1/inbound/email`: a mail server pipes one raw RFC 822 message
 (`Content-Type: message/rfc822`) with `Authorization: Bearer <API token>`. The token is an
-ordinary API token (helpdesk.api.auth loads it, as for every `/api/v1/` path, and strips
+ordinary API token (helpdesk.auth.bearer loads it, as for every `/api/v1/` path, and strips
 cookies): a missing, unknown, revoked or expired one is 401; a read-only token, or one
 whose owner is not an admin, 403; another content type 415; a body over
 MAX_CONTENT_LENGTH or INBOUND_MAX_MESSAGE_BYTES 413 (logged); a message without a sender
@@ -29,9 +29,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from helpdesk.api.auth import current_token
 from helpdesk.api.blueprint import token_rate_key
 from helpdesk.auth.access import public, role_required
+from helpdesk.auth.bearer import current_token
 from helpdesk.errors import DomainError, ValidationError
 from helpdesk.extensions import csrf, limiter
 from helpdesk.mail.attachments import (

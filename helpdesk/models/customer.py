@@ -14,6 +14,9 @@ from helpdesk.models.base import Base
 if TYPE_CHECKING:
     from helpdesk.models.ticket import Ticket
 
+# The largest lifetime value a customer (or the VIP threshold) may be given, in cents.
+MAX_LIFETIME_VALUE_CENTS = 100_000_000_000  # 1 billion in the main currency unit
+
 
 class Customer(Base):
     __tablename__ = "customers"

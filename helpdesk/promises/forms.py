@@ -1,5 +1,5 @@
 """Business-hours form (shape only: times parse, dates parse; the rules live in
-promises.hours)."""
+settings.hours)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.validators import ValidationError as FieldError
 
 from helpdesk.forms import BaseForm
-from helpdesk.promises.hours import WEEKDAYS, BusinessHours
+from helpdesk.settings.hours import WEEKDAYS, BusinessHours
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 

@@ -13,8 +13,8 @@ from helpdesk.auth.access import require_role
 from helpdesk.errors import ValidationError
 from helpdesk.forms import show_domain_error
 from helpdesk.promises.forms import HoursForm, ReminderForm, hours_form_data
-from helpdesk.promises.hours import WEEKDAYS, business_hours, business_hours_update, known_zones
 from helpdesk.promises.service import reminder_lead, reminder_lead_update
+from helpdesk.settings.hours import WEEKDAYS, business_hours, business_hours_update, known_zones
 
 bp = Blueprint("hours", __name__, url_prefix="/settings/hours")
 bp.before_request(require_role("admin"))

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 
 from helpdesk.errors import ValidationError
 from helpdesk.locale_format import FormatOptions, format_datetime
-from helpdesk.promises.hours import (
+from helpdesk.settings.hours import (
     BusinessHours,
     add_business_days,
     add_business_time,

@@ -21,10 +21,10 @@ from helpdesk.extensions import db
 from helpdesk.format_filters import options as format_options
 from helpdesk.models import Message, Ticket, User
 from helpdesk.models.promise import Promise
-from helpdesk.promises.hours import business_hours
 from helpdesk.promises.padding import check_custom_due, describe_due
 from helpdesk.recovery.library import phrases_for
 from helpdesk.recovery.phrases import render_phrase
+from helpdesk.settings.hours import business_hours
 from helpdesk.settings.service import setting_get, setting_put
 
 REMINDER_LEAD = timedelta(minutes=30)  # default; admins change it under Business hours

@@ -26,10 +26,11 @@ from sqlalchemy.orm.util import identity_key
 
 from helpdesk.audit import audit
 from helpdesk.clock import now
+from helpdesk.events import publish
 from helpdesk.extensions import db
-from helpdesk.mail.events import mail_promise_reminders
 from helpdesk.models import Ticket
 from helpdesk.models.promise import Escalation, Notification, Promise
+from helpdesk.promises.events import RemindersDue
 from helpdesk.webhooks.events import promises_missed_event
 
 # At most this many batches per kind of work in one sweep, so one call always ends; with
@@ -89,7 +90,7 @@ def _remind_batch(*, cutoff: datetime, batch: int) -> int:
     )
     ids = _claim(due, order=Promise.remind_at, values={"reminded_at": cutoff}, batch=batch)
     _notify(ids=ids, kind="promise_reminder", at=cutoff, order=Promise.remind_at)
-    mail_promise_reminders(promise_ids=ids)
+    publish(RemindersDue(promise_ids=list(ids)))
     return len(ids)
 
 

@@ -16,10 +16,10 @@ from helpdesk.errors import ValidationError
 from helpdesk.format_filters import datetimeformat
 from helpdesk.forms import BaseForm, strip_control
 from helpdesk.models import User
-from helpdesk.promises.hours import business_hours
 from helpdesk.promises.notifications import bell_for, notifications_mark_read
 from helpdesk.promises.padding import ESTIMATES, check_custom_due, suggest_due
 from helpdesk.promises.service import promise_sentence
+from helpdesk.settings.hours import business_hours
 from helpdesk.tickets.queries import ticket_by_number
 
 bp = Blueprint("promises", __name__)

@@ -22,7 +22,7 @@ from helpdesk.errors import ValidationError
 from helpdesk.extensions import db
 from helpdesk.i18n import supported_language
 from helpdesk.models import Customer, Message, Ticket
-from helpdesk.promises.hours import business_hours, is_known_zone
+from helpdesk.settings.hours import business_hours, is_known_zone
 from helpdesk.tickets.intake import CustomerContact, ticket_create_by_customer
 from helpdesk.tickets.tokens import ticket_by_token
 from helpdesk.widget.settings import identity_verified

@@ -36,8 +36,8 @@ def as_admin(app: Flask, make_user: Callable[..., object], change: Callable[...,
 def test_widget_message_times_follow_the_workspace_formats(page, app, make_user, set_now):  # type: ignore[no-untyped-def]
     from playwright.sync_api import expect
 
-    from helpdesk.promises.hours import business_hours, business_hours_update
     from helpdesk.settings.formats import format_settings_update
+    from helpdesk.settings.hours import business_hours, business_hours_update
 
     set_now(MOMENT)
     as_admin(

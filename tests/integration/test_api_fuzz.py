@@ -48,7 +48,7 @@ class LiveApi:
 def _seed() -> str:
     """An admin with a read-write token, a ticket (and so a customer) in the founders'
     queue, and an article."""
-    from helpdesk.api.tokens import token_create
+    from helpdesk.auth.api_tokens import token_create
     from helpdesk.auth.service import user_create
     from helpdesk.founders.escalations import escalation_raise
     from helpdesk.kb.service import article_create, article_publish

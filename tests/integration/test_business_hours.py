@@ -12,7 +12,7 @@ from markupsafe import escape
 from helpdesk.auth.service import user_create
 from helpdesk.errors import NotAllowed, ValidationError
 from helpdesk.models import AuditEvent, Setting
-from helpdesk.promises.hours import BusinessHours, business_hours, business_hours_update
+from helpdesk.settings.hours import BusinessHours, business_hours, business_hours_update
 from tests.conftest import csrf_token
 
 NINE_TO_FIVE = (time(9), time(17))

@@ -98,7 +98,7 @@ def test_only_an_admins_read_write_token_may_pipe_mail(
 
 
 def test_a_revoked_token_is_refused(app: Flask, client: FlaskClient) -> None:
-    from helpdesk.api.tokens import token_revoke
+    from helpdesk.auth.api_tokens import token_revoke
     from helpdesk.models import ApiToken
 
     with app.app_context():

@@ -26,7 +26,7 @@ from helpdesk.models import (
     RootCause,
     User,
 )
-from helpdesk.promises.hours import SETTING_KEY as HOURS_KEY
+from helpdesk.settings.hours import SETTING_KEY as HOURS_KEY
 from helpdesk.settings.service import setting_put
 from helpdesk.tickets import intake
 from helpdesk.tickets import service as tickets

@@ -68,7 +68,7 @@ def set_formats(app: Flask, make_user: Callable[..., Any], **flags: bool) -> Non
 
 
 def set_workspace_zone(app: Flask, make_user: Callable[..., Any], zone: str) -> None:
-    from helpdesk.promises.hours import business_hours, business_hours_update
+    from helpdesk.settings.hours import business_hours, business_hours_update
 
     with app.app_context():
         hours = business_hours()

@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from helpdesk.errors import ValidationError
-from helpdesk.promises.hours import (
+from helpdesk.promises.padding import ESTIMATES, check_custom_due, describe_due, suggest_due
+from helpdesk.settings.hours import (
     BusinessHours,
     add_business_days,
     add_business_time,
@@ -18,7 +19,6 @@ from helpdesk.promises.hours import (
     next_open,
     open_interval,
 )
-from helpdesk.promises.padding import ESTIMATES, check_custom_due, describe_due, suggest_due
 
 BERLIN = ZoneInfo("Europe/Berlin")
 WEEKDAYS_9_TO_5 = BusinessHours(timezone="Europe/Berlin")

@@ -17,7 +17,7 @@ from typing import Any
 from flask import Response, g, jsonify, request
 from flask_babel import gettext as _
 
-from helpdesk.api.tokens import token_authenticate
+from helpdesk.auth.api_tokens import token_authenticate
 from helpdesk.extensions import login_manager
 from helpdesk.models import ApiToken, User
 

@@ -1,0 +1,12 @@
+"""What happens to promises, as domain events (see `helpdesk/events.py`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RemindersDue:
+    """The sweep claimed these promises' reminders: their agents are to be told."""
+
+    promise_ids: list[int]
