@@ -5,12 +5,23 @@ Each delivery is one HTTP POST of the row's `body_text`, exactly as stored, with
 
     Content-Type: application/json
     User-Agent: Helpdesk-Webhooks/1
+    webhook-id: <the delivery id, also the body's "id">
+    webhook-timestamp: <unix seconds>
+    webhook-signature: v1,<base64 HMAC-SHA256(key, "<id>.<timestamp>.<body>")>
     X-Helpdesk-Event: ticket.created
-    X-Helpdesk-Delivery: <the delivery id, also the body's "id">
-    X-Helpdesk-Timestamp: <unix seconds>
+    X-Helpdesk-Delivery: <the same delivery id>
+    X-Helpdesk-Timestamp: <the same unix seconds>
     X-Helpdesk-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>
 
-signed at send time with the subscription's current secret. The target is checked
+signed at send time with the subscription's current secret. The three `webhook-*` headers
+follow the Standard Webhooks specification, so a receiver verifies with that project's
+library in its own language (`Webhook(secret).verify(body, headers)`), made here by the
+`standardwebhooks` reference library itself: the key is the secret after its `whsec_`
+prefix, base64-decoded. Our secrets (`whsec_` + 48 hex digits) are valid base64 as they
+stand (hex digits are base64 characters, 48 is a multiple of 4), so every existing secret
+works unchanged: nothing to migrate, nothing to rotate. The `X-Helpdesk-*` headers are the
+original scheme (HMAC keyed with the whole secret string, hex), still sent for receivers
+written against it. The target is checked
 against SSRF again (DNS may have changed since it was saved) and the connection goes to an
 address that check approved, with the URL's host in the Host header and for TLS; redirects
 are not followed; each socket operation times out after 10 seconds.
@@ -32,7 +43,9 @@ import socket
 import ssl
 import time
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+
+import standardwebhooks
 
 from helpdesk.clock import now
 from helpdesk.extensions import db
@@ -73,6 +86,14 @@ def signature(secret: str, timestamp: int, body: str) -> str:
     `"<timestamp>.<body>"` keyed with the subscription's secret."""
     mac = hmac.new(secret.encode(), f"{timestamp}.{body}".encode(), hashlib.sha256)
     return f"t={timestamp},v1={mac.hexdigest()}"
+
+
+def standard_signature(secret: str, delivery_id: str, timestamp: int, body: str) -> str:
+    """The Standard Webhooks `webhook-signature` value, `v1,<base64 HMAC-SHA256>` over
+    `"<delivery id>.<timestamp>.<body>"`, keyed with the base64 part of the secret (made by
+    the specification's reference library, so it is what every receiver library checks)."""
+    moment = datetime.fromtimestamp(timestamp, UTC)
+    return standardwebhooks.Webhook(secret).sign(delivery_id, moment, body)
 
 
 def verify_signature(secret: str, header: str, body: str, *, at: int, tolerance: int = 300) -> bool:
@@ -155,9 +176,18 @@ def deliver(row: Outbox, webhook: Webhook, *, allow_private: bool) -> int:
     except ssrf.UnsafeTarget as exc:
         raise DeliveryFailure(f"refused target: {exc.detail}") from exc
     timestamp = int(now().timestamp())
+    try:
+        standard = standard_signature(webhook.secret, row.message_id, timestamp, row.body_text)
+    except (ValueError, standardwebhooks.webhooks.EmptyWebhookSecretError) as exc:
+        # Only a secret not made by `service.new_secret` (not base64 after `whsec_`) gets here.
+        message = "the signing secret is not a whsec_ base64 secret; rotate it"
+        raise DeliveryFailure(message) from exc
     headers = {
         "Content-Type": "application/json",
         "User-Agent": USER_AGENT,
+        "webhook-id": row.message_id,
+        "webhook-timestamp": str(timestamp),
+        "webhook-signature": standard,
         "X-Helpdesk-Event": row.template,
         "X-Helpdesk-Delivery": row.message_id,
         "X-Helpdesk-Timestamp": str(timestamp),

@@ -8,6 +8,7 @@ The clock is frozen; a retry becomes due by moving it, never by sleeping.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import json
@@ -21,6 +22,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+import standardwebhooks
 
 from helpdesk.auth.service import user_create
 from helpdesk.extensions import db
@@ -176,6 +178,93 @@ def test_the_documented_verification_accepts_a_fresh_signature_only(admin, recei
     assert not verify_signature(secret, "", text, at=now)
 
 
+def standard_receiver_verifies(secret: str, request: Received) -> bool:
+    """The Standard Webhooks check written from the specification, not with our code: the
+    key is the secret after `whsec_`, base64-decoded; the signed text is
+    `<webhook-id>.<webhook-timestamp>.<body>`; any `v1,<base64>` entry may match."""
+    key = base64.b64decode(secret.removeprefix("whsec_"))
+    signed = (
+        request.headers["webhook-id"].encode()
+        + b"."
+        + request.headers["webhook-timestamp"].encode()
+        + b"."
+        + request.body
+    )
+    expected = base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest()).decode()
+    return any(
+        version == "v1" and hmac.compare_digest(expected, value)
+        for version, _comma, value in (
+            entry.partition(",") for entry in request.headers["webhook-signature"].split()
+        )
+    )
+
+
+def test_a_delivery_carries_standard_webhooks_headers(admin, receiver):
+    _webhook, secret = subscribe(admin, receiver.url)
+    new_ticket(admin)
+    [row] = rows()
+    send_outbox()
+    [got] = receiver.requests
+    assert got.headers["webhook-id"] == row.message_id == got.headers["X-Helpdesk-Delivery"]
+    assert got.headers["webhook-timestamp"] == str(int(T0.timestamp()))
+    assert got.headers["webhook-signature"].startswith("v1,")
+    assert standard_receiver_verifies(secret, got)
+    assert not standard_receiver_verifies(service.new_secret(), got)
+    assert receiver_verifies(secret, got)  # the original headers still verify too
+
+
+def test_the_standard_webhooks_library_verifies_a_delivery(admin, receiver, set_now):
+    set_now(datetime.now(UTC))  # the library checks the timestamp against the real clock
+    _webhook, secret = subscribe(admin, receiver.url)
+    new_ticket(admin)
+    send_outbox()
+    [got] = receiver.requests
+    payload = standardwebhooks.Webhook(secret).verify(got.body, got.headers)
+    assert payload["id"] == got.headers["webhook-id"]
+    with pytest.raises(standardwebhooks.WebhookVerificationError):
+        standardwebhooks.Webhook(service.new_secret()).verify(got.body, got.headers)
+    with pytest.raises(standardwebhooks.WebhookVerificationError):
+        standardwebhooks.Webhook(secret).verify(got.body + b" ", got.headers)
+    replayed = {**got.headers, "webhook-timestamp": str(int(T0.timestamp()))}
+    with pytest.raises(standardwebhooks.WebhookVerificationError):
+        standardwebhooks.Webhook(secret).verify(got.body, replayed)
+
+
+def test_the_standard_signature_matches_the_specification_vector():
+    # The Standard Webhooks reference libraries' own test vector.
+    assert (
+        delivery.standard_signature(
+            "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+            "msg_p5jXN8AQM9LWM0D4loKWxJek",
+            1614265330,
+            '{"test": 2432232314}',
+        )
+        == "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
+    )
+
+
+def test_existing_secrets_are_standard_secrets_as_they_stand():
+    """`whsec_` + 48 hex digits is valid base64: a 36-byte key, no migration."""
+    secret = service.new_secret()
+    assert len(base64.b64decode(secret.removeprefix("whsec_"), validate=True)) == 36
+    body = '{"id": "d-1"}'
+    header = delivery.standard_signature(secret, "d-1", 1_780_000_000, body)
+    key = base64.b64decode(secret.removeprefix("whsec_"))
+    mac = hmac.new(key, b"d-1.1780000000." + body.encode(), hashlib.sha256).digest()
+    assert header == "v1," + base64.b64encode(mac).decode()
+
+
+def test_a_secret_that_is_not_base64_fails_the_delivery_not_the_job(admin, receiver):
+    webhook, _secret = subscribe(admin, receiver.url)
+    new_ticket(admin)
+    webhook.secret = "whsec_a"  # one base64 character: not decodable
+    db.session.commit()
+    assert send_outbox() == SendResult(sent=0, retrying=1, failed=0)
+    [row] = rows()
+    assert row.last_error is not None and "rotate it" in row.last_error
+    assert receiver.requests == []
+
+
 def test_a_failed_delivery_is_retried_later_and_then_succeeds(admin, receiver, set_now):
     _webhook, secret = subscribe(admin, receiver.url)
     new_ticket(admin)
@@ -195,6 +284,7 @@ def test_a_failed_delivery_is_retried_later_and_then_succeeds(admin, receiver, s
     first, second = receiver.requests
     assert first.body == second.body  # the same delivery, the same id
     assert first.headers["X-Helpdesk-Delivery"] == second.headers["X-Helpdesk-Delivery"]
+    assert first.headers["webhook-id"] == second.headers["webhook-id"] == row.message_id
     assert second.headers["X-Helpdesk-Timestamp"] == str(int((T0 + BACKOFF[0]).timestamp()))
     assert receiver_verifies(secret, second)
 
