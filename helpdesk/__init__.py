@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 
 from config import config_for
-from helpdesk.extensions import babel, csrf, db, htmx, limiter, login_manager
+from helpdesk.extensions import babel, csrf, htmx, limiter, login_manager
 
 PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -38,6 +38,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     import helpdesk.models  # noqa: F401 - every table is on the metadata before Alembic looks
+    from helpdesk.db.migrations import init_migrations
+    from helpdesk.extensions import db  # local: the package `helpdesk.db` shadows a global
     from helpdesk.format_filters import register_format_filters
     from helpdesk.i18n import (
         age,
@@ -47,22 +49,21 @@ def register_extensions(app: Flask) -> None:
         select_locale,
         select_timezone,
     )
-    from helpdesk.lazy_migrate import init_migrations
 
     sqlite = app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
     engine_options = app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {})
     if sqlite:
-        from helpdesk.sqlite import sqlite_engine_options
+        from helpdesk.db.sqlite import sqlite_engine_options
 
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = sqlite_engine_options(engine_options)
     else:
-        from helpdesk.postgresql import postgresql_engine_options
+        from helpdesk.db.postgresql import postgresql_engine_options
 
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = postgresql_engine_options(
             engine_options, settings=app.config.get("POSTGRESQL_OPTIONS", "")
         )
     db.init_app(app)
-    init_migrations(app)  # Flask-Migrate only when it is used (see helpdesk/lazy_migrate.py)
+    init_migrations(app)  # Flask-Migrate only when it is used (see helpdesk/db/migrations.py)
     login_manager.init_app(app)
     login_manager.session_protection = "basic"
     csrf.init_app(app)
@@ -75,7 +76,7 @@ def register_extensions(app: Flask) -> None:
     register_format_filters(app)  # after Babel: its date and number filters are replaced
     limiter.init_app(app)
     if sqlite:
-        from helpdesk.sqlite import enable_wal_and_busy_timeout
+        from helpdesk.db.sqlite import enable_wal_and_busy_timeout
 
         with app.app_context():
             enable_wal_and_busy_timeout(
