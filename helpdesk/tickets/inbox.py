@@ -33,7 +33,7 @@ from helpdesk.models import (
 from helpdesk.models.base import UTCDateTime
 from helpdesk.models.promise import Promise
 from helpdesk.models.ticket import CHANNELS, OPEN_STATUSES, PRIORITIES, STATUSES
-from helpdesk.tickets.search import search_hits
+from helpdesk.search.tickets import search_hits
 
 VIEWS = ("open", "mine", "unassigned", "waiting", "promises", "complaints", "all")
 SORTS = ("latest", "waiting", "priority")

@@ -24,8 +24,8 @@ from helpdesk.models import (
     User,
 )
 from helpdesk.models.counter import Counter
+from helpdesk.search.tickets import search_hits
 from helpdesk.tickets.inbox import InboxFilters, inbox_page, view_counts
-from helpdesk.tickets.search import search_hits
 
 
 def count(model, *where):

@@ -27,7 +27,7 @@ import sqlalchemy as sa
 
 from helpdesk.extensions import db
 from helpdesk.models import Article
-from helpdesk.tickets.search import MIN_INDEXED_LENGTH, fts_string, like_pattern, query_terms
+from helpdesk.search.tickets import MIN_INDEXED_LENGTH, fts_string, like_pattern, query_terms
 
 TITLE_WEIGHT = 10.0
 BODY_WEIGHT = 1.0
