@@ -38,7 +38,7 @@ from helpdesk.search.articles import (
     article_snippet,
     newest_published,
 )
-from helpdesk.search.tickets import highlight
+from helpdesk.search.terms import highlight
 
 bp = Blueprint("help", __name__, url_prefix="/help")
 

@@ -20,7 +20,7 @@ from helpdesk.kb.forms import ArticleForm, EmptyForm, PreviewForm
 from helpdesk.models import Article, Message, User
 from helpdesk.rendering import markdown_to_html
 from helpdesk.search.articles import search_statement
-from helpdesk.search.tickets import highlight
+from helpdesk.search.terms import highlight
 from helpdesk.tickets.queries import ticket_by_number
 
 bp = Blueprint("kb", __name__)

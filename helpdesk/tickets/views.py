@@ -33,7 +33,7 @@ from helpdesk.promises.stats import promise_stats
 from helpdesk.recovery import service as recovery_service
 from helpdesk.recovery.guide import STEP_LABELS
 from helpdesk.rendering import markdown_to_html
-from helpdesk.search.tickets import highlight
+from helpdesk.search.terms import highlight
 from helpdesk.tickets import intake, presence, service
 from helpdesk.tickets.forms import (
     BulkForm,
