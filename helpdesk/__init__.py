@@ -163,7 +163,7 @@ def register_blueprints(app: Flask) -> None:
     ):
         app.register_blueprint(blueprint)
     if app.config.get("BENCH_ROUTES"):  # bench/run's baseline routes; never otherwise
-        from helpdesk.bench_routes import bp as bench_bp
+        from helpdesk.dev.bench_routes import bp as bench_bp
 
         app.register_blueprint(bench_bp)
 

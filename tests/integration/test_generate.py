@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from helpdesk.dev.generate import FOUNDER_EMAIL, GENERATED_DOMAIN, generate
+from helpdesk.dev.generate import rows as generated_rows
 from helpdesk.extensions import db
-from helpdesk.generate import FOUNDER_EMAIL, GENERATED_DOMAIN, generate
-from helpdesk.generate import rows as generated_rows
 from helpdesk.models import (
     Article,
     AuditEvent,

@@ -7,10 +7,10 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from helpdesk.dev.generate import generate
 from helpdesk.founders.trends import trend_range
 from helpdesk.founders.trends_cache import MAX_ENTRIES, cached_trends
 from helpdesk.founders.trends_sections import trend_sections
-from helpdesk.generate import generate
 
 NOON = datetime(2026, 11, 20, 12, tzinfo=UTC)
 

@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 
 from helpdesk.db.data_version import LIFETIME, VersionedCache
+from helpdesk.dev.generate import generate
 from helpdesk.extensions import db
-from helpdesk.generate import generate
 from helpdesk.models import Ticket, User
 from helpdesk.tickets import inbox
 from helpdesk.tickets.inbox import view_counts

@@ -26,10 +26,10 @@ import sqlalchemy as sa
 
 from helpdesk.auth.service import user_create
 from helpdesk.clock import now
+from helpdesk.dev.generate import rows as r
+from helpdesk.dev.generate import text
+from helpdesk.dev.generate.bulk import TableWriter, search_index_deferred, sqlite_bulk_settings
 from helpdesk.extensions import db
-from helpdesk.generate import rows as r
-from helpdesk.generate import text
-from helpdesk.generate.bulk import TableWriter, search_index_deferred, sqlite_bulk_settings
 from helpdesk.kb.demo_articles import seed_demo_articles
 from helpdesk.models import (
     AuditEvent,

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from helpdesk.generate import text
+from helpdesk.dev.generate import text
 from helpdesk.models.recovery import STEPS
 from helpdesk.models.ticket import PRIORITY_RANKS
 from helpdesk.recovery.detection import Detection, detect
