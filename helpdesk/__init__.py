@@ -99,7 +99,7 @@ def register_blueprints(app: Flask) -> None:
     from helpdesk.feedback.nps_settings_views import bp as nps_admin_bp
     from helpdesk.feedback.views import bp as feedback_bp
     from helpdesk.founders.digest_views import bp as digests_bp
-    from helpdesk.founders.trends_views import bp as trends_bp
+    from helpdesk.founders.trends.views import bp as trends_bp
     from helpdesk.founders.views import bp as founders_bp
     from helpdesk.founders.views import escalate_bp as founders_escalate_bp
     from helpdesk.home import bp as home_bp

@@ -23,8 +23,8 @@ from flask_babel import gettext as _
 from helpdesk.clock import now
 from helpdesk.errors import ValidationError
 from helpdesk.extensions import db
-from helpdesk.founders.trends_metrics import METRICS, key_filter
-from helpdesk.founders.trends_sql import buckets_cte, medians
+from helpdesk.founders.trends.metrics import METRICS, key_filter
+from helpdesk.founders.trends.sql import buckets_cte, medians
 from helpdesk.promises.hours import business_hours
 
 DEFAULT_WEEKS = 12

@@ -23,7 +23,7 @@ from helpdesk.founders.trends import (
     grouped_medians,
     number_cell,
 )
-from helpdesk.founders.trends_metrics import DETECTOR_KEYS, NPS_GROUPS, PROMISE_KEYS
+from helpdesk.founders.trends.metrics import DETECTOR_KEYS, NPS_GROUPS, PROMISE_KEYS
 from helpdesk.models import RATING_SCORES, NpsRound, RootCause
 from helpdesk.models.recovery import STEPS
 
