@@ -226,6 +226,28 @@ def member_tickets(metric: str, bucket: Bucket, key: str | None) -> sa.Select[An
     )
 
 
+# --- reading the aggregates in the tables -----------------------------------------------
+
+HOUR = 3600.0
+
+
+def week_label(bucket: Bucket) -> str:
+    """A week's row label in the tables: its first day."""
+    return bucket.first.isoformat()
+
+
+def count_at(counts: dict[tuple[int, str | None], float], index: int, key: str | None) -> int:
+    """The count of bucket `index` and `key` in `grouped_counts`' result (0 when none)."""
+    return int(counts.get((index, key), 0))
+
+
+def hours_at(
+    medians: dict[tuple[int, str | None], float], index: int, key: str | None
+) -> float | None:
+    seconds = medians.get((index, key))
+    return None if seconds is None else seconds / HOUR
+
+
 # --- CSV ---------------------------------------------------------------------------------
 
 
