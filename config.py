@@ -28,7 +28,7 @@ def _int(environ: Mapping[str, str], name: str, default: int) -> int:
         raise RuntimeError(f"{name} must be a whole number, got {raw!r}") from exc
 
 
-# Sent on every PostgreSQL connection; helpdesk/postgresql.py says why these.
+# Sent on every PostgreSQL connection; helpdesk/db/postgresql.py says why these.
 POSTGRESQL_OPTIONS = (
     "-c max_parallel_workers_per_gather=0 -c random_page_cost=1.1"
     " -c plan_cache_mode=force_custom_plan"
@@ -117,7 +117,7 @@ class Config:
             _str(environ, "HELPDESK_DATABASE_URL", default_db)
         )
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
-        # Settings on every PostgreSQL connection (helpdesk/postgresql.py says why).
+        # Settings on every PostgreSQL connection (helpdesk/db/postgresql.py says why).
         self.POSTGRESQL_OPTIONS = _postgresql_options(environ)
         self.SECRET_KEY = self.secret_key(environ, instance)
         self.BASE_URL = _str(environ, "HELPDESK_BASE_URL", "http://localhost:5000")

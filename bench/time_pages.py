@@ -12,8 +12,8 @@ import time
 import sqlalchemy as sa
 
 from helpdesk import create_app
+from helpdesk.dev.generate import AGENT_PASSWORD, GENERATED_DOMAIN
 from helpdesk.extensions import db
-from helpdesk.generate import AGENT_PASSWORD, GENERATED_DOMAIN
 
 app = create_app({"ENVIRONMENT": "testing", "RATELIMIT_ENABLED": False})
 client = app.test_client()

@@ -48,7 +48,7 @@ def create_user(email: str, name: str, role: str, password_stdin: bool) -> None:
 @with_appcontext
 def demo() -> None:
     """Load demo users, customers and tickets (does nothing if they are already there)."""
-    from helpdesk.demo import DEMO_PASSWORD, DEMO_USERS, demo_load
+    from helpdesk.dev.demo import DEMO_PASSWORD, DEMO_USERS, demo_load
 
     created = demo_load()
     click.echo("Demo data loaded." if created else "Demo data already present; nothing added.")
@@ -67,8 +67,8 @@ def generate(tickets: int, messages_per_ticket: int, seed: int, force: bool) -> 
     """Add realistic generated tickets, customers and messages (for benchmarks)."""
     import time
 
-    from helpdesk.generate import RealDataPresent
-    from helpdesk.generate import generate as run
+    from helpdesk.dev.generate import RealDataPresent
+    from helpdesk.dev.generate import generate as run
 
     started = time.monotonic()
     with click.progressbar(length=tickets, label="Generating tickets") as bar:

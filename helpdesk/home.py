@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, url_for
+from flask import Blueprint, Flask, redirect, url_for
 from werkzeug.wrappers import Response
 
 from helpdesk.auth.access import public
@@ -14,3 +14,8 @@ bp = Blueprint("home", __name__)
 @public
 def index() -> Response:
     return redirect(url_for("tickets.inbox"))
+
+
+def blueprints(app: Flask) -> tuple[Blueprint, ...]:
+    """The home feature's one blueprint (the factory asks every feature the same way)."""
+    return (bp,)

@@ -9,9 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy.dialects import postgresql, sqlite
-
 from helpdesk.clock import now
+from helpdesk.db.upsert import insert_on_conflict
 from helpdesk.extensions import db
 from helpdesk.models import SchedulerRun
 
@@ -41,8 +40,7 @@ class SchedulerHealth:
 
 
 def _upsert(values: dict[str, Any], update: dict[str, Any]) -> None:
-    insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
-    statement = insert(SchedulerRun).values(**values)
+    statement = insert_on_conflict(SchedulerRun).values(**values)
     db.session.execute(statement.on_conflict_do_update(index_elements=["job"], set_=update))
 
 

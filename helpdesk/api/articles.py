@@ -21,8 +21,8 @@ from helpdesk.auth.access import require_role
 from helpdesk.extensions import db
 from helpdesk.forms import MAX_ID
 from helpdesk.kb import service
-from helpdesk.kb.search import search_statement
 from helpdesk.models import Article, User
+from helpdesk.search.articles import search_statement
 
 bp = api_blueprint("api_articles", __name__)
 bp.before_request(require_role("agent"))

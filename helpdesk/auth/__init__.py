@@ -1,1 +1,16 @@
 """Staff authentication: login, logout, sessions that can be ended, and access control."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Blueprint, Flask
+
+
+def blueprints(app: Flask) -> tuple[Blueprint, ...]:
+    """This feature's blueprints, in registration order (imported here, not at package
+    import, so importing the package stays cheap and cycle-free)."""
+    from helpdesk.auth.views import bp as views
+
+    return (views,)

@@ -1,1 +1,17 @@
 """Customer feedback: one-click ratings of resolved tickets."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Blueprint, Flask
+
+
+def blueprints(app: Flask) -> tuple[Blueprint, ...]:
+    """This feature's blueprints, in registration order (imported here, not at package
+    import, so importing the package stays cheap and cycle-free)."""
+    from helpdesk.feedback.nps_settings_views import bp as nps_settings_views
+    from helpdesk.feedback.views import bp as views
+
+    return (views, nps_settings_views)

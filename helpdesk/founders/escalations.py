@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 
 from helpdesk.audit import audit
 from helpdesk.clock import now
+from helpdesk.db.locking import begin_transaction_now
 from helpdesk.extensions import db
 from helpdesk.founders.settings import founder_settings
 from helpdesk.models import Escalation, Promise, Ticket, User
@@ -50,16 +51,6 @@ def open_escalation(ticket: Ticket, reason: str) -> Escalation | None:
             Escalation.status.in_(ACTIVE_STATES),
         )
     )
-
-
-def _ensure_transaction() -> None:
-    """The stdlib sqlite3 driver opens its transaction only at the first write; a SAVEPOINT
-    issued before that would become the outer transaction and its RELEASE would commit the
-    caller's work early. Open the transaction first, so the savepoint nests as it should."""
-    connection = db.session.connection()
-    dbapi = connection.connection.dbapi_connection
-    if connection.dialect.name == "sqlite" and not getattr(dbapi, "in_transaction", True):
-        connection.exec_driver_sql("BEGIN")
 
 
 def escalation_raise(
@@ -90,7 +81,7 @@ def escalation_raise(
         created_at=at,
         updated_at=at,
     )
-    _ensure_transaction()
+    begin_transaction_now()  # so the savepoint below nests inside the caller's transaction
     try:
         with db.session.begin_nested():
             db.session.add(escalation)

@@ -31,9 +31,14 @@ from helpdesk.forms import parse_id
 from helpdesk.htmx_render import wants_fragment
 from helpdesk.kb import service
 from helpdesk.kb.forms import VoteForm
-from helpdesk.kb.search import article_by_slug, article_search, article_snippet, newest_published
 from helpdesk.models import Article
-from helpdesk.tickets.search import highlight
+from helpdesk.search.articles import (
+    article_by_slug,
+    article_search,
+    article_snippet,
+    newest_published,
+)
+from helpdesk.search.terms import highlight
 
 bp = Blueprint("help", __name__, url_prefix="/help")
 

@@ -17,11 +17,11 @@ from helpdesk.forms import parse_id, show_domain_error
 from helpdesk.htmx_render import render_page_or_fragment
 from helpdesk.kb import service
 from helpdesk.kb.forms import ArticleForm, EmptyForm, PreviewForm
-from helpdesk.kb.search import search_statement
 from helpdesk.models import Article, Message, User
 from helpdesk.rendering import markdown_to_html
+from helpdesk.search.articles import search_statement
+from helpdesk.search.terms import highlight
 from helpdesk.tickets.queries import ticket_by_number
-from helpdesk.tickets.search import highlight
 
 bp = Blueprint("kb", __name__)
 bp.before_request(require_role("agent"))

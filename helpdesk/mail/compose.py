@@ -18,7 +18,7 @@ from flask import current_app
 from flask_babel import LazyString, force_locale
 
 from helpdesk.clock import now
-from helpdesk.data_version import app_cache
+from helpdesk.db.data_version import app_cache
 from helpdesk.extensions import db
 from helpdesk.format_filters import options as format_options
 from helpdesk.locale_format import format_date, format_time
@@ -125,7 +125,7 @@ def format_moment(moment: datetime, *, language: str, zone: str) -> str:
 def _typical_first_reply_hours() -> int | None:
     """The median first-reply time of recent tickets, in whole hours. It moves slowly and
     every acknowledgement asks for it, so a process reuses it for up to
-    `STATS_CACHE_SECONDS` (`helpdesk.data_version`)."""
+    `STATS_CACHE_SECONDS` (`helpdesk.db.data_version`)."""
     return app_cache(current_app, "typical_first_reply_hours", 1).get(
         None,
         _measure_typical_first_reply_hours,

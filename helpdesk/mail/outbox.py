@@ -33,12 +33,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import make_msgid
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm.util import identity_key
 
 from helpdesk.clock import now
+from helpdesk.db.locking import claimable
 from helpdesk.extensions import db
 from helpdesk.mail import smtp
 from helpdesk.mail.addresses import mail_from_address
@@ -188,12 +188,10 @@ def _claim(*, batch: int, kind: str = "email") -> list[int]:
         sa.select(Outbox.id).where(due).order_by(Outbox.next_attempt_at, Outbox.id).limit(batch)
     )
     try:
-        target: Any = candidates
-        if db.session.get_bind().dialect.name == "postgresql":
-            target = list(db.session.scalars(candidates.with_for_update(skip_locked=True)))
-            if not target:
-                db.session.rollback()
-                return []
+        target = claimable(candidates)
+        if target is None:
+            db.session.rollback()
+            return []
         claim = (
             sa.update(Outbox)
             .where(Outbox.id.in_(target), due)

@@ -26,6 +26,7 @@ from sqlalchemy.orm.util import identity_key
 
 from helpdesk.audit import audit
 from helpdesk.clock import now
+from helpdesk.db.locking import claimable
 from helpdesk.events import publish
 from helpdesk.extensions import db
 from helpdesk.models import Ticket
@@ -163,13 +164,9 @@ def _claim(
     """Set `values` on up to `batch` rows matching `due` (oldest first) and return the ids
     this transaction changed; the UPDATE's own WHERE re-checks the state at fire time."""
     candidates = sa.select(Promise.id).where(due).order_by(order, Promise.id).limit(batch)
-    if db.session.get_bind().dialect.name == "postgresql":
-        locked = list(db.session.scalars(candidates.with_for_update(skip_locked=True)))
-        if not locked:
-            return []
-        target: Any = locked
-    else:
-        target = candidates
+    target = claimable(candidates)
+    if target is None:
+        return []
     claim = (
         sa.update(Promise)
         .where(Promise.id.in_(target), due)

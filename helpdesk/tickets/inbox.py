@@ -20,7 +20,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 
-from helpdesk.data_version import app_cache
+from helpdesk.db.data_version import app_cache
 from helpdesk.errors import ValidationError
 from helpdesk.extensions import db
 from helpdesk.forms import MAX_ID, parse_id, strip_control
@@ -33,7 +33,7 @@ from helpdesk.models import (
 from helpdesk.models.base import UTCDateTime
 from helpdesk.models.promise import Promise
 from helpdesk.models.ticket import CHANNELS, OPEN_STATUSES, PRIORITIES, STATUSES
-from helpdesk.tickets.search import search_hits
+from helpdesk.search.tickets import search_hits
 
 VIEWS = ("open", "mine", "unassigned", "waiting", "promises", "complaints", "all")
 SORTS = ("latest", "waiting", "priority")
@@ -125,7 +125,7 @@ def _view_extra(view: str, user: User) -> list[sa.ColumnElement[bool]]:
 def view_counts(user: User) -> dict[str, int]:
     """How many tickets each view holds: one grouped scan of the covering index
     (status, kind, assignee_id), in index order, summed up here. The scan's rows are kept
-    per process until the data version changes (`helpdesk.data_version`), so a page view
+    per process until the data version changes (`helpdesk.db.data_version`), so a page view
     pays for the scan only after a change; the sums per user are cheap."""
     rows, pending_promises = app_cache(current_app, "view_counts", 1).get(None, _count_rows)
     counts = dict.fromkeys(VIEWS, 0)

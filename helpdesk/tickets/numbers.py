@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
+from helpdesk.db.upsert import insert_on_conflict
 from helpdesk.extensions import db
 from helpdesk.models import Counter
 
@@ -23,11 +23,8 @@ def reserve_numbers(count: int = 1, *, name: str = TICKET_COUNTER) -> range:
     )
     last = db.session.scalar(bump)
     if last is None:
-        dialect_insert = (
-            postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
-        )
         db.session.execute(
-            dialect_insert(Counter).values(name=name, value=0).on_conflict_do_nothing()
+            insert_on_conflict(Counter).values(name=name, value=0).on_conflict_do_nothing()
         )
         last = db.session.scalar(bump)
     if last is None:

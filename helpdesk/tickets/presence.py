@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
 from helpdesk.clock import now
+from helpdesk.db.upsert import insert_on_conflict
 from helpdesk.extensions import db
 from helpdesk.models import Ticket, TicketPresence, User
 
@@ -30,14 +30,13 @@ def presence_touch(*, ticket: Ticket, user: User, typing: bool) -> list[Viewer]:
     """Record that `user` has the ticket open (and whether they are typing); return the
     other staff who have it open now."""
     at = now()
-    insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
     values = {
         "ticket_id": ticket.id,
         "user_id": user.id,
         "seen_at": at,
         "typing_at": at if typing else None,
     }
-    statement = insert(TicketPresence).values(**values)
+    statement = insert_on_conflict(TicketPresence).values(**values)
     update = {"seen_at": at}
     if typing:
         update["typing_at"] = at

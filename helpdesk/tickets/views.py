@@ -33,6 +33,7 @@ from helpdesk.promises.stats import promise_stats
 from helpdesk.recovery import service as recovery_service
 from helpdesk.recovery.guide import STEP_LABELS
 from helpdesk.rendering import markdown_to_html
+from helpdesk.search.terms import highlight
 from helpdesk.tickets import intake, presence, service
 from helpdesk.tickets.forms import (
     BulkForm,
@@ -61,7 +62,6 @@ from helpdesk.tickets.queries import (
     ticket_by_number,
     ticket_messages,
 )
-from helpdesk.tickets.search import highlight
 
 bp = Blueprint("tickets", __name__)
 bp.before_request(require_role("agent"))

@@ -1,3 +1,18 @@
 """Signed webhooks: subscriptions (`service`), the SSRF check on their targets (`ssrf`),
 events queued as outbox rows (`events`, with the shared JSON shapes in `payloads`),
 sending (`delivery`) and the admin pages (`views`)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Blueprint, Flask
+
+
+def blueprints(app: Flask) -> tuple[Blueprint, ...]:
+    """This feature's blueprints, in registration order (imported here, not at package
+    import, so importing the package stays cheap and cycle-free)."""
+    from helpdesk.webhooks.views import bp as views
+
+    return (views,)

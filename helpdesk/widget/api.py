@@ -32,8 +32,8 @@ from helpdesk.extensions import csrf, limiter
 from helpdesk.feedback.service import can_rate, rating_for, rating_record
 from helpdesk.format_filters import datetimeformat
 from helpdesk.forms import parse_id, strip_control
-from helpdesk.kb.search import article_by_slug, article_snippet, article_suggestions
 from helpdesk.models import Message, Rating, Ticket
+from helpdesk.search.articles import article_by_slug, article_snippet, article_suggestions
 from helpdesk.tickets.intake import ticket_customer_reply
 from helpdesk.widget import idempotency
 from helpdesk.widget.service import (

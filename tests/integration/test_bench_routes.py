@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from config import Config
 from helpdesk import create_app
+from helpdesk.dev.generate import generate
 from helpdesk.extensions import db
-from helpdesk.generate import generate
 from tests.conftest import app_config
 
 

@@ -142,7 +142,7 @@ def test_demo_gives_founders_a_queue_ratings_nps_and_finished_recoveries(app, ru
 
 
 def test_demo_logins_work(app, runner):
-    from helpdesk.demo import DEMO_PASSWORD, DEMO_USERS
+    from helpdesk.dev.demo import DEMO_PASSWORD, DEMO_USERS
 
     runner.invoke(args=["helpdesk", "demo"])
     for email, _name, _role in DEMO_USERS:

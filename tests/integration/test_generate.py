@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from helpdesk.dev.generate import FOUNDER_EMAIL, GENERATED_DOMAIN, generate
+from helpdesk.dev.generate import rows as generated_rows
 from helpdesk.extensions import db
-from helpdesk.generate import FOUNDER_EMAIL, GENERATED_DOMAIN, generate
-from helpdesk.generate import rows as generated_rows
 from helpdesk.models import (
     Article,
     AuditEvent,
@@ -24,8 +24,8 @@ from helpdesk.models import (
     User,
 )
 from helpdesk.models.counter import Counter
+from helpdesk.search.tickets import search_hits
 from helpdesk.tickets.inbox import InboxFilters, inbox_page, view_counts
-from helpdesk.tickets.search import search_hits
 
 
 def count(model, *where):

@@ -9,13 +9,13 @@ import sqlalchemy as sa
 from helpdesk.errors import NotAllowed, ValidationError
 from helpdesk.extensions import db
 from helpdesk.kb import service
-from helpdesk.kb.search import (
+from helpdesk.models import Article, AuditEvent, User
+from helpdesk.search.articles import (
     article_by_slug,
     article_search,
     article_snippet,
     article_suggestions,
 )
-from helpdesk.models import Article, AuditEvent, User
 from tests.factories import CustomerFactory, MessageFactory, TicketFactory
 
 

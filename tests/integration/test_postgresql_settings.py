@@ -1,6 +1,6 @@
 """PostgreSQL connections run without parallel query, with random reads priced for SSDs and
 a plan for each query's own values, unless HELPDESK_POSTGRESQL_OPTIONS says otherwise
-(helpdesk/postgresql.py)."""
+(helpdesk/db/postgresql.py)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 import sqlalchemy as sa
 
 from config import Config
+from helpdesk.db.postgresql import postgresql_engine_options
 from helpdesk.extensions import db
-from helpdesk.postgresql import postgresql_engine_options
 
 
 def test_the_settings_are_on_the_apps_connections(app):

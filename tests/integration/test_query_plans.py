@@ -10,8 +10,8 @@ import re
 import pytest
 import sqlalchemy as sa
 
+from helpdesk.dev.generate import generate
 from helpdesk.extensions import db
-from helpdesk.generate import generate
 from helpdesk.models import Ticket
 
 BIG = (

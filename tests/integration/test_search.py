@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from helpdesk import create_app
 from helpdesk.extensions import db
 from helpdesk.models import Message, Ticket, User
-from helpdesk.tickets.search import search_hits
+from helpdesk.search.tickets import search_hits
 from tests.conftest import app_config
 from tests.factories import CustomerFactory, MessageFactory, TicketFactory
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from helpdesk.extensions import db
-from helpdesk.tickets import search as search_module
+from helpdesk.search import ranking as search_module
 from tests.factories import MessageFactory, TicketFactory
 from tests.integration.test_search import search
 

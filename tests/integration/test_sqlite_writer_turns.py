@@ -1,4 +1,4 @@
-"""SQLite writers take turns (helpdesk/sqlite.py): a connection takes the `-writers` file
+"""SQLite writers take turns (helpdesk/db/sqlite.py): a connection takes the `-writers` file
 lock just before its transaction's first write and gives it back when the transaction
 ends, so two workers writing at once follow each other instead of backing off in SQLite's
 busy handler."""
@@ -11,8 +11,8 @@ import threading
 import pytest
 import sqlalchemy as sa
 
+from helpdesk.db.sqlite import TurnTakingConnection, WriterTurn, writers_lock_path
 from helpdesk.extensions import db
-from helpdesk.sqlite import TurnTakingConnection, WriterTurn, writers_lock_path
 
 
 @pytest.fixture

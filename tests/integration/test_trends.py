@@ -14,7 +14,7 @@ import pytest
 
 from helpdesk.extensions import db
 from helpdesk.founders.trends import trend_range
-from helpdesk.founders.trends_sections import SECTIONS, trend_section
+from helpdesk.founders.trends.sections import SECTIONS, trend_section
 from helpdesk.models import (
     NpsResponse,
     NpsRound,

@@ -7,10 +7,10 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from helpdesk.dev.generate import generate
 from helpdesk.founders.trends import trend_range
-from helpdesk.founders.trends_cache import MAX_ENTRIES, cached_trends
-from helpdesk.founders.trends_sections import trend_sections
-from helpdesk.generate import generate
+from helpdesk.founders.trends.cache import MAX_ENTRIES, cached_trends
+from helpdesk.founders.trends.sections import trend_sections
 
 NOON = datetime(2026, 11, 20, 12, tzinfo=UTC)
 
@@ -92,7 +92,7 @@ def test_range_and_language_are_kept_apart_and_the_store_is_bounded(counted, set
 
 
 def test_the_page_uses_it(app, login_as, set_now, monkeypatch):
-    from helpdesk.founders import trends_views
+    from helpdesk.founders.trends import views as trends_views
 
     set_now(NOON)
     founder = login_as("founder")

@@ -14,8 +14,8 @@ from flask import Flask
 from helpdesk.bidi import FSI, PDI
 from helpdesk.extensions import db
 from helpdesk.models import Outbox
+from helpdesk.search.terms import MIN_INDEXED_LENGTH
 from helpdesk.tickets.intake import CustomerContact, ticket_create_by_customer
-from helpdesk.tickets.search import MIN_INDEXED_LENGTH
 from tests.factories import MessageFactory, TicketFactory
 
 RLO = "\u202e"

@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
-from helpdesk.data_version import LIFETIME, VersionedCache
+from helpdesk.db.data_version import LIFETIME, VersionedCache
+from helpdesk.dev.generate import generate
 from helpdesk.extensions import db
-from helpdesk.generate import generate
 from helpdesk.models import Ticket, User
 from helpdesk.tickets import inbox
 from helpdesk.tickets.inbox import view_counts
@@ -88,7 +88,7 @@ def test_separate_apps_do_not_share_counts(app, database_url):
 def test_threads_asking_at_once_compute_once(app):
     import threading
 
-    from helpdesk.data_version import app_cache
+    from helpdesk.db.data_version import app_cache
 
     started, release = threading.Event(), threading.Event()
     calls, results = [], []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from markupsafe import Markup
 
-from helpdesk.tickets.search import MAX_TERM_LENGTH, MAX_TERMS, highlight, query_terms
+from helpdesk.search.terms import MAX_TERM_LENGTH, MAX_TERMS, highlight, query_terms
 
 
 @pytest.mark.parametrize(

@@ -27,10 +27,10 @@ from helpdesk.founders.trends import (
     table_csv,
     trend_range,
 )
-from helpdesk.founders.trends_cache import cached_trends
-from helpdesk.founders.trends_drill import UnknownMetric, trend_tickets
-from helpdesk.founders.trends_forms import TrendRangeForm
-from helpdesk.founders.trends_sections import SECTIONS, trend_section, trend_sections
+from helpdesk.founders.trends.cache import cached_trends
+from helpdesk.founders.trends.drill import UnknownMetric, trend_tickets
+from helpdesk.founders.trends.forms import TrendRangeForm
+from helpdesk.founders.trends.sections import SECTIONS, trend_section, trend_sections
 from helpdesk.models.ticket import STATUSES
 from helpdesk.tickets.labels import STATUS_LABELS
 

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from helpdesk.audit import audit
 from helpdesk.clock import now
-from helpdesk.demo_feedback import seed_demo_feedback
+from helpdesk.dev.demo_feedback import seed_demo_feedback
 from helpdesk.extensions import db
 from helpdesk.kb.demo_articles import seed_demo_articles
 from helpdesk.models import Customer, Message, Tag, Ticket, User

@@ -26,10 +26,10 @@ import sqlalchemy as sa
 
 from helpdesk.auth.service import user_create
 from helpdesk.clock import now
+from helpdesk.dev.generate import parts, text
+from helpdesk.dev.generate import rows as r
+from helpdesk.dev.generate.bulk import TableWriter, search_index_deferred, sqlite_bulk_settings
 from helpdesk.extensions import db
-from helpdesk.generate import rows as r
-from helpdesk.generate import text
-from helpdesk.generate.bulk import TableWriter, search_index_deferred, sqlite_bulk_settings
 from helpdesk.kb.demo_articles import seed_demo_articles
 from helpdesk.models import (
     AuditEvent,
@@ -99,7 +99,7 @@ def generate(
                 connection,
                 tickets=tickets,
                 progress=progress,
-                context=r.Context(
+                context=parts.Context(
                     rng=rng,
                     agents=agents,
                     tag_ids=tag_ids,
@@ -124,7 +124,7 @@ def _load(
     *,
     tickets: int,
     progress: Callable[[int], None],
-    context: r.Context,
+    context: parts.Context,
 ) -> None:
     """Customers, then tickets in batches, in one transaction which the caller commits."""
     rng, current = context.rng, context.current
@@ -136,15 +136,15 @@ def _load(
     writers = {
         name: TableWriter(connection, table, columns)
         for name, table, columns in (
-            ("tickets", _table(Ticket), r.TICKET_COLUMNS),
-            ("messages", _table(Message), r.MESSAGE_COLUMNS),
-            ("tags", ticket_tags, r.TAG_COLUMNS),
-            ("recoveries", _table(Recovery), r.RECOVERY_COLUMNS),
-            ("steps", _table(RecoveryStep), r.STEP_COLUMNS),
-            ("promises", _table(Promise), r.PROMISE_COLUMNS),
-            ("ratings", _table(Rating), r.RATING_COLUMNS),
-            ("escalations", _table(Escalation), r.ESCALATION_COLUMNS),
-            ("audit", _table(AuditEvent), r.AUDIT_COLUMNS),
+            ("tickets", _table(Ticket), parts.TICKET_COLUMNS),
+            ("messages", _table(Message), parts.MESSAGE_COLUMNS),
+            ("tags", ticket_tags, parts.TAG_COLUMNS),
+            ("recoveries", _table(Recovery), parts.RECOVERY_COLUMNS),
+            ("steps", _table(RecoveryStep), parts.STEP_COLUMNS),
+            ("promises", _table(Promise), parts.PROMISE_COLUMNS),
+            ("ratings", _table(Rating), parts.RATING_COLUMNS),
+            ("escalations", _table(Escalation), parts.ESCALATION_COLUMNS),
+            ("audit", _table(AuditEvent), parts.AUDIT_COLUMNS),
         )
     }
     with search_index_deferred(connection, first_ids):
@@ -158,7 +158,7 @@ def _load(
         done = 0
         while done < tickets:
             size = min(BATCH, tickets - done)
-            batch = r.Rows()
+            batch = parts.Rows()
             for offset in range(done, done + size):
                 created = start + step * (offset + rng.random())
                 builder.add(batch, number=numbers[offset], created=created)
@@ -217,7 +217,7 @@ def _root_causes() -> list[int]:
 def _insert_customers(
     connection: sa.Connection, rng: random.Random, count: int, start: int, current: datetime
 ) -> tuple[list[int], list[str]]:
-    languages, plans = r.Pick(text.LANGUAGES), r.Pick(text.PLANS)
+    languages, plans = parts.Pick(text.LANGUAGES), parts.Pick(text.PLANS)
     columns = (
         "id", "email", "name", "plan", "lifetime_value_cents", "vip", "language", "timezone",
         "created_at",

@@ -23,8 +23,8 @@ from flask_babel import gettext as _
 from helpdesk.clock import now
 from helpdesk.errors import ValidationError
 from helpdesk.extensions import db
-from helpdesk.founders.trends_metrics import METRICS, key_filter
-from helpdesk.founders.trends_sql import buckets_cte, medians
+from helpdesk.founders.trends.metrics import METRICS, key_filter
+from helpdesk.founders.trends.sql import buckets_cte, medians
 from helpdesk.settings.hours import business_hours
 
 DEFAULT_WEEKS = 12
@@ -224,6 +224,28 @@ def member_tickets(metric: str, bucket: Bucket, key: str | None) -> sa.Select[An
         .where(members.c.ticket_id.is_not(None), key_filter(METRICS[metric], members.c.key, key))
         .distinct()
     )
+
+
+# --- reading the aggregates in the tables -----------------------------------------------
+
+HOUR = 3600.0
+
+
+def week_label(bucket: Bucket) -> str:
+    """A week's row label in the tables: its first day."""
+    return bucket.first.isoformat()
+
+
+def count_at(counts: dict[tuple[int, str | None], float], index: int, key: str | None) -> int:
+    """The count of bucket `index` and `key` in `grouped_counts`' result (0 when none)."""
+    return int(counts.get((index, key), 0))
+
+
+def hours_at(
+    medians: dict[tuple[int, str | None], float], index: int, key: str | None
+) -> float | None:
+    seconds = medians.get((index, key))
+    return None if seconds is None else seconds / HOUR
 
 
 # --- CSV ---------------------------------------------------------------------------------

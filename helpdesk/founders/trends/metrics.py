@@ -39,7 +39,7 @@ from sqlalchemy.orm import aliased
 
 from helpdesk.forms import parse_id
 from helpdesk.founders.settings import founder_settings
-from helpdesk.founders.trends_sql import (
+from helpdesk.founders.trends.sql import (
     in_bucket,
     is_resolve,
     is_transition,

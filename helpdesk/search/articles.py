@@ -1,42 +1,41 @@
 """Article search on the database's own full-text engine, with the inbox search's term rules.
 
-Terms come from `tickets.search.query_terms` (operators are never interpreted, so no query
+Terms come from `search.terms.query_terms` (operators are never interpreted, so no query
 errors; one- and two-character terms are dropped when a longer one is present). Every term
 must match, in the title or the body, as a case-insensitive substring, so a Thai word is
 found inside an unbroken run of Thai text.
 
-SQLite (migration 0007): the external-content FTS5 trigram table `search_articles` (title,
-body_source), kept by triggers. All terms go into one MATCH as FTS5 strings (implicitly
-AND-ed across the row's columns), ranked by bm25 with the title weighted `TITLE_WEIGHT`
-times the body. A query of only one- or two-character terms scans with LIKE instead
-(articles are few; the trigram index cannot serve it).
+SQLite (`search.sqlite`, migration 0007): the external-content FTS5 trigram table
+`search_articles` (title, body_source), kept by triggers. All terms go into one MATCH as
+FTS5 strings (implicitly AND-ed across the row's columns), ranked by bm25 with the title
+weighted `ARTICLE_TITLE_WEIGHT` times the body. A query of only one- or two-character terms
+scans with LIKE instead (articles are few; the trigram index cannot serve it).
 
-PostgreSQL: per term, an ILIKE substring match on title or body (pg_trgm GIN indexes) OR a
-word match on `to_tsvector('simple', title || ' ' || body_source)` (GIN index); ranked by
-ts_rank plus `TITLE_WEIGHT` for a term in the title and 1 for a term in the body.
+PostgreSQL (`search.postgresql`): per term, an ILIKE substring match on title or body
+(pg_trgm GIN indexes) OR a word match on `to_tsvector('simple', title || ' ' ||
+body_source)` (GIN index); ranked by ts_rank plus `ARTICLE_TITLE_WEIGHT` for a term in the
+title and `ARTICLE_BODY_WEIGHT` for a term in the body.
+
+The help centre's other article lookups (by slug, newest published, snippets) live here
+too, beside the search they share their queries and snippets with.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from typing import Any
 
 import nh3
 import sqlalchemy as sa
 
 from helpdesk.extensions import db
 from helpdesk.models import Article
-from helpdesk.tickets.search import MIN_INDEXED_LENGTH, fts_string, like_pattern, query_terms
+from helpdesk.search import postgresql, sqlite
+from helpdesk.search.terms import MIN_INDEXED_LENGTH, query_terms
 
-TITLE_WEIGHT = 10.0
-BODY_WEIGHT = 1.0
 SNIPPET_CHARS = 160
 # How much text a snippet shows before the first match.
 SNIPPET_LEAD = 40
-
-_FTS_ARTICLES = sa.table("search_articles", sa.column("rowid", sa.Integer))
-_SIMPLE: sa.ColumnClause[str] = sa.literal_column("'simple'")
 
 
 def article_search(query: str, *, published_only: bool = True, limit: int = 20) -> list[Article]:
@@ -82,63 +81,12 @@ def search_statement(query: str) -> sa.Select[Article] | None:
         return None
     dialect = db.engine.dialect.name
     if dialect == "postgresql":
-        return _postgresql(terms)
+        return postgresql.article_matches(terms)
     if dialect != "sqlite":  # config.py refuses any other database
         raise RuntimeError(f"unsupported database {dialect!r}: use SQLite or PostgreSQL")
     if all(len(term) >= MIN_INDEXED_LENGTH for term in terms):
-        return _sqlite_fts(terms)
-    return _scan(terms)
-
-
-def _sqlite_fts(terms: list[str]) -> sa.Select[Article]:
-    table: sa.ColumnClause[Any] = sa.literal_column(_FTS_ARTICLES.name)
-    expression = " ".join(fts_string(term) for term in terms)  # implicit AND
-    match = table.op("MATCH")(sa.bindparam(None, expression, sa.String))
-    rank = sa.func.bm25(table, TITLE_WEIGHT, BODY_WEIGHT)  # lower is better
-    return (
-        sa.select(Article)
-        .select_from(_FTS_ARTICLES)
-        .join(Article, Article.id == _FTS_ARTICLES.c.rowid)
-        .where(match)
-        .order_by(rank, Article.id.desc())
-    )
-
-
-def _scan(terms: list[str]) -> sa.Select[Article]:
-    """Short terms only: LIKE over the table (case-insensitive for ASCII, as SQLite's is)."""
-    conditions = []
-    title_hits: list[sa.ColumnElement[Any]] = []
-    for term in terms:
-        pattern = like_pattern(term)
-        in_title = Article.title.like(pattern, escape="\\")
-        conditions.append(sa.or_(in_title, Article.body_source.like(pattern, escape="\\")))
-        title_hits.append(sa.case((in_title, 1), else_=0))
-    return (
-        sa.select(Article)
-        .where(*conditions)
-        .order_by(sum(title_hits[1:], title_hits[0]).desc(), Article.updated_at.desc())
-    )
-
-
-def _postgresql(terms: list[str]) -> sa.Select[Article]:
-    # Written exactly as the index expression of migration 0007, so the planner can use it.
-    document = Article.title.op("||")(sa.literal_column("' '")).op("||")(Article.body_source)
-    vector = sa.func.to_tsvector(_SIMPLE, document)
-    conditions = []
-    scores: list[sa.ColumnElement[Any]] = []
-    for term in terms:
-        pattern = like_pattern(term)  # ILIKE's default escape character is the backslash
-        tsquery = sa.func.websearch_to_tsquery(_SIMPLE, sa.bindparam(None, term, sa.String))
-        in_title = Article.title.ilike(pattern)
-        in_body = Article.body_source.ilike(pattern)
-        conditions.append(sa.or_(in_title, in_body, vector.op("@@")(tsquery)))
-        scores.append(
-            sa.func.ts_rank(vector, tsquery)
-            + sa.case((in_title, TITLE_WEIGHT), else_=0.0)
-            + sa.case((in_body, BODY_WEIGHT), else_=0.0)
-        )
-    score = sum(scores[1:], scores[0])
-    return sa.select(Article).where(*conditions).order_by(score.desc(), Article.id.desc())
+        return sqlite.article_matches(terms)
+    return sqlite.article_scan(terms)
 
 
 # --- Snippets ------------------------------------------------------------------------------
@@ -153,7 +101,7 @@ def plain_text(article: Article) -> str:
 def article_snippet(article: Article, query: str = "") -> str:
     """About `SNIPPET_CHARS` characters of plain text around the first match of a query
     term in the body (its start when no term is found there), with "…" where text is cut.
-    Plain text: escape it (or `tickets.search.highlight` it) to show it."""
+    Plain text: escape it (or `search.terms.highlight` it) to show it."""
     text = plain_text(article)
     if len(text) <= SNIPPET_CHARS:
         return text

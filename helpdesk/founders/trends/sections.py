@@ -18,31 +18,21 @@ from helpdesk.founders.trends import (
     Row,
     Table,
     TrendRange,
+    count_at,
     count_cell,
     grouped_counts,
-    grouped_medians,
     number_cell,
+    week_label,
 )
-from helpdesk.founders.trends_metrics import DETECTOR_KEYS, NPS_GROUPS, PROMISE_KEYS
+from helpdesk.founders.trends.metrics import DETECTOR_KEYS, NPS_GROUPS
+from helpdesk.founders.trends.sections_team import (
+    promises,
+    recovery,
+    recovery_steps,
+    repeat_contacts,
+    response_times,
+)
 from helpdesk.models import RATING_SCORES, NpsRound, RootCause
-from helpdesk.models.recovery import STEPS
-
-HOUR = 3600.0
-
-
-def _week_label(bucket: Bucket) -> str:
-    return bucket.first.isoformat()
-
-
-def _count(counts: dict[tuple[int, str | None], float], index: int, key: str | None) -> int:
-    return int(counts.get((index, key), 0))
-
-
-def _hours(
-    medians: dict[tuple[int, str | None], float], index: int, key: str | None
-) -> float | None:
-    seconds = medians.get((index, key))
-    return None if seconds is None else seconds / HOUR
 
 
 def complaints(rng: TrendRange) -> Table:
@@ -51,11 +41,11 @@ def complaints(rng: TrendRange) -> Table:
     active = grouped_counts("active", weeks)
     rows = []
     for index, week in enumerate(weeks):
-        filed, customers = _count(complaints, index, None), _count(active, index, None)
+        filed, customers = count_at(complaints, index, None), count_at(active, index, None)
         rate = 100.0 * filed / customers if customers else None
         rows.append(
             Row(
-                _week_label(week),
+                week_label(week),
                 (
                     count_cell(filed, "complaints", week),
                     count_cell(customers, "active", week),
@@ -80,7 +70,7 @@ def complaints(rng: TrendRange) -> Table:
 def _detector_cells(
     counts: dict[tuple[int, str | None], float], index: int, span: Bucket
 ) -> tuple[Cell, ...]:
-    found = {key: _count(counts, index, key) for key in DETECTOR_KEYS}
+    found = {key: count_at(counts, index, key) for key in DETECTOR_KEYS}
     flagged = found["caught"] + found["false_alarm"]
     complaints = found["caught"] + found["missed"]
     precision = 100.0 * found["caught"] / flagged if flagged else None
@@ -96,7 +86,7 @@ def detector(rng: TrendRange) -> Table:
     weeks = rng.weeks()
     counts = grouped_counts("detector", weeks, total=True)
     rows = tuple(
-        Row(_week_label(week), _detector_cells(counts, index, week))
+        Row(week_label(week), _detector_cells(counts, index, week))
         for index, week in enumerate(weeks)
     )
     footer = (Row(_("Whole range"), _detector_cells(counts, TOTAL, rng.whole)),)
@@ -141,9 +131,11 @@ def root_causes(rng: TrendRange) -> Table:
     )
     rows = tuple(
         Row(
-            _week_label(week),
+            week_label(week),
             tuple(
-                count_cell(_count(counts, index, str(cause_id)), "root_cause", week, str(cause_id))
+                count_cell(
+                    count_at(counts, index, str(cause_id)), "root_cause", week, str(cause_id)
+                )
                 for cause_id, _name in causes
             ),
         )
@@ -167,9 +159,9 @@ def ratings(rng: TrendRange) -> Table:
     labels = {"good": _("Good"), "okay": _("Okay"), "bad": _("Bad")}
     rows = tuple(
         Row(
-            _week_label(week),
+            week_label(week),
             tuple(
-                count_cell(_count(counts, index, score), "rating", week, score)
+                count_cell(count_at(counts, index, score), "rating", week, score)
                 for score in RATING_SCORES
             ),
         )
@@ -197,7 +189,7 @@ def nps(rng: TrendRange) -> Table:
     ).all()
     rows = []
     for round_id, period_start, period_end, created_at in rounds:
-        groups = {group: _count(counts, 0, f"{round_id}-{group}") for group in NPS_GROUPS}
+        groups = {group: count_at(counts, 0, f"{round_id}-{group}") for group in NPS_GROUPS}
         total = sum(groups.values())
         score = 100.0 * (groups["promoter"] - groups["detractor"]) / total if total else None
         label = _(
@@ -232,162 +224,6 @@ def nps(rng: TrendRange) -> Table:
         tuple(rows),
         chart_columns=(1, 2, 3),
         stacked=True,
-    )
-
-
-def promises(rng: TrendRange) -> Table:
-    weeks = rng.weeks()
-    counts = grouped_counts("promise", weeks)
-    rows = tuple(
-        Row(
-            _week_label(week),
-            tuple(
-                count_cell(_count(counts, index, key), "promise", week, key) for key in PROMISE_KEYS
-            ),
-        )
-        for index, week in enumerate(weeks)
-    )
-    return Table(
-        "promises",
-        _("Promises per week"),
-        _("Promises by the week they fell due: kept (early ones included), kept early, missed."),
-        _("Week of"),
-        (_("Kept"), _("Kept early"), _("Missed")),
-        rows,
-        chart_columns=(0, 1, 2),
-    )
-
-
-def recovery(rng: TrendRange) -> Table:
-    weeks = rng.weeks()
-    started = grouped_counts("recovery_started", weeks)
-    completed = grouped_counts("recovery_completed", weeks)
-    rows = []
-    for index, week in enumerate(weeks):
-        begun, done = _count(started, index, None), _count(completed, index, None)
-        share = 100.0 * done / begun if begun else None
-        rows.append(
-            Row(
-                _week_label(week),
-                (
-                    count_cell(begun, "recovery_started", week),
-                    count_cell(done, "recovery_completed", week),
-                    number_cell(share, "recovery_completed", week),
-                ),
-            )
-        )
-    return Table(
-        "recovery",
-        _("Recovery completion"),
-        _("Recoveries started each week, how many reached completion, and the share (%)."),
-        _("Week of"),
-        (_("Started"), _("Completed"), _("Completed (%)")),
-        tuple(rows),
-        chart_columns=(0, 1),
-    )
-
-
-def recovery_steps(rng: TrendRange) -> Table:
-    whole = rng.whole
-    counts = grouped_counts("recovery_step", [whole])
-    medians = grouped_medians("recovery_step", [whole])
-    labels = {
-        "hear": _("Hear"),
-        "empathize": _("Empathize"),
-        "apologize": _("Apologize"),
-        "resolve": _("Resolve"),
-        "diagnose": _("Diagnose"),
-    }
-    rows = tuple(
-        Row(
-            labels[step],
-            (
-                count_cell(_count(counts, 0, step), "recovery_step", whole, step),
-                number_cell(_hours(medians, 0, step), "recovery_step", whole, step),
-            ),
-        )
-        for step in STEPS
-    )
-    return Table(
-        "recovery_steps",
-        _("Median time per HEARD step"),
-        _(
-            "For recoveries started in the range: each step done (skipped ones left out) and "
-            "the median hours since the step before (Hear: since the recovery started)."
-        ),
-        _("Step"),
-        (_("Done"), _("Median hours")),
-        rows,
-        chart_columns=(1,),
-        chart_unit=_("hours"),
-    )
-
-
-def repeat_contacts(rng: TrendRange) -> Table:
-    weeks = rng.weeks()
-    whole = rng.whole
-    counts = grouped_counts("repeat_contact", weeks, total=True)
-    rows = tuple(
-        Row(
-            _week_label(week),
-            (count_cell(_count(counts, index, None), "repeat_contact", week),),
-        )
-        for index, week in enumerate(weeks)
-    )
-    footer = (
-        Row(_("Whole range"), (count_cell(_count(counts, TOTAL, None), "repeat_contact", whole),)),
-    )
-    return Table(
-        "repeat_contacts",
-        _("Customers with repeat contacts"),
-        _(
-            "Customers with a ticket that week that is part of a run of repeat contacts "
-            "(by default 3 or more tickets within 14 days; the founder settings). The last "
-            "row counts each customer once over the whole range."
-        ),
-        _("Week of"),
-        (_("Customers"),),
-        rows,
-        footer=footer,
-    )
-
-
-def response_times(rng: TrendRange) -> Table:
-    weeks = rng.weeks()
-    first_counts = grouped_counts("first_response", weeks)
-    first_medians = grouped_medians("first_response", weeks)
-    resolved_counts = grouped_counts("resolution", weeks)
-    resolved_medians = grouped_medians("resolution", weeks)
-    rows = tuple(
-        Row(
-            _week_label(week),
-            (
-                count_cell(_count(first_counts, index, None), "first_response", week),
-                number_cell(_hours(first_medians, index, None), "first_response", week),
-                count_cell(_count(resolved_counts, index, None), "resolution", week),
-                number_cell(_hours(resolved_medians, index, None), "resolution", week),
-            ),
-        )
-        for index, week in enumerate(weeks)
-    )
-    return Table(
-        "response_times",
-        _("First response and resolution times"),
-        _(
-            "First response: tickets opened that week that got a public reply, and the median "
-            "hours to it. Resolution: tickets whose final resolve (no reopen after it) fell in "
-            "that week, and the median hours from opening to that resolve."
-        ),
-        _("Week of"),
-        (
-            _("Answered"),
-            _("Median first response (hours)"),
-            _("Resolved"),
-            _("Median resolution (hours)"),
-        ),
-        rows,
-        chart_columns=(1, 3),
-        chart_unit=_("hours"),
     )
 
 

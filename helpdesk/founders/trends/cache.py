@@ -3,7 +3,7 @@
 A year of trends reads every ticket, message, rating and recovery of that year: seconds of
 work at a million tickets, for figures that change slowly. Each process keeps the last few
 results (per range, workspace zone and language) with the data version they were computed
-from (`helpdesk.data_version`): a result whose version still matches is exact. One whose
+from (`helpdesk.db.data_version`): a result whose version still matches is exact. One whose
 version is older is still reused while it is younger than `max_age`
 (`HELPDESK_STATS_CACHE_SECONDS`, default 300; 0 in tests), so a busy helpdesk does not
 recompute the year on every page view; the page is then at most that old.
@@ -17,7 +17,7 @@ from typing import TypeVar
 
 from flask import current_app
 
-from helpdesk.data_version import app_cache
+from helpdesk.db.data_version import app_cache
 from helpdesk.extensions import db
 from helpdesk.founders.trends import TrendRange
 

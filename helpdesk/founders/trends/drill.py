@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from helpdesk.errors import ValidationError
 from helpdesk.extensions import db
 from helpdesk.founders.trends import TrendRange, member_tickets
-from helpdesk.founders.trends_metrics import METRICS
+from helpdesk.founders.trends.metrics import METRICS
 from helpdesk.models import Customer, Ticket
 
 PAGE_SIZE = 50

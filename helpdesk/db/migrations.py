@@ -19,7 +19,7 @@ from flask import Flask
 from helpdesk.extensions import db
 from helpdesk.models.base import render_item_for_alembic
 
-PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 def bind_migrate(app: Flask) -> None:

@@ -1,0 +1,203 @@
+"""Search on PostgreSQL: `to_tsvector('simple', ...)` and pg_trgm GIN indexes.
+
+Tickets (migration 0003): expression indexes matched with `websearch_to_tsquery('simple',
+term)` and ranked with ts_rank, OR-ed with an ILIKE substring match (wildcards escaped)
+served by pg_trgm GIN indexes; a substring-only match (say a Thai word inside a sentence)
+ranks a little below a whole-word match. A common term is matched as a substring only
+(ILIKE; a whole-word match is a substring match too), and the probe that tells a rare term
+from a common one (the newest CANDIDATES + 1 substring matches) is also its answer: a rare
+term's rows are ranked by id, without searching the index a second time.
+
+Articles (migration 0007): per term, an ILIKE substring match on title or body OR a word
+match on `to_tsvector('simple', title || ' ' || body_source)`; ranked by ts_rank plus
+`ARTICLE_TITLE_WEIGHT` for a term in the title and `ARTICLE_BODY_WEIGHT` for one in the
+body.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from helpdesk.extensions import db
+from helpdesk.models import Article, Customer, Message, Ticket
+from helpdesk.search import ranking
+from helpdesk.search.ranking import (
+    ARTICLE_BODY_WEIGHT,
+    ARTICLE_TITLE_WEIGHT,
+    CUSTOMER_WEIGHT,
+    MATCH_SCORE,
+    MESSAGE_WEIGHT,
+    SUBJECT_WEIGHT,
+    Arm,
+    Expression,
+    Plan,
+    float_score,
+    match_arm,
+)
+from helpdesk.search.terms import MIN_INDEXED_LENGTH, like_pattern
+
+_SIMPLE: sa.ColumnClause[str] = sa.literal_column("'simple'")
+
+
+def _tsvector(document: Expression) -> sa.ColumnElement[Any]:
+    # Written exactly as the index expressions are, so the planner can use them.
+    return sa.func.to_tsvector(_SIMPLE, document)
+
+
+def _postgresql_field(
+    document: Expression, term: str, *substring_columns: Expression
+) -> tuple[sa.ColumnElement[bool], sa.ColumnElement[Any]]:
+    """Word match OR substring match on one field, and its rank (word matches rank higher)."""
+    tsquery = sa.func.websearch_to_tsquery(_SIMPLE, sa.bindparam(None, term, sa.String))
+    vector = _tsvector(document)
+    pattern = like_pattern(term)  # ILIKE's default escape character is the backslash
+    # ILIKE first: a word match is also a substring match, so the OR short-circuits before
+    # re-parsing the text into a tsvector for almost every row the bitmap scan rechecks.
+    match = sa.or_(
+        *(column.ilike(pattern) for column in substring_columns), vector.op("@@")(tsquery)
+    )
+    return match, sa.func.ts_rank(vector, tsquery) + MATCH_SCORE
+
+
+def _postgresql_matches(
+    term: str,
+) -> tuple[tuple[sa.ColumnElement[bool], sa.ColumnElement[Any]], ...]:
+    """(match, rank) for the subject, the customer and the message body."""
+    customer_document = Customer.name.op("||")(sa.literal_column("' '")).op("||")(Customer.email)
+    return (
+        _postgresql_field(Ticket.subject, term, Ticket.subject),
+        _postgresql_field(customer_document, term, Customer.name, Customer.email),
+        _postgresql_field(Message.body_source, term, Message.body_source),
+    )
+
+
+# The fields of the PostgreSQL plan: (name, the row id the cap orders by, the substring match).
+_PG_FIELDS = ("subject", "customer", "body")
+
+
+# The id of a field's row: what the probes read and the arms select by.
+_PG_ROW_ID: dict[str, Expression] = {
+    "subject": Ticket.id,
+    "customer": Customer.id,
+    "body": Message.id,
+}
+
+
+def _postgresql_substring(field: str, term: str) -> sa.ColumnElement[bool]:
+    """The substring (trigram-indexed ILIKE) condition of one field: what the probes match
+    with (every word match is also a substring match)."""
+    pattern = like_pattern(term)
+    if field == "subject":
+        return Ticket.subject.ilike(pattern)
+    if field == "customer":
+        return sa.or_(Customer.name.ilike(pattern), Customer.email.ilike(pattern))
+    return Message.body_source.ilike(pattern)
+
+
+def _postgresql_newest(column: str, term: str) -> list[int]:
+    """The ids of the newest CANDIDATES + 1 rows of a field that `term` is a substring of:
+    more than CANDIDATES makes the term common there; otherwise they are all its matches
+    (a word match is a substring match too). Newest first, so a common term stops after a
+    few thousand rows, and a rare one is read from the trigram index."""
+    key = _PG_ROW_ID[column]
+    probe = (
+        sa.select(key)
+        .where(_postgresql_substring(column, term))
+        .order_by(key.desc())
+        .limit(ranking.CANDIDATES + 1)
+    )
+    return list(db.session.scalars(probe))
+
+
+def ticket_plan(terms: list[str]) -> Plan:
+    """As `ticket_plan`: which (term, field) pairs are common, a rare term to bound the
+    answer, and the rows each probe found (every match of a rare pair, the newest
+    CANDIDATES of a common one), so no field is searched twice. The longest terms are
+    probed first (the likeliest to be rare) and probing stops at the first rare one: every
+    other term is then only looked for in its tickets. Terms too short for the trigram
+    index are never probed."""
+    indexed = [(index, term) for index, term in enumerate(terms) if len(term) >= MIN_INDEXED_LENGTH]
+    common: dict[tuple[int, str], bool] = {}
+    rows: dict[tuple[int, str], list[int]] = {}
+    for index, term in sorted(indexed, key=lambda item: -len(item[1])):
+        for column in _PG_FIELDS:
+            found = _postgresql_newest(column, term)
+            common[(index, column)] = len(found) > ranking.CANDIDATES
+            rows[(index, column)] = found[: ranking.CANDIDATES]
+        if not any(common[(index, column)] for column in _PG_FIELDS):
+            return Plan(common, (index, term), rows)
+    return Plan(common, None, rows)
+
+
+def _postgresql_anchor_tickets(index: int, plan: Plan) -> sa.Select[Any]:
+    """The ids of the tickets the rare term `index` matches anywhere, from its probes."""
+    return sa.union(
+        sa.select(Ticket.id.label("ticket_id")).where(Ticket.id.in_(plan.rows[(index, "subject")])),
+        sa.select(Ticket.id).where(Ticket.customer_id.in_(plan.rows[(index, "customer")])),
+        sa.select(Message.ticket_id).where(Message.id.in_(plan.rows[(index, "body")])),
+    )  # type: ignore[return-value]
+
+
+def ticket_arms(index: int, term: str, plan: Plan) -> list[Arm]:
+    """A term's matches in each field. The rare term (or any term rare everywhere): the
+    rows its probe found, ranked by ts_rank. With a rare term in the query, every other
+    term: its ranked matches within the rare term's tickets. Otherwise a common term: its
+    newest CANDIDATES substring matches per field, scored flat (ranking every match of a
+    word found in most conversations would read them all); a term too short to probe:
+    matched and ranked by scanning."""
+    anchor = None
+    if plan.anchor is not None and plan.anchor[0] != index:
+        anchor = _postgresql_anchor_tickets(plan.anchor[0], plan).subquery()
+    weights = (SUBJECT_WEIGHT, CUSTOMER_WEIGHT, MESSAGE_WEIGHT)
+    arms: list[Arm] = []
+    for field, (match, rank), weight in zip(
+        _PG_FIELDS, _postgresql_matches(term), weights, strict=True
+    ):
+        key = _PG_ROW_ID[field]
+        ticket_id = Message.ticket_id if field == "body" else Ticket.id
+        common = plan.common.get((index, field))
+        ids = plan.rows.get((index, field), [])
+        flat = common is True and anchor is None
+        if common is False and anchor is None and not ids:
+            continue  # the probe found nothing here
+        arm = match_arm(
+            ticket_id, index, float_score(MATCH_SCORE * weight) if flat else rank * weight
+        )
+        if field == "customer":
+            arm = arm.join(Customer, Customer.id == Ticket.customer_id)
+        if anchor is not None:
+            arm = arm.where(match, ticket_id.in_(sa.select(anchor.c.ticket_id)))
+        elif common is None:
+            arm = arm.where(match)
+        else:
+            arm = arm.where(key.in_(ids))
+        arms.append(arm)
+    return arms
+
+
+# --- Articles -------------------------------------------------------------------------------
+
+
+def article_matches(terms: list[str]) -> sa.Select[Article]:
+    """Articles matching every term, best first: per term an ILIKE substring match on title
+    or body OR a word match, ranked by ts_rank plus a weight per field the term is in."""
+    # Written exactly as the index expression of migration 0007, so the planner can use it.
+    document = Article.title.op("||")(sa.literal_column("' '")).op("||")(Article.body_source)
+    vector = sa.func.to_tsvector(_SIMPLE, document)
+    conditions = []
+    scores: list[sa.ColumnElement[Any]] = []
+    for term in terms:
+        pattern = like_pattern(term)  # ILIKE's default escape character is the backslash
+        tsquery = sa.func.websearch_to_tsquery(_SIMPLE, sa.bindparam(None, term, sa.String))
+        in_title = Article.title.ilike(pattern)
+        in_body = Article.body_source.ilike(pattern)
+        conditions.append(sa.or_(in_title, in_body, vector.op("@@")(tsquery)))
+        scores.append(
+            sa.func.ts_rank(vector, tsquery)
+            + sa.case((in_title, ARTICLE_TITLE_WEIGHT), else_=0.0)
+            + sa.case((in_body, ARTICLE_BODY_WEIGHT), else_=0.0)
+        )
+    score = sum(scores[1:], scores[0])
+    return sa.select(Article).where(*conditions).order_by(score.desc(), Article.id.desc())
