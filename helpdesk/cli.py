@@ -111,8 +111,8 @@ def scheduler(info: ScriptInfo) -> None:
     Production runs one or more of these beside the web processes; every run is recorded,
     and staff pages warn when none has finished for two minutes.
     """
-    from helpdesk.jobs import JOBS
-    from helpdesk.scheduler import process_name, run_external
+    from helpdesk.scheduling.jobs import JOBS
+    from helpdesk.scheduling.scheduler import process_name, run_external
 
     app = info.load_app()
     click.echo(f"Scheduler {process_name()} running {len(JOBS)} job(s):")
@@ -132,7 +132,7 @@ def serve(info: ScriptInfo, host: str, port: int) -> None:
     when HELPDESK_SCHEDULER is `embedded`. Not for production: use gunicorn there."""
     from werkzeug.serving import run_simple
 
-    from helpdesk.scheduler import start_embedded
+    from helpdesk.scheduling.scheduler import start_embedded
 
     app = info.load_app()
     mode = app.config["SCHEDULER"]

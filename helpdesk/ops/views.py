@@ -19,7 +19,7 @@ from werkzeug.wrappers import Response
 from helpdesk.auth.access import public
 from helpdesk.clock import now
 from helpdesk.extensions import db
-from helpdesk.scheduler_runs import scheduler_health
+from helpdesk.scheduling.runs import scheduler_health
 
 bp = Blueprint("ops", __name__)
 SCHEDULER_COMMAND = "flask helpdesk scheduler"  # a command to type, not words to translate

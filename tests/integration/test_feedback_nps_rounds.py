@@ -20,8 +20,8 @@ from helpdesk.feedback.nps import (
     nps_settings_update,
     round_summaries,
 )
-from helpdesk.jobs import JOBS
 from helpdesk.models import AuditEvent, Customer, NpsResponse, NpsRound, NpsSurvey, User
+from helpdesk.scheduling.jobs import JOBS
 from tests.factories import CustomerFactory, MessageFactory, TicketFactory
 
 NOW = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)

@@ -22,11 +22,11 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
-from helpdesk import jobs
 from helpdesk.extensions import db
 from helpdesk.mail import imap
 from helpdesk.mail.imap import FetchReport, ImapSettings, imap_settings, mail_fetch
 from helpdesk.models import Ticket
+from helpdesk.scheduling import jobs
 from tests.integration.mail_inbound_support import configure, load
 
 PASSWORD = "imap-secret"

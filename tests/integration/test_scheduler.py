@@ -20,13 +20,13 @@ import sqlalchemy as sa
 from apscheduler.triggers.interval import IntervalTrigger
 
 import config
-import helpdesk.scheduler as scheduler_module
+import helpdesk.scheduling.scheduler as scheduler_module
 from helpdesk import clock
 from helpdesk.extensions import db
-from helpdesk.jobs import JOBS, Job, heartbeat
 from helpdesk.models import Counter, SchedulerRun
-from helpdesk.scheduler import build_scheduler, run_external, run_job, start_embedded
-from helpdesk.scheduler_runs import HEARTBEAT_JOB, STALE_AFTER, job_started, scheduler_health
+from helpdesk.scheduling.jobs import JOBS, Job, heartbeat
+from helpdesk.scheduling.runs import HEARTBEAT_JOB, STALE_AFTER, job_started, scheduler_health
+from helpdesk.scheduling.scheduler import build_scheduler, run_external, run_job, start_embedded
 
 T0 = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 HEARTBEAT = Job(HEARTBEAT_JOB, heartbeat, seconds=5)

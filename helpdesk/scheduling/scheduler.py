@@ -23,8 +23,8 @@ from flask import Flask
 
 from helpdesk.clock import now
 from helpdesk.extensions import db
-from helpdesk.jobs import JOBS, Job
-from helpdesk.scheduler_runs import job_finished, job_started
+from helpdesk.scheduling.jobs import JOBS, Job
+from helpdesk.scheduling.runs import job_finished, job_started
 
 logger = logging.getLogger(__name__)
 
