@@ -10,7 +10,13 @@ from flask_login import LoginManager, current_user
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 
+import helpdesk.db  # noqa: F401  # see below
 from helpdesk.models.base import Base
+
+# Loading the package `helpdesk.db` binds it to the name `helpdesk.db`; loaded here, before
+# `helpdesk/__init__.py` binds its module-level `db` to the object below, it cannot shadow
+# that `db` when a service first imports `helpdesk.db.transaction`. (Redundant once the
+# factory imports `db` locally, as the helpdesk/db/ move does.)
 
 # Objects stay readable after a service commits (a view renders what the service returned
 # without reloading every row); each request still gets a fresh session.
