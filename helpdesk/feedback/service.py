@@ -13,6 +13,7 @@ from helpdesk.errors import Conflict, ValidationError
 from helpdesk.extensions import db
 from helpdesk.founders.escalations import escalation_raise
 from helpdesk.models import RATING_SCORES, Rating, Ticket
+from helpdesk.models.ticket import DONE_STATUSES
 from helpdesk.webhooks.events import rating_received_event
 
 MAX_COMMENT_CHARS = 2000
@@ -29,7 +30,7 @@ def rating_for(ticket: Ticket) -> Rating | None:
 
 
 def can_rate(ticket: Ticket) -> bool:
-    return ticket.status in ("resolved", "closed")
+    return ticket.status in DONE_STATUSES
 
 
 @use_case

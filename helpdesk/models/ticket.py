@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 STATUSES = ("new", "open", "pending", "resolved", "closed")
 OPEN_STATUSES = ("new", "open", "pending")
+DONE_STATUSES = ("resolved", "closed")  # a ticket someone can rate, that trends count done
 PRIORITIES = ("low", "normal", "high", "urgent")
 PRIORITY_RANKS = {name: rank for rank, name in enumerate(PRIORITIES)}
 SNIPPET_LENGTH = 160
