@@ -84,7 +84,6 @@ def token_create(
         obj=token,
         changes={"name": name, "scope": scope, "expires_at": expires_at},
     )
-    db.session.commit()
     return token, secret
 
 
@@ -97,7 +96,6 @@ def token_revoke(*, token: ApiToken, actor: User) -> None:
         return
     token.revoked_at = now()
     audit(actor=actor, action="api_token.revoke", obj=token, changes={"name": token.name})
-    db.session.commit()
 
 
 def tokens_visible_to(user: User) -> list[ApiToken]:
