@@ -20,7 +20,7 @@ from helpdesk.api.spec import responses, spec
 from helpdesk.auth.access import require_role
 from helpdesk.extensions import db
 from helpdesk.models import Escalation, Ticket, User
-from helpdesk.models.promise import ESCALATION_REASONS, ESCALATION_STATES
+from helpdesk.models.escalation import ESCALATION_REASONS, ESCALATION_STATES
 
 bp = api_blueprint("api_escalations", __name__)
 bp.before_request(require_role("founder"))

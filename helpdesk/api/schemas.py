@@ -20,7 +20,7 @@ from pydantic import (
 from helpdesk.forms import MAX_ID, strip_control
 from helpdesk.models import Message, Ticket
 from helpdesk.models.ticket import AUTHOR_TYPES, CHANNELS, KINDS, PRIORITIES, STATUSES
-from helpdesk.tickets.inbox import SORTS, VIEWS
+from helpdesk.tickets.inbox_filters import SORTS, VIEWS
 from helpdesk.webhooks.payloads import message_json, ticket_json
 
 Status = Literal[STATUSES]  # type: ignore[valid-type]

@@ -22,7 +22,8 @@ from helpdesk.api.spec import responses, spec
 from helpdesk.auth.access import require_role
 from helpdesk.forms import MAX_ID
 from helpdesk.models import Ticket
-from helpdesk.tickets.inbox import inbox_page, parse_filters
+from helpdesk.tickets.inbox import inbox_page
+from helpdesk.tickets.inbox_filters import parse_filters
 from helpdesk.tickets.intake import ticket_create
 from helpdesk.tickets.queries import ticket_by_number, ticket_messages
 from helpdesk.tickets.service import ticket_reply, ticket_update

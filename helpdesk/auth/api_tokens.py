@@ -12,9 +12,11 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from helpdesk.audit import audit
 from helpdesk.clock import now
+from helpdesk.db.transaction import use_case
 from helpdesk.errors import NotAllowed, ValidationError
 from helpdesk.extensions import db
 from helpdesk.models import API_SCOPES, ApiToken, User
@@ -34,6 +36,7 @@ def token_hash(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+@use_case
 def token_create(
     *, owner: User, name: str, scope: str, expires_at: datetime | None
 ) -> tuple[ApiToken, str]:
@@ -81,10 +84,10 @@ def token_create(
         obj=token,
         changes={"name": name, "scope": scope, "expires_at": expires_at},
     )
-    db.session.commit()
     return token, secret
 
 
+@use_case
 def token_revoke(*, token: ApiToken, actor: User) -> None:
     """Revoke `token` (its owner, or an admin); it stops working on the next request."""
     if token.user_id != actor.id and not actor.can("admin"):
@@ -93,7 +96,6 @@ def token_revoke(*, token: ApiToken, actor: User) -> None:
         return
     token.revoked_at = now()
     audit(actor=actor, action="api_token.revoke", obj=token, changes={"name": token.name})
-    db.session.commit()
 
 
 def tokens_visible_to(user: User) -> list[ApiToken]:
@@ -116,6 +118,7 @@ def token_for_revoking(token_id: int, actor: User) -> ApiToken | None:
     return token
 
 
+@use_case
 def token_authenticate(secret: str) -> ApiToken | None:
     """The usable token whose secret this is, noting its use; None for unknown, revoked or
     expired tokens and tokens of deactivated users.
@@ -144,6 +147,6 @@ def token_authenticate(secret: str) -> ApiToken | None:
             )
             .values(last_used_at=moment)
         )
-        db.session.commit()
-        token.last_used_at = moment
+        # The UPDATE wrote it: the loaded token shows it without writing it again.
+        set_committed_value(token, "last_used_at", moment)
     return token

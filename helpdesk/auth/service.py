@@ -1,5 +1,6 @@
 """Staff account rules: authentication, creating users, passwords, profiles, deactivation
-and ending sessions. Each function is one use case and commits once."""
+and ending sessions. Each `user_*` function is one use case, decorated `@use_case` (it
+commits once, or rolls back when it raises); the helpers join their caller's transaction."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from helpdesk.audit import audit
 from helpdesk.clock import now
+from helpdesk.db.transaction import use_case
 from helpdesk.errors import NotAllowed, ValidationError
 from helpdesk.extensions import db
 from helpdesk.models import ROLES, ApiToken, User
@@ -45,6 +47,7 @@ def check_password_strength(password: str, field: str = "password") -> None:
         )
 
 
+@use_case
 def user_authenticate(*, email: str, password: str) -> User:
     """The active user with this email and password; one generic error for every failure."""
     failure = NotAllowed(_("Wrong email or password."))
@@ -62,7 +65,6 @@ def user_authenticate(*, email: str, password: str) -> User:
         raise failure
     user.last_login_at = now()
     audit(actor=user, action="user.login", obj=user)
-    db.session.commit()
     return user
 
 
@@ -76,6 +78,7 @@ def _burn_password_check(password: str) -> None:
     check_password_hash(_dummy_hash(), password)
 
 
+@use_case
 def user_create(
     *,
     email: str,
@@ -117,17 +120,17 @@ def user_create(
         obj=user,
         changes={"email": normalised, "name": name, "role": role},
     )
-    db.session.commit()
     return user
 
 
+@use_case
 def user_end_sessions(*, user: User) -> None:
     """End every session of `user` (logout): cookies issued before now stop working."""
     user.session_version += 1
     audit(actor=user, action="user.logout", obj=user)
-    db.session.commit()
 
 
+@use_case
 def user_change_password(*, user: User, current_password: str, new_password: str) -> None:
     """Change the password after checking the current one; ends every other session."""
     if not user.check_password(current_password):
@@ -140,7 +143,6 @@ def user_change_password(*, user: User, current_password: str, new_password: str
     user.set_password(new_password)
     user.session_version += 1
     audit(actor=user, action="user.change_password", obj=user)
-    db.session.commit()
 
 
 def _check_profile(*, timezone: str, language: str | None) -> None:
@@ -150,6 +152,7 @@ def _check_profile(*, timezone: str, language: str | None) -> None:
         raise ValidationError("language", _("Choose a language from the list."))
 
 
+@use_case
 def user_update_profile(*, user: User, name: str, timezone: str, language: str | None) -> User:
     """Change a user's own name, time zone and language (None: follow the browser)."""
     name = name.strip()
@@ -164,7 +167,6 @@ def user_update_profile(*, user: User, name: str, timezone: str, language: str |
     if changes:
         user.name, user.timezone, user.language = name, timezone, language
         audit(actor=user, action="user.update_profile", obj=user, changes=changes)
-        db.session.commit()
     return user
 
 
@@ -175,6 +177,7 @@ def _active_admins() -> int:
     return count or 0
 
 
+@use_case
 def user_set_active(*, user: User, active: bool, actor: User) -> User:
     """Deactivate (ending every session) or reactivate a staff account."""
     if not actor.can("admin"):
@@ -203,10 +206,10 @@ def user_set_active(*, user: User, active: bool, actor: User) -> User:
         obj=user,
         changes=changes,
     )
-    db.session.commit()
     return user
 
 
+@use_case
 def user_set_role(*, user: User, role: str, actor: User) -> User:
     """Change a staff member's role; the last active admin keeps theirs."""
     if not actor.can("admin"):
@@ -220,5 +223,4 @@ def user_set_role(*, user: User, role: str, actor: User) -> User:
     old = user.role
     user.role = role
     audit(actor=actor, action="user.set_role", obj=user, changes={"role": [old, role]})
-    db.session.commit()
     return user

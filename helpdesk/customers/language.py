@@ -17,6 +17,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from helpdesk.audit import audit
+from helpdesk.db.transaction import use_case
 from helpdesk.errors import NotAllowed, ValidationError
 from helpdesk.extensions import db
 from helpdesk.models import Customer, TicketAccessToken, User
@@ -45,6 +46,7 @@ def token_proves_email(token: str) -> bool:
 
 
 def _change(customer: Customer, language: str | None, actor: User | str) -> Customer:
+    """Store and audit the change (part of the caller's use case)."""
     if customer.language != language:
         before = customer.language
         customer.language = language
@@ -54,10 +56,10 @@ def _change(customer: Customer, language: str | None, actor: User | str) -> Cust
             obj=customer,
             changes={"language": [before, language]},
         )
-        db.session.commit()
     return customer
 
 
+@use_case
 def customer_language_choose(*, customer: Customer, language: str, proven: bool) -> bool:
     """The customer picked `language`; stored on their record only when `proven` (see the
     module docstring). Returns whether it was stored."""
@@ -68,6 +70,7 @@ def customer_language_choose(*, customer: Customer, language: str, proven: bool)
     return True
 
 
+@use_case
 def customer_language_set(*, actor: User, customer: Customer, language: str | None) -> Customer:
     """Staff set (or clear, with None) the language a customer is answered and mailed in."""
     if not actor.can("agent"):

@@ -1,6 +1,7 @@
 """Customer records kept in step with the host site: create or update a customer found by
 email or by the site's own external id, with plan, lifetime value, VIP flag, language and
-time zone. One use case, one commit, audited.
+time zone. One use case (`customer_upsert`, decorated `@use_case`: one commit, or a
+rollback when it raises), audited.
 
 Keys: an external id names one customer for good; an email may move to another address
 when the external id says whose it is. An email already held by a different customer
@@ -21,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from helpdesk.audit import audit
 from helpdesk.auth.service import normalise_email
 from helpdesk.clock import now
+from helpdesk.db.transaction import use_case
 from helpdesk.errors import Conflict, NotAllowed, ValidationError
 from helpdesk.extensions import db
 from helpdesk.forms import strip_control
@@ -122,6 +124,7 @@ _CLEANERS = {
 }
 
 
+@use_case
 def customer_upsert(
     *,
     actor: User,
@@ -163,10 +166,8 @@ def customer_upsert(
         db.session.rollback()
         try:
             customer, created = _apply(key_email, key_external, values, actor)
-        except IntegrityError as exc:
-            db.session.rollback()
+        except IntegrityError as exc:  # @use_case rolls back
             raise Conflict(_("This customer changed at the same time; try again.")) from exc
-    db.session.commit()
     return customer, created
 
 

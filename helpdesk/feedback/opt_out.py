@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from helpdesk.audit import audit
 from helpdesk.clock import now
+from helpdesk.db.transaction import use_case
 from helpdesk.extensions import db
 from helpdesk.models import Customer, SurveyOptOut
 
@@ -19,6 +20,7 @@ def has_opted_out(customer: Customer) -> bool:
     )
 
 
+@use_case
 def survey_opt_out(*, customer: Customer) -> bool:
     """Record that `customer` wants no survey emails; False if they already had."""
     if has_opted_out(customer):
@@ -30,5 +32,4 @@ def survey_opt_out(*, customer: Customer) -> bool:
         db.session.rollback()  # a double click racing itself
         return False
     audit(actor=f"customer:{customer.id}", action="survey.opt_out", obj=customer)
-    db.session.commit()
     return True

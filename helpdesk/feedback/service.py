@@ -8,10 +8,12 @@ from sqlalchemy.exc import IntegrityError
 
 from helpdesk.audit import audit
 from helpdesk.clock import now
+from helpdesk.db.transaction import use_case
 from helpdesk.errors import Conflict, ValidationError
 from helpdesk.extensions import db
 from helpdesk.founders.escalations import escalation_raise
 from helpdesk.models import RATING_SCORES, Rating, Ticket
+from helpdesk.models.ticket import DONE_STATUSES
 from helpdesk.webhooks.events import rating_received_event
 
 MAX_COMMENT_CHARS = 2000
@@ -28,9 +30,10 @@ def rating_for(ticket: Ticket) -> Rating | None:
 
 
 def can_rate(ticket: Ticket) -> bool:
-    return ticket.status in ("resolved", "closed")
+    return ticket.status in DONE_STATUSES
 
 
+@use_case
 def rating_record(*, ticket: Ticket, score: str, comment: str = "", channel: str) -> Rating:
     """Record the customer's rating of `ticket`, or change the one they gave before (two
     first ratings racing: the loser's becomes the change)."""
@@ -88,5 +91,4 @@ def _record(*, ticket: Ticket, score: str, comment: str, channel: str) -> Rating
             actor=f"customer:{ticket.customer_id}",
         )
     rating_received_event(rating, before)
-    db.session.commit()
     return rating

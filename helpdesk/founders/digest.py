@@ -5,7 +5,8 @@ workspace's time zone and stored (`Digest`), then emailed to founders when email
 Weeks run Monday 00:00 to Monday 00:00 in the workspace zone (business hours setting). The
 `weekly_digest` job runs every hour; from `SEND_HOUR` on Monday on it makes the digest of the
 week that just ended, once: `digests.week_start` is unique, so a second scheduler process
-racing to make the same digest fails its insert and rolls back.
+racing to make the same digest fails its insert and rolls back. `digest_if_due` and
+`digest_make` are use cases (decorated `@use_case`); `digest_write` is their shared step.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from helpdesk.clock import now
+from helpdesk.db.transaction import use_case
 from helpdesk.events import publish
 from helpdesk.extensions import db
 from helpdesk.founders.events import DigestMade
@@ -162,9 +164,17 @@ def digest_content(week_start: date) -> dict[str, Any]:
     }
 
 
+@use_case
 def digest_make(*, week_start: date) -> Digest | None:
     """Make and store the digest of one week (None if it already exists), and hand it to
-    the mail outbox for every active founder when email is available."""
+    the mail outbox for every active founder when email is available. One use case."""
+    return digest_write(week_start=week_start)
+
+
+def digest_write(*, week_start: date) -> Digest | None:
+    """`digest_make`'s step, in the caller's use case: store the week's digest (None if it
+    already exists) and queue its emails. Losing the race with another scheduler rolls the
+    caller's transaction back, so call it before anything else is written."""
     if db.session.scalar(sa.select(Digest.id).where(Digest.week_start == week_start)):
         return None
     digest = Digest(week_start=week_start, created_at=now(), content=digest_content(week_start))
@@ -175,10 +185,10 @@ def digest_make(*, week_start: date) -> Digest | None:
         db.session.rollback()  # another scheduler made it a moment ago
         return None
     publish(DigestMade(digest=digest))
-    db.session.commit()
     return digest
 
 
+@use_case
 def digest_if_due(*, at: datetime | None = None) -> Digest | None:
     """The job's use case: from Monday SEND_HOUR (workspace time) on, make the digest of the
     week that ended, if nobody has yet (a scheduler that was down on Monday catches up)."""
@@ -186,4 +196,4 @@ def digest_if_due(*, at: datetime | None = None) -> Digest | None:
     local = at.astimezone(business_hours().zone)
     if local.weekday() == 0 and local.hour < SEND_HOUR:
         return None  # last week's digest waits for Monday morning
-    return digest_make(week_start=last_week_start(at))
+    return digest_write(week_start=last_week_start(at))

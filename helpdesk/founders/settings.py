@@ -8,8 +8,8 @@ from dataclasses import asdict, dataclass
 from flask_babel import gettext as _
 
 from helpdesk.audit import audit
+from helpdesk.db.transaction import use_case
 from helpdesk.errors import NotAllowed, ValidationError
-from helpdesk.extensions import db
 from helpdesk.models import User
 from helpdesk.models.customer import MAX_LIFETIME_VALUE_CENTS
 from helpdesk.settings.service import setting_get, setting_put
@@ -50,6 +50,7 @@ def _check_range(field: str, value: int, low: int, high: int) -> None:
         )
 
 
+@use_case
 def founder_settings_update(
     *,
     actor: User,
@@ -58,7 +59,7 @@ def founder_settings_update(
     repeat_contact_days: int,
     attention_target_hours: int,
 ) -> FounderSettings:
-    """Change the founder settings (founders and admins); audited, one commit."""
+    """Change the founder settings (founders and admins); audited, one commit (a use case)."""
     if not actor.can("founder"):
         raise NotAllowed(_("Only a founder or an admin can change founder settings."))
     _check_range("vip_lifetime_value_cents", vip_lifetime_value_cents, 0, MAX_LIFETIME_VALUE_CENTS)
@@ -81,5 +82,4 @@ def founder_settings_update(
             obj=actor,
             changes={name: [old[name], new[name]] for name in new if old[name] != new[name]},
         )
-        db.session.commit()
     return after

@@ -1,9 +1,9 @@
 """Knowledge-base use cases: write, edit, publish, unpublish and delete articles, count
 "was this helpful?" votes, and turn a staff reply into a draft article.
 
-Each public function is one use case: it checks the rules, writes, audits and commits once
-(votes are anonymous counters and are not audited: one row per click would let anyone fill
-the audit log). Rules:
+Each public function is one use case, decorated `@use_case`: it checks the rules, writes
+and audits, then commits once, or rolls back when it raises (votes are anonymous counters
+and are not audited: one row per click would let anyone fill the audit log). Rules:
 
 - Title: required, at most `MAX_TITLE_CHARS` characters. Body (Markdown): required, at most
   `MAX_BODY_CHARS` characters; its HTML comes from `rendering.markdown_to_html`.
@@ -27,6 +27,7 @@ from sqlalchemy.exc import IntegrityError
 
 from helpdesk.audit import audit
 from helpdesk.clock import now
+from helpdesk.db.transaction import use_case
 from helpdesk.errors import Conflict, NotAllowed, ValidationError
 from helpdesk.extensions import db
 from helpdesk.models import Article, Customer, Message, User
@@ -45,14 +46,16 @@ _NOT_SLUG = re.compile(r"[^a-z0-9]+", re.ASCII)
 # --- Use cases ---------------------------------------------------------------------------
 
 
+@use_case
 def article_create(*, actor: User, title: str, body: str, slug: str | None = None) -> Article:
     """A new draft article (not visible in the help centre until published)."""
     article = _new_article(actor=actor, title=title, body=body, slug=slug)
     audit(actor=actor, action="article.create", obj=article, changes={"slug": article.slug})
-    _commit()
+    _flush()
     return article
 
 
+@use_case
 def article_update(
     *, article: Article, actor: User, title: str, body: str, slug: str | None
 ) -> Article:
@@ -71,10 +74,11 @@ def article_update(
     article.body_html = markdown_to_html(body)
     article.updated_at = now()
     audit(actor=actor, action="article.update", obj=article, changes=changes)
-    _commit()
+    _flush()
     return article
 
 
+@use_case
 def article_publish(*, article: Article, actor: User) -> Article:
     """Show the article in the help centre (publishing a published article changes nothing)."""
     if article.published:
@@ -82,20 +86,20 @@ def article_publish(*, article: Article, actor: User) -> Article:
     article.published = True
     article.published_at = now()
     audit(actor=actor, action="article.publish", obj=article, changes={"published": True})
-    db.session.commit()
     return article
 
 
+@use_case
 def article_unpublish(*, article: Article, actor: User) -> Article:
     """Take the article out of the help centre; it stays as a draft."""
     if not article.published:
         return article
     article.published = False
     audit(actor=actor, action="article.unpublish", obj=article, changes={"published": False})
-    db.session.commit()
     return article
 
 
+@use_case
 def article_delete(*, article: Article, actor: User) -> None:
     """Delete an article for good (drafts and published ones alike: its /help/ address
     stops working). The audit event keeps its title and slug."""
@@ -106,9 +110,9 @@ def article_delete(*, article: Article, actor: User) -> None:
         changes={"slug": article.slug, "title": article.title, "published": article.published},
     )
     db.session.delete(article)
-    db.session.commit()
 
 
+@use_case
 def article_vote(*, article: Article, helpful: bool) -> None:
     """Count one "was this helpful?" answer, atomically; only published articles take votes
     (NotAllowed otherwise, also when it was unpublished a moment ago)."""
@@ -120,12 +124,11 @@ def article_vote(*, article: Article, helpful: bool) -> None:
         .execution_options(synchronize_session=False)
     )
     if getattr(result, "rowcount", 0) != 1:
-        db.session.rollback()
-        raise NotAllowed(_("This article is not published."))
-    db.session.commit()
+        raise NotAllowed(_("This article is not published."))  # @use_case rolls back
     db.session.refresh(article)
 
 
+@use_case
 def article_from_message(*, message: Message, actor: User) -> Article:
     """ "Publish as article": a staff member's public reply becomes a DRAFT article titled
     after the ticket's subject, linked to the ticket, for staff to edit and publish.
@@ -154,7 +157,7 @@ def article_from_message(*, message: Message, actor: User) -> Article:
             "source_message": message.id,
         },
     )
-    _commit()
+    _flush()
     return article
 
 
@@ -271,12 +274,12 @@ def _new_article(*, actor: User, title: str, body: str, slug: str | None) -> Art
     return article
 
 
-def _commit() -> None:
-    """Commit; two people saving the same new address at the same moment is a Conflict."""
+def _flush() -> None:
+    """Write the use case's changes now, so that two people saving the same new address at
+    the same moment is a Conflict (and `@use_case` rolls back), not a failed commit."""
     try:
-        db.session.commit()
+        db.session.flush()
     except IntegrityError as error:
-        db.session.rollback()
         raise Conflict(
             _("Another article took this address a moment ago. Save again to pick another.")
         ) from error

@@ -7,15 +7,23 @@ from helpdesk.models.counter import Counter
 from helpdesk.models.customer import Customer
 from helpdesk.models.detector import ComplaintLabel, DetectorAdaptation
 from helpdesk.models.digest import Digest
+from helpdesk.models.escalation import Escalation
 from helpdesk.models.feedback import RATING_SCORES, Rating
 from helpdesk.models.kb import Article
-from helpdesk.models.mail import Attachment, EmailBounce, Outbox, TicketAccessToken
+from helpdesk.models.mail import Attachment, EmailBounce, Outbox
 from helpdesk.models.nps import NpsResponse, NpsRound, NpsSurvey, SurveyOptOut
-from helpdesk.models.promise import Escalation, Notification, Promise
+from helpdesk.models.promise import Notification, Promise
 from helpdesk.models.recovery import Phrase, Recovery, RecoveryStep, RootCause
 from helpdesk.models.scheduler import SchedulerRun
 from helpdesk.models.setting import Setting
-from helpdesk.models.ticket import Message, Tag, Ticket, TicketPresence, ticket_tags
+from helpdesk.models.ticket import (
+    Message,
+    Tag,
+    Ticket,
+    TicketAccessToken,
+    TicketPresence,
+    ticket_tags,
+)
 from helpdesk.models.user import ROLES, User
 from helpdesk.models.widget import IdempotencyRecord
 

@@ -1,5 +1,6 @@
 """Email: the outbox of messages waiting to be sent, stored attachments (and raw originals)
-of inbound mail, bounces, and extra customer access tokens minted for email links."""
+of inbound mail, and bounces. (The customer access tokens minted for email links are in
+`helpdesk.models.ticket`.)"""
 
 from __future__ import annotations
 
@@ -93,17 +94,3 @@ class EmailBounce(Base):
     created_at: Mapped[datetime] = mapped_column(default=now)
 
     __table_args__ = (sa.Index("ix_email_bounces_email_created_at", "email", "created_at"),)
-
-
-class TicketAccessToken(Base):
-    """A further customer access token for a ticket (each email's `/c/<token>` link gets its
-    own), stored only as its SHA-256 hash; the first token is `tickets.access_token_hash`."""
-
-    __tablename__ = "ticket_access_tokens"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    ticket_id: Mapped[int] = mapped_column(sa.ForeignKey("tickets.id", ondelete="CASCADE"))
-    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(default=now)
-
-    __table_args__ = (sa.Index("ix_ticket_access_tokens_ticket_id", "ticket_id"),)

@@ -1,5 +1,5 @@
-"""Promised updates, the founder-review escalations a missed one raises, and the in-app
-notifications agents get about them."""
+"""Promised updates and the in-app notifications agents get about them. (The founder-review
+escalation a missed promise raises is in `helpdesk.models.escalation`.)"""
 
 from __future__ import annotations
 
@@ -12,21 +12,18 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from helpdesk.clock import now
 from helpdesk.models.base import Base, str_enum
 
+# Escalations moved to their own module; re-exported for code that still imports them here.
+from helpdesk.models.escalation import (  # noqa: F401
+    ESCALATION_REASONS,
+    ESCALATION_STATES,
+    Escalation,
+)
+
 if TYPE_CHECKING:
     from helpdesk.models.ticket import Ticket
     from helpdesk.models.user import User
 
 PROMISE_STATES = ("pending", "kept", "missed", "cancelled")
-ESCALATION_REASONS = (
-    "missed_promise",
-    "bad_rating",
-    "detractor",
-    "negative_sentiment",
-    "vip",
-    "repeat_contact",
-    "manual",
-)
-ESCALATION_STATES = ("open", "claimed", "done")
 NOTIFICATION_KINDS = ("promise_reminder", "promise_missed")
 
 
@@ -69,42 +66,6 @@ class Promise(Base):
             unique=True,
             sqlite_where=sa.text("status = 'pending'"),
             postgresql_where=sa.text("status = 'pending'"),
-        ),
-    )
-
-
-class Escalation(Base):
-    """An item in the founders' review queue."""
-
-    __tablename__ = "escalations"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    ticket_id: Mapped[int] = mapped_column(sa.ForeignKey("tickets.id", ondelete="CASCADE"))
-    reason: Mapped[str] = mapped_column(str_enum("reason", *ESCALATION_REASONS))
-    detail: Mapped[str] = mapped_column(sa.Text, default="")
-    status: Mapped[str] = mapped_column(str_enum("status", *ESCALATION_STATES), default="open")
-    promise_id: Mapped[int | None] = mapped_column(sa.ForeignKey("promises.id"))
-    claimed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    founder_note: Mapped[str | None] = mapped_column(sa.Text)
-    outcome: Mapped[str | None] = mapped_column(sa.String(20))
-    created_at: Mapped[datetime] = mapped_column(default=now)
-    updated_at: Mapped[datetime] = mapped_column(default=now)
-
-    ticket: Mapped[Ticket] = relationship()
-
-    __table_args__ = (
-        sa.Index("ix_escalations_status_created_at", "status", "created_at"),
-        sa.Index("ix_escalations_created_at_id", "created_at", "id"),
-        # The ticket page lists a ticket's escalations.
-        sa.Index("ix_escalations_ticket_id", "ticket_id", "created_at"),
-        # One open escalation per ticket and reason.
-        sa.Index(
-            "uq_escalations_open_ticket_reason",
-            "ticket_id",
-            "reason",
-            unique=True,
-            sqlite_where=sa.text("status != 'done'"),
-            postgresql_where=sa.text("status != 'done'"),
         ),
     )
 

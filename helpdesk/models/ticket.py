@@ -1,4 +1,5 @@
-"""Tickets, their messages and tags: the conversation aggregate."""
+"""Tickets, their messages and tags, who has them open, and the further customer access
+tokens minted for email links: the conversation aggregate."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
 
 STATUSES = ("new", "open", "pending", "resolved", "closed")
 OPEN_STATUSES = ("new", "open", "pending")
-DONE_STATUSES = ("resolved", "closed")
+DONE_STATUSES = ("resolved", "closed")  # a ticket someone can rate, that trends count done
 PRIORITIES = ("low", "normal", "high", "urgent")
 PRIORITY_RANKS = {name: rank for rank, name in enumerate(PRIORITIES)}
 SNIPPET_LENGTH = 160
@@ -174,3 +175,17 @@ class TicketPresence(Base):
     typing_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship()
+
+
+class TicketAccessToken(Base):
+    """A further customer access token for a ticket (each email's `/c/<token>` link gets its
+    own), stored only as its SHA-256 hash; the first token is `tickets.access_token_hash`."""
+
+    __tablename__ = "ticket_access_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(sa.ForeignKey("tickets.id", ondelete="CASCADE"))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=now)
+
+    __table_args__ = (sa.Index("ix_ticket_access_tokens_ticket_id", "ticket_id"),)

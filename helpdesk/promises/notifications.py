@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from helpdesk.clock import now
+from helpdesk.db.transaction import use_case
 from helpdesk.extensions import db
 from helpdesk.models import User
 from helpdesk.models.promise import Notification
@@ -38,6 +39,7 @@ def bell_for(user: User, limit: int = 10) -> Bell:
     return Bell(unread=int(unread or 0), items=items)
 
 
+@use_case
 def notifications_mark_read(*, user: User) -> int:
     """Mark every unread notification of `user` read; returns how many."""
     result = db.session.execute(
@@ -45,5 +47,4 @@ def notifications_mark_read(*, user: User) -> int:
         .where(Notification.user_id == user.id, Notification.read_at.is_(None))
         .values(read_at=now())
     )
-    db.session.commit()
     return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -1,7 +1,8 @@
 """Promise use cases: make a promise with a reply, keep it, and the wording the customer sees.
 
-A promise is made and kept inside the reply's (or status change's) transaction, so these
-functions never commit; the sweeps (reminders, misses) are in `promises/sweeps.py`.
+A promise is made and kept inside the reply's (or status change's) transaction, so those
+functions never commit; the one use case here, `reminder_lead_update` (a setting), is
+decorated `@use_case`. The sweeps (reminders, misses) are in `promises/sweeps.py`.
 Rules: one pending promise per ticket (a new one cancels the old, audited); the next public
 staff reply before the due time keeps it (kept early with at least a quarter of the window
 left); resolving the ticket keeps it; a note does not; a customer's reply changes nothing.
@@ -16,6 +17,7 @@ from flask_babel import gettext as _
 
 from helpdesk.audit import audit
 from helpdesk.clock import now
+from helpdesk.db.transaction import use_case
 from helpdesk.errors import NotAllowed, ValidationError
 from helpdesk.extensions import db
 from helpdesk.format_filters import options as format_options
@@ -41,6 +43,7 @@ def reminder_lead() -> timedelta:
     return REMINDER_LEAD
 
 
+@use_case
 def reminder_lead_update(*, actor: User, minutes: int) -> timedelta:
     """Set the reminder lead (admins)."""
     if not actor.can("admin"):
@@ -59,7 +62,6 @@ def reminder_lead_update(*, actor: User, minutes: int) -> timedelta:
             obj=actor,
             changes={"reminder_minutes": [before, minutes]},
         )
-        db.session.commit()
     return timedelta(minutes=minutes)
 
 

@@ -1,4 +1,5 @@
-"""The phrase library and the root-cause list: what admins and founders manage."""
+"""The phrase library and the root-cause list: what admins and founders manage. The
+functions that change them are use cases, decorated `@use_case`."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from helpdesk.audit import audit
+from helpdesk.db.transaction import use_case
 from helpdesk.errors import NotAllowed, ValidationError
 from helpdesk.extensions import db
 from helpdesk.models import Phrase, RootCause, User
@@ -55,6 +57,7 @@ def _check(step: str, language: str) -> None:
         raise ValidationError("language", _("Choose a language from the list."))
 
 
+@use_case
 def phrase_create(*, actor: User, step: str, language: str, text: str) -> Phrase:
     if not actor.can("admin"):
         raise NotAllowed(_("Only an admin can change the phrase library."))
@@ -68,10 +71,10 @@ def phrase_create(*, actor: User, step: str, language: str, text: str) -> Phrase
         obj=phrase,
         changes={"step": step, "language": language, "text": phrase.text},
     )
-    db.session.commit()
     return phrase
 
 
+@use_case
 def phrase_update(*, actor: User, phrase: Phrase, step: str, language: str, text: str) -> Phrase:
     if not actor.can("admin"):
         raise NotAllowed(_("Only an admin can change the phrase library."))
@@ -85,10 +88,10 @@ def phrase_update(*, actor: User, phrase: Phrase, step: str, language: str, text
     if changes:
         phrase.step, phrase.language, phrase.text = step, language, text
         audit(actor=actor, action="phrase.update", obj=phrase, changes=changes)
-        db.session.commit()
     return phrase
 
 
+@use_case
 def phrase_set_active(*, actor: User, phrase: Phrase, active: bool) -> Phrase:
     """Disable (never delete: usage counts stay meaningful) or enable a phrase."""
     if not actor.can("admin"):
@@ -96,16 +99,15 @@ def phrase_set_active(*, actor: User, phrase: Phrase, active: bool) -> Phrase:
     if phrase.active != active:
         phrase.active = active
         audit(actor=actor, action="phrase.enable" if active else "phrase.disable", obj=phrase)
-        db.session.commit()
     return phrase
 
 
+@use_case
 def phrase_used(*, phrase: Phrase) -> None:
     """Count one use (an agent inserted it into a reply)."""
     db.session.execute(
         sa.update(Phrase).where(Phrase.id == phrase.id).values(use_count=Phrase.use_count + 1)
     )
-    db.session.commit()
 
 
 def root_causes(*, include_inactive: bool = False) -> list[RootCause]:
@@ -115,6 +117,7 @@ def root_causes(*, include_inactive: bool = False) -> list[RootCause]:
     return list(db.session.scalars(query))
 
 
+@use_case
 def root_cause_create(*, actor: User, name: str) -> RootCause:
     if not actor.can("founder"):
         raise NotAllowed(_("Only founders manage root causes."))
@@ -130,10 +133,10 @@ def root_cause_create(*, actor: User, name: str) -> RootCause:
     db.session.add(cause)
     db.session.flush()
     audit(actor=actor, action="root_cause.create", obj=cause, changes={"name": name})
-    db.session.commit()
     return cause
 
 
+@use_case
 def root_cause_set_active(*, actor: User, cause: RootCause, active: bool) -> RootCause:
     if not actor.can("founder"):
         raise NotAllowed(_("Only founders manage root causes."))
@@ -142,10 +145,10 @@ def root_cause_set_active(*, actor: User, cause: RootCause, active: bool) -> Roo
         audit(
             actor=actor, action="root_cause.enable" if active else "root_cause.disable", obj=cause
         )
-        db.session.commit()
     return cause
 
 
+@use_case
 def seed_library() -> None:
     """Load the starting phrases and root causes where none exist yet (idempotent)."""
     if db.session.scalar(sa.select(sa.func.count(Phrase.id))) == 0:
@@ -154,4 +157,3 @@ def seed_library() -> None:
     if db.session.scalar(sa.select(sa.func.count(RootCause.id))) == 0:
         for position, name in enumerate(ROOT_CAUSES):
             db.session.add(RootCause(name=name, position=position))
-    db.session.commit()

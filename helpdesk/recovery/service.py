@@ -1,8 +1,9 @@
 """Recovery use cases: detect complaints on customer messages, start and end recoveries,
 walk the five HEARD steps in order, the rule that a complaint is not closed before
 Diagnose, and the team's answers to "is this a complaint?". Functions named `recovery_*`
-and `complaint_label*` are use cases and commit once; `detect_complaint`,
-`check_can_close` and `apply_label` are part of the caller's use case and never commit."""
+and `complaint_label*` are use cases, decorated `@use_case` (one commit, or a rollback when
+they raise); `detect_complaint`, `check_can_close` and `apply_label` are part of the
+caller's use case and never commit."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from flask_babel import gettext as _
 
 from helpdesk.audit import audit
 from helpdesk.clock import now
+from helpdesk.db.transaction import use_case
 from helpdesk.errors import NotAllowed, ValidationError
 from helpdesk.extensions import db
 from helpdesk.founders.escalations import escalate_if_high_value, escalation_raise
@@ -174,13 +176,13 @@ def check_can_close(ticket: Ticket) -> None:
         )
 
 
+@use_case
 def recovery_start(*, ticket: Ticket, actor: User) -> Recovery:
     """Start a recovery by hand (the ticket becomes a complaint, and is labelled one for
     the detector to learn from)."""
     _check_can_start(ticket)
     recovery = _start_again(ticket, actor)
     record_label(ticket=ticket, actor=actor, is_complaint=True)
-    db.session.commit()
     return recovery
 
 
@@ -204,6 +206,7 @@ def _start_again(ticket: Ticket, actor: User) -> Recovery:
     return _start(ticket, actor)
 
 
+@use_case
 def recovery_end(*, recovery: Recovery, actor: User, reason: str) -> Recovery:
     """End a recovery early because it was not a complaint after all, with the reason; the
     ticket is labelled "not a complaint" for the detector to learn from."""
@@ -212,7 +215,6 @@ def recovery_end(*, recovery: Recovery, actor: User, reason: str) -> Recovery:
         raise NotAllowed(_("This recovery is not under way."))
     _end(recovery, actor, reason)
     record_label(ticket=recovery.ticket, actor=actor, is_complaint=False)
-    db.session.commit()
     return recovery
 
 
@@ -230,6 +232,7 @@ def _end(recovery: Recovery, actor: User, reason: str) -> None:
     audit(actor=actor, action="recovery.end", obj=ticket, changes=changes)
 
 
+@use_case
 def recovery_mark_read(*, recovery: Recovery, actor: User) -> Recovery:
     """Hear: note that `actor` has read the conversation to the end."""
     first_read_by_actor = recovery.last_read_by_id != actor.id
@@ -237,7 +240,6 @@ def recovery_mark_read(*, recovery: Recovery, actor: User) -> Recovery:
     recovery.last_read_by_id = actor.id
     if first_read_by_actor:  # later re-reads only move the time
         audit(actor=actor, action="recovery.read", obj=recovery.ticket)
-    db.session.commit()
     return recovery
 
 
@@ -250,6 +252,7 @@ def _text(value: str | None, field: str, *, required: bool) -> str:
     return value
 
 
+@use_case
 def recovery_complete_step(
     *,
     recovery: Recovery,
@@ -292,10 +295,10 @@ def recovery_complete_step(
     )
     _advance(recovery)
     audit(actor=actor, action="recovery.step_done", obj=recovery.ticket, changes=changes)
-    db.session.commit()
     return recovery
 
 
+@use_case
 def recovery_skip_diagnose(*, recovery: Recovery, actor: User, reason: str) -> Recovery:
     """Skip Diagnose with a reason (so the complaint can close); audited."""
     reason = _text(reason, "skip_reason", required=True)
@@ -312,10 +315,10 @@ def recovery_skip_diagnose(*, recovery: Recovery, actor: User, reason: str) -> R
         obj=recovery.ticket,
         changes={"reason": reason},
     )
-    db.session.commit()
     return recovery
 
 
+@use_case
 def recovery_reopen_step(*, recovery: Recovery, step: str, actor: User) -> Recovery:
     """Open a done step again; the steps after it open again too, to keep the order."""
     if step not in STEPS or recovery.step_record(step) is None:
@@ -333,7 +336,6 @@ def recovery_reopen_step(*, recovery: Recovery, step: str, actor: User) -> Recov
     recovery.state = "active"
     recovery.current_step = step
     audit(actor=actor, action="recovery.step_reopened", obj=recovery.ticket, changes={"step": step})
-    db.session.commit()
     return recovery
 
 
@@ -378,6 +380,7 @@ def apply_label(ticket: Ticket, actor: User, is_complaint: bool) -> bool:
     return True
 
 
+@use_case
 def complaint_label_set(*, ticket: Ticket, actor: User, is_complaint: bool) -> Ticket:
     """An agent says whether this ticket is a complaint: the detector learns from it, and
     the ticket follows (a recovery starts, or ends)."""
@@ -385,10 +388,10 @@ def complaint_label_set(*, ticket: Ticket, actor: User, is_complaint: bool) -> T
         raise ValidationError(
             "is_complaint", _("This ticket has no message from the customer to judge.")
         )
-    db.session.commit()
     return ticket
 
 
+@use_case
 def complaint_labels_bulk(*, numbers: list[int], actor: User, is_complaint: bool) -> int:
     """Label many tickets at once (from the inbox); returns how many were labelled."""
     if not numbers:
@@ -399,5 +402,4 @@ def complaint_labels_bulk(*, numbers: list[int], actor: User, is_complaint: bool
     if len(tickets) != len(set(numbers)):
         raise ValidationError("tickets", _("Some selected tickets no longer exist."))
     labelled = sum(apply_label(ticket, actor, is_complaint) for ticket in tickets)
-    db.session.commit()
     return labelled

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 
 from helpdesk.audit import audit
+from helpdesk.db.transaction import use_case
 from helpdesk.errors import NotAllowed, ValidationError
-from helpdesk.extensions import db
 from helpdesk.models import User
 from helpdesk.recovery.detection import COMPLAINT_THRESHOLD
 from helpdesk.settings.service import setting_get, setting_put
@@ -30,6 +30,7 @@ def recovery_settings() -> RecoverySettings:
     )
 
 
+@use_case
 def recovery_settings_update(
     *, actor: User, threshold: float, product_name: str
 ) -> RecoverySettings:
@@ -56,5 +57,4 @@ def recovery_settings_update(
             "product_name": [before.product_name, product_name],
         },
     )
-    db.session.commit()
     return recovery_settings()

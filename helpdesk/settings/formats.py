@@ -21,8 +21,8 @@ from flask import current_app, g
 from flask_babel import gettext as _
 
 from helpdesk.audit import audit
+from helpdesk.db.transaction import use_case
 from helpdesk.errors import NotAllowed, ValidationError
-from helpdesk.extensions import db
 from helpdesk.locale_format import FormatOptions
 from helpdesk.models import User
 from helpdesk.settings.service import setting_get, setting_put
@@ -100,7 +100,31 @@ def format_settings_update(
     bengali_digits: bool,
     buddhist_era: bool,
 ) -> FormatSettings:
-    """Change the workspace's formats (admins); audited, one commit."""
+    """Change the workspace's formats (admins): the use case `format_settings_store`, then,
+    once it has committed, this process's caches show the new settings at once."""
+    after = format_settings_store(
+        actor=actor,
+        currency=currency,
+        thai_digits=thai_digits,
+        bengali_digits=bengali_digits,
+        buddhist_era=buddhist_era,
+    )
+    g._format_settings = after
+    _hold(after)
+    return after
+
+
+@use_case
+def format_settings_store(
+    *,
+    actor: User,
+    currency: str,
+    thai_digits: bool,
+    bengali_digits: bool,
+    buddhist_era: bool,
+) -> FormatSettings:
+    """Store the workspace's formats (admins); audited, one commit. The caches are
+    `format_settings_update`'s to refresh, after the commit."""
     if not actor.can("admin"):
         raise NotAllowed(_("Only an admin can change number and date formats."))
     code = currency.strip().upper() if isinstance(currency, str) else ""
@@ -122,7 +146,4 @@ def format_settings_update(
             obj=actor,
             changes={key: [old[key], new[key]] for key in new if old[key] != new[key]},
         )
-        db.session.commit()
-    g._format_settings = after
-    _hold(after)
     return after

@@ -19,8 +19,8 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from helpdesk.audit import audit
+from helpdesk.db.transaction import use_case
 from helpdesk.errors import NotAllowed, ValidationError
-from helpdesk.extensions import db
 from helpdesk.models import User
 from helpdesk.settings.service import setting_get, setting_put
 
@@ -75,6 +75,7 @@ def business_hours() -> BusinessHours:
     return _from_json(stored, fallback_zone)
 
 
+@use_case
 def business_hours_update(
     *,
     actor: User,
@@ -126,7 +127,6 @@ def business_hours_update(
             obj=actor,
             changes={key: [old[key], new[key]] for key in new if old[key] != new[key]},
         )
-        db.session.commit()
     return after
 
 

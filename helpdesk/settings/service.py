@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session, SessionTransaction
 
 from helpdesk.audit import audit
+from helpdesk.db.transaction import use_case
 from helpdesk.errors import NotAllowed, ValidationError
 from helpdesk.extensions import db
 from helpdesk.models import Setting, User
@@ -70,6 +71,7 @@ def assignment_settings() -> AssignmentSettings:
     )
 
 
+@use_case
 def assignment_settings_update(
     *, actor: User, auto_assign: bool, max_open_per_agent: int
 ) -> AssignmentSettings:
@@ -96,10 +98,10 @@ def assignment_settings_update(
                 "max_open_per_agent": [before.max_open_per_agent, max_open_per_agent],
             },
         )
-        db.session.commit()
     return after
 
 
+@use_case
 def user_set_available(*, user: User, available: bool, actor: User) -> User:
     """Whether round-robin assignment gives this person new tickets."""
     if not actor.can("admin") and actor.id != user.id:
@@ -112,5 +114,4 @@ def user_set_available(*, user: User, available: bool, actor: User) -> User:
             obj=user,
             changes={"available": [not available, available]},
         )
-        db.session.commit()
     return user

@@ -1,4 +1,5 @@
-"""The inbox: filters from the URL, view counts, and keyset pages.
+"""The inbox: view counts, and keyset pages. What the URL asks for (filters, sorts, the
+page cursor) is read in `inbox_filters`, whose names are re-exported here.
 
 Each page runs a fixed number of queries however many rows it shows, and a page deep in the
 list costs what the first one does: the "Next page" link carries the sort values of the
@@ -7,10 +8,6 @@ last row, and each status is read from its own (status, sort keys) index and mer
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
-import math
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -23,103 +20,24 @@ from sqlalchemy.orm import joinedload, selectinload
 from helpdesk.db.data_version import app_cache
 from helpdesk.errors import ValidationError
 from helpdesk.extensions import db
-from helpdesk.forms import MAX_ID, parse_id, strip_control
-from helpdesk.models import (
-    Tag,
-    Ticket,
-    User,
-    ticket_tags,
-)
+from helpdesk.models import Ticket, User
 from helpdesk.models.base import UTCDateTime
 from helpdesk.models.promise import Promise
-from helpdesk.models.ticket import CHANNELS, OPEN_STATUSES, PRIORITIES, STATUSES
 from helpdesk.search.tickets import search_hits
+from helpdesk.tickets.inbox_filters import (  # noqa: F401 - re-exported
+    SORTS,
+    VIEW_STATUSES,
+    VIEWS,
+    InboxFilters,
+    decode_cursor,
+    encode_cursor,
+    filter_conditions,
+    parse_filters,
+    view_statuses,
+)
 
-VIEWS = ("open", "mine", "unassigned", "waiting", "promises", "complaints", "all")
-SORTS = ("latest", "waiting", "priority")
 PAGE_SIZE = 50
 PENDING_PROMISES = "pending promises"  # a label no ticket status has
-
-
-@dataclass(frozen=True)
-class InboxFilters:
-    view: str = "open"
-    status: str | None = None
-    priority: str | None = None
-    tag: str | None = None
-    assignee: str | None = None  # a user id, or "none" for unassigned
-    channel: str | None = None
-    sort: str = "latest"
-    q: str = ""
-    after: str | None = None
-
-    def query_args(self, **changes: Any) -> dict[str, Any]:
-        """URL parameters for this list with `changes` applied (None drops a parameter)."""
-        values = {
-            "view": self.view,
-            "status": self.status,
-            "priority": self.priority,
-            "tag": self.tag,
-            "assignee": self.assignee,
-            "channel": self.channel,
-            "sort": self.sort,
-            "q": self.q or None,
-            "after": None,
-            **changes,
-        }
-        defaults = {"view": "open", "sort": "latest"}
-        return {k: v for k, v in values.items() if v is not None and defaults.get(k) != v}
-
-
-def parse_filters(args: Any) -> InboxFilters:
-    """Inbox filters from query parameters; an unknown value is a ValidationError naming it."""
-
-    def choice(name: str, allowed: tuple[str, ...], default: str | None = None) -> str | None:
-        value = strip_control(args.get(name) or "").strip() or default
-        if value is not None and value not in allowed:
-            raise ValidationError(name, _("Unknown value for %(name)s.", name=name))
-        return value
-
-    assignee = strip_control(args.get("assignee") or "").strip() or None
-    if assignee is not None and assignee != "none" and parse_id(assignee) is None:
-        raise ValidationError("assignee", _("Unknown value for %(name)s.", name="assignee"))
-    tag = strip_control(args.get("tag") or "").strip().lower() or None
-    if tag is not None and len(tag) > 30:
-        raise ValidationError("tag", _("Unknown value for %(name)s.", name="tag"))
-    q = " ".join(strip_control(args.get("q") or "").split())[:200]
-    return InboxFilters(
-        view=choice("view", VIEWS, "open") or "open",
-        status=choice("status", STATUSES),
-        priority=choice("priority", PRIORITIES),
-        tag=tag,
-        assignee=assignee,
-        channel=choice("channel", CHANNELS),
-        sort=choice("sort", SORTS, "latest") or "latest",
-        q=q,
-        after=strip_control(args.get("after") or "").strip()[:500] or None,
-    )
-
-
-# Each view: the statuses it covers, and any other condition on the row.
-VIEW_STATUSES = {
-    "open": ("new", "open"),
-    "mine": OPEN_STATUSES,
-    "unassigned": OPEN_STATUSES,
-    "waiting": ("pending",),
-    "promises": OPEN_STATUSES,  # tickets with a pending promise, due soonest first
-    "complaints": OPEN_STATUSES,
-    "all": STATUSES,
-}
-
-
-def _view_extra(view: str, user: User) -> list[sa.ColumnElement[bool]]:
-    if view == "mine":
-        return [Ticket.assignee_id == user.id]
-    if view == "unassigned":
-        return [Ticket.assignee_id.is_(None)]
-    if view == "complaints":
-        return [Ticket.kind == "complaint"]
-    return []
 
 
 def view_counts(user: User) -> dict[str, int]:
@@ -178,64 +96,8 @@ class InboxPage:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-def _encode_cursor(values: list[Any]) -> str:
-    raw = json.dumps([v.isoformat() if isinstance(v, datetime) else v for v in values])
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-
-
-def _decode_cursor(cursor: str, kinds: tuple[type, ...]) -> list[Any]:
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        if not isinstance(values, list) or len(values) != len(kinds):
-            raise ValueError
-        decoded: list[Any] = []
-        for value, kind in zip(values, kinds, strict=True):
-            if kind is str:
-                if not isinstance(value, str):
-                    raise ValueError
-                decoded.append(value)
-            elif kind is datetime:
-                moment = datetime.fromisoformat(value)
-                if moment.tzinfo is None:
-                    raise ValueError
-                decoded.append(moment)
-            elif kind is float:
-                number = float(value)
-                if not math.isfinite(number):
-                    raise ValueError
-                decoded.append(number)
-            else:
-                if not isinstance(value, int) or isinstance(value, bool) or abs(value) > MAX_ID:
-                    raise ValueError
-                decoded.append(value)
-        return decoded
-    except (ValueError, TypeError, binascii.Error, json.JSONDecodeError) as exc:
-        raise ValidationError("after", _("This page link is broken; start from the top.")) from exc
-
-
 def _timestamp(value: datetime) -> sa.BindParameter[datetime]:
     return sa.bindparam(None, value, type_=UTCDateTime())
-
-
-def _filter_conditions(filters: InboxFilters, user: User) -> list[sa.ColumnElement[bool]]:
-    """Every condition but the status, which `inbox_page` applies one status at a time."""
-    conditions = _view_extra(filters.view, user)
-    if filters.priority:
-        conditions.append(Ticket.priority == filters.priority)
-    if filters.channel:
-        conditions.append(Ticket.channel == filters.channel)
-    if filters.assignee == "none":
-        conditions.append(Ticket.assignee_id.is_(None))
-    elif filters.assignee:
-        conditions.append(Ticket.assignee_id == int(filters.assignee))
-    if filters.tag:
-        conditions.append(
-            sa.exists()
-            .where(ticket_tags.c.ticket_id == Ticket.id, ticket_tags.c.tag_id == Tag.id)
-            .where(Tag.name == filters.tag)
-        )
-    return conditions
 
 
 def _keyset(keys: list[Any], values: list[Any], descending: bool) -> sa.ColumnElement[bool]:
@@ -283,27 +145,20 @@ def _merged_rows(
     return [list(row) for row in rows]
 
 
-def _view_statuses(filters: InboxFilters) -> tuple[str, ...]:
-    statuses = VIEW_STATUSES[filters.view]
-    if filters.status:
-        statuses = tuple(status for status in statuses if status == filters.status)
-    return statuses
-
-
 def _page_ids(filters: InboxFilters, user: User) -> tuple[list[int], list[Any]]:
     """The ids of one page (plus one, to tell if there is more), in order, with the cursor
     values of each row."""
-    statuses = _view_statuses(filters)
+    statuses = view_statuses(filters)
     if not statuses:
         return [], []
-    conditions = _filter_conditions(filters, user)
+    conditions = filter_conditions(filters, user)
     if filters.view == "promises":
         return _promise_page_ids(filters, conditions)
     if filters.sort == "waiting":
         return _waiting_page_ids(filters, conditions, statuses)
     keys, kinds, descending = _sort_keys(filters.sort)
     if filters.after:
-        conditions.append(_keyset(keys, _decode_cursor(filters.after, kinds), descending))
+        conditions.append(_keyset(keys, decode_cursor(filters.after, kinds), descending))
     rows = _merged_rows(keys, descending, conditions, statuses, PAGE_SIZE + 1)
     return [row[-1] for row in rows], rows
 
@@ -317,7 +172,7 @@ def _waiting_page_ids(
     other_keys = [Ticket.last_activity_at, Ticket.id]
     part, values = "waiting", None
     if filters.after:
-        decoded = _decode_cursor(filters.after, (str, datetime, int))
+        decoded = decode_cursor(filters.after, (str, datetime, int))
         part, values = decoded[0], decoded[1:]
         if part not in ("waiting", "other"):
             raise ValidationError("after", _("This page link is broken; start from the top."))
@@ -345,14 +200,14 @@ def _search_ids(filters: InboxFilters, user: User) -> tuple[list[int], list[Any]
     hits = search_hits(filters.q)
     if hits is None:  # nothing searchable in the query: no results, not everything
         return [], []
-    conditions = _filter_conditions(filters, user)
+    conditions = filter_conditions(filters, user)
     statuses = VIEW_STATUSES[filters.view]
     if filters.status:
         statuses = tuple(status for status in statuses if status == filters.status)
     conditions.append(Ticket.status.in_(statuses))
     if filters.after:
         conditions.append(
-            _keyset([hits.c.score, Ticket.id], _decode_cursor(filters.after, (float, int)), True)
+            _keyset([hits.c.score, Ticket.id], decode_cursor(filters.after, (float, int)), True)
         )
     rows = db.session.execute(
         sa.select(hits.c.score, Ticket.id)
@@ -373,7 +228,7 @@ def _promise_page_ids(
         conditions.append(Ticket.status == filters.status)
     if filters.after:
         conditions.append(
-            _keyset(keys, _decode_cursor(filters.after, (datetime, int)), descending=False)
+            _keyset(keys, decode_cursor(filters.after, (datetime, int)), descending=False)
         )
     rows = db.session.execute(
         sa.select(Promise.due_at, Ticket.id)
@@ -395,7 +250,7 @@ def inbox_page(*, filters: InboxFilters, user: User, with_counts: bool = True) -
     next_cursor = None
     if len(ids) > PAGE_SIZE:
         ids = ids[:PAGE_SIZE]
-        next_cursor = _encode_cursor(sort_values[PAGE_SIZE - 1])
+        next_cursor = encode_cursor(sort_values[PAGE_SIZE - 1])
     by_id = (
         {
             ticket.id: ticket

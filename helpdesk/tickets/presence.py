@@ -12,6 +12,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from helpdesk.clock import now
+from helpdesk.db.transaction import use_case
 from helpdesk.db.upsert import insert_on_conflict
 from helpdesk.extensions import db
 from helpdesk.models import Ticket, TicketPresence, User
@@ -28,7 +29,14 @@ class Viewer:
 
 def presence_touch(*, ticket: Ticket, user: User, typing: bool) -> list[Viewer]:
     """Record that `user` has the ticket open (and whether they are typing); return the
-    other staff who have it open now."""
+    other staff who have it open now (read after the record's commit, outside its write)."""
+    presence_record(ticket=ticket, user=user, typing=typing)
+    return presence_others(ticket=ticket, user=user)
+
+
+@use_case
+def presence_record(*, ticket: Ticket, user: User, typing: bool) -> None:
+    """Upsert `user`'s presence row on the ticket: one use case, one commit."""
     at = now()
     values = {
         "ticket_id": ticket.id,
@@ -43,8 +51,6 @@ def presence_touch(*, ticket: Ticket, user: User, typing: bool) -> list[Viewer]:
     db.session.execute(
         statement.on_conflict_do_update(index_elements=["ticket_id", "user_id"], set_=update)
     )
-    db.session.commit()
-    return presence_others(ticket=ticket, user=user)
 
 
 def presence_others(*, ticket: Ticket, user: User) -> list[Viewer]:

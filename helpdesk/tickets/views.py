@@ -44,7 +44,8 @@ from helpdesk.tickets.forms import (
     ReplyForm,
 )
 from helpdesk.tickets.history import history_entries, staff_names
-from helpdesk.tickets.inbox import VIEWS, inbox_page, parse_filters
+from helpdesk.tickets.inbox import inbox_page
+from helpdesk.tickets.inbox_filters import VIEWS, parse_filters
 from helpdesk.tickets.labels import (
     CHANNEL_LABELS,
     ESTIMATE_LABELS,

@@ -1,5 +1,6 @@
 """Webhook subscriptions (admins only): create, change, pause and resume, delete, rotate the
-signing secret, and send a test event. Every change is audited and committed once.
+signing secret, and send a test event. Every change is a use case, decorated `@use_case`:
+audited, and committed once (rolled back when it raises).
 
 A subscription's URL is checked for shape and against SSRF on every save (and again before
 every delivery, in `delivery`); its events are a non-empty subset of WEBHOOK_EVENTS. The
@@ -17,6 +18,7 @@ from flask_babel import gettext as _
 
 from helpdesk.audit import audit
 from helpdesk.clock import now
+from helpdesk.db.transaction import use_case
 from helpdesk.errors import Conflict, NotAllowed, ValidationError
 from helpdesk.extensions import db
 from helpdesk.models import WEBHOOK_EVENTS, Outbox, User, Webhook
@@ -102,6 +104,7 @@ def webhooks_all() -> list[Webhook]:
     return list(db.session.scalars(sa.select(Webhook).order_by(Webhook.id)))
 
 
+@use_case
 def webhook_create(
     *, actor: User, url: str, description: str, events: Iterable[str], active: bool = True
 ) -> tuple[Webhook, str]:
@@ -125,10 +128,10 @@ def webhook_create(
     db.session.flush()
     audit(actor=actor, action="webhook.create", obj=webhook, changes={**values, "active": active})
     forget_subscriptions()
-    db.session.commit()
     return webhook, secret
 
 
+@use_case
 def webhook_update(
     *,
     webhook: Webhook,
@@ -155,10 +158,10 @@ def webhook_update(
     if changes:
         audit(actor=actor, action="webhook.update", obj=webhook, changes=changes)
         forget_subscriptions()
-        db.session.commit()
     return changes
 
 
+@use_case
 def webhook_set_active(*, webhook: Webhook, actor: User, active: bool) -> Webhook:
     """Pause (no new deliveries; pending ones fail at their turn) or resume."""
     _require_admin(actor)
@@ -171,10 +174,10 @@ def webhook_set_active(*, webhook: Webhook, actor: User, active: bool) -> Webhoo
         )
         webhook.active = active
         forget_subscriptions()
-        db.session.commit()
     return webhook
 
 
+@use_case
 def webhook_delete(*, webhook: Webhook, actor: User) -> None:
     """Delete a subscription with its delivery log (pending deliveries are dropped)."""
     _require_admin(actor)
@@ -187,9 +190,9 @@ def webhook_delete(*, webhook: Webhook, actor: User) -> None:
     db.session.execute(sa.delete(Outbox).where(Outbox.webhook_id == webhook.id))
     db.session.delete(webhook)
     forget_subscriptions()
-    db.session.commit()
 
 
+@use_case
 def webhook_secret_rotate(*, webhook: Webhook, actor: User) -> str:
     """A new signing secret, used from the next delivery on (retries included); the old one
     stops working at once. Returns it, to be shown once."""
@@ -202,10 +205,10 @@ def webhook_secret_rotate(*, webhook: Webhook, actor: User) -> str:
         changes={"secret": [secret_hint(webhook.secret), secret_hint(secret)]},
     )
     webhook.secret = secret
-    db.session.commit()
     return secret
 
 
+@use_case
 def webhook_send_test(*, webhook: Webhook, actor: User) -> Outbox:
     """Queue a `ping` delivery to this subscription only (it shows in its log)."""
     _require_admin(actor)
@@ -226,5 +229,4 @@ def webhook_send_test(*, webhook: Webhook, actor: User) -> Outbox:
         obj=webhook,
         changes={"delivery": row.message_id},
     )
-    db.session.commit()
     return row

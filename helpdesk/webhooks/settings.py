@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 
 from helpdesk.audit import audit
+from helpdesk.db.transaction import use_case
 from helpdesk.errors import NotAllowed
-from helpdesk.extensions import db
 from helpdesk.models import User
 from helpdesk.settings.service import setting_get, setting_put
 
@@ -26,6 +26,7 @@ def webhook_settings() -> WebhookSettings:
     return WebhookSettings(allow_private=bool(stored.get("allow_private", False)))
 
 
+@use_case
 def webhook_settings_update(*, actor: User, allow_private: bool) -> WebhookSettings:
     """Allow or refuse webhook targets on private and local addresses (audited)."""
     if not actor.can("admin"):
@@ -40,5 +41,4 @@ def webhook_settings_update(*, actor: User, allow_private: bool) -> WebhookSetti
             obj=actor,
             changes={"allow_private": [before.allow_private, allow_private]},
         )
-        db.session.commit()
     return after

@@ -18,8 +18,8 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from helpdesk.audit import audit
+from helpdesk.db.transaction import use_case
 from helpdesk.errors import NotAllowed, ValidationError
-from helpdesk.extensions import db
 from helpdesk.models import User
 from helpdesk.settings.service import setting_get, setting_put
 
@@ -100,6 +100,7 @@ def normalise_origin(raw: str) -> str:
     return f"{parts.scheme}://{host.lower()}{suffix}"
 
 
+@use_case
 def widget_settings_update(
     *,
     actor: User,
@@ -155,7 +156,6 @@ def widget_settings_update(
             if getattr(before, name) != getattr(after, name)
         }
         audit(actor=actor, action="settings.widget", obj=actor, changes=changed)
-        db.session.commit()
     return after
 
 
@@ -168,6 +168,7 @@ def widget_secret() -> str:
     return hmac.new(key, b"helpdesk widget identity v1", hashlib.sha256).hexdigest()
 
 
+@use_case
 def widget_secret_rotate(*, actor: User) -> str:
     """Replace the identity secret: every hash signed with the old one stops verifying."""
     if not actor.can("admin"):
@@ -175,7 +176,6 @@ def widget_secret_rotate(*, actor: User) -> str:
     secret = secrets.token_hex(32)
     setting_put(_SECRET_SETTING, secret)
     audit(actor=actor, action="settings.widget_secret_rotated", obj=actor)
-    db.session.commit()
     return secret
 
 

@@ -21,8 +21,7 @@ from sqlalchemy.sql.expression import FunctionElement
 
 from helpdesk.models import AuditEvent
 from helpdesk.models.base import UTCDateTime
-
-DONE_STATUSES = ("resolved", "closed")
+from helpdesk.models.ticket import DONE_STATUSES
 
 
 class seconds_between(FunctionElement[float]):  # noqa: N801 - reads like the SQL function it is

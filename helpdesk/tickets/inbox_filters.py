@@ -1,0 +1,168 @@
+"""What an inbox URL asks for: the views and sorts, the filters read from the query
+parameters, the SQL conditions they add to a page's query, and the "Next page" cursor
+(the sort values of the last row shown). The counts and the pages are in `inbox`."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import math
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from helpdesk.errors import ValidationError
+from helpdesk.forms import MAX_ID, parse_id, strip_control
+from helpdesk.models import Tag, Ticket, User, ticket_tags
+from helpdesk.models.ticket import CHANNELS, OPEN_STATUSES, PRIORITIES, STATUSES
+
+VIEWS = ("open", "mine", "unassigned", "waiting", "promises", "complaints", "all")
+SORTS = ("latest", "waiting", "priority")
+
+
+@dataclass(frozen=True)
+class InboxFilters:
+    view: str = "open"
+    status: str | None = None
+    priority: str | None = None
+    tag: str | None = None
+    assignee: str | None = None  # a user id, or "none" for unassigned
+    channel: str | None = None
+    sort: str = "latest"
+    q: str = ""
+    after: str | None = None
+
+    def query_args(self, **changes: Any) -> dict[str, Any]:
+        """URL parameters for this list with `changes` applied (None drops a parameter)."""
+        values = {
+            "view": self.view,
+            "status": self.status,
+            "priority": self.priority,
+            "tag": self.tag,
+            "assignee": self.assignee,
+            "channel": self.channel,
+            "sort": self.sort,
+            "q": self.q or None,
+            "after": None,
+            **changes,
+        }
+        defaults = {"view": "open", "sort": "latest"}
+        return {k: v for k, v in values.items() if v is not None and defaults.get(k) != v}
+
+
+def parse_filters(args: Any) -> InboxFilters:
+    """Inbox filters from query parameters; an unknown value is a ValidationError naming it."""
+
+    def choice(name: str, allowed: tuple[str, ...], default: str | None = None) -> str | None:
+        value = strip_control(args.get(name) or "").strip() or default
+        if value is not None and value not in allowed:
+            raise ValidationError(name, _("Unknown value for %(name)s.", name=name))
+        return value
+
+    assignee = strip_control(args.get("assignee") or "").strip() or None
+    if assignee is not None and assignee != "none" and parse_id(assignee) is None:
+        raise ValidationError("assignee", _("Unknown value for %(name)s.", name="assignee"))
+    tag = strip_control(args.get("tag") or "").strip().lower() or None
+    if tag is not None and len(tag) > 30:
+        raise ValidationError("tag", _("Unknown value for %(name)s.", name="tag"))
+    q = " ".join(strip_control(args.get("q") or "").split())[:200]
+    return InboxFilters(
+        view=choice("view", VIEWS, "open") or "open",
+        status=choice("status", STATUSES),
+        priority=choice("priority", PRIORITIES),
+        tag=tag,
+        assignee=assignee,
+        channel=choice("channel", CHANNELS),
+        sort=choice("sort", SORTS, "latest") or "latest",
+        q=q,
+        after=strip_control(args.get("after") or "").strip()[:500] or None,
+    )
+
+
+# Each view: the statuses it covers, and any other condition on the row.
+VIEW_STATUSES = {
+    "open": ("new", "open"),
+    "mine": OPEN_STATUSES,
+    "unassigned": OPEN_STATUSES,
+    "waiting": ("pending",),
+    "promises": OPEN_STATUSES,  # tickets with a pending promise, due soonest first
+    "complaints": OPEN_STATUSES,
+    "all": STATUSES,
+}
+
+
+def _view_extra(view: str, user: User) -> list[sa.ColumnElement[bool]]:
+    if view == "mine":
+        return [Ticket.assignee_id == user.id]
+    if view == "unassigned":
+        return [Ticket.assignee_id.is_(None)]
+    if view == "complaints":
+        return [Ticket.kind == "complaint"]
+    return []
+
+
+def filter_conditions(filters: InboxFilters, user: User) -> list[sa.ColumnElement[bool]]:
+    """Every condition but the status, which `inbox_page` applies one status at a time."""
+    conditions = _view_extra(filters.view, user)
+    if filters.priority:
+        conditions.append(Ticket.priority == filters.priority)
+    if filters.channel:
+        conditions.append(Ticket.channel == filters.channel)
+    if filters.assignee == "none":
+        conditions.append(Ticket.assignee_id.is_(None))
+    elif filters.assignee:
+        conditions.append(Ticket.assignee_id == int(filters.assignee))
+    if filters.tag:
+        conditions.append(
+            sa.exists()
+            .where(ticket_tags.c.ticket_id == Ticket.id, ticket_tags.c.tag_id == Tag.id)
+            .where(Tag.name == filters.tag)
+        )
+    return conditions
+
+
+def view_statuses(filters: InboxFilters) -> tuple[str, ...]:
+    statuses = VIEW_STATUSES[filters.view]
+    if filters.status:
+        statuses = tuple(status for status in statuses if status == filters.status)
+    return statuses
+
+
+def encode_cursor(values: list[Any]) -> str:
+    raw = json.dumps([v.isoformat() if isinstance(v, datetime) else v for v in values])
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, kinds: tuple[type, ...]) -> list[Any]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        if not isinstance(values, list) or len(values) != len(kinds):
+            raise ValueError
+        decoded: list[Any] = []
+        for value, kind in zip(values, kinds, strict=True):
+            if kind is str:
+                if not isinstance(value, str):
+                    raise ValueError
+                decoded.append(value)
+            elif kind is datetime:
+                moment = datetime.fromisoformat(value)
+                if moment.tzinfo is None:
+                    raise ValueError
+                decoded.append(moment)
+            elif kind is float:
+                number = float(value)
+                if not math.isfinite(number):
+                    raise ValueError
+                decoded.append(number)
+            else:
+                if not isinstance(value, int) or isinstance(value, bool) or abs(value) > MAX_ID:
+                    raise ValueError
+                decoded.append(value)
+        return decoded
+    except (ValueError, TypeError, binascii.Error, json.JSONDecodeError) as exc:
+        raise ValidationError("after", _("This page link is broken; start from the top.")) from exc
