@@ -48,7 +48,9 @@ def register_extensions(app: Flask) -> None:
         select_timezone,
     )
     from helpdesk.lazy_migrate import init_migrations
+    from helpdesk.web.converters import register_converters
 
+    register_converters(app)  # before any blueprint's rules use them
     sqlite = app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
     engine_options = app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {})
     if sqlite:
@@ -174,7 +176,7 @@ def register_cli(app: Flask) -> None:
 
 
 def register_error_handlers(app: Flask) -> None:
-    from helpdesk.error_handlers import register_error_handlers as register
+    from helpdesk.web.error_handlers import register_error_handlers as register
 
     register(app)
 
@@ -185,9 +187,9 @@ def register_request_hooks(app: Flask) -> None:
     from helpdesk.api.auth import refuse_query_tokens, strip_api_cookies
     from helpdesk.auth.access import require_login
     from helpdesk.auth.forms import LogoutForm
-    from helpdesk.navigation import nav_for
-    from helpdesk.security import register_security
-    from helpdesk.static_files import register_static_files
+    from helpdesk.web.navigation import nav_for
+    from helpdesk.web.security import register_security
+    from helpdesk.web.static_files import register_static_files
 
     register_security(app)
     register_static_files(app)

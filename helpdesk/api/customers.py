@@ -29,7 +29,6 @@ bp = api_blueprint("api_customers", __name__)
 bp.before_request(require_role("agent"))
 
 TAG = "Customers"
-ID = "<int(max=2147483647):customer_id>"
 RECENT_TICKETS = 20
 
 
@@ -117,7 +116,7 @@ def list_customers(query: CustomerQuery) -> Response:
     return jsonify(items=[_out(customer) for customer in page.items], next_cursor=page.next_cursor)
 
 
-@bp.get(f"/customers/{ID}")
+@bp.get("/customers/<id:customer_id>")
 @spec.validate(resp=responses({200: CustomerDetail}, 404), tags=[TAG])
 def get_customer(customer_id: int) -> Response:
     """Read a customer with their most recent tickets (newest first, at most 20)."""

@@ -26,7 +26,6 @@ bp = api_blueprint("api_escalations", __name__)
 bp.before_request(require_role("founder"))
 
 TAG = "Escalations"
-ID = "<int(max=2147483647):escalation_id>"
 EscalationStatus = Literal[ESCALATION_STATES]  # type: ignore[valid-type]
 EscalationReason = Literal[ESCALATION_REASONS]  # type: ignore[valid-type]
 
@@ -105,7 +104,7 @@ def list_escalations(query: EscalationQuery) -> Response:
     )
 
 
-@bp.get(f"/escalations/{ID}")
+@bp.get("/escalations/<id:escalation_id>")
 @spec.validate(resp=responses({200: EscalationOut}, 404), tags=[TAG])
 def get_escalation(escalation_id: int) -> Response:
     """Read one founder-review item with its ticket."""

@@ -120,7 +120,7 @@ def list_promises(query: PromiseQuery) -> Response:
     return jsonify(items=[_out(promise) for promise in page.items], next_cursor=page.next_cursor)
 
 
-@bp.post("/tickets/<int(max=2147483647):number>/promises")
+@bp.post("/tickets/<number:number>/promises")
 @spec.validate(json=PromiseCreate, resp=responses({201: PromiseOut}, 404, 415, 422), tags=[TAG])
 def create_promise(number: int, json: PromiseCreate) -> tuple[Response, int]:
     """Promise the customer an update by `due_at`.

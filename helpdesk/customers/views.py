@@ -20,7 +20,7 @@ bp = Blueprint("customers", __name__)
 bp.before_request(require_role("agent"))
 
 
-@bp.post("/tickets/<int(max=2147483647):number>/customer/language")
+@bp.post("/tickets/<number:number>/customer/language")
 def customer_language(number: int) -> Response:
     ticket = ticket_by_number(number)
     if ticket is None:

@@ -114,7 +114,7 @@ def settings_save() -> Response:
     return _page(settings_form=form, status=422)
 
 
-@bp.get("/rounds/<int(max=2147483647):round_id>")
+@bp.get("/rounds/<id:round_id>")
 def round_page(round_id: int) -> Response:
     survey_round = db.get_or_404(NpsRound, round_id)
     page = parse_id(request.args.get("page", "1")) or 0

@@ -47,9 +47,9 @@ from helpdesk.founders.labels import (
 from helpdesk.founders.panel import panel_context
 from helpdesk.founders.queries import STATUS_FILTERS, QueueItem, queue_item, queue_items
 from helpdesk.founders.settings import founder_settings, founder_settings_update
-from helpdesk.htmx_render import render_page_or_fragment, wants_fragment
 from helpdesk.models import Escalation, Ticket, User
 from helpdesk.tickets.queries import ticket_by_number
+from helpdesk.web.htmx_render import render_page_or_fragment, wants_fragment
 
 bp = Blueprint("founders", __name__, url_prefix="/founders")
 bp.before_request(require_role("founder"))
@@ -57,9 +57,6 @@ bp.before_request(require_role("founder"))
 # Agents escalate from the ticket page, so this one action lives outside the founder guard.
 escalate_bp = Blueprint("founders_escalate", __name__)
 escalate_bp.before_request(require_role("agent"))
-
-ID = "<int(max=2147483647):escalation_id>"
-NUMBER = "<int(max=2147483647):number>"
 
 
 def _user() -> User:
@@ -193,7 +190,7 @@ def _act(escalation: Escalation, action: Any, *, name: str, form: Any, done: str
     return redirect(f"{back}#escalation-{escalation.id}")
 
 
-@bp.post(f"/escalations/{ID}/claim")
+@bp.post("/escalations/<id:escalation_id>/claim")
 def claim(escalation_id: int) -> Response:
     escalation = _escalation(escalation_id)
     form = EmptyForm()
@@ -208,7 +205,7 @@ def claim(escalation_id: int) -> Response:
     )
 
 
-@bp.post(f"/escalations/{ID}/note")
+@bp.post("/escalations/<id:escalation_id>/note")
 def note(escalation_id: int) -> Response:
     escalation = _escalation(escalation_id)
     form = NoteForm()
@@ -223,7 +220,7 @@ def note(escalation_id: int) -> Response:
     )
 
 
-@bp.post(f"/escalations/{ID}/reply")
+@bp.post("/escalations/<id:escalation_id>/reply")
 def reply(escalation_id: int) -> Response:
     escalation = _escalation(escalation_id)
     form = FounderReplyForm()
@@ -238,7 +235,7 @@ def reply(escalation_id: int) -> Response:
     )
 
 
-@bp.post(f"/escalations/{ID}/resolve")
+@bp.post("/escalations/<id:escalation_id>/resolve")
 def resolve(escalation_id: int) -> Response:
     escalation = _escalation(escalation_id)
     form = ResolveForm()
@@ -307,7 +304,7 @@ def _escalate_panel(
     )
 
 
-@escalate_bp.route(f"/tickets/{NUMBER}/escalate", methods=["GET", "POST"])
+@escalate_bp.route("/tickets/<number:number>/escalate", methods=["GET", "POST"])
 def escalate(number: int) -> Response:
     ticket = _ticket(number)
     form = EscalateForm()

@@ -28,12 +28,12 @@ from helpdesk.auth.access import public
 from helpdesk.errors import NotAllowed
 from helpdesk.extensions import db
 from helpdesk.forms import parse_id
-from helpdesk.htmx_render import wants_fragment
 from helpdesk.kb import service
 from helpdesk.kb.forms import VoteForm
 from helpdesk.kb.search import article_by_slug, article_search, article_snippet, newest_published
 from helpdesk.models import Article
 from helpdesk.tickets.search import highlight
+from helpdesk.web.htmx_render import wants_fragment
 
 bp = Blueprint("help", __name__, url_prefix="/help")
 

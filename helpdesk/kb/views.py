@@ -14,7 +14,6 @@ from helpdesk.auth.access import require_role
 from helpdesk.errors import Conflict, NotAllowed, ValidationError
 from helpdesk.extensions import db
 from helpdesk.forms import parse_id, show_domain_error
-from helpdesk.htmx_render import render_page_or_fragment
 from helpdesk.kb import service
 from helpdesk.kb.forms import ArticleForm, EmptyForm, PreviewForm
 from helpdesk.kb.search import search_statement
@@ -22,12 +21,11 @@ from helpdesk.models import Article, Message, User
 from helpdesk.rendering import markdown_to_html
 from helpdesk.tickets.queries import ticket_by_number
 from helpdesk.tickets.search import highlight
+from helpdesk.web.htmx_render import render_page_or_fragment
 
 bp = Blueprint("kb", __name__)
 bp.before_request(require_role("agent"))
 
-ID = "<int(max=2147483647):article_id>"
-NUMBER = "<int(max=2147483647):number>"
 PER_PAGE = 50
 MAX_QUERY_CHARS = 200
 STATUS_LABELS = {
@@ -96,7 +94,7 @@ def article_new() -> Response | tuple[str, int]:
     return render_template("kb/edit.html", form=form, article=None, action_form=None), status
 
 
-@bp.route(f"/kb/articles/{ID}/edit", methods=["GET", "POST"])
+@bp.route("/kb/articles/<id:article_id>/edit", methods=["GET", "POST"])
 def article_edit(article_id: int) -> Response | tuple[str, int]:
     article = _get_article(article_id)
     if request.method == "GET":
@@ -139,7 +137,7 @@ def article_preview() -> str:
     return render_template("kb/_preview.html", html=markdown_to_html(form.body.data or ""))
 
 
-@bp.post(f"/kb/articles/{ID}/publish")
+@bp.post("/kb/articles/<id:article_id>/publish")
 def article_publish(article_id: int) -> Response:
     article = _get_article(article_id)
     if not EmptyForm().validate_on_submit():
@@ -149,7 +147,7 @@ def article_publish(article_id: int) -> Response:
     return redirect(url_for("kb.article_edit", article_id=article.id))
 
 
-@bp.post(f"/kb/articles/{ID}/unpublish")
+@bp.post("/kb/articles/<id:article_id>/unpublish")
 def article_unpublish(article_id: int) -> Response:
     article = _get_article(article_id)
     if not EmptyForm().validate_on_submit():
@@ -159,7 +157,7 @@ def article_unpublish(article_id: int) -> Response:
     return redirect(url_for("kb.article_edit", article_id=article.id))
 
 
-@bp.post(f"/tickets/{NUMBER}/messages/<int(max=2147483647):message_id>/article")
+@bp.post("/tickets/<number:number>/messages/<id:message_id>/article")
 def article_from_message(number: int, message_id: int) -> Response:
     ticket = ticket_by_number(number)
     message = db.session.get(Message, message_id)

@@ -47,7 +47,7 @@ def _custom_due(raw: str, zone: str) -> datetime:
     return check_custom_due(local, now=now())
 
 
-@bp.get("/tickets/<int(max=2147483647):number>/promise")
+@bp.get("/tickets/<number:number>/promise")
 def suggest(number: int) -> str | tuple[str, int]:
     ticket = ticket_by_number(number)
     if ticket is None:

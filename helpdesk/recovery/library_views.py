@@ -121,7 +121,7 @@ def phrase_preview() -> str:
     return render_template("recovery/_phrase_preview.html", text=text)
 
 
-@phrases_bp.route("/<int(max=2147483647):phrase_id>", methods=["GET", "POST"])
+@phrases_bp.route("/<id:phrase_id>", methods=["GET", "POST"])
 def phrase_edit(phrase_id: int) -> Response | tuple[str, int]:
     phrase = db.get_or_404(Phrase, phrase_id)
     form = _phrase_form(request.form if request.method == "POST" else None, phrase)
@@ -143,7 +143,7 @@ def phrase_edit(phrase_id: int) -> Response | tuple[str, int]:
     return render_template("recovery/phrase_edit.html", phrase=phrase, form=form), status
 
 
-@phrases_bp.post("/<int(max=2147483647):phrase_id>/active")
+@phrases_bp.post("/<id:phrase_id>/active")
 def phrase_active(phrase_id: int) -> Response:
     phrase = db.get_or_404(Phrase, phrase_id)
     if not EmptyForm().validate_on_submit():
@@ -200,7 +200,7 @@ def cause_add() -> Response | tuple[str, int]:
     return _causes_page(form=form, status=422)
 
 
-@causes_bp.post("/<int(max=2147483647):cause_id>/active")
+@causes_bp.post("/<id:cause_id>/active")
 def cause_active(cause_id: int) -> Response:
     cause = db.get_or_404(RootCause, cause_id)
     if not EmptyForm().validate_on_submit():

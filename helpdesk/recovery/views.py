@@ -12,17 +12,15 @@ from helpdesk.auth.access import require_role
 from helpdesk.errors import DomainError, ValidationError
 from helpdesk.extensions import db
 from helpdesk.forms import parse_id, show_domain_error
-from helpdesk.htmx_render import wants_fragment
 from helpdesk.models import Phrase, Recovery, Ticket, User
 from helpdesk.recovery import library, service
 from helpdesk.recovery.forms import EmptyForm, LabelForm, ReasonForm, StepForm
 from helpdesk.recovery.panel import panel_context
 from helpdesk.tickets.queries import ticket_by_number
+from helpdesk.web.htmx_render import wants_fragment
 
 bp = Blueprint("recovery", __name__)
 bp.before_request(require_role("agent"))
-
-NUMBER = "<int(max=2147483647):number>"
 
 
 def _user() -> User:
@@ -96,7 +94,7 @@ def _run(ticket: Ticket, action: Any, form: StepForm | ReasonForm | None = None)
     return _panel(ticket)
 
 
-@bp.post(f"/tickets/{NUMBER}/recovery/start")
+@bp.post("/tickets/<number:number>/recovery/start")
 def start(number: int) -> Response:
     ticket = _ticket(number)
     if not EmptyForm().validate_on_submit():
@@ -104,7 +102,7 @@ def start(number: int) -> Response:
     return _run(ticket, lambda: service.recovery_start(ticket=ticket, actor=_user()))
 
 
-@bp.post(f"/tickets/{NUMBER}/recovery/end")
+@bp.post("/tickets/<number:number>/recovery/end")
 def end(number: int) -> Response:
     ticket = _ticket(number)
     recovery = _recovery(ticket)
@@ -118,7 +116,7 @@ def end(number: int) -> Response:
     )
 
 
-@bp.post(f"/tickets/{NUMBER}/complaint-label")
+@bp.post("/tickets/<number:number>/complaint-label")
 def label(number: int) -> Response:
     """An agent says whether the ticket is a complaint ("yes" or "no")."""
     ticket = _ticket(number)
@@ -134,7 +132,7 @@ def label(number: int) -> Response:
     )
 
 
-@bp.post(f"/tickets/{NUMBER}/recovery/read")
+@bp.post("/tickets/<number:number>/recovery/read")
 def read(number: int) -> Response:
     ticket = _ticket(number)
     recovery = _recovery(ticket)
@@ -144,7 +142,7 @@ def read(number: int) -> Response:
     return make_response("", 204)
 
 
-@bp.post(f"/tickets/{NUMBER}/recovery/steps/<step>/done")
+@bp.post("/tickets/<number:number>/recovery/steps/<step>/done")
 def step_done(number: int, step: str) -> Response:
     ticket = _ticket(number)
     recovery = _recovery(ticket)
@@ -169,7 +167,7 @@ def step_done(number: int, step: str) -> Response:
     )
 
 
-@bp.post(f"/tickets/{NUMBER}/recovery/steps/<step>/reopen")
+@bp.post("/tickets/<number:number>/recovery/steps/<step>/reopen")
 def step_reopen(number: int, step: str) -> Response:
     ticket = _ticket(number)
     recovery = _recovery(ticket)
@@ -180,7 +178,7 @@ def step_reopen(number: int, step: str) -> Response:
     )
 
 
-@bp.post(f"/tickets/{NUMBER}/recovery/diagnose/skip")
+@bp.post("/tickets/<number:number>/recovery/diagnose/skip")
 def skip_diagnose(number: int) -> Response:
     ticket = _ticket(number)
     recovery = _recovery(ticket)
@@ -196,7 +194,7 @@ def skip_diagnose(number: int) -> Response:
     )
 
 
-@bp.post("/phrases/<int(max=2147483647):phrase_id>/used")
+@bp.post("/phrases/<id:phrase_id>/used")
 def phrase_used(phrase_id: int) -> Response:
     phrase = db.get_or_404(Phrase, phrase_id)
     if not EmptyForm().validate_on_submit():

@@ -99,7 +99,7 @@ def team_assignment() -> Response | tuple[str, int]:
     return _team_page(assignment=form, status=422)
 
 
-@bp.post("/team/<int(max=2147483647):user_id>/availability")
+@bp.post("/team/<id:user_id>/availability")
 def team_availability(user_id: int) -> Response:
     user = _get_user(user_id)
     if not ActiveForm().validate_on_submit():
@@ -117,7 +117,7 @@ def team_availability(user_id: int) -> Response:
     return redirect(url_for("settings.team"))
 
 
-@bp.post("/team/<int(max=2147483647):user_id>/role")
+@bp.post("/team/<id:user_id>/role")
 def team_role(user_id: int) -> Response:
     user = _get_user(user_id)
     form = RoleForm()
@@ -134,12 +134,12 @@ def team_role(user_id: int) -> Response:
     return redirect(url_for("settings.team"))
 
 
-@bp.post("/team/<int(max=2147483647):user_id>/deactivate")
+@bp.post("/team/<id:user_id>/deactivate")
 def team_deactivate(user_id: int) -> Response:
     return _set_active(user_id, active=False)
 
 
-@bp.post("/team/<int(max=2147483647):user_id>/reactivate")
+@bp.post("/team/<id:user_id>/reactivate")
 def team_reactivate(user_id: int) -> Response:
     return _set_active(user_id, active=True)
 

@@ -26,7 +26,6 @@ from helpdesk.bidi import with_names
 from helpdesk.errors import NotAllowed, ValidationError
 from helpdesk.extensions import db
 from helpdesk.forms import parse_id, show_domain_error
-from helpdesk.htmx_render import render_page_or_fragment, wants_fragment
 from helpdesk.models import Ticket, User
 from helpdesk.models.ticket import PRIORITIES, STATUSES
 from helpdesk.promises.stats import promise_stats
@@ -62,11 +61,10 @@ from helpdesk.tickets.queries import (
     ticket_messages,
 )
 from helpdesk.tickets.search import highlight
+from helpdesk.web.htmx_render import render_page_or_fragment, wants_fragment
 
 bp = Blueprint("tickets", __name__)
 bp.before_request(require_role("agent"))
-
-NUMBER = "<int(max=2147483647):number>"
 
 
 def _user() -> User:
@@ -257,12 +255,12 @@ def _ticket_page(
     return response
 
 
-@bp.get(f"/tickets/{NUMBER}")
+@bp.get("/tickets/<number:number>")
 def ticket(number: int) -> Response:
     return _ticket_page(_get_ticket(number))
 
 
-@bp.post(f"/tickets/{NUMBER}/messages")
+@bp.post("/tickets/<number:number>/messages")
 def ticket_reply(number: int) -> Response:
     ticket = _get_ticket(number)
     form = ReplyForm()
@@ -299,7 +297,7 @@ def ticket_reply(number: int) -> Response:
     return redirect(url_for("tickets.ticket", number=ticket.number) + "#composer")
 
 
-@bp.post(f"/tickets/{NUMBER}/properties")
+@bp.post("/tickets/<number:number>/properties")
 def ticket_properties(number: int) -> Response:
     ticket = _get_ticket(number)
     form = PropertiesForm()
@@ -349,7 +347,7 @@ def ticket_properties(number: int) -> Response:
     return response
 
 
-@bp.post(f"/tickets/{NUMBER}/preview")
+@bp.post("/tickets/<number:number>/preview")
 def ticket_preview(number: int) -> str:
     _get_ticket(number)
     form = PreviewForm()
@@ -358,7 +356,7 @@ def ticket_preview(number: int) -> str:
     return render_template("tickets/_preview.html", html=markdown_to_html(form.body.data or ""))
 
 
-@bp.post(f"/tickets/{NUMBER}/presence")
+@bp.post("/tickets/<number:number>/presence")
 def ticket_presence(number: int) -> str:
     ticket = _get_ticket(number)
     form = PresenceForm()

@@ -26,8 +26,8 @@ from helpdesk.auth.access import require_role
 from helpdesk.errors import DomainError, ValidationError
 from helpdesk.extensions import db
 from helpdesk.forms import parse_id, show_domain_error
-from helpdesk.htmx_render import render_page_or_fragment, wants_fragment
 from helpdesk.models import Outbox, User, Webhook
+from helpdesk.web.htmx_render import render_page_or_fragment, wants_fragment
 from helpdesk.webhooks import service
 from helpdesk.webhooks.delivery import BACKOFF, MAX_ATTEMPTS
 from helpdesk.webhooks.forms import (
@@ -42,7 +42,6 @@ from helpdesk.webhooks.settings import webhook_settings, webhook_settings_update
 bp = Blueprint("webhooks", __name__, url_prefix="/settings/webhooks")
 bp.before_request(require_role("admin"))
 
-ID = "<int(max=2147483647):webhook_id>"
 PER_PAGE = 50
 
 
@@ -155,14 +154,14 @@ def webhook_create() -> Response:
     return _form_page(form, None, 422)
 
 
-@bp.get(f"/{ID}")
+@bp.get("/<id:webhook_id>")
 def webhook_edit(webhook_id: int) -> Response:
     webhook = _get_webhook(webhook_id)
     form = WebhookForm(formdata=None, data=webhook_form_data(webhook))
     return _form_page(form, webhook, 200)
 
 
-@bp.post(f"/{ID}")
+@bp.post("/<id:webhook_id>")
 def webhook_save(webhook_id: int) -> Response:
     webhook = _get_webhook(webhook_id)
     form = WebhookForm()
@@ -193,7 +192,7 @@ def _checked_action() -> None:
         abort(400, description=_("The form expired: reload the page and try again."))
 
 
-@bp.post(f"/{ID}/secret")
+@bp.post("/<id:webhook_id>/secret")
 def webhook_secret(webhook_id: int) -> Response:
     webhook = _get_webhook(webhook_id)
     _checked_action()
@@ -201,7 +200,7 @@ def webhook_secret(webhook_id: int) -> Response:
     return _secret_page(webhook, secret, created=False)
 
 
-@bp.post(f"/{ID}/test")
+@bp.post("/<id:webhook_id>/test")
 def webhook_test(webhook_id: int) -> Response:
     webhook = _get_webhook(webhook_id)
     _checked_action()
@@ -214,12 +213,12 @@ def webhook_test(webhook_id: int) -> Response:
     return redirect(url_for("webhooks.webhook_deliveries", webhook_id=webhook.id))
 
 
-@bp.post(f"/{ID}/pause")
+@bp.post("/<id:webhook_id>/pause")
 def webhook_pause(webhook_id: int) -> Response:
     return _set_active(webhook_id, active=False)
 
 
-@bp.post(f"/{ID}/resume")
+@bp.post("/<id:webhook_id>/resume")
 def webhook_resume(webhook_id: int) -> Response:
     return _set_active(webhook_id, active=True)
 
@@ -235,7 +234,7 @@ def _set_active(webhook_id: int, *, active: bool) -> Response:
     return redirect(url_for("webhooks.webhook_list"))
 
 
-@bp.post(f"/{ID}/delete")
+@bp.post("/<id:webhook_id>/delete")
 def webhook_delete(webhook_id: int) -> Response:
     webhook = _get_webhook(webhook_id)
     _checked_action()
@@ -244,7 +243,7 @@ def webhook_delete(webhook_id: int) -> Response:
     return redirect(url_for("webhooks.webhook_list"))
 
 
-@bp.get(f"/{ID}/deliveries")
+@bp.get("/<id:webhook_id>/deliveries")
 def webhook_deliveries(webhook_id: int) -> str:
     webhook = _get_webhook(webhook_id)
     raw_page = request.args.get("page", "1")
