@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from helpdesk.auth.access import require_role
@@ -15,6 +14,7 @@ from helpdesk.customers.language import customer_language_set
 from helpdesk.errors import DomainError
 from helpdesk.format_filters import language_name
 from helpdesk.tickets.queries import ticket_by_number
+from helpdesk.web.current import staff
 
 bp = Blueprint("customers", __name__)
 bp.before_request(require_role("agent"))
@@ -30,7 +30,7 @@ def customer_language(number: int) -> Response:
         abort(400)
     try:
         customer = customer_language_set(
-            actor=current_user._get_current_object(),
+            actor=staff(),
             customer=ticket.customer,
             language=form.language.data or None,
         )

@@ -21,7 +21,6 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from helpdesk.auth.access import require_role
@@ -37,7 +36,8 @@ from helpdesk.feedback.nps import (
     round_surveys,
 )
 from helpdesk.forms import parse_id, show_domain_error
-from helpdesk.models import NpsRound, User
+from helpdesk.models import NpsRound
+from helpdesk.web.current import staff
 
 bp = Blueprint("nps_admin", __name__, url_prefix="/feedback/nps")
 bp.before_request(require_role("founder"))
@@ -50,10 +50,6 @@ def private(response: Response) -> Response:
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
-
-
-def _user() -> User:
-    return current_user._get_current_object()
 
 
 def _page(
@@ -84,7 +80,7 @@ def round_start() -> Response:
     if not form.validate_on_submit():
         return _page(start_form=form, status=422)
     try:
-        started = nps_round_start(force=True, actor=_user())
+        started = nps_round_start(force=True, actor=staff())
     except DomainError as error:
         show_domain_error(form, error)
         return _page(start_form=form, status=409)
@@ -102,7 +98,7 @@ def settings_save() -> Response:
     if form.validate_on_submit():
         try:
             nps_settings_update(
-                actor=_user(),
+                actor=staff(),
                 enabled=bool(form.enabled.data),
                 interval_days=form.interval_days.data or 0,
             )

@@ -21,7 +21,6 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from helpdesk.auth.access import require_role, safe_next
@@ -47,8 +46,9 @@ from helpdesk.founders.labels import (
 from helpdesk.founders.panel import panel_context
 from helpdesk.founders.queries import STATUS_FILTERS, QueueItem, queue_item, queue_items
 from helpdesk.founders.settings import founder_settings, founder_settings_update
-from helpdesk.models import Escalation, Ticket, User
+from helpdesk.models import Escalation, Ticket
 from helpdesk.tickets.queries import ticket_by_number
+from helpdesk.web.current import staff
 from helpdesk.web.htmx_render import render_page_or_fragment, wants_fragment
 
 bp = Blueprint("founders", __name__, url_prefix="/founders")
@@ -57,10 +57,6 @@ bp.before_request(require_role("founder"))
 # Agents escalate from the ticket page, so this one action lives outside the founder guard.
 escalate_bp = Blueprint("founders_escalate", __name__)
 escalate_bp.before_request(require_role("agent"))
-
-
-def _user() -> User:
-    return current_user._get_current_object()
 
 
 def _escalation(escalation_id: int) -> Escalation:
@@ -198,7 +194,7 @@ def claim(escalation_id: int) -> Response:
         abort(400)
     return _act(
         escalation,
-        lambda: service.escalation_claim(escalation=escalation, actor=_user()),
+        lambda: service.escalation_claim(escalation=escalation, actor=staff()),
         name="claim",
         form=form,
         done=_("You claimed this item."),
@@ -213,7 +209,7 @@ def note(escalation_id: int) -> Response:
         abort(400)
     return _act(
         escalation,
-        lambda: service.escalation_note(escalation=escalation, actor=_user(), note=form.note.data),
+        lambda: service.escalation_note(escalation=escalation, actor=staff(), note=form.note.data),
         name="note",
         form=form,
         done=_("Note added."),
@@ -228,7 +224,7 @@ def reply(escalation_id: int) -> Response:
         abort(400)
     return _act(
         escalation,
-        lambda: service.founder_reply(escalation=escalation, actor=_user(), body=form.body.data),
+        lambda: service.founder_reply(escalation=escalation, actor=staff(), body=form.body.data),
         name="reply",
         form=form,
         done=_("Your reply was sent to the customer."),
@@ -245,7 +241,7 @@ def resolve(escalation_id: int) -> Response:
         escalation,
         lambda: service.escalation_resolve(
             escalation=escalation,
-            actor=_user(),
+            actor=staff(),
             outcome=form.outcome.data or "",
             note=form.note.data,
         ),
@@ -261,7 +257,7 @@ def settings_save() -> Response:
     if form.validate_on_submit():
         try:
             founder_settings_update(
-                actor=_user(),
+                actor=staff(),
                 vip_lifetime_value_cents=(form.vip_lifetime_value.data or 0) * 100,
                 repeat_contact_count=form.repeat_contact_count.data or 0,
                 repeat_contact_days=form.repeat_contact_days.data or 0,
@@ -300,7 +296,7 @@ def _escalate_panel(
         ticket=ticket,
         panel_error=error,
         panel_success=success,
-        **panel_context(ticket, _user(), escalate_form=form),
+        **panel_context(ticket, staff(), escalate_form=form),
     )
 
 
@@ -313,7 +309,7 @@ def escalate(number: int) -> Response:
     if not form.validate_on_submit():
         abort(400)
     try:
-        service.escalation_manual(ticket=ticket, actor=_user(), note=form.note.data)
+        service.escalation_manual(ticket=ticket, actor=staff(), note=form.note.data)
     except ValidationError as error:
         db.session.rollback()
         show_domain_error(form, error)

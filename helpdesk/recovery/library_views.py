@@ -8,7 +8,6 @@ from decimal import Decimal
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
@@ -17,7 +16,7 @@ from helpdesk.errors import ValidationError
 from helpdesk.extensions import db
 from helpdesk.forms import show_domain_error
 from helpdesk.i18n import LANGUAGE_NAMES
-from helpdesk.models import Phrase, RootCause, User
+from helpdesk.models import Phrase, RootCause
 from helpdesk.models.recovery import PHRASE_STEPS
 from helpdesk.recovery import library
 from helpdesk.recovery.forms import EmptyForm, PhraseForm, RootCauseForm, ThresholdForm
@@ -25,6 +24,7 @@ from helpdesk.recovery.guide import STEP_LABELS
 from helpdesk.recovery.phrases import check_phrase_text, render_phrase
 from helpdesk.recovery.settings import recovery_settings, recovery_settings_update
 from helpdesk.recovery.threshold_guide import threshold_guide
+from helpdesk.web.current import staff
 
 phrases_bp = Blueprint("phrases", __name__, url_prefix="/settings/phrases")
 phrases_bp.before_request(require_role("admin"))
@@ -38,10 +38,6 @@ SAMPLE = {
     "issue_summary": "you were charged twice in March",
     "promise_time": "Thursday 3 pm",
 }
-
-
-def _user() -> User:
-    return current_user._get_current_object()
 
 
 def _phrase_form(formdata: object | None = None, phrase: Phrase | None = None) -> PhraseForm:
@@ -98,7 +94,7 @@ def phrase_add() -> Response | tuple[str, int]:
     if form.validate_on_submit():
         try:
             library.phrase_create(
-                actor=_user(), step=form.step.data, language=form.language.data, text=form.text.data
+                actor=staff(), step=form.step.data, language=form.language.data, text=form.text.data
             )
         except ValidationError as error:
             show_domain_error(form, error)
@@ -128,7 +124,7 @@ def phrase_edit(phrase_id: int) -> Response | tuple[str, int]:
     if request.method == "POST" and form.validate_on_submit():
         try:
             library.phrase_update(
-                actor=_user(),
+                actor=staff(),
                 phrase=phrase,
                 step=form.step.data,
                 language=form.language.data,
@@ -149,7 +145,7 @@ def phrase_active(phrase_id: int) -> Response:
     if not EmptyForm().validate_on_submit():
         abort(400)
     library.phrase_set_active(
-        actor=_user(), phrase=phrase, active=request.form.get("active") == "1"
+        actor=staff(), phrase=phrase, active=request.form.get("active") == "1"
     )
     return redirect(url_for("phrases.library_page"))
 
@@ -160,7 +156,7 @@ def threshold() -> Response | tuple[str, int]:
     if form.validate_on_submit():
         try:
             recovery_settings_update(
-                actor=_user(),
+                actor=staff(),
                 threshold=float(form.complaint_threshold.data),
                 product_name=form.product_name.data or "",
             )
@@ -191,7 +187,7 @@ def cause_add() -> Response | tuple[str, int]:
     form = RootCauseForm()
     if form.validate_on_submit():
         try:
-            library.root_cause_create(actor=_user(), name=form.name.data or "")
+            library.root_cause_create(actor=staff(), name=form.name.data or "")
         except ValidationError as error:
             show_domain_error(form, error)
         else:
@@ -206,6 +202,6 @@ def cause_active(cause_id: int) -> Response:
     if not EmptyForm().validate_on_submit():
         abort(400)
     library.root_cause_set_active(
-        actor=_user(), cause=cause, active=request.form.get("active") == "1"
+        actor=staff(), cause=cause, active=request.form.get("active") == "1"
     )
     return redirect(url_for("root_causes.causes_page"))

@@ -5,26 +5,22 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, url_for
-from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from helpdesk.auth.access import require_role
 from helpdesk.errors import DomainError, ValidationError
 from helpdesk.extensions import db
 from helpdesk.forms import parse_id, show_domain_error
-from helpdesk.models import Phrase, Recovery, Ticket, User
+from helpdesk.models import Phrase, Recovery, Ticket
 from helpdesk.recovery import library, service
 from helpdesk.recovery.forms import EmptyForm, LabelForm, ReasonForm, StepForm
 from helpdesk.recovery.panel import panel_context
 from helpdesk.tickets.queries import ticket_by_number
+from helpdesk.web.current import staff
 from helpdesk.web.htmx_render import wants_fragment
 
 bp = Blueprint("recovery", __name__)
 bp.before_request(require_role("agent"))
-
-
-def _user() -> User:
-    return current_user._get_current_object()
 
 
 def _ticket(number: int) -> Ticket:
@@ -54,7 +50,7 @@ def _panel(
             flash(error, "error")
         return redirect(url_for("tickets.ticket", number=ticket.number) + "#recovery")
     db.session.refresh(ticket)
-    context = panel_context(ticket, _user())
+    context = panel_context(ticket, staff())
     response = make_response(
         render_template(
             "recovery/_panel.html",
@@ -99,7 +95,7 @@ def start(number: int) -> Response:
     ticket = _ticket(number)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    return _run(ticket, lambda: service.recovery_start(ticket=ticket, actor=_user()))
+    return _run(ticket, lambda: service.recovery_start(ticket=ticket, actor=staff()))
 
 
 @bp.post("/tickets/<number:number>/recovery/end")
@@ -111,7 +107,7 @@ def end(number: int) -> Response:
         abort(400)
     return _run(
         ticket,
-        lambda: service.recovery_end(recovery=recovery, actor=_user(), reason=form.reason.data),
+        lambda: service.recovery_end(recovery=recovery, actor=staff(), reason=form.reason.data),
         form,
     )
 
@@ -127,7 +123,7 @@ def label(number: int) -> Response:
     return _run(
         ticket,
         lambda: service.complaint_label_set(
-            ticket=ticket, actor=_user(), is_complaint=is_complaint
+            ticket=ticket, actor=staff(), is_complaint=is_complaint
         ),
     )
 
@@ -138,7 +134,7 @@ def read(number: int) -> Response:
     recovery = _recovery(ticket)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    service.recovery_mark_read(recovery=recovery, actor=_user())
+    service.recovery_mark_read(recovery=recovery, actor=staff())
     return make_response("", 204)
 
 
@@ -155,7 +151,7 @@ def step_done(number: int, step: str) -> Response:
         lambda: service.recovery_complete_step(
             recovery=recovery,
             step=step,
-            actor=_user(),
+            actor=staff(),
             note=form.note.data,
             problem_summary=form.problem_summary.data,
             resolution=form.resolution.data,
@@ -174,7 +170,7 @@ def step_reopen(number: int, step: str) -> Response:
     if not EmptyForm().validate_on_submit():
         abort(400)
     return _run(
-        ticket, lambda: service.recovery_reopen_step(recovery=recovery, step=step, actor=_user())
+        ticket, lambda: service.recovery_reopen_step(recovery=recovery, step=step, actor=staff())
     )
 
 
@@ -188,7 +184,7 @@ def skip_diagnose(number: int) -> Response:
     return _run(
         ticket,
         lambda: service.recovery_skip_diagnose(
-            recovery=recovery, actor=_user(), reason=form.reason.data
+            recovery=recovery, actor=staff(), reason=form.reason.data
         ),
         form,
     )

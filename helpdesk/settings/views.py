@@ -6,7 +6,6 @@ from dataclasses import asdict
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from helpdesk.auth import service
@@ -24,6 +23,7 @@ from helpdesk.settings.forms import (
     role_choices,
 )
 from helpdesk.settings.queries import team_members
+from helpdesk.web.current import staff
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
 bp.before_request(require_role("admin"))
@@ -70,7 +70,7 @@ def team_add() -> Response | tuple[str, int]:
                 name=form.name.data,
                 role=form.role.data,
                 password=form.password.data,
-                actor=current_user._get_current_object(),
+                actor=staff(),
             )
         except ValidationError as error:
             show_domain_error(form, error)
@@ -87,7 +87,7 @@ def team_assignment() -> Response | tuple[str, int]:
     if form.validate_on_submit():
         try:
             settings_service.assignment_settings_update(
-                actor=current_user._get_current_object(),
+                actor=staff(),
                 auto_assign=bool(form.auto_assign.data),
                 max_open_per_agent=form.max_open_per_agent.data or 0,
             )
@@ -105,9 +105,7 @@ def team_availability(user_id: int) -> Response:
     if not ActiveForm().validate_on_submit():
         abort(400)
     available = request.form.get("available") == "1"
-    settings_service.user_set_available(
-        user=user, available=available, actor=current_user._get_current_object()
-    )
+    settings_service.user_set_available(user=user, available=available, actor=staff())
     message = (
         _("%(name)s takes new tickets.", name=user.name)
         if available
@@ -124,9 +122,7 @@ def team_role(user_id: int) -> Response:
     if not form.validate_on_submit():
         abort(400)
     try:
-        service.user_set_role(
-            user=user, role=form.role.data, actor=current_user._get_current_object()
-        )
+        service.user_set_role(user=user, role=form.role.data, actor=staff())
     except DomainError as error:
         flash(error.message, "error")
     else:
@@ -149,7 +145,7 @@ def _set_active(user_id: int, *, active: bool) -> Response:
     if not ActiveForm().validate_on_submit():
         abort(400)
     try:
-        service.user_set_active(user=user, active=active, actor=current_user._get_current_object())
+        service.user_set_active(user=user, active=active, actor=staff())
     except DomainError as error:
         flash(error.message, "error")
     else:

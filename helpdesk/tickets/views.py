@@ -17,7 +17,6 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
@@ -26,7 +25,7 @@ from helpdesk.bidi import with_names
 from helpdesk.errors import NotAllowed, ValidationError
 from helpdesk.extensions import db
 from helpdesk.forms import parse_id, show_domain_error
-from helpdesk.models import Ticket, User
+from helpdesk.models import Ticket
 from helpdesk.models.ticket import PRIORITIES, STATUSES
 from helpdesk.promises.stats import promise_stats
 from helpdesk.recovery import service as recovery_service
@@ -61,14 +60,11 @@ from helpdesk.tickets.queries import (
     ticket_messages,
 )
 from helpdesk.tickets.search import highlight
+from helpdesk.web.current import staff
 from helpdesk.web.htmx_render import render_page_or_fragment, wants_fragment
 
 bp = Blueprint("tickets", __name__)
 bp.before_request(require_role("agent"))
-
-
-def _user() -> User:
-    return current_user._get_current_object()
 
 
 def _labels() -> dict[str, Any]:
@@ -127,7 +123,7 @@ def _get_ticket(number: int) -> Ticket:
 def inbox() -> Response:
     try:
         filters = parse_filters(request.args)
-        page = inbox_page(filters=filters, user=_user())
+        page = inbox_page(filters=filters, user=staff())
     except ValidationError as error:
         abort(400, description=error.message)
     if filters.q:
@@ -171,12 +167,12 @@ def inbox_bulk() -> Response:
             )
         if form.complaint.data:
             changed = recovery_service.complaint_labels_bulk(
-                numbers=numbers, actor=_user(), is_complaint=form.complaint.data == "yes"
+                numbers=numbers, actor=staff(), is_complaint=form.complaint.data == "yes"
             )
         else:
             changed = service.tickets_bulk_update(
                 numbers=numbers,
-                actor=_user(),
+                actor=staff(),
                 status=form.status.data or None,
                 assignee_id=assignee,
                 add_tag=(form.tag.data or "").strip() or None,
@@ -202,7 +198,7 @@ def new_ticket() -> Response | tuple[str, int]:
     if form.validate_on_submit():
         try:
             ticket = intake.ticket_create(
-                actor=_user(),
+                actor=staff(),
                 customer_email=form.customer_email.data,
                 customer_name=form.customer_name.data or "",
                 subject=form.subject.data,
@@ -248,7 +244,7 @@ def _ticket_page(
         "properties_form": PropertiesForm(formdata=None),
         "presence_form": PresenceForm(formdata=None),
         "clear_draft": session.pop("sent_draft", None) == ticket.number,
-        **panels_context(ticket, _user()),
+        **panels_context(ticket, staff()),
         **_labels(),
     }
     response = make_response(render_template("tickets/ticket.html", **context), status)
@@ -276,7 +272,7 @@ def ticket_reply(number: int) -> Response:
     try:
         service.ticket_reply(
             ticket=ticket,
-            author=_user(),
+            author=staff(),
             body=form.body.data or "",
             internal=form.kind.data == "note",
             status=then,
@@ -309,7 +305,7 @@ def ticket_properties(number: int) -> Response:
     try:
         service.ticket_update(
             ticket=ticket,
-            actor=_user(),
+            actor=staff(),
             status=form.status.data or None,
             priority=form.priority.data or None,
             assignee_id=assignee,
@@ -362,7 +358,7 @@ def ticket_presence(number: int) -> str:
     form = PresenceForm()
     if not form.validate_on_submit():
         abort(400)
-    viewers = presence.presence_touch(ticket=ticket, user=_user(), typing=form.typing.data == "1")
+    viewers = presence.presence_touch(ticket=ticket, user=staff(), typing=form.typing.data == "1")
     return render_template(
         "tickets/_presence.html", viewers=viewers, ticket=ticket, presence_form=form, polling=True
     )

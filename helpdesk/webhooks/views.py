@@ -19,14 +19,14 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_htmx import make_response as htmx_response
-from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from helpdesk.auth.access import require_role
 from helpdesk.errors import DomainError, ValidationError
 from helpdesk.extensions import db
 from helpdesk.forms import parse_id, show_domain_error
-from helpdesk.models import Outbox, User, Webhook
+from helpdesk.models import Outbox, Webhook
+from helpdesk.web.current import staff
 from helpdesk.web.htmx_render import render_page_or_fragment, wants_fragment
 from helpdesk.webhooks import service
 from helpdesk.webhooks.delivery import BACKOFF, MAX_ATTEMPTS
@@ -43,10 +43,6 @@ bp = Blueprint("webhooks", __name__, url_prefix="/settings/webhooks")
 bp.before_request(require_role("admin"))
 
 PER_PAGE = 50
-
-
-def _user() -> User:
-    return current_user._get_current_object()
 
 
 def _get_webhook(webhook_id: int) -> Webhook:
@@ -93,7 +89,7 @@ def network_save() -> Response | tuple[str, int]:
     form = NetworkForm()
     if not form.validate_on_submit():
         return _list_page(network=form, status=422)
-    webhook_settings_update(actor=_user(), allow_private=bool(form.allow_private.data))
+    webhook_settings_update(actor=staff(), allow_private=bool(form.allow_private.data))
     flash(_("Webhook settings are saved."), "success")
     return redirect(url_for("webhooks.webhook_list"))
 
@@ -140,7 +136,7 @@ def webhook_create() -> Response:
     if form.validate_on_submit():
         try:
             webhook, secret = service.webhook_create(
-                actor=_user(),
+                actor=staff(),
                 url=form.url.data or "",
                 description=form.description.data or "",
                 events=form.chosen_events(),
@@ -169,7 +165,7 @@ def webhook_save(webhook_id: int) -> Response:
         try:
             service.webhook_update(
                 webhook=webhook,
-                actor=_user(),
+                actor=staff(),
                 url=form.url.data or "",
                 description=form.description.data or "",
                 events=form.chosen_events(),
@@ -196,7 +192,7 @@ def _checked_action() -> None:
 def webhook_secret(webhook_id: int) -> Response:
     webhook = _get_webhook(webhook_id)
     _checked_action()
-    secret = service.webhook_secret_rotate(webhook=webhook, actor=_user())
+    secret = service.webhook_secret_rotate(webhook=webhook, actor=staff())
     return _secret_page(webhook, secret, created=False)
 
 
@@ -205,7 +201,7 @@ def webhook_test(webhook_id: int) -> Response:
     webhook = _get_webhook(webhook_id)
     _checked_action()
     try:
-        service.webhook_send_test(webhook=webhook, actor=_user())
+        service.webhook_send_test(webhook=webhook, actor=staff())
     except DomainError as error:
         flash(error.message, "error")
         return redirect(url_for("webhooks.webhook_edit", webhook_id=webhook.id))
@@ -226,7 +222,7 @@ def webhook_resume(webhook_id: int) -> Response:
 def _set_active(webhook_id: int, *, active: bool) -> Response:
     webhook = _get_webhook(webhook_id)
     _checked_action()
-    service.webhook_set_active(webhook=webhook, actor=_user(), active=active)
+    service.webhook_set_active(webhook=webhook, actor=staff(), active=active)
     if active:
         flash(_("The webhook is active again."), "success")
     else:
@@ -238,7 +234,7 @@ def _set_active(webhook_id: int, *, active: bool) -> Response:
 def webhook_delete(webhook_id: int) -> Response:
     webhook = _get_webhook(webhook_id)
     _checked_action()
-    service.webhook_delete(webhook=webhook, actor=_user())
+    service.webhook_delete(webhook=webhook, actor=staff())
     flash(_("The webhook and its delivery log are deleted."), "success")
     return redirect(url_for("webhooks.webhook_list"))
 
