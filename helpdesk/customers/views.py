@@ -13,8 +13,8 @@ from helpdesk.customers.forms import CustomerLanguageForm
 from helpdesk.customers.language import customer_language_set
 from helpdesk.errors import DomainError
 from helpdesk.format_filters import language_name
-from helpdesk.tickets.queries import ticket_by_number
 from helpdesk.web.current import staff
+from helpdesk.web.lookups import ticket_or_404
 
 bp = Blueprint("customers", __name__)
 bp.before_request(require_role("agent"))
@@ -22,9 +22,7 @@ bp.before_request(require_role("agent"))
 
 @bp.post("/tickets/<number:number>/customer/language")
 def customer_language(number: int) -> Response:
-    ticket = ticket_by_number(number)
-    if ticket is None:
-        abort(404)
+    ticket = ticket_or_404(number)
     form = CustomerLanguageForm()
     if not form.validate_on_submit():
         abort(400)

@@ -25,7 +25,6 @@ from werkzeug.wrappers import Response
 
 from helpdesk.auth.access import require_role
 from helpdesk.errors import DomainError
-from helpdesk.extensions import db
 from helpdesk.feedback.forms import NpsSettingsForm, StartRoundForm
 from helpdesk.feedback.links import nps_link
 from helpdesk.feedback.nps import (
@@ -38,6 +37,7 @@ from helpdesk.feedback.nps import (
 from helpdesk.forms import parse_id, show_domain_error
 from helpdesk.models import NpsRound
 from helpdesk.web.current import staff
+from helpdesk.web.lookups import row_or_404
 
 bp = Blueprint("nps_admin", __name__, url_prefix="/feedback/nps")
 bp.before_request(require_role("founder"))
@@ -112,7 +112,7 @@ def settings_save() -> Response:
 
 @bp.get("/rounds/<id:round_id>")
 def round_page(round_id: int) -> Response:
-    survey_round = db.get_or_404(NpsRound, round_id)
+    survey_round = row_or_404(NpsRound, round_id)
     page = parse_id(request.args.get("page", "1")) or 0
     if page < 1:
         abort(404)

@@ -9,6 +9,7 @@ from helpdesk.auth.access import require_role
 from helpdesk.extensions import db
 from helpdesk.founders.labels import REASON_LABELS
 from helpdesk.models import Digest
+from helpdesk.web.lookups import row_or_404
 
 bp = Blueprint("digests", __name__, url_prefix="/founders/digests")
 bp.before_request(require_role("founder"))
@@ -26,7 +27,7 @@ def digest_list() -> str:
 
 @bp.get("/<int:digest_id>")
 def digest_page(digest_id: int) -> str:
-    digest = db.get_or_404(Digest, digest_id)
+    digest = row_or_404(Digest, digest_id)
     return render_template(
         "founders/digest.html", digest=digest, content=digest.content, reasons=REASON_LABELS
     )

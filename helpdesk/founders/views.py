@@ -47,9 +47,9 @@ from helpdesk.founders.panel import panel_context
 from helpdesk.founders.queries import STATUS_FILTERS, QueueItem, queue_item, queue_items
 from helpdesk.founders.settings import founder_settings, founder_settings_update
 from helpdesk.models import Escalation, Ticket
-from helpdesk.tickets.queries import ticket_by_number
 from helpdesk.web.current import staff
 from helpdesk.web.htmx_render import render_page_or_fragment, wants_fragment
+from helpdesk.web.lookups import row_or_404, ticket_or_404
 
 bp = Blueprint("founders", __name__, url_prefix="/founders")
 bp.before_request(require_role("founder"))
@@ -60,7 +60,7 @@ escalate_bp.before_request(require_role("agent"))
 
 
 def _escalation(escalation_id: int) -> Escalation:
-    return db.get_or_404(Escalation, escalation_id)
+    return row_or_404(Escalation, escalation_id)
 
 
 def _blank_forms() -> dict[str, Any]:
@@ -274,13 +274,6 @@ def settings_save() -> Response:
     return _queue_page(settings_form=form, code=422)
 
 
-def _ticket(number: int) -> Ticket:
-    ticket = ticket_by_number(number)
-    if ticket is None:
-        abort(404)
-    return ticket
-
-
 def _escalate_panel(
     ticket: Ticket,
     form: EscalateForm,
@@ -302,7 +295,7 @@ def _escalate_panel(
 
 @escalate_bp.route("/tickets/<number:number>/escalate", methods=["GET", "POST"])
 def escalate(number: int) -> Response:
-    ticket = _ticket(number)
+    ticket = ticket_or_404(number)
     form = EscalateForm()
     if request.method == "GET":
         return _escalate_panel(ticket, EscalateForm(formdata=None), error=None, code=200)

@@ -22,6 +22,7 @@ from helpdesk.tickets.queries import ticket_by_number
 from helpdesk.tickets.search import highlight
 from helpdesk.web.current import staff
 from helpdesk.web.htmx_render import render_page_or_fragment
+from helpdesk.web.lookups import row_or_404
 
 bp = Blueprint("kb", __name__)
 bp.before_request(require_role("agent"))
@@ -36,7 +37,7 @@ STATUS_LABELS = {
 
 
 def _get_article(article_id: int) -> Article:
-    return db.get_or_404(Article, article_id)
+    return row_or_404(Article, article_id)
 
 
 @bp.get("/kb/articles")

@@ -18,8 +18,8 @@ from helpdesk.promises.hours import business_hours
 from helpdesk.promises.notifications import bell_for, notifications_mark_read
 from helpdesk.promises.padding import ESTIMATES, check_custom_due, suggest_due
 from helpdesk.promises.service import promise_sentence
-from helpdesk.tickets.queries import ticket_by_number
 from helpdesk.web.current import staff
+from helpdesk.web.lookups import ticket_or_404
 
 bp = Blueprint("promises", __name__)
 
@@ -44,9 +44,7 @@ def _custom_due(raw: str, zone: str) -> datetime:
 
 @bp.get("/tickets/<number:number>/promise")
 def suggest(number: int) -> str | tuple[str, int]:
-    ticket = ticket_by_number(number)
-    if ticket is None:
-        abort(404)
+    ticket = ticket_or_404(number)
     estimate = strip_control(request.args.get("estimate", "")).strip()
     custom = strip_control(request.args.get("custom_due", "")).strip()[:40]
     if not estimate and not custom:

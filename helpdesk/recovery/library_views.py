@@ -25,6 +25,7 @@ from helpdesk.recovery.phrases import check_phrase_text, render_phrase
 from helpdesk.recovery.settings import recovery_settings, recovery_settings_update
 from helpdesk.recovery.threshold_guide import threshold_guide
 from helpdesk.web.current import staff
+from helpdesk.web.lookups import row_or_404
 
 phrases_bp = Blueprint("phrases", __name__, url_prefix="/settings/phrases")
 phrases_bp.before_request(require_role("admin"))
@@ -119,7 +120,7 @@ def phrase_preview() -> str:
 
 @phrases_bp.route("/<id:phrase_id>", methods=["GET", "POST"])
 def phrase_edit(phrase_id: int) -> Response | tuple[str, int]:
-    phrase = db.get_or_404(Phrase, phrase_id)
+    phrase = row_or_404(Phrase, phrase_id)
     form = _phrase_form(request.form if request.method == "POST" else None, phrase)
     if request.method == "POST" and form.validate_on_submit():
         try:
@@ -141,7 +142,7 @@ def phrase_edit(phrase_id: int) -> Response | tuple[str, int]:
 
 @phrases_bp.post("/<id:phrase_id>/active")
 def phrase_active(phrase_id: int) -> Response:
-    phrase = db.get_or_404(Phrase, phrase_id)
+    phrase = row_or_404(Phrase, phrase_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
     library.phrase_set_active(
@@ -198,7 +199,7 @@ def cause_add() -> Response | tuple[str, int]:
 
 @causes_bp.post("/<id:cause_id>/active")
 def cause_active(cause_id: int) -> Response:
-    cause = db.get_or_404(RootCause, cause_id)
+    cause = row_or_404(RootCause, cause_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
     library.root_cause_set_active(

@@ -15,19 +15,12 @@ from helpdesk.models import Phrase, Recovery, Ticket
 from helpdesk.recovery import library, service
 from helpdesk.recovery.forms import EmptyForm, LabelForm, ReasonForm, StepForm
 from helpdesk.recovery.panel import panel_context
-from helpdesk.tickets.queries import ticket_by_number
 from helpdesk.web.current import staff
 from helpdesk.web.htmx_render import wants_fragment
+from helpdesk.web.lookups import row_or_404, ticket_or_404
 
 bp = Blueprint("recovery", __name__)
 bp.before_request(require_role("agent"))
-
-
-def _ticket(number: int) -> Ticket:
-    ticket = ticket_by_number(number)
-    if ticket is None:
-        abort(404)
-    return ticket
 
 
 def _recovery(ticket: Ticket) -> Recovery:
@@ -92,7 +85,7 @@ def _run(ticket: Ticket, action: Any, form: StepForm | ReasonForm | None = None)
 
 @bp.post("/tickets/<number:number>/recovery/start")
 def start(number: int) -> Response:
-    ticket = _ticket(number)
+    ticket = ticket_or_404(number)
     if not EmptyForm().validate_on_submit():
         abort(400)
     return _run(ticket, lambda: service.recovery_start(ticket=ticket, actor=staff()))
@@ -100,7 +93,7 @@ def start(number: int) -> Response:
 
 @bp.post("/tickets/<number:number>/recovery/end")
 def end(number: int) -> Response:
-    ticket = _ticket(number)
+    ticket = ticket_or_404(number)
     recovery = _recovery(ticket)
     form = ReasonForm()
     if not form.validate_on_submit():
@@ -115,7 +108,7 @@ def end(number: int) -> Response:
 @bp.post("/tickets/<number:number>/complaint-label")
 def label(number: int) -> Response:
     """An agent says whether the ticket is a complaint ("yes" or "no")."""
-    ticket = _ticket(number)
+    ticket = ticket_or_404(number)
     form = LabelForm()
     if not form.validate_on_submit() or form.is_complaint.data not in ("yes", "no"):
         abort(400)
@@ -130,7 +123,7 @@ def label(number: int) -> Response:
 
 @bp.post("/tickets/<number:number>/recovery/read")
 def read(number: int) -> Response:
-    ticket = _ticket(number)
+    ticket = ticket_or_404(number)
     recovery = _recovery(ticket)
     if not EmptyForm().validate_on_submit():
         abort(400)
@@ -140,7 +133,7 @@ def read(number: int) -> Response:
 
 @bp.post("/tickets/<number:number>/recovery/steps/<step>/done")
 def step_done(number: int, step: str) -> Response:
-    ticket = _ticket(number)
+    ticket = ticket_or_404(number)
     recovery = _recovery(ticket)
     form = StepForm()
     if not form.validate_on_submit():
@@ -165,7 +158,7 @@ def step_done(number: int, step: str) -> Response:
 
 @bp.post("/tickets/<number:number>/recovery/steps/<step>/reopen")
 def step_reopen(number: int, step: str) -> Response:
-    ticket = _ticket(number)
+    ticket = ticket_or_404(number)
     recovery = _recovery(ticket)
     if not EmptyForm().validate_on_submit():
         abort(400)
@@ -176,7 +169,7 @@ def step_reopen(number: int, step: str) -> Response:
 
 @bp.post("/tickets/<number:number>/recovery/diagnose/skip")
 def skip_diagnose(number: int) -> Response:
-    ticket = _ticket(number)
+    ticket = ticket_or_404(number)
     recovery = _recovery(ticket)
     form = ReasonForm()
     if not form.validate_on_submit():
@@ -192,7 +185,7 @@ def skip_diagnose(number: int) -> Response:
 
 @bp.post("/phrases/<id:phrase_id>/used")
 def phrase_used(phrase_id: int) -> Response:
-    phrase = db.get_or_404(Phrase, phrase_id)
+    phrase = row_or_404(Phrase, phrase_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
     if not phrase.active:

@@ -11,7 +11,6 @@ from werkzeug.wrappers import Response
 from helpdesk.auth import service
 from helpdesk.auth.access import require_role
 from helpdesk.errors import DomainError, ValidationError
-from helpdesk.extensions import db
 from helpdesk.forms import show_domain_error
 from helpdesk.models import User
 from helpdesk.settings import service as settings_service
@@ -24,13 +23,14 @@ from helpdesk.settings.forms import (
 )
 from helpdesk.settings.queries import team_members
 from helpdesk.web.current import staff
+from helpdesk.web.lookups import row_or_404
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
 bp.before_request(require_role("admin"))
 
 
 def _get_user(user_id: int) -> User:
-    return db.get_or_404(User, user_id)
+    return row_or_404(User, user_id)
 
 
 def _team_page(

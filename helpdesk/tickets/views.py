@@ -56,12 +56,12 @@ from helpdesk.tickets.panels import panels_context
 from helpdesk.tickets.queries import (
     assignable_users,
     ticket_audit_events,
-    ticket_by_number,
     ticket_messages,
 )
 from helpdesk.tickets.search import highlight
 from helpdesk.web.current import staff
 from helpdesk.web.htmx_render import render_page_or_fragment, wants_fragment
+from helpdesk.web.lookups import ticket_or_404
 
 bp = Blueprint("tickets", __name__)
 bp.before_request(require_role("agent"))
@@ -110,13 +110,6 @@ def _promise_due(raw: str | None) -> datetime | None:
     if due.tzinfo is None:
         abort(400, description=_("Unknown value for %(name)s.", name="promise_due_at"))
     return due
-
-
-def _get_ticket(number: int) -> Ticket:
-    ticket = ticket_by_number(number)
-    if ticket is None:
-        abort(404)
-    return ticket
 
 
 @bp.get("/inbox")
@@ -253,12 +246,12 @@ def _ticket_page(
 
 @bp.get("/tickets/<number:number>")
 def ticket(number: int) -> Response:
-    return _ticket_page(_get_ticket(number))
+    return _ticket_page(ticket_or_404(number))
 
 
 @bp.post("/tickets/<number:number>/messages")
 def ticket_reply(number: int) -> Response:
-    ticket = _get_ticket(number)
+    ticket = ticket_or_404(number)
     form = ReplyForm()
     if not form.validate_on_submit():
         abort(400, description=_("The form was incomplete; reload the page and try again."))
@@ -295,7 +288,7 @@ def ticket_reply(number: int) -> Response:
 
 @bp.post("/tickets/<number:number>/properties")
 def ticket_properties(number: int) -> Response:
-    ticket = _get_ticket(number)
+    ticket = ticket_or_404(number)
     form = PropertiesForm()
     if not form.validate_on_submit():
         abort(400)
@@ -321,7 +314,7 @@ def ticket_properties(number: int) -> Response:
         error_message = error.message
     if error_message:
         db.session.rollback()  # show what is stored, not the half-applied change
-        ticket = _get_ticket(number)
+        ticket = ticket_or_404(number)
     if not wants_fragment():
         if error_message:
             abort(status, description=error_message)
@@ -345,7 +338,7 @@ def ticket_properties(number: int) -> Response:
 
 @bp.post("/tickets/<number:number>/preview")
 def ticket_preview(number: int) -> str:
-    _get_ticket(number)
+    ticket_or_404(number)
     form = PreviewForm()
     if not form.validate_on_submit():
         abort(400)
@@ -354,7 +347,7 @@ def ticket_preview(number: int) -> str:
 
 @bp.post("/tickets/<number:number>/presence")
 def ticket_presence(number: int) -> str:
-    ticket = _get_ticket(number)
+    ticket = ticket_or_404(number)
     form = PresenceForm()
     if not form.validate_on_submit():
         abort(400)

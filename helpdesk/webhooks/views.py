@@ -28,6 +28,7 @@ from helpdesk.forms import parse_id, show_domain_error
 from helpdesk.models import Outbox, Webhook
 from helpdesk.web.current import staff
 from helpdesk.web.htmx_render import render_page_or_fragment, wants_fragment
+from helpdesk.web.lookups import row_or_404
 from helpdesk.webhooks import service
 from helpdesk.webhooks.delivery import BACKOFF, MAX_ATTEMPTS
 from helpdesk.webhooks.forms import (
@@ -46,7 +47,7 @@ PER_PAGE = 50
 
 
 def _get_webhook(webhook_id: int) -> Webhook:
-    return db.get_or_404(Webhook, webhook_id)
+    return row_or_404(Webhook, webhook_id)
 
 
 def _pending_and_failed() -> dict[int, dict[str, int]]:
