@@ -24,9 +24,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from helpdesk.auth.access import require_role, safe_next
-from helpdesk.errors import Conflict, DomainError, NotAllowed, ValidationError
-from helpdesk.extensions import db
-from helpdesk.forms import show_domain_error
+from helpdesk.errors import Conflict, ValidationError
 from helpdesk.founders import service
 from helpdesk.founders.escalations import SEVERITY
 from helpdesk.founders.forms import (
@@ -50,6 +48,7 @@ from helpdesk.models import Escalation, Ticket
 from helpdesk.web.current import staff
 from helpdesk.web.htmx_render import render_page_or_fragment, wants_fragment
 from helpdesk.web.lookups import row_or_404, ticket_or_404
+from helpdesk.web.use_case import run_use_case
 
 bp = Blueprint("founders", __name__, url_prefix="/founders")
 bp.before_request(require_role("founder"))
@@ -156,19 +155,12 @@ def _item_fragment(
 def _act(escalation: Escalation, action: Any, *, name: str, form: Any, done: str) -> Response:
     """Run one queue action and answer: the item fragment for htmx, else a redirect (or the
     queue again with the field errors, 422)."""
-    code, error = 200, None
-    try:
-        action()
-    except ValidationError as domain_error:
-        db.session.rollback()
-        show_domain_error(form, domain_error)
-        code, error = 422, None
-    except NotAllowed:
-        db.session.rollback()
+    outcome = run_use_case(action, form=form)
+    if outcome.status == 403:
         abort(403)
-    except (Conflict, DomainError) as domain_error:
-        db.session.rollback()
-        code, error = 409, domain_error.message
+    code = outcome.status
+    # A field error is shown beside its field; any other refusal above the item.
+    error = None if isinstance(outcome.error, ValidationError) else outcome.message
     settings = founder_settings()
     if wants_fragment():
         item = queue_item(escalation.id, attention_hours=settings.attention_target_hours)
@@ -255,20 +247,20 @@ def resolve(escalation_id: int) -> Response:
 def settings_save() -> Response:
     form = FounderSettingsForm()
     if form.validate_on_submit():
-        try:
-            founder_settings_update(
+        outcome = run_use_case(
+            lambda: founder_settings_update(
                 actor=staff(),
                 vip_lifetime_value_cents=(form.vip_lifetime_value.data or 0) * 100,
                 repeat_contact_count=form.repeat_contact_count.data or 0,
                 repeat_contact_days=form.repeat_contact_days.data or 0,
                 attention_target_hours=form.attention_target_hours.data or 0,
-            )
-        except ValidationError as error:
-            field = {"vip_lifetime_value_cents": "vip_lifetime_value"}.get(
-                error.field or "", error.field
-            )
-            show_domain_error(form, ValidationError(field, error.message))
-        else:
+            ),
+            form=form,
+            fields={"vip_lifetime_value_cents": "vip_lifetime_value"},
+            catch=ValidationError,
+            rollback=False,
+        )
+        if outcome.ok:
             flash(_("Founder settings are saved."), "success")
             return redirect(url_for("founders.queue") + "#founder-settings")
     return _queue_page(settings_form=form, code=422)
@@ -301,15 +293,14 @@ def escalate(number: int) -> Response:
         return _escalate_panel(ticket, EscalateForm(formdata=None), error=None, code=200)
     if not form.validate_on_submit():
         abort(400)
-    try:
-        service.escalation_manual(ticket=ticket, actor=staff(), note=form.note.data)
-    except ValidationError as error:
-        db.session.rollback()
-        show_domain_error(form, error)
-        return _escalate_panel(ticket, form, error=None, code=422)
-    except Conflict as error:
-        db.session.rollback()
-        return _escalate_panel(ticket, form, error=error.message, code=409)
+    outcome = run_use_case(
+        lambda: service.escalation_manual(ticket=ticket, actor=staff(), note=form.note.data),
+        form=form,
+        catch=(ValidationError, Conflict),
+    )
+    if not outcome.ok:
+        error = None if isinstance(outcome.error, ValidationError) else outcome.message
+        return _escalate_panel(ticket, form, error=error, code=outcome.status)
     if wants_fragment():
         return _escalate_panel(
             ticket,

@@ -4,20 +4,32 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from helpdesk.auth.access import require_role
-from helpdesk.errors import DomainError, ValidationError
-from helpdesk.extensions import db
-from helpdesk.forms import parse_id, show_domain_error
+from helpdesk.auth.access import require_role, safe_next
+from helpdesk.errors import DomainError, NotAllowed, ValidationError
+from helpdesk.forms import parse_id
 from helpdesk.models import Phrase, Recovery, Ticket
 from helpdesk.recovery import library, service
 from helpdesk.recovery.forms import EmptyForm, LabelForm, ReasonForm, StepForm
 from helpdesk.recovery.panel import panel_context
+from helpdesk.tickets.forms import BulkForm
+from helpdesk.tickets.queries import ticket_refresh
 from helpdesk.web.current import staff
 from helpdesk.web.htmx_render import wants_fragment
 from helpdesk.web.lookups import row_or_404, ticket_or_404
+from helpdesk.web.use_case import run_use_case
 
 bp = Blueprint("recovery", __name__)
 bp.before_request(require_role("agent"))
@@ -42,7 +54,7 @@ def _panel(
         if error:
             flash(error, "error")
         return redirect(url_for("tickets.ticket", number=ticket.number) + "#recovery")
-    db.session.refresh(ticket)
+    ticket_refresh(ticket)
     context = panel_context(ticket, staff())
     response = make_response(
         render_template(
@@ -59,6 +71,14 @@ def _panel(
     return response
 
 
+def _recovery_status(error: DomainError) -> int:
+    """400 for a forged step, 422 for a value to correct, 409 for any other rule (a
+    NotAllowed included)."""
+    if isinstance(error, ValidationError):
+        return 400 if error.field == "step" else 422
+    return 409
+
+
 def _run(ticket: Ticket, action: Any, form: StepForm | ReasonForm | None = None) -> Response:
     """Run a recovery use case and answer with the panel: 400 for a forged step, 422 with
     the error beside the field (and the typed text kept), 409 for a rule."""
@@ -67,20 +87,50 @@ def _run(ticket: Ticket, action: Any, form: StepForm | ReasonForm | None = None)
         forms["step_form"] = form
     elif isinstance(form, ReasonForm):
         forms["reason_form"] = form
-    try:
-        action()
-    except ValidationError as error:
-        if form is not None:
-            show_domain_error(form, error)
-        status = 400 if error.field == "step" else 422
-        if status == 400 and not wants_fragment():
-            abort(400, description=error.message)
-        db.session.rollback()
-        return _panel(ticket, error=error.message, status=status, **forms)
-    except DomainError as error:
-        db.session.rollback()
-        return _panel(ticket, error=error.message, status=409, **forms)
-    return _panel(ticket)
+    outcome = run_use_case(action, form=form, status_for=_recovery_status)
+    if outcome.ok:
+        return _panel(ticket)
+    if outcome.status == 400 and not wants_fragment():
+        abort(400, description=outcome.message)
+    return _panel(ticket, error=outcome.message, status=outcome.status, **forms)
+
+
+@bp.post("/tickets/bulk-complaint-label")
+def bulk_complaint_label() -> Response:
+    """The inbox's bulk "Complaint?" action: one label per selected ticket. The inbox's bulk
+    form reaches it through /inbox/bulk (a 307 when this action is chosen), so a mix with
+    the other bulk changes is refused here, in the inbox's words."""
+    form = BulkForm()
+    back = safe_next(request.form.get("return_to")) or url_for("tickets.inbox")
+    if not form.validate_on_submit():
+        abort(400)
+    if form.complaint.data not in ("yes", "no"):
+        abort(400, description=_("Unknown value for %(name)s.", name="complaint"))
+    numbers = [n for n in map(parse_id, request.form.getlist("ticket")) if n is not None]
+    other_change = form.status.data or form.assignee.data or (form.tag.data or "").strip()
+
+    def label() -> int:
+        if other_change:
+            raise ValidationError(
+                "complaint", _("Mark complaints on their own, without other changes.")
+            )
+        return service.complaint_labels_bulk(
+            numbers=numbers, actor=staff(), is_complaint=form.complaint.data == "yes"
+        )
+
+    labelled = run_use_case(label, catch=(ValidationError, NotAllowed), rollback=False)
+    if labelled.error is not None:
+        flash(labelled.error.message, "error")
+    else:
+        flash(
+            _(
+                "%(changed)d of %(selected)d selected tickets changed.",
+                changed=labelled.value,
+                selected=len(set(numbers)),
+            ),
+            "success",
+        )
+    return redirect(back)
 
 
 @bp.post("/tickets/<number:number>/recovery/start")
