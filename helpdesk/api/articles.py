@@ -17,9 +17,9 @@ from helpdesk.api.pagination import PageQuery, paginate
 from helpdesk.api.schemas import In, Out, UserRef
 from helpdesk.api.spec import responses, spec
 from helpdesk.auth.access import require_role
-from helpdesk.extensions import db
 from helpdesk.forms import MAX_ID
 from helpdesk.kb import service
+from helpdesk.kb.queries import article_by_id
 from helpdesk.kb.search import search_statement
 from helpdesk.models import Article
 from helpdesk.web.current import staff
@@ -103,7 +103,7 @@ class ArticleUpdate(In):
 def _article(article_id: int) -> Article:
     # The range is checked here, not by the URL converter: a converter's refusal turns
     # PATCH and DELETE into a 405 (werkzeug), where the answer is "no such article".
-    article = db.session.get(Article, article_id) if article_id <= MAX_ID else None
+    article = article_by_id(article_id) if article_id <= MAX_ID else None
     if article is None:
         abort(404, description=_("There is no article with that id."))
     return article

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Blueprint, render_template
 
 from helpdesk.auth.access import require_role
-from helpdesk.extensions import db
 from helpdesk.founders.labels import REASON_LABELS
+from helpdesk.founders.queries import digests_recent
 from helpdesk.models import Digest
 from helpdesk.web.lookups import row_or_404
 
@@ -19,9 +18,7 @@ LISTED = 52
 
 @bp.get("")
 def digest_list() -> str:
-    digests = db.session.scalars(
-        sa.select(Digest).order_by(Digest.week_start.desc()).limit(LISTED)
-    ).all()
+    digests = digests_recent(LISTED)
     return render_template("founders/digests.html", digests=digests)
 
 

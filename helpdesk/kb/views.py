@@ -11,18 +11,19 @@ from werkzeug.wrappers import Response
 
 from helpdesk.auth.access import require_role
 from helpdesk.errors import Conflict, NotAllowed, ValidationError
-from helpdesk.extensions import db
-from helpdesk.forms import parse_id, show_domain_error
+from helpdesk.forms import parse_id
 from helpdesk.kb import service
 from helpdesk.kb.forms import ArticleForm, EmptyForm, PreviewForm
+from helpdesk.kb.queries import articles_slice, ticket_message
 from helpdesk.kb.search import search_statement
-from helpdesk.models import Article, Message
+from helpdesk.models import Article
 from helpdesk.rendering import markdown_to_html
 from helpdesk.tickets.queries import ticket_by_number
 from helpdesk.tickets.search import highlight
 from helpdesk.web.current import staff
 from helpdesk.web.htmx_render import render_page_or_fragment
 from helpdesk.web.lookups import row_or_404
+from helpdesk.web.use_case import run_use_case
 
 bp = Blueprint("kb", __name__)
 bp.before_request(require_role("agent"))
@@ -56,7 +57,7 @@ def articles() -> Response:
     )
     if status:
         statement = statement.where(Article.published.is_(status == "published"))
-    rows = list(db.session.scalars(statement.offset((page - 1) * PER_PAGE).limit(PER_PAGE + 1)))
+    rows = articles_slice(statement, offset=(page - 1) * PER_PAGE, limit=PER_PAGE + 1)
     return render_page_or_fragment(
         "kb/articles.html",
         "kb/_article_rows.html",
@@ -75,18 +76,21 @@ def articles() -> Response:
 def article_new() -> Response | tuple[str, int]:
     form = ArticleForm()
     if form.validate_on_submit():
-        try:
-            article = service.article_create(
+        created = run_use_case(
+            lambda: service.article_create(
                 actor=staff(),
                 title=form.title.data or "",
                 body=form.body.data or "",
                 slug=form.slug.data or None,
-            )
-        except (ValidationError, Conflict) as error:
-            show_domain_error(form, error)
-        else:
+            ),
+            form=form,
+            catch=(ValidationError, Conflict),
+            rollback=False,
+            every_error_on_form=True,
+        )
+        if created.value is not None:
             flash(_("Draft saved. Publish it when it is ready."), "success")
-            return redirect(url_for("kb.article_edit", article_id=article.id))
+            return redirect(url_for("kb.article_edit", article_id=created.value.id))
     status = 422 if request.method == "POST" else 200
     return render_template("kb/edit.html", form=form, article=None, action_form=None), status
 
@@ -102,18 +106,19 @@ def article_edit(article_id: int) -> Response | tuple[str, int]:
         return _edit_page(article, form, 200)
     form = ArticleForm()
     if form.validate_on_submit():
-        try:
-            service.article_update(
+        updated = run_use_case(
+            lambda: service.article_update(
                 article=article,
                 actor=staff(),
                 title=form.title.data or "",
                 body=form.body.data or "",
                 slug=form.slug.data or None,
-            )
-        except (ValidationError, Conflict) as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
+            ),
+            form=form,
+            catch=(ValidationError, Conflict),
+            every_error_on_form=True,
+        )
+        if updated.ok:
             flash(_("Article saved."), "success")
             return redirect(url_for("kb.article_edit", article_id=article.id))
     return _edit_page(_get_article(article_id), form, 422)
@@ -156,16 +161,19 @@ def article_unpublish(article_id: int) -> Response:
 
 @bp.post("/tickets/<number:number>/messages/<id:message_id>/article")
 def article_from_message(number: int, message_id: int) -> Response:
-    ticket = ticket_by_number(number)
-    message = db.session.get(Message, message_id)
-    if ticket is None or message is None or message.ticket_id != ticket.id:
+    message = ticket_message(ticket_by_number(number), message_id)
+    if message is None:
         abort(404)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        article = service.article_from_message(message=message, actor=staff())
-    except (NotAllowed, ValidationError, Conflict) as error:
-        abort(422, description=error.message)
+    made = run_use_case(
+        lambda: service.article_from_message(message=message, actor=staff()),
+        catch=(NotAllowed, ValidationError, Conflict),
+        rollback=False,
+    )
+    if made.value is None:
+        abort(422, description=made.message)
+    article = made.value
     flash(
         _(
             "A draft article was made from the reply, without the customer's details. Check it "

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
@@ -13,7 +12,6 @@ from wtforms import SelectChoice
 
 from helpdesk.auth.access import require_role
 from helpdesk.errors import ValidationError
-from helpdesk.extensions import db
 from helpdesk.forms import show_domain_error
 from helpdesk.i18n import LANGUAGE_NAMES
 from helpdesk.models import Phrase, RootCause
@@ -22,6 +20,7 @@ from helpdesk.recovery import library
 from helpdesk.recovery.forms import EmptyForm, PhraseForm, RootCauseForm, ThresholdForm
 from helpdesk.recovery.guide import STEP_LABELS
 from helpdesk.recovery.phrases import check_phrase_text, render_phrase
+from helpdesk.recovery.queries import phrases_listed
 from helpdesk.recovery.settings import recovery_settings, recovery_settings_update
 from helpdesk.recovery.threshold_guide import threshold_guide
 from helpdesk.web.current import staff
@@ -57,10 +56,7 @@ def _library_page(
     form: PhraseForm | None = None, threshold: ThresholdForm | None = None, status: int = 200
 ) -> tuple[str, int]:
     language = request.args.get("language", "")
-    query = sa.select(Phrase).order_by(Phrase.step, Phrase.language, Phrase.position, Phrase.id)
-    if language in LANGUAGE_NAMES:
-        query = query.where(Phrase.language == language)
-    phrases = list(db.session.scalars(query))
+    phrases = phrases_listed(language if language in LANGUAGE_NAMES else None)
     current = recovery_settings()
     if threshold is None:
         threshold = ThresholdForm(

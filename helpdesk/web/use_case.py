@@ -60,19 +60,23 @@ def run_use_case(
     status_for: Callable[[DomainError], int] = domain_status,
     catch: type[DomainError] | tuple[type[DomainError], ...] = DomainError,
     rollback: bool = True,
+    every_error_on_form: bool = False,
 ) -> Outcome[T]:
     """Call `action`. On a domain error of a `catch` kind: roll back, put a ValidationError
     on `form` (its field renamed through `fields`, e.g. the service's `email` is the form's
     `customer_email`), and return the error with `status_for(error)`. Other errors raise.
     `rollback=False` keeps the session as the service left it (views that re-render the
-    objects they hold, as before services roll back themselves)."""
+    objects they hold, as before services roll back themselves). `every_error_on_form` puts
+    any caught error on the form (at its top when it names no field), not only a
+    ValidationError."""
     try:
         value = action()
     except catch as error:
         if rollback:
             discard_changes()
-        if form is not None and isinstance(error, ValidationError):
-            field = (fields or {}).get(error.field or "", error.field)
+        if form is not None and (every_error_on_form or isinstance(error, ValidationError)):
+            field = getattr(error, "field", None)
+            field = (fields or {}).get(field or "", field)
             show_domain_error(form, ValidationError(field, error.message))
         return Outcome(error=error, status=status_for(error))
     return Outcome(value=value)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
 from flask import (
     Blueprint,
     abort,
@@ -23,12 +22,12 @@ from werkzeug.wrappers import Response
 
 from helpdesk.auth.access import require_role
 from helpdesk.errors import DomainError, ValidationError
-from helpdesk.extensions import db
-from helpdesk.forms import parse_id, show_domain_error
-from helpdesk.models import Outbox, Webhook
+from helpdesk.forms import parse_id
+from helpdesk.models import Webhook
 from helpdesk.web.current import staff
 from helpdesk.web.htmx_render import render_page_or_fragment, wants_fragment
 from helpdesk.web.lookups import row_or_404
+from helpdesk.web.use_case import run_use_case
 from helpdesk.webhooks import service
 from helpdesk.webhooks.delivery import BACKOFF, MAX_ATTEMPTS
 from helpdesk.webhooks.forms import (
@@ -38,6 +37,7 @@ from helpdesk.webhooks.forms import (
     WebhookForm,
     webhook_form_data,
 )
+from helpdesk.webhooks.queries import deliveries_of, webhook_pending_and_failed
 from helpdesk.webhooks.settings import webhook_settings, webhook_settings_update
 
 bp = Blueprint("webhooks", __name__, url_prefix="/settings/webhooks")
@@ -50,20 +50,6 @@ def _get_webhook(webhook_id: int) -> Webhook:
     return row_or_404(Webhook, webhook_id)
 
 
-def _pending_and_failed() -> dict[int, dict[str, int]]:
-    """Per subscription: how many deliveries wait and how many failed (one query)."""
-    rows = db.session.execute(
-        sa.select(Outbox.webhook_id, Outbox.status, sa.func.count(Outbox.id))
-        .where(Outbox.kind == "webhook", Outbox.status.in_(("pending", "failed")))
-        .group_by(Outbox.webhook_id, Outbox.status)
-    )
-    counts: dict[int, dict[str, int]] = {}
-    for webhook_id, status, count in rows:
-        if webhook_id is not None:
-            counts.setdefault(webhook_id, {})[status] = count
-    return counts
-
-
 def _list_page(network: NetworkForm | None = None, status: int = 200) -> tuple[str, int]:
     if network is None:
         network = NetworkForm(
@@ -72,7 +58,7 @@ def _list_page(network: NetworkForm | None = None, status: int = 200) -> tuple[s
     html = render_template(
         "webhooks/list.html",
         webhooks=service.webhooks_all(),
-        counts=_pending_and_failed(),
+        counts=webhook_pending_and_failed(),
         network=network,
         action_form=ActionForm(formdata=None),
         event_labels=EVENT_LABELS,
@@ -135,18 +121,19 @@ def webhook_new() -> Response:
 def webhook_create() -> Response:
     form = WebhookForm()
     if form.validate_on_submit():
-        try:
-            webhook, secret = service.webhook_create(
+        created = run_use_case(
+            lambda: service.webhook_create(
                 actor=staff(),
                 url=form.url.data or "",
                 description=form.description.data or "",
                 events=form.chosen_events(),
                 active=bool(form.active.data),
-            )
-        except ValidationError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
+            ),
+            form=form,
+            catch=ValidationError,
+        )
+        if created.value is not None:
+            webhook, secret = created.value
             return _secret_page(webhook, secret, created=True)
     return _form_page(form, None, 422)
 
@@ -163,19 +150,19 @@ def webhook_save(webhook_id: int) -> Response:
     webhook = _get_webhook(webhook_id)
     form = WebhookForm()
     if form.validate_on_submit():
-        try:
-            service.webhook_update(
+        updated = run_use_case(
+            lambda: service.webhook_update(
                 webhook=webhook,
                 actor=staff(),
                 url=form.url.data or "",
                 description=form.description.data or "",
                 events=form.chosen_events(),
                 active=bool(form.active.data),
-            )
-        except ValidationError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
+            ),
+            form=form,
+            catch=ValidationError,
+        )
+        if updated.ok:
             flash(_("The webhook is saved."), "success")
             target = url_for("webhooks.webhook_list")
             if wants_fragment():
@@ -247,15 +234,7 @@ def webhook_deliveries(webhook_id: int) -> str:
     page = parse_id(raw_page)
     if not page:
         abort(400, description=_("Unknown value for %(name)s.", name="page"))
-    rows = list(
-        db.session.scalars(
-            sa.select(Outbox)
-            .where(Outbox.webhook_id == webhook.id)
-            .order_by(Outbox.created_at.desc(), Outbox.id.desc())
-            .offset((page - 1) * PER_PAGE)
-            .limit(PER_PAGE + 1)
-        )
-    )
+    rows = deliveries_of(webhook, offset=(page - 1) * PER_PAGE, limit=PER_PAGE + 1)
     return render_template(
         "webhooks/deliveries.html",
         webhook=webhook,
