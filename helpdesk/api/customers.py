@@ -23,6 +23,7 @@ from helpdesk.customers.queries import customer_by_id, customer_recent_tickets
 from helpdesk.customers.service import UNSET, customer_upsert
 from helpdesk.founders.settings import MAX_LIFETIME_VALUE_CENTS
 from helpdesk.models import Customer
+from helpdesk.web.converters import api_id
 
 bp = api_blueprint("api_customers", __name__)
 bp.before_request(require_role("agent"))
@@ -115,7 +116,7 @@ def list_customers(query: CustomerQuery) -> Response:
     return jsonify(items=[_out(customer) for customer in page.items], next_cursor=page.next_cursor)
 
 
-@bp.get("/customers/<id:customer_id>")
+@bp.get(f"/customers/{api_id('customer_id')}")
 @spec.validate(resp=responses({200: CustomerDetail}, 404), tags=[TAG])
 def get_customer(customer_id: int) -> Response:
     """Read a customer with their most recent tickets (newest first, at most 20)."""

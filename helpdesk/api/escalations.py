@@ -19,6 +19,7 @@ from helpdesk.auth.access import require_role
 from helpdesk.founders.queries import escalation_with_ticket, escalations_with_tickets, users_by_id
 from helpdesk.models import Escalation, User
 from helpdesk.models.promise import ESCALATION_REASONS, ESCALATION_STATES
+from helpdesk.web.converters import api_id
 
 bp = api_blueprint("api_escalations", __name__)
 bp.before_request(require_role("founder"))
@@ -93,7 +94,7 @@ def list_escalations(query: EscalationQuery) -> Response:
     )
 
 
-@bp.get("/escalations/<id:escalation_id>")
+@bp.get(f"/escalations/{api_id('escalation_id')}")
 @spec.validate(resp=responses({200: EscalationOut}, 404), tags=[TAG])
 def get_escalation(escalation_id: int) -> Response:
     """Read one founder-review item with its ticket."""

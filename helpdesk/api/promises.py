@@ -33,6 +33,7 @@ from helpdesk.models.promise import PROMISE_STATES
 from helpdesk.promises.padding import MAX_AHEAD
 from helpdesk.promises.service import MAX_PROMISE_TEXT
 from helpdesk.promises.tell import promise_tell
+from helpdesk.web.converters import api_id
 from helpdesk.web.lookups import ticket_or_404
 
 bp = api_blueprint("api_promises", __name__)
@@ -120,7 +121,7 @@ def list_promises(query: PromiseQuery) -> Response:
     return jsonify(items=[_out(promise) for promise in page.items], next_cursor=page.next_cursor)
 
 
-@bp.post("/tickets/<number:number>/promises")
+@bp.post(f"/tickets/{api_id('number')}/promises")
 @spec.validate(json=PromiseCreate, resp=responses({201: PromiseOut}, 404, 415, 422), tags=[TAG])
 def create_promise(number: int, json: PromiseCreate) -> tuple[Response, int]:
     """Promise the customer an update by `due_at`.

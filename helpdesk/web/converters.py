@@ -26,3 +26,10 @@ class TicketNumberConverter(IdConverter):
 def register_converters(app: Flask) -> None:
     app.url_map.converters["id"] = IdConverter
     app.url_map.converters["number"] = TicketNumberConverter
+
+
+def api_id(name: str) -> str:
+    """`<int(max=2147483647):name>`, for the REST API: spectree writes the OpenAPI document
+    from werkzeug's own converter names only (a custom one gets no schema), so its routes
+    keep `int` with the same bound as `<id:…>` (the document shows it as the maximum)."""
+    return f"<int(max={MAX_ID}):{name}>"
