@@ -45,7 +45,9 @@ def register_extensions(app: Flask) -> None:
     from helpdesk.extensions import db  # local: the package `helpdesk.db` shadows a global
     from helpdesk.format_filters import register_format_filters
     from helpdesk.i18n import current_locale, select_locale, select_timezone
+    from helpdesk.web.converters import register_converters
 
+    register_converters(app)  # before any blueprint's rules use them
     sqlite = app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
     engine_options = app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {})
     if sqlite:
@@ -114,7 +116,7 @@ def register_cli(app: Flask) -> None:
 
 
 def register_error_handlers(app: Flask) -> None:
-    from helpdesk.error_handlers import register_error_handlers as register
+    from helpdesk.web.error_handlers import register_error_handlers as register
 
     register(app)
 
@@ -125,9 +127,9 @@ def register_request_hooks(app: Flask) -> None:
     from helpdesk.auth.access import require_login
     from helpdesk.auth.bearer import refuse_query_tokens, strip_api_cookies
     from helpdesk.auth.forms import LogoutForm
-    from helpdesk.navigation import nav_for
-    from helpdesk.security import register_security
-    from helpdesk.static_files import register_static_files
+    from helpdesk.web.navigation import nav_for
+    from helpdesk.web.security import register_security
+    from helpdesk.web.static_files import register_static_files
 
     register_security(app)
     register_static_files(app)

@@ -9,7 +9,6 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask import Response, abort, jsonify, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from pydantic import AliasChoices, BaseModel, Field, StrictBool, StrictStr
 from sqlalchemy.orm import joinedload
 
@@ -18,11 +17,12 @@ from helpdesk.api.pagination import PageQuery, paginate
 from helpdesk.api.schemas import In, Out, UserRef
 from helpdesk.api.spec import responses, spec
 from helpdesk.auth.access import require_role
-from helpdesk.extensions import db
 from helpdesk.forms import MAX_ID
 from helpdesk.kb import service
-from helpdesk.models import Article, User
+from helpdesk.kb.queries import article_by_id
+from helpdesk.models import Article
 from helpdesk.search.articles import search_statement
+from helpdesk.web.current import staff
 
 bp = api_blueprint("api_articles", __name__)
 bp.before_request(require_role("agent"))
@@ -100,14 +100,10 @@ class ArticleUpdate(In):
     )
 
 
-def _user() -> User:
-    return current_user._get_current_object()
-
-
 def _article(article_id: int) -> Article:
     # The range is checked here, not by the URL converter: a converter's refusal turns
     # PATCH and DELETE into a 405 (werkzeug), where the answer is "no such article".
-    article = db.session.get(Article, article_id) if article_id <= MAX_ID else None
+    article = article_by_id(article_id) if article_id <= MAX_ID else None
     if article is None:
         abort(404, description=_("There is no article with that id."))
     return article
@@ -152,10 +148,10 @@ def create_article(json: ArticleCreate) -> tuple[Response, int, dict[str, str]]:
     It is a draft unless `published` is true. The slug is made from the title when absent
     (and made unique); a slug typed here that another article holds is a 422."""
     article = service.article_create(
-        actor=_user(), title=json.title, body=json.body, slug=json.slug
+        actor=staff(), title=json.title, body=json.body, slug=json.slug
     )
     if json.published:
-        service.article_publish(article=article, actor=_user())
+        service.article_publish(article=article, actor=staff())
     location = url_for("api_articles.get_article", article_id=article.id)
     return jsonify(_out(article)), 201, {"Location": location}
 
@@ -180,15 +176,15 @@ def update_article(article_id: int, json: ArticleUpdate) -> Response:
     if json.title is not None or json.body is not None or json.slug:
         service.article_update(
             article=article,
-            actor=_user(),
+            actor=staff(),
             title=article.title if json.title is None else json.title,
             body=article.body_source if json.body is None else json.body,
             slug=json.slug or None,
         )
     if json.published is True:
-        service.article_publish(article=article, actor=_user())
+        service.article_publish(article=article, actor=staff())
     elif json.published is False:
-        service.article_unpublish(article=article, actor=_user())
+        service.article_unpublish(article=article, actor=staff())
     return jsonify(_out(article))
 
 
@@ -196,5 +192,5 @@ def update_article(article_id: int, json: ArticleUpdate) -> Response:
 @spec.validate(resp=responses({204: None}, 404), tags=[TAG])
 def delete_article(article_id: int) -> tuple[str, int]:
     """Delete an article for good; a published one leaves the help centre at once."""
-    service.article_delete(article=_article(article_id), actor=_user())
+    service.article_delete(article=_article(article_id), actor=staff())
     return "", 204

@@ -7,17 +7,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from helpdesk.api.spec import RequestInvalid
 from helpdesk.auth.bearer import check_scope
-from helpdesk.errors import Conflict, DomainError, NotAllowed, ValidationError
+from helpdesk.errors import ValidationError
 from helpdesk.extensions import csrf, limiter
-from helpdesk.widget import idempotency
+from helpdesk.web import idempotency
+from helpdesk.web.json_api import json_api_errors, no_store
 
 BODY_METHODS = ("POST", "PUT", "PATCH")
 
@@ -39,8 +38,8 @@ def api_blueprint(name: str, import_name: str) -> Blueprint:
     bp.before_request(check_scope)
     bp.before_request(_json_bodies_only)
     bp.before_request(_claim_idempotency_key)
-    bp.register_error_handler(DomainError, domain_error)
-    bp.after_request(_never_cache)
+    json_api_errors(bp)
+    bp.after_request(no_store)
     bp.after_request(_finish_idempotency_key)
     bp.teardown_request(_release_idempotency_key)
     return bp
@@ -113,26 +112,4 @@ def _json_bodies_only() -> Response | None:
         }
     )
     response.status_code = 415
-    return response
-
-
-def domain_error(error: DomainError) -> tuple[Response, int]:
-    body: dict[str, Any] = {"code": error.code, "message": error.message}
-    status = 400
-    if isinstance(error, RequestInvalid):
-        status = 422
-        body["fields"] = error.fields
-    elif isinstance(error, ValidationError):
-        status = 422
-        if error.field:
-            body["fields"] = {error.field: error.message}
-    elif isinstance(error, NotAllowed):
-        status = 403
-    elif isinstance(error, Conflict):
-        status = 409
-    return jsonify(error=body), status
-
-
-def _never_cache(response: Response) -> Response:
-    response.headers["Cache-Control"] = "no-store"
     return response

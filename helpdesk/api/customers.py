@@ -11,7 +11,6 @@ from flask import Response, abort, jsonify, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from pydantic import BaseModel, Field, StrictBool, StrictInt, StrictStr
-from sqlalchemy.orm import selectinload
 
 from helpdesk.api.blueprint import api_blueprint
 from helpdesk.api.pagination import PageQuery, paginate
@@ -20,16 +19,16 @@ from helpdesk.api.spec import responses, spec
 from helpdesk.auth.access import require_role
 from helpdesk.auth.service import normalise_email
 from helpdesk.customers import service
+from helpdesk.customers.queries import customer_by_id, customer_recent_tickets
 from helpdesk.customers.service import UNSET, customer_upsert
-from helpdesk.extensions import db
-from helpdesk.models import Customer, Ticket
+from helpdesk.models import Customer
 from helpdesk.models.customer import MAX_LIFETIME_VALUE_CENTS
+from helpdesk.web.converters import api_id
 
 bp = api_blueprint("api_customers", __name__)
 bp.before_request(require_role("agent"))
 
 TAG = "Customers"
-ID = "<int(max=2147483647):customer_id>"
 RECENT_TICKETS = 20
 
 
@@ -117,20 +116,14 @@ def list_customers(query: CustomerQuery) -> Response:
     return jsonify(items=[_out(customer) for customer in page.items], next_cursor=page.next_cursor)
 
 
-@bp.get(f"/customers/{ID}")
+@bp.get(f"/customers/{api_id('customer_id')}")
 @spec.validate(resp=responses({200: CustomerDetail}, 404), tags=[TAG])
 def get_customer(customer_id: int) -> Response:
     """Read a customer with their most recent tickets (newest first, at most 20)."""
-    customer = db.session.get(Customer, customer_id)
+    customer = customer_by_id(customer_id)
     if customer is None:
         abort(404, description=_("There is no customer with that id."))
-    tickets = db.session.scalars(
-        sa.select(Ticket)
-        .where(Ticket.customer_id == customer.id)
-        .order_by(Ticket.created_at.desc(), Ticket.id.desc())
-        .limit(RECENT_TICKETS)
-        .options(selectinload(Ticket.assignee), selectinload(Ticket.tags))
-    )
+    tickets = customer_recent_tickets(customer, RECENT_TICKETS)
     detail = _out(customer)
     detail["recent_tickets"] = [
         TicketOut.model_validate(ticket).model_dump(mode="json") for ticket in tickets

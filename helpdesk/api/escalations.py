@@ -7,26 +7,24 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, Literal
 
-import sqlalchemy as sa
 from flask import Response, abort, jsonify
 from flask_babel import gettext as _
 from pydantic import BaseModel, Field
-from sqlalchemy.orm import joinedload, selectinload
 
 from helpdesk.api.blueprint import api_blueprint
 from helpdesk.api.pagination import PageQuery, paginate
 from helpdesk.api.schemas import Out, TicketOut, UserRef
 from helpdesk.api.spec import responses, spec
 from helpdesk.auth.access import require_role
-from helpdesk.extensions import db
-from helpdesk.models import Escalation, Ticket, User
+from helpdesk.founders.queries import escalation_with_ticket, escalations_with_tickets, users_by_id
+from helpdesk.models import Escalation, User
 from helpdesk.models.escalation import ESCALATION_REASONS, ESCALATION_STATES
+from helpdesk.web.converters import api_id
 
 bp = api_blueprint("api_escalations", __name__)
 bp.before_request(require_role("founder"))
 
 TAG = "Escalations"
-ID = "<int(max=2147483647):escalation_id>"
 EscalationStatus = Literal[ESCALATION_STATES]  # type: ignore[valid-type]
 EscalationReason = Literal[ESCALATION_REASONS]  # type: ignore[valid-type]
 
@@ -57,20 +55,11 @@ class EscalationQuery(PageQuery):
     reason: EscalationReason | None = None
 
 
-def _select() -> sa.Select[Escalation]:
-    return sa.select(Escalation).options(
-        joinedload(Escalation.ticket).options(
-            joinedload(Ticket.customer), joinedload(Ticket.assignee), selectinload(Ticket.tags)
-        )
-    )
-
-
 def _claimers(escalations: Iterable[Escalation]) -> dict[int, User]:
     """The founders who claimed these items, in one statement."""
-    ids = {item.claimed_by_id for item in escalations if item.claimed_by_id is not None}
-    if not ids:
-        return {}
-    return {user.id: user for user in db.session.scalars(sa.select(User).where(User.id.in_(ids)))}
+    return users_by_id(
+        {item.claimed_by_id for item in escalations if item.claimed_by_id is not None}
+    )
 
 
 def _out(escalation: Escalation, claimers: dict[int, User]) -> dict[str, Any]:
@@ -87,7 +76,7 @@ def list_escalations(query: EscalationQuery) -> Response:
 
     Filter by `status` (open, claimed, done) and `reason`. Pages hold 50 (`limit` up to
     100); follow `next_cursor` with `after`."""
-    select = _select()
+    select = escalations_with_tickets()
     if query.status is not None:
         select = select.where(Escalation.status == query.status)
     if query.reason is not None:
@@ -105,11 +94,11 @@ def list_escalations(query: EscalationQuery) -> Response:
     )
 
 
-@bp.get(f"/escalations/{ID}")
+@bp.get(f"/escalations/{api_id('escalation_id')}")
 @spec.validate(resp=responses({200: EscalationOut}, 404), tags=[TAG])
 def get_escalation(escalation_id: int) -> Response:
     """Read one founder-review item with its ticket."""
-    escalation = db.session.scalar(_select().where(Escalation.id == escalation_id))
+    escalation = escalation_with_ticket(escalation_id)
     if escalation is None:
         abort(404, description=_("There is no escalation with that id."))
     return jsonify(_out(escalation, _claimers([escalation])))

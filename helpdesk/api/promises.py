@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 import sqlalchemy as sa
-from flask import Response, abort, jsonify
+from flask import Response, jsonify
 from flask_babel import gettext as _
 from flask_login import current_user
 from pydantic import (
@@ -33,7 +33,8 @@ from helpdesk.models.promise import PROMISE_STATES
 from helpdesk.promises.padding import MAX_AHEAD
 from helpdesk.promises.service import MAX_PROMISE_TEXT
 from helpdesk.promises.tell import promise_tell
-from helpdesk.tickets.queries import ticket_by_number
+from helpdesk.web.converters import api_id
+from helpdesk.web.lookups import ticket_or_404
 
 bp = api_blueprint("api_promises", __name__)
 bp.before_request(require_role("agent"))
@@ -120,7 +121,7 @@ def list_promises(query: PromiseQuery) -> Response:
     return jsonify(items=[_out(promise) for promise in page.items], next_cursor=page.next_cursor)
 
 
-@bp.post("/tickets/<int(max=2147483647):number>/promises")
+@bp.post(f"/tickets/{api_id('number')}/promises")
 @spec.validate(json=PromiseCreate, resp=responses({201: PromiseOut}, 404, 415, 422), tags=[TAG])
 def create_promise(number: int, json: PromiseCreate) -> tuple[Response, int]:
     """Promise the customer an update by `due_at`.
@@ -128,9 +129,7 @@ def create_promise(number: int, json: PromiseCreate) -> tuple[Response, int]:
     The promise is told in a public reply (emailed to the customer, like a reply from the
     ticket page): `text`, or the usual sentence. A pending promise on the ticket is kept
     by that reply and replaced by the new one."""
-    ticket = ticket_by_number(number)
-    if ticket is None:
-        abort(404, description=_("There is no ticket with that number."))
+    ticket = ticket_or_404(number, description=_("There is no ticket with that number."))
     with fields_named(promise_due_at="due_at", body="text"):
         promise = promise_tell(
             ticket=ticket, agent=current_user, due_at=json.due_at, text=json.text

@@ -3,7 +3,7 @@ conversation, update, and reply or note — through the same services as the web
 
 from __future__ import annotations
 
-from flask import Response, abort, jsonify, url_for
+from flask import Response, jsonify, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -20,14 +20,14 @@ from helpdesk.api.schemas import (
 )
 from helpdesk.api.spec import responses, spec
 from helpdesk.auth.access import require_role
-from helpdesk.forms import MAX_ID
 from helpdesk.models import Ticket
 from helpdesk.tickets.inbox import inbox_page
 from helpdesk.tickets.inbox_filters import parse_filters
 from helpdesk.tickets.intake import ticket_create
-from helpdesk.tickets.queries import ticket_by_number, ticket_messages
+from helpdesk.tickets.queries import ticket_messages
 from helpdesk.tickets.service import ticket_reply, ticket_update
 from helpdesk.tickets.steps import UNSET
+from helpdesk.web.lookups import ticket_or_404
 
 bp = api_blueprint("api_tickets", __name__)
 bp.before_request(require_role("agent"))
@@ -37,10 +37,7 @@ TAG = "Tickets"
 
 def _ticket(number: int) -> Ticket:
     # The URL's number may have any length; the database's integers stop at MAX_ID.
-    ticket = ticket_by_number(number) if number <= MAX_ID else None
-    if ticket is None:
-        abort(404, description=_("There is no ticket with that number."))
-    return ticket
+    return ticket_or_404(number, description=_("There is no ticket with that number."))
 
 
 def _detail(ticket: Ticket) -> dict[str, object]:

@@ -20,6 +20,7 @@ from helpdesk.auth.api_tokens import (
 from helpdesk.clock import now
 from helpdesk.errors import DomainError
 from helpdesk.forms import show_domain_error
+from helpdesk.web.current import staff
 
 bp = Blueprint("api_tokens", __name__, url_prefix="/settings/api-tokens")
 bp.before_request(require_role("agent"))
@@ -48,7 +49,7 @@ def create() -> tuple[str, int]:
     if form.validate_on_submit():
         try:
             _token, secret = token_create(
-                owner=current_user._get_current_object(),
+                owner=staff(),
                 name=form.name.data or "",
                 scope=form.scope.data or "",
                 expires_at=form.expires_at(now()),
@@ -69,6 +70,6 @@ def revoke(token_id: int) -> Response:
     if not form.validate_on_submit():
         flash(_("The token was not revoked: reload the page and try again."), "error")
     else:
-        token_revoke(token=token, actor=current_user._get_current_object())
+        token_revoke(token=token, actor=staff())
         flash(_("Token “%(name)s” is revoked.", name=token.name), "success")
     return redirect(url_for("api_tokens.index"))

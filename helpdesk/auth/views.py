@@ -25,6 +25,7 @@ from helpdesk.errors import NotAllowed, ValidationError
 from helpdesk.extensions import limiter
 from helpdesk.forms import show_domain_error, strip_control
 from helpdesk.i18n import timezone_names
+from helpdesk.web.current import staff
 
 bp = Blueprint("auth", __name__)
 
@@ -111,7 +112,7 @@ def login() -> Response | str | tuple[str, int]:
 def logout() -> Response:
     form = LogoutForm()
     if form.validate_on_submit() and current_user.is_authenticated:
-        service.user_end_sessions(user=current_user._get_current_object())
+        service.user_end_sessions(user=staff())
         logout_user()
     session.clear()
     flash(_("You are logged out."), "info")
@@ -148,7 +149,7 @@ def account_profile() -> Response | tuple[str, int]:
     if form.validate_on_submit():
         try:
             service.user_update_profile(
-                user=current_user._get_current_object(),
+                user=staff(),
                 name=form.name.data,
                 timezone=form.timezone.data,
                 language=form.language.data or None,
@@ -165,7 +166,7 @@ def account_profile() -> Response | tuple[str, int]:
 def account_password() -> Response | tuple[str, int]:
     form = PasswordForm()
     if form.validate_on_submit():
-        user = current_user._get_current_object()
+        user = staff()
         try:
             service.user_change_password(
                 user=user,

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from helpdesk.auth.access import require_role
@@ -14,23 +13,22 @@ from helpdesk.customers.forms import CustomerLanguageForm
 from helpdesk.customers.language import customer_language_set
 from helpdesk.errors import DomainError
 from helpdesk.format_filters import language_name
-from helpdesk.tickets.queries import ticket_by_number
+from helpdesk.web.current import staff
+from helpdesk.web.lookups import ticket_or_404
 
 bp = Blueprint("customers", __name__)
 bp.before_request(require_role("agent"))
 
 
-@bp.post("/tickets/<int(max=2147483647):number>/customer/language")
+@bp.post("/tickets/<number:number>/customer/language")
 def customer_language(number: int) -> Response:
-    ticket = ticket_by_number(number)
-    if ticket is None:
-        abort(404)
+    ticket = ticket_or_404(number)
     form = CustomerLanguageForm()
     if not form.validate_on_submit():
         abort(400)
     try:
         customer = customer_language_set(
-            actor=current_user._get_current_object(),
+            actor=staff(),
             customer=ticket.customer,
             language=form.language.data or None,
         )

@@ -21,12 +21,10 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from helpdesk.auth.access import require_role
 from helpdesk.errors import DomainError
-from helpdesk.extensions import db
 from helpdesk.feedback.forms import NpsSettingsForm, StartRoundForm
 from helpdesk.feedback.links import nps_link
 from helpdesk.feedback.nps import (
@@ -37,7 +35,9 @@ from helpdesk.feedback.nps import (
     round_surveys,
 )
 from helpdesk.forms import parse_id, show_domain_error
-from helpdesk.models import NpsRound, User
+from helpdesk.models import NpsRound
+from helpdesk.web.current import staff
+from helpdesk.web.lookups import row_or_404
 
 bp = Blueprint("nps_admin", __name__, url_prefix="/feedback/nps")
 bp.before_request(require_role("founder"))
@@ -50,10 +50,6 @@ def private(response: Response) -> Response:
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
-
-
-def _user() -> User:
-    return current_user._get_current_object()
 
 
 def _page(
@@ -84,7 +80,7 @@ def round_start() -> Response:
     if not form.validate_on_submit():
         return _page(start_form=form, status=422)
     try:
-        started = nps_round_start(force=True, actor=_user())
+        started = nps_round_start(force=True, actor=staff())
     except DomainError as error:
         show_domain_error(form, error)
         return _page(start_form=form, status=409)
@@ -102,7 +98,7 @@ def settings_save() -> Response:
     if form.validate_on_submit():
         try:
             nps_settings_update(
-                actor=_user(),
+                actor=staff(),
                 enabled=bool(form.enabled.data),
                 interval_days=form.interval_days.data or 0,
             )
@@ -114,9 +110,9 @@ def settings_save() -> Response:
     return _page(settings_form=form, status=422)
 
 
-@bp.get("/rounds/<int(max=2147483647):round_id>")
+@bp.get("/rounds/<id:round_id>")
 def round_page(round_id: int) -> Response:
-    survey_round = db.get_or_404(NpsRound, round_id)
+    survey_round = row_or_404(NpsRound, round_id)
     page = parse_id(request.args.get("page", "1")) or 0
     if page < 1:
         abort(404)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Blueprint, render_template
 
 from helpdesk.auth.access import require_role
-from helpdesk.extensions import db
 from helpdesk.founders.labels import REASON_LABELS
+from helpdesk.founders.queries import digests_recent
 from helpdesk.models import Digest
+from helpdesk.web.lookups import row_or_404
 
 bp = Blueprint("digests", __name__, url_prefix="/founders/digests")
 bp.before_request(require_role("founder"))
@@ -18,15 +18,13 @@ LISTED = 52
 
 @bp.get("")
 def digest_list() -> str:
-    digests = db.session.scalars(
-        sa.select(Digest).order_by(Digest.week_start.desc()).limit(LISTED)
-    ).all()
+    digests = digests_recent(LISTED)
     return render_template("founders/digests.html", digests=digests)
 
 
 @bp.get("/<int:digest_id>")
 def digest_page(digest_id: int) -> str:
-    digest = db.get_or_404(Digest, digest_id)
+    digest = row_or_404(Digest, digest_id)
     return render_template(
         "founders/digest.html", digest=digest, content=digest.content, reasons=REASON_LABELS
     )

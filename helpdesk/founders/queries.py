@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from helpdesk.clock import now
 from helpdesk.extensions import db
 from helpdesk.founders.escalations import ACTIVE_STATES, SEVERITY
-from helpdesk.models import AuditEvent, Escalation, Ticket, User
+from helpdesk.models import AuditEvent, Digest, Escalation, Ticket, User
 
 QUEUE_LIMIT = 200
 STATUS_FILTERS = ("active", "open", "claimed", "done")
@@ -147,3 +147,30 @@ def _aware(value: datetime | str) -> datetime:
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def digests_recent(limit: int) -> list[Digest]:
+    """The newest weekly digests, newest week first."""
+    return list(
+        db.session.scalars(sa.select(Digest).order_by(Digest.week_start.desc()).limit(limit))
+    )
+
+
+def escalations_with_tickets() -> sa.Select[Escalation]:
+    """Escalations with their ticket, its customer, assignee and tags loaded (the API's)."""
+    return sa.select(Escalation).options(
+        joinedload(Escalation.ticket).options(
+            joinedload(Ticket.customer), joinedload(Ticket.assignee), selectinload(Ticket.tags)
+        )
+    )
+
+
+def escalation_with_ticket(escalation_id: int) -> Escalation | None:
+    return db.session.scalar(escalations_with_tickets().where(Escalation.id == escalation_id))
+
+
+def users_by_id(ids: set[int]) -> dict[int, User]:
+    """These users by id, in one statement."""
+    if not ids:
+        return {}
+    return {user.id: user for user in db.session.scalars(sa.select(User).where(User.id.in_(ids)))}

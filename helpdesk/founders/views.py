@@ -21,13 +21,10 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from helpdesk.auth.access import require_role, safe_next
-from helpdesk.errors import Conflict, DomainError, NotAllowed, ValidationError
-from helpdesk.extensions import db
-from helpdesk.forms import show_domain_error
+from helpdesk.errors import Conflict, ValidationError
 from helpdesk.founders import service
 from helpdesk.founders.escalations import SEVERITY
 from helpdesk.founders.forms import (
@@ -47,9 +44,11 @@ from helpdesk.founders.labels import (
 from helpdesk.founders.panel import panel_context
 from helpdesk.founders.queries import STATUS_FILTERS, QueueItem, queue_item, queue_items
 from helpdesk.founders.settings import founder_settings, founder_settings_update
-from helpdesk.htmx_render import render_page_or_fragment, wants_fragment
-from helpdesk.models import Escalation, Ticket, User
-from helpdesk.tickets.queries import ticket_by_number
+from helpdesk.models import Escalation, Ticket
+from helpdesk.web.current import staff
+from helpdesk.web.htmx_render import render_page_or_fragment, wants_fragment
+from helpdesk.web.lookups import row_or_404, ticket_or_404
+from helpdesk.web.use_case import run_use_case
 
 bp = Blueprint("founders", __name__, url_prefix="/founders")
 bp.before_request(require_role("founder"))
@@ -58,16 +57,9 @@ bp.before_request(require_role("founder"))
 escalate_bp = Blueprint("founders_escalate", __name__)
 escalate_bp.before_request(require_role("agent"))
 
-ID = "<int(max=2147483647):escalation_id>"
-NUMBER = "<int(max=2147483647):number>"
-
-
-def _user() -> User:
-    return current_user._get_current_object()
-
 
 def _escalation(escalation_id: int) -> Escalation:
-    return db.get_or_404(Escalation, escalation_id)
+    return row_or_404(Escalation, escalation_id)
 
 
 def _blank_forms() -> dict[str, Any]:
@@ -163,19 +155,12 @@ def _item_fragment(
 def _act(escalation: Escalation, action: Any, *, name: str, form: Any, done: str) -> Response:
     """Run one queue action and answer: the item fragment for htmx, else a redirect (or the
     queue again with the field errors, 422)."""
-    code, error = 200, None
-    try:
-        action()
-    except ValidationError as domain_error:
-        db.session.rollback()
-        show_domain_error(form, domain_error)
-        code, error = 422, None
-    except NotAllowed:
-        db.session.rollback()
+    outcome = run_use_case(action, form=form)
+    if outcome.status == 403:
         abort(403)
-    except (Conflict, DomainError) as domain_error:
-        db.session.rollback()
-        code, error = 409, domain_error.message
+    code = outcome.status
+    # A field error is shown beside its field; any other refusal above the item.
+    error = None if isinstance(outcome.error, ValidationError) else outcome.message
     settings = founder_settings()
     if wants_fragment():
         item = queue_item(escalation.id, attention_hours=settings.attention_target_hours)
@@ -193,7 +178,7 @@ def _act(escalation: Escalation, action: Any, *, name: str, form: Any, done: str
     return redirect(f"{back}#escalation-{escalation.id}")
 
 
-@bp.post(f"/escalations/{ID}/claim")
+@bp.post("/escalations/<id:escalation_id>/claim")
 def claim(escalation_id: int) -> Response:
     escalation = _escalation(escalation_id)
     form = EmptyForm()
@@ -201,14 +186,14 @@ def claim(escalation_id: int) -> Response:
         abort(400)
     return _act(
         escalation,
-        lambda: service.escalation_claim(escalation=escalation, actor=_user()),
+        lambda: service.escalation_claim(escalation=escalation, actor=staff()),
         name="claim",
         form=form,
         done=_("You claimed this item."),
     )
 
 
-@bp.post(f"/escalations/{ID}/note")
+@bp.post("/escalations/<id:escalation_id>/note")
 def note(escalation_id: int) -> Response:
     escalation = _escalation(escalation_id)
     form = NoteForm()
@@ -216,14 +201,14 @@ def note(escalation_id: int) -> Response:
         abort(400)
     return _act(
         escalation,
-        lambda: service.escalation_note(escalation=escalation, actor=_user(), note=form.note.data),
+        lambda: service.escalation_note(escalation=escalation, actor=staff(), note=form.note.data),
         name="note",
         form=form,
         done=_("Note added."),
     )
 
 
-@bp.post(f"/escalations/{ID}/reply")
+@bp.post("/escalations/<id:escalation_id>/reply")
 def reply(escalation_id: int) -> Response:
     escalation = _escalation(escalation_id)
     form = FounderReplyForm()
@@ -231,14 +216,14 @@ def reply(escalation_id: int) -> Response:
         abort(400)
     return _act(
         escalation,
-        lambda: service.founder_reply(escalation=escalation, actor=_user(), body=form.body.data),
+        lambda: service.founder_reply(escalation=escalation, actor=staff(), body=form.body.data),
         name="reply",
         form=form,
         done=_("Your reply was sent to the customer."),
     )
 
 
-@bp.post(f"/escalations/{ID}/resolve")
+@bp.post("/escalations/<id:escalation_id>/resolve")
 def resolve(escalation_id: int) -> Response:
     escalation = _escalation(escalation_id)
     form = ResolveForm()
@@ -248,7 +233,7 @@ def resolve(escalation_id: int) -> Response:
         escalation,
         lambda: service.escalation_resolve(
             escalation=escalation,
-            actor=_user(),
+            actor=staff(),
             outcome=form.outcome.data or "",
             note=form.note.data,
         ),
@@ -262,30 +247,23 @@ def resolve(escalation_id: int) -> Response:
 def settings_save() -> Response:
     form = FounderSettingsForm()
     if form.validate_on_submit():
-        try:
-            founder_settings_update(
-                actor=_user(),
+        outcome = run_use_case(
+            lambda: founder_settings_update(
+                actor=staff(),
                 vip_lifetime_value_cents=(form.vip_lifetime_value.data or 0) * 100,
                 repeat_contact_count=form.repeat_contact_count.data or 0,
                 repeat_contact_days=form.repeat_contact_days.data or 0,
                 attention_target_hours=form.attention_target_hours.data or 0,
-            )
-        except ValidationError as error:
-            field = {"vip_lifetime_value_cents": "vip_lifetime_value"}.get(
-                error.field or "", error.field
-            )
-            show_domain_error(form, ValidationError(field, error.message))
-        else:
+            ),
+            form=form,
+            fields={"vip_lifetime_value_cents": "vip_lifetime_value"},
+            catch=ValidationError,
+            rollback=False,
+        )
+        if outcome.ok:
             flash(_("Founder settings are saved."), "success")
             return redirect(url_for("founders.queue") + "#founder-settings")
     return _queue_page(settings_form=form, code=422)
-
-
-def _ticket(number: int) -> Ticket:
-    ticket = ticket_by_number(number)
-    if ticket is None:
-        abort(404)
-    return ticket
 
 
 def _escalate_panel(
@@ -303,27 +281,26 @@ def _escalate_panel(
         ticket=ticket,
         panel_error=error,
         panel_success=success,
-        **panel_context(ticket, _user(), escalate_form=form),
+        **panel_context(ticket, staff(), escalate_form=form),
     )
 
 
-@escalate_bp.route(f"/tickets/{NUMBER}/escalate", methods=["GET", "POST"])
+@escalate_bp.route("/tickets/<number:number>/escalate", methods=["GET", "POST"])
 def escalate(number: int) -> Response:
-    ticket = _ticket(number)
+    ticket = ticket_or_404(number)
     form = EscalateForm()
     if request.method == "GET":
         return _escalate_panel(ticket, EscalateForm(formdata=None), error=None, code=200)
     if not form.validate_on_submit():
         abort(400)
-    try:
-        service.escalation_manual(ticket=ticket, actor=_user(), note=form.note.data)
-    except ValidationError as error:
-        db.session.rollback()
-        show_domain_error(form, error)
-        return _escalate_panel(ticket, form, error=None, code=422)
-    except Conflict as error:
-        db.session.rollback()
-        return _escalate_panel(ticket, form, error=error.message, code=409)
+    outcome = run_use_case(
+        lambda: service.escalation_manual(ticket=ticket, actor=staff(), note=form.note.data),
+        form=form,
+        catch=(ValidationError, Conflict),
+    )
+    if not outcome.ok:
+        error = None if isinstance(outcome.error, ValidationError) else outcome.message
+        return _escalate_panel(ticket, form, error=error, code=outcome.status)
     if wants_fragment():
         return _escalate_panel(
             ticket,

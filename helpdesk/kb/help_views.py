@@ -26,11 +26,10 @@ from werkzeug.wrappers import Response
 
 from helpdesk.auth.access import public
 from helpdesk.errors import NotAllowed
-from helpdesk.extensions import db
 from helpdesk.forms import parse_id
-from helpdesk.htmx_render import wants_fragment
 from helpdesk.kb import service
 from helpdesk.kb.forms import VoteForm
+from helpdesk.kb.queries import articles_slice
 from helpdesk.models import Article
 from helpdesk.search.articles import (
     article_by_slug,
@@ -39,6 +38,7 @@ from helpdesk.search.articles import (
     newest_published,
 )
 from helpdesk.search.terms import highlight
+from helpdesk.web.htmx_render import wants_fragment
 
 bp = Blueprint("help", __name__, url_prefix="/help")
 
@@ -72,9 +72,7 @@ def index() -> str:
             for article in found
         ]
     else:
-        rows = list(
-            db.session.scalars(newest_published().offset((page - 1) * PER_PAGE).limit(PER_PAGE + 1))
-        )
+        rows = articles_slice(newest_published(), offset=(page - 1) * PER_PAGE, limit=PER_PAGE + 1)
         has_next = len(rows) > PER_PAGE
         results = [
             {"article": article, "title": article.title, "snippet": article_snippet(article)}

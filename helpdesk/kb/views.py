@@ -7,27 +7,27 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from helpdesk.auth.access import require_role
 from helpdesk.errors import Conflict, NotAllowed, ValidationError
-from helpdesk.extensions import db
-from helpdesk.forms import parse_id, show_domain_error
-from helpdesk.htmx_render import render_page_or_fragment
+from helpdesk.forms import parse_id
 from helpdesk.kb import service
 from helpdesk.kb.forms import ArticleForm, EmptyForm, PreviewForm
-from helpdesk.models import Article, Message, User
+from helpdesk.kb.queries import articles_slice, ticket_message
+from helpdesk.models import Article
 from helpdesk.rendering import markdown_to_html
 from helpdesk.search.articles import search_statement
 from helpdesk.search.terms import highlight
 from helpdesk.tickets.queries import ticket_by_number
+from helpdesk.web.current import staff
+from helpdesk.web.htmx_render import render_page_or_fragment
+from helpdesk.web.lookups import row_or_404
+from helpdesk.web.use_case import run_use_case
 
 bp = Blueprint("kb", __name__)
 bp.before_request(require_role("agent"))
 
-ID = "<int(max=2147483647):article_id>"
-NUMBER = "<int(max=2147483647):number>"
 PER_PAGE = 50
 MAX_QUERY_CHARS = 200
 STATUS_LABELS = {
@@ -37,12 +37,8 @@ STATUS_LABELS = {
 }
 
 
-def _user() -> User:
-    return current_user._get_current_object()
-
-
 def _get_article(article_id: int) -> Article:
-    return db.get_or_404(Article, article_id)
+    return row_or_404(Article, article_id)
 
 
 @bp.get("/kb/articles")
@@ -61,7 +57,7 @@ def articles() -> Response:
     )
     if status:
         statement = statement.where(Article.published.is_(status == "published"))
-    rows = list(db.session.scalars(statement.offset((page - 1) * PER_PAGE).limit(PER_PAGE + 1)))
+    rows = articles_slice(statement, offset=(page - 1) * PER_PAGE, limit=PER_PAGE + 1)
     return render_page_or_fragment(
         "kb/articles.html",
         "kb/_article_rows.html",
@@ -80,23 +76,26 @@ def articles() -> Response:
 def article_new() -> Response | tuple[str, int]:
     form = ArticleForm()
     if form.validate_on_submit():
-        try:
-            article = service.article_create(
-                actor=_user(),
+        created = run_use_case(
+            lambda: service.article_create(
+                actor=staff(),
                 title=form.title.data or "",
                 body=form.body.data or "",
                 slug=form.slug.data or None,
-            )
-        except (ValidationError, Conflict) as error:
-            show_domain_error(form, error)
-        else:
+            ),
+            form=form,
+            catch=(ValidationError, Conflict),
+            rollback=False,
+            every_error_on_form=True,
+        )
+        if created.value is not None:
             flash(_("Draft saved. Publish it when it is ready."), "success")
-            return redirect(url_for("kb.article_edit", article_id=article.id))
+            return redirect(url_for("kb.article_edit", article_id=created.value.id))
     status = 422 if request.method == "POST" else 200
     return render_template("kb/edit.html", form=form, article=None, action_form=None), status
 
 
-@bp.route(f"/kb/articles/{ID}/edit", methods=["GET", "POST"])
+@bp.route("/kb/articles/<id:article_id>/edit", methods=["GET", "POST"])
 def article_edit(article_id: int) -> Response | tuple[str, int]:
     article = _get_article(article_id)
     if request.method == "GET":
@@ -107,18 +106,19 @@ def article_edit(article_id: int) -> Response | tuple[str, int]:
         return _edit_page(article, form, 200)
     form = ArticleForm()
     if form.validate_on_submit():
-        try:
-            service.article_update(
+        updated = run_use_case(
+            lambda: service.article_update(
                 article=article,
-                actor=_user(),
+                actor=staff(),
                 title=form.title.data or "",
                 body=form.body.data or "",
                 slug=form.slug.data or None,
-            )
-        except (ValidationError, Conflict) as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
+            ),
+            form=form,
+            catch=(ValidationError, Conflict),
+            every_error_on_form=True,
+        )
+        if updated.ok:
             flash(_("Article saved."), "success")
             return redirect(url_for("kb.article_edit", article_id=article.id))
     return _edit_page(_get_article(article_id), form, 422)
@@ -139,38 +139,41 @@ def article_preview() -> str:
     return render_template("kb/_preview.html", html=markdown_to_html(form.body.data or ""))
 
 
-@bp.post(f"/kb/articles/{ID}/publish")
+@bp.post("/kb/articles/<id:article_id>/publish")
 def article_publish(article_id: int) -> Response:
     article = _get_article(article_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    service.article_publish(article=article, actor=_user())
+    service.article_publish(article=article, actor=staff())
     flash(_("Published: the article is in the help centre."), "success")
     return redirect(url_for("kb.article_edit", article_id=article.id))
 
 
-@bp.post(f"/kb/articles/{ID}/unpublish")
+@bp.post("/kb/articles/<id:article_id>/unpublish")
 def article_unpublish(article_id: int) -> Response:
     article = _get_article(article_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    service.article_unpublish(article=article, actor=_user())
+    service.article_unpublish(article=article, actor=staff())
     flash(_("Unpublished: the article is a draft again."), "success")
     return redirect(url_for("kb.article_edit", article_id=article.id))
 
 
-@bp.post(f"/tickets/{NUMBER}/messages/<int(max=2147483647):message_id>/article")
+@bp.post("/tickets/<number:number>/messages/<id:message_id>/article")
 def article_from_message(number: int, message_id: int) -> Response:
-    ticket = ticket_by_number(number)
-    message = db.session.get(Message, message_id)
-    if ticket is None or message is None or message.ticket_id != ticket.id:
+    message = ticket_message(ticket_by_number(number), message_id)
+    if message is None:
         abort(404)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        article = service.article_from_message(message=message, actor=_user())
-    except (NotAllowed, ValidationError, Conflict) as error:
-        abort(422, description=error.message)
+    made = run_use_case(
+        lambda: service.article_from_message(message=message, actor=staff()),
+        catch=(NotAllowed, ValidationError, Conflict),
+        rollback=False,
+    )
+    if made.value is None:
+        abort(422, description=made.message)
+    article = made.value
     flash(
         _(
             "A draft article was made from the reply, without the customer's details. Check it "

@@ -58,8 +58,6 @@ limiter.limit(lambda: current_app.config["RATELIMIT_API"], key_func=token_rate_k
 
 attachments_bp = Blueprint("attachments", __name__)
 
-ID = "int(max=2147483647)"
-
 
 @bp.errorhandler(RequestEntityTooLarge)
 def too_large(error: RequestEntityTooLarge) -> tuple[Response, int]:
@@ -141,13 +139,13 @@ def _download(attachment: Attachment | None) -> Response:
     return response
 
 
-@attachments_bp.get(f"/tickets/<{ID}:number>/attachments/<{ID}:attachment_id>")
+@attachments_bp.get("/tickets/<number:number>/attachments/<id:attachment_id>")
 @role_required("agent")
 def staff_download(number: int, attachment_id: int) -> Response:
     return _download(attachment_for_staff(number=number, attachment_id=attachment_id))
 
 
-@attachments_bp.get(f"/c/<{ID}:number>/attachments/<{ID}:attachment_id>")
+@attachments_bp.get("/c/<number:number>/attachments/<id:attachment_id>")
 @public
 def customer_download(number: int, attachment_id: int) -> Response:
     token = request.cookies.get(COOKIE, "")

@@ -8,10 +8,10 @@ from __future__ import annotations
 from flask import Blueprint, current_app, render_template, request
 
 from helpdesk.auth.access import require_role
-from helpdesk.extensions import db
 from helpdesk.mail.outbox import BACKOFF, MAX_ATTEMPTS, outbox_recent
 from helpdesk.models import Outbox
 from helpdesk.models.mail import OUTBOX_STATES
+from helpdesk.web.lookups import row_or_404
 
 bp = Blueprint("mail_viewer", __name__, url_prefix="/settings/email")
 bp.before_request(require_role("admin"))
@@ -34,7 +34,7 @@ def outbox_list() -> str:
 
 @bp.get("/outbox/<int:row_id>")
 def outbox_row(row_id: int) -> str:
-    row = db.get_or_404(Outbox, row_id)
+    row = row_or_404(Outbox, row_id)
     return render_template(
         "mail_viewer/message.html",
         row=row,

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
 from flask import Blueprint, current_app, jsonify
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
@@ -18,7 +17,7 @@ from werkzeug.wrappers import Response
 
 from helpdesk.auth.access import public
 from helpdesk.clock import now
-from helpdesk.extensions import db
+from helpdesk.ops.queries import database_error_cleared, database_ping
 from helpdesk.scheduling.runs import scheduler_health
 
 bp = Blueprint("ops", __name__)
@@ -29,10 +28,10 @@ SCHEDULER_COMMAND = "flask helpdesk scheduler"  # a command to type, not words t
 @public
 def healthz() -> tuple[Response, int]:
     try:
-        db.session.execute(sa.text("SELECT 1"))
+        database_ping()
         health = scheduler_health() if current_app.config["SCHEDULER"] != "off" else None
     except SQLAlchemyError:
-        db.session.rollback()
+        database_error_cleared()
         return jsonify(status="unavailable", database="unreachable"), 503
     if health is None:  # HELPDESK_SCHEDULER=off: no scheduler is expected
         return jsonify(status="ok"), 200
@@ -50,7 +49,7 @@ def scheduler_warning() -> dict[str, Any]:
     try:
         health = scheduler_health()
     except SQLAlchemyError:  # the database is down: let the error page render without it
-        db.session.rollback()
+        database_error_cleared()
         return {"scheduler_warning": None}
     if health.ok:
         return {"scheduler_warning": None}

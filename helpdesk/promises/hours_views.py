@@ -6,7 +6,6 @@ from babel.dates import get_day_names
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from helpdesk.auth.access import require_role
@@ -15,6 +14,7 @@ from helpdesk.forms import show_domain_error
 from helpdesk.promises.forms import HoursForm, ReminderForm, hours_form_data
 from helpdesk.promises.service import reminder_lead, reminder_lead_update
 from helpdesk.settings.hours import WEEKDAYS, business_hours, business_hours_update, known_zones
+from helpdesk.web.current import staff
 
 bp = Blueprint("hours", __name__, url_prefix="/settings/hours")
 bp.before_request(require_role("admin"))
@@ -60,7 +60,7 @@ def hours_save() -> Response | tuple[str, int]:
     if form.validate_on_submit():
         try:
             business_hours_update(
-                actor=current_user._get_current_object(),
+                actor=staff(),
                 timezone=form.timezone.data or "",
                 days=form.days(),
                 holidays=form.holiday_dates(),
@@ -79,7 +79,7 @@ def reminders_save() -> Response | tuple[str, int]:
     if reminders.validate_on_submit():
         try:
             reminder_lead_update(
-                actor=current_user._get_current_object(),
+                actor=staff(),
                 minutes=reminders.reminder_minutes.data or 0,
             )
         except ValidationError as error:

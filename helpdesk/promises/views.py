@@ -8,19 +8,18 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, render_template, request
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from helpdesk.auth.access import require_role
 from helpdesk.clock import now
 from helpdesk.errors import ValidationError
 from helpdesk.format_filters import datetimeformat
 from helpdesk.forms import BaseForm, strip_control
-from helpdesk.models import User
 from helpdesk.promises.notifications import bell_for, notifications_mark_read
 from helpdesk.promises.padding import ESTIMATES, check_custom_due, suggest_due
 from helpdesk.promises.service import promise_sentence
 from helpdesk.settings.hours import business_hours
-from helpdesk.tickets.queries import ticket_by_number
+from helpdesk.web.current import staff
+from helpdesk.web.lookups import ticket_or_404
 
 bp = Blueprint("promises", __name__)
 
@@ -30,10 +29,6 @@ class EmptyForm(BaseForm):
 
 
 bp.before_request(require_role("agent"))
-
-
-def _user() -> User:
-    return current_user._get_current_object()
 
 
 def _custom_due(raw: str, zone: str) -> datetime:
@@ -47,11 +42,9 @@ def _custom_due(raw: str, zone: str) -> datetime:
     return check_custom_due(local, now=now())
 
 
-@bp.get("/tickets/<int(max=2147483647):number>/promise")
+@bp.get("/tickets/<number:number>/promise")
 def suggest(number: int) -> str | tuple[str, int]:
-    ticket = ticket_by_number(number)
-    if ticket is None:
-        abort(404)
+    ticket = ticket_or_404(number)
     estimate = strip_control(request.args.get("estimate", "")).strip()
     custom = strip_control(request.args.get("custom_due", "")).strip()[:40]
     if not estimate and not custom:
@@ -60,7 +53,7 @@ def suggest(number: int) -> str | tuple[str, int]:
     due = None
     try:
         if custom:
-            due = _custom_due(custom, _user().timezone)
+            due = _custom_due(custom, staff().timezone)
         elif estimate in ESTIMATES:
             due = suggest_due(estimate=estimate, start=now(), hours=business_hours())
         else:
@@ -71,7 +64,7 @@ def suggest(number: int) -> str | tuple[str, int]:
         return render_template(
             "promises/_suggestion.html", ticket=ticket, due=None, error=error
         ), 422
-    sentence = promise_sentence(ticket=ticket, agent=_user(), due=due)
+    sentence = promise_sentence(ticket=ticket, agent=staff(), due=due)
     return render_template(
         "promises/_suggestion.html",
         ticket=ticket,
@@ -85,7 +78,7 @@ def suggest(number: int) -> str | tuple[str, int]:
 @bp.get("/notifications")
 def bell() -> str:
     return render_template(
-        "promises/_bell.html", bell=bell_for(_user()), bell_form=EmptyForm(formdata=None)
+        "promises/_bell.html", bell=bell_for(staff()), bell_form=EmptyForm(formdata=None)
     )
 
 
@@ -93,7 +86,7 @@ def bell() -> str:
 def bell_read() -> str:
     if not EmptyForm().validate_on_submit():
         abort(400)
-    notifications_mark_read(user=_user())
+    notifications_mark_read(user=staff())
     return render_template(
-        "promises/_bell.html", bell=bell_for(_user()), bell_form=EmptyForm(formdata=None)
+        "promises/_bell.html", bell=bell_for(staff()), bell_form=EmptyForm(formdata=None)
     )

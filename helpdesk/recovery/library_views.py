@@ -5,26 +5,26 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from helpdesk.auth.access import require_role
 from helpdesk.errors import ValidationError
-from helpdesk.extensions import db
 from helpdesk.forms import show_domain_error
 from helpdesk.i18n import LANGUAGE_NAMES
-from helpdesk.models import Phrase, RootCause, User
+from helpdesk.models import Phrase, RootCause
 from helpdesk.models.recovery import PHRASE_STEPS
 from helpdesk.recovery import library
 from helpdesk.recovery.forms import EmptyForm, PhraseForm, RootCauseForm, ThresholdForm
 from helpdesk.recovery.guide import STEP_LABELS
 from helpdesk.recovery.phrases import check_phrase_text, render_phrase
+from helpdesk.recovery.queries import phrases_listed
 from helpdesk.recovery.settings import recovery_settings, recovery_settings_update
 from helpdesk.recovery.threshold_guide import threshold_guide
+from helpdesk.web.current import staff
+from helpdesk.web.lookups import row_or_404
 
 phrases_bp = Blueprint("phrases", __name__, url_prefix="/settings/phrases")
 phrases_bp.before_request(require_role("admin"))
@@ -38,10 +38,6 @@ SAMPLE = {
     "issue_summary": "you were charged twice in March",
     "promise_time": "Thursday 3 pm",
 }
-
-
-def _user() -> User:
-    return current_user._get_current_object()
 
 
 def _phrase_form(formdata: object | None = None, phrase: Phrase | None = None) -> PhraseForm:
@@ -60,10 +56,7 @@ def _library_page(
     form: PhraseForm | None = None, threshold: ThresholdForm | None = None, status: int = 200
 ) -> tuple[str, int]:
     language = request.args.get("language", "")
-    query = sa.select(Phrase).order_by(Phrase.step, Phrase.language, Phrase.position, Phrase.id)
-    if language in LANGUAGE_NAMES:
-        query = query.where(Phrase.language == language)
-    phrases = list(db.session.scalars(query))
+    phrases = phrases_listed(language if language in LANGUAGE_NAMES else None)
     current = recovery_settings()
     if threshold is None:
         threshold = ThresholdForm(
@@ -98,7 +91,7 @@ def phrase_add() -> Response | tuple[str, int]:
     if form.validate_on_submit():
         try:
             library.phrase_create(
-                actor=_user(), step=form.step.data, language=form.language.data, text=form.text.data
+                actor=staff(), step=form.step.data, language=form.language.data, text=form.text.data
             )
         except ValidationError as error:
             show_domain_error(form, error)
@@ -121,14 +114,14 @@ def phrase_preview() -> str:
     return render_template("recovery/_phrase_preview.html", text=text)
 
 
-@phrases_bp.route("/<int(max=2147483647):phrase_id>", methods=["GET", "POST"])
+@phrases_bp.route("/<id:phrase_id>", methods=["GET", "POST"])
 def phrase_edit(phrase_id: int) -> Response | tuple[str, int]:
-    phrase = db.get_or_404(Phrase, phrase_id)
+    phrase = row_or_404(Phrase, phrase_id)
     form = _phrase_form(request.form if request.method == "POST" else None, phrase)
     if request.method == "POST" and form.validate_on_submit():
         try:
             library.phrase_update(
-                actor=_user(),
+                actor=staff(),
                 phrase=phrase,
                 step=form.step.data,
                 language=form.language.data,
@@ -143,13 +136,13 @@ def phrase_edit(phrase_id: int) -> Response | tuple[str, int]:
     return render_template("recovery/phrase_edit.html", phrase=phrase, form=form), status
 
 
-@phrases_bp.post("/<int(max=2147483647):phrase_id>/active")
+@phrases_bp.post("/<id:phrase_id>/active")
 def phrase_active(phrase_id: int) -> Response:
-    phrase = db.get_or_404(Phrase, phrase_id)
+    phrase = row_or_404(Phrase, phrase_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
     library.phrase_set_active(
-        actor=_user(), phrase=phrase, active=request.form.get("active") == "1"
+        actor=staff(), phrase=phrase, active=request.form.get("active") == "1"
     )
     return redirect(url_for("phrases.library_page"))
 
@@ -160,7 +153,7 @@ def threshold() -> Response | tuple[str, int]:
     if form.validate_on_submit():
         try:
             recovery_settings_update(
-                actor=_user(),
+                actor=staff(),
                 threshold=float(form.complaint_threshold.data),
                 product_name=form.product_name.data or "",
             )
@@ -191,7 +184,7 @@ def cause_add() -> Response | tuple[str, int]:
     form = RootCauseForm()
     if form.validate_on_submit():
         try:
-            library.root_cause_create(actor=_user(), name=form.name.data or "")
+            library.root_cause_create(actor=staff(), name=form.name.data or "")
         except ValidationError as error:
             show_domain_error(form, error)
         else:
@@ -200,12 +193,12 @@ def cause_add() -> Response | tuple[str, int]:
     return _causes_page(form=form, status=422)
 
 
-@causes_bp.post("/<int(max=2147483647):cause_id>/active")
+@causes_bp.post("/<id:cause_id>/active")
 def cause_active(cause_id: int) -> Response:
-    cause = db.get_or_404(RootCause, cause_id)
+    cause = row_or_404(RootCause, cause_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
     library.root_cause_set_active(
-        actor=_user(), cause=cause, active=request.form.get("active") == "1"
+        actor=staff(), cause=cause, active=request.form.get("active") == "1"
     )
     return redirect(url_for("root_causes.causes_page"))

@@ -16,7 +16,7 @@ from helpdesk.founders import digest
 from helpdesk.mail import imap, outbox
 from helpdesk.promises import sweeps
 from helpdesk.recovery import adaptation
-from helpdesk.widget import idempotency
+from helpdesk.web import idempotency
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,6 @@ from babel.numbers import get_currency_name
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
@@ -25,6 +24,7 @@ from helpdesk.settings.formats import (
     format_settings_update,
 )
 from helpdesk.settings.forms import FormatsForm
+from helpdesk.web.current import staff
 
 bp = Blueprint("formats", __name__, url_prefix="/settings/formats")
 bp.before_request(require_role("admin"))
@@ -77,7 +77,7 @@ def formats_save() -> Response | tuple[str, int]:
     if form.validate_on_submit():
         try:
             format_settings_update(
-                actor=current_user._get_current_object(),
+                actor=staff(),
                 currency=form.currency.data or "",
                 thai_digits=bool(form.thai_digits.data),
                 bengali_digits=bool(form.bengali_digits.data),

@@ -6,13 +6,11 @@ from dataclasses import asdict
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from helpdesk.auth import service
 from helpdesk.auth.access import require_role
 from helpdesk.errors import DomainError, ValidationError
-from helpdesk.extensions import db
 from helpdesk.forms import show_domain_error
 from helpdesk.models import User
 from helpdesk.settings import service as settings_service
@@ -24,13 +22,15 @@ from helpdesk.settings.forms import (
     role_choices,
 )
 from helpdesk.settings.queries import team_members
+from helpdesk.web.current import staff
+from helpdesk.web.lookups import row_or_404
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
 bp.before_request(require_role("admin"))
 
 
 def _get_user(user_id: int) -> User:
-    return db.get_or_404(User, user_id)
+    return row_or_404(User, user_id)
 
 
 def _team_page(
@@ -70,7 +70,7 @@ def team_add() -> Response | tuple[str, int]:
                 name=form.name.data,
                 role=form.role.data,
                 password=form.password.data,
-                actor=current_user._get_current_object(),
+                actor=staff(),
             )
         except ValidationError as error:
             show_domain_error(form, error)
@@ -87,7 +87,7 @@ def team_assignment() -> Response | tuple[str, int]:
     if form.validate_on_submit():
         try:
             settings_service.assignment_settings_update(
-                actor=current_user._get_current_object(),
+                actor=staff(),
                 auto_assign=bool(form.auto_assign.data),
                 max_open_per_agent=form.max_open_per_agent.data or 0,
             )
@@ -99,15 +99,13 @@ def team_assignment() -> Response | tuple[str, int]:
     return _team_page(assignment=form, status=422)
 
 
-@bp.post("/team/<int(max=2147483647):user_id>/availability")
+@bp.post("/team/<id:user_id>/availability")
 def team_availability(user_id: int) -> Response:
     user = _get_user(user_id)
     if not ActiveForm().validate_on_submit():
         abort(400)
     available = request.form.get("available") == "1"
-    settings_service.user_set_available(
-        user=user, available=available, actor=current_user._get_current_object()
-    )
+    settings_service.user_set_available(user=user, available=available, actor=staff())
     message = (
         _("%(name)s takes new tickets.", name=user.name)
         if available
@@ -117,16 +115,14 @@ def team_availability(user_id: int) -> Response:
     return redirect(url_for("settings.team"))
 
 
-@bp.post("/team/<int(max=2147483647):user_id>/role")
+@bp.post("/team/<id:user_id>/role")
 def team_role(user_id: int) -> Response:
     user = _get_user(user_id)
     form = RoleForm()
     if not form.validate_on_submit():
         abort(400)
     try:
-        service.user_set_role(
-            user=user, role=form.role.data, actor=current_user._get_current_object()
-        )
+        service.user_set_role(user=user, role=form.role.data, actor=staff())
     except DomainError as error:
         flash(error.message, "error")
     else:
@@ -134,12 +130,12 @@ def team_role(user_id: int) -> Response:
     return redirect(url_for("settings.team"))
 
 
-@bp.post("/team/<int(max=2147483647):user_id>/deactivate")
+@bp.post("/team/<id:user_id>/deactivate")
 def team_deactivate(user_id: int) -> Response:
     return _set_active(user_id, active=False)
 
 
-@bp.post("/team/<int(max=2147483647):user_id>/reactivate")
+@bp.post("/team/<id:user_id>/reactivate")
 def team_reactivate(user_id: int) -> Response:
     return _set_active(user_id, active=True)
 
@@ -149,7 +145,7 @@ def _set_active(user_id: int, *, active: bool) -> Response:
     if not ActiveForm().validate_on_submit():
         abort(400)
     try:
-        service.user_set_active(user=user, active=active, actor=current_user._get_current_object())
+        service.user_set_active(user=user, active=active, actor=staff())
     except DomainError as error:
         flash(error.message, "error")
     else:

@@ -76,3 +76,9 @@ def ticket_audit_events(ticket: Ticket, limit: int = 100) -> list[AuditEvent]:
             .limit(limit)
         )
     )
+
+
+def ticket_refresh(ticket: Ticket) -> None:
+    """Read the ticket's columns again, as stored now (after a use case changed or refused
+    a change to it)."""
+    db.session.refresh(ticket)

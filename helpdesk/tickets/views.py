@@ -17,20 +17,16 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from helpdesk.auth.access import require_role, safe_next
 from helpdesk.bidi import with_names
-from helpdesk.errors import NotAllowed, ValidationError
-from helpdesk.extensions import db
-from helpdesk.forms import parse_id, show_domain_error
-from helpdesk.htmx_render import render_page_or_fragment, wants_fragment
-from helpdesk.models import Ticket, User
+from helpdesk.errors import DomainError, NotAllowed, ValidationError
+from helpdesk.forms import parse_id
+from helpdesk.models import Ticket
 from helpdesk.models.ticket import PRIORITIES, STATUSES
 from helpdesk.promises.stats import promise_stats
-from helpdesk.recovery import service as recovery_service
 from helpdesk.recovery.guide import STEP_LABELS
 from helpdesk.rendering import markdown_to_html
 from helpdesk.search.terms import highlight
@@ -60,18 +56,15 @@ from helpdesk.tickets.panels import panels_context
 from helpdesk.tickets.queries import (
     assignable_users,
     ticket_audit_events,
-    ticket_by_number,
     ticket_messages,
 )
+from helpdesk.web.current import staff
+from helpdesk.web.htmx_render import render_page_or_fragment, wants_fragment
+from helpdesk.web.lookups import ticket_or_404
+from helpdesk.web.use_case import run_use_case
 
 bp = Blueprint("tickets", __name__)
 bp.before_request(require_role("agent"))
-
-NUMBER = "<int(max=2147483647):number>"
-
-
-def _user() -> User:
-    return current_user._get_current_object()
 
 
 def _labels() -> dict[str, Any]:
@@ -119,18 +112,11 @@ def _promise_due(raw: str | None) -> datetime | None:
     return due
 
 
-def _get_ticket(number: int) -> Ticket:
-    ticket = ticket_by_number(number)
-    if ticket is None:
-        abort(404)
-    return ticket
-
-
 @bp.get("/inbox")
 def inbox() -> Response:
     try:
         filters = parse_filters(request.args)
-        page = inbox_page(filters=filters, user=_user())
+        page = inbox_page(filters=filters, user=staff())
     except ValidationError as error:
         abort(400, description=error.message)
     if filters.q:
@@ -164,33 +150,28 @@ def inbox_bulk() -> Response:
         abort(400, description=_("Unknown value for %(name)s.", name="status"))
     if form.complaint.data not in (None, "", "yes", "no"):
         abort(400, description=_("Unknown value for %(name)s.", name="complaint"))
-    other_change = (
-        form.status.data or assignee is not service.UNSET or (form.tag.data or "").strip()
+    if form.complaint.data:
+        # The "Complaint?" action is recovery's: the same form goes on there (307 keeps
+        # the method and the body), which answers as this action always has.
+        return redirect(url_for("recovery.bulk_complaint_label"), code=307)
+    bulk = run_use_case(
+        lambda: service.tickets_bulk_update(
+            numbers=numbers,
+            actor=staff(),
+            status=form.status.data or None,
+            assignee_id=assignee,
+            add_tag=(form.tag.data or "").strip() or None,
+        ),
+        catch=(ValidationError, NotAllowed),
+        rollback=False,
     )
-    try:
-        if form.complaint.data and other_change:
-            raise ValidationError(
-                "complaint", _("Mark complaints on their own, without other changes.")
-            )
-        if form.complaint.data:
-            changed = recovery_service.complaint_labels_bulk(
-                numbers=numbers, actor=_user(), is_complaint=form.complaint.data == "yes"
-            )
-        else:
-            changed = service.tickets_bulk_update(
-                numbers=numbers,
-                actor=_user(),
-                status=form.status.data or None,
-                assignee_id=assignee,
-                add_tag=(form.tag.data or "").strip() or None,
-            )
-    except (ValidationError, NotAllowed) as error:
-        flash(error.message, "error")
+    if bulk.error is not None:
+        flash(bulk.error.message, "error")
     else:
         flash(
             _(
                 "%(changed)d of %(selected)d selected tickets changed.",
-                changed=changed,
+                changed=bulk.value,
                 selected=len(set(numbers)),
             ),
             "success",
@@ -203,19 +184,22 @@ def new_ticket() -> Response | tuple[str, int]:
     form = NewTicketForm()
     form.priority.choices = [SelectChoice(p, str(PRIORITY_LABELS[p])) for p in PRIORITIES]
     if form.validate_on_submit():
-        try:
-            ticket = intake.ticket_create(
-                actor=_user(),
+        created = run_use_case(
+            lambda: intake.ticket_create(
+                actor=staff(),
                 customer_email=form.customer_email.data,
                 customer_name=form.customer_name.data or "",
                 subject=form.subject.data,
                 body=form.body.data,
                 priority=form.priority.data,
-            )
-        except ValidationError as error:
-            field = {"email": "customer_email"}.get(error.field or "", error.field)
-            show_domain_error(form, ValidationError(field, error.message))
-        else:
+            ),
+            form=form,
+            fields={"email": "customer_email"},
+            catch=ValidationError,
+            rollback=False,
+        )
+        if created.value is not None:
+            ticket = created.value
             flash(_("Ticket #%(number)d is open.", number=ticket.number), "success")
             return redirect(url_for("tickets.ticket", number=ticket.number))
     status = 422 if request.method == "POST" else 200
@@ -251,21 +235,21 @@ def _ticket_page(
         "properties_form": PropertiesForm(formdata=None),
         "presence_form": PresenceForm(formdata=None),
         "clear_draft": session.pop("sent_draft", None) == ticket.number,
-        **panels_context(ticket, _user()),
+        **panels_context(ticket, staff()),
         **_labels(),
     }
     response = make_response(render_template("tickets/ticket.html", **context), status)
     return response
 
 
-@bp.get(f"/tickets/{NUMBER}")
+@bp.get("/tickets/<number:number>")
 def ticket(number: int) -> Response:
-    return _ticket_page(_get_ticket(number))
+    return _ticket_page(ticket_or_404(number))
 
 
-@bp.post(f"/tickets/{NUMBER}/messages")
+@bp.post("/tickets/<number:number>/messages")
 def ticket_reply(number: int) -> Response:
-    ticket = _get_ticket(number)
+    ticket = ticket_or_404(number)
     form = ReplyForm()
     if not form.validate_on_submit():
         abort(400, description=_("The form was incomplete; reload the page and try again."))
@@ -276,21 +260,24 @@ def ticket_reply(number: int) -> Response:
         last_message_id=form.last_message_id.data or 0, status=form.seen_status.data or ""
     )
     promise_due = _promise_due(form.promise_due_at.data)
-    try:
-        service.ticket_reply(
+    sent = run_use_case(
+        lambda: service.ticket_reply(
             ticket=ticket,
-            author=_user(),
+            author=staff(),
             body=form.body.data or "",
             internal=form.kind.data == "note",
             status=then,
             seen=seen,
             promise_due=promise_due,
             promise_text=form.promise_text.data if promise_due else None,
-        )
-    except service.StaleTicket as error:
-        return _ticket_page(ticket, reply_form=form, status=409, stale=error.message)
-    except ValidationError as error:
-        show_domain_error(form, error)
+        ),
+        form=form,
+        catch=(service.StaleTicket, ValidationError),
+        rollback=False,
+    )
+    if isinstance(sent.error, service.StaleTicket):
+        return _ticket_page(ticket, reply_form=form, status=409, stale=sent.message)
+    if not sent.ok:
         return _ticket_page(ticket, reply_form=form, status=422)
     session["sent_draft"] = ticket.number
     if form.kind.data == "note":
@@ -300,35 +287,39 @@ def ticket_reply(number: int) -> Response:
     return redirect(url_for("tickets.ticket", number=ticket.number) + "#composer")
 
 
-@bp.post(f"/tickets/{NUMBER}/properties")
+def _properties_status(error: DomainError) -> int:
+    """A tag the agent typed is a 422, any other forged value a 400; a rule (NotAllowed,
+    such as closing a complaint before Diagnose) a 422."""
+    if isinstance(error, ValidationError) and error.field != "tags":
+        return 400
+    return 422
+
+
+@bp.post("/tickets/<number:number>/properties")
 def ticket_properties(number: int) -> Response:
-    ticket = _get_ticket(number)
+    ticket = ticket_or_404(number)
     form = PropertiesForm()
     if not form.validate_on_submit():
         abort(400)
     assignee = _assignee_choice(form.assignee.data)
-    status = 200
-    error_message = None
-    try:
-        service.ticket_update(
+    updated = run_use_case(
+        lambda: service.ticket_update(
             ticket=ticket,
-            actor=_user(),
+            actor=staff(),
             status=form.status.data or None,
             priority=form.priority.data or None,
             assignee_id=assignee,
             # Each control posts only itself: a field not sent is left alone.
             tags=form.tags.data if "tags" in request.form else None,
-        )
-    except ValidationError as error:
-        status = 422 if error.field == "tags" else 400
-        error_message = error.message
-        show_domain_error(form, error)
-    except NotAllowed as error:  # a rule, such as closing a complaint before Diagnose
-        status = 422
-        error_message = error.message
+        ),
+        form=form,
+        status_for=_properties_status,
+        catch=(ValidationError, NotAllowed),
+    )  # refused: rolled back, so the answer shows what is stored, not a half-applied change
+    status = updated.status
+    error_message = updated.message
     if error_message:
-        db.session.rollback()  # show what is stored, not the half-applied change
-        ticket = _get_ticket(number)
+        ticket = ticket_or_404(number)
     if not wants_fragment():
         if error_message:
             abort(status, description=error_message)
@@ -350,22 +341,22 @@ def ticket_properties(number: int) -> Response:
     return response
 
 
-@bp.post(f"/tickets/{NUMBER}/preview")
+@bp.post("/tickets/<number:number>/preview")
 def ticket_preview(number: int) -> str:
-    _get_ticket(number)
+    ticket_or_404(number)
     form = PreviewForm()
     if not form.validate_on_submit():
         abort(400)
     return render_template("tickets/_preview.html", html=markdown_to_html(form.body.data or ""))
 
 
-@bp.post(f"/tickets/{NUMBER}/presence")
+@bp.post("/tickets/<number:number>/presence")
 def ticket_presence(number: int) -> str:
-    ticket = _get_ticket(number)
+    ticket = ticket_or_404(number)
     form = PresenceForm()
     if not form.validate_on_submit():
         abort(400)
-    viewers = presence.presence_touch(ticket=ticket, user=_user(), typing=form.typing.data == "1")
+    viewers = presence.presence_touch(ticket=ticket, user=staff(), typing=form.typing.data == "1")
     return render_template(
         "tickets/_presence.html", viewers=viewers, ticket=ticket, presence_form=form, polling=True
     )

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
 from flask import (
     Blueprint,
     abort,
@@ -19,15 +18,16 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_htmx import make_response as htmx_response
-from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from helpdesk.auth.access import require_role
 from helpdesk.errors import DomainError, ValidationError
-from helpdesk.extensions import db
-from helpdesk.forms import parse_id, show_domain_error
-from helpdesk.htmx_render import render_page_or_fragment, wants_fragment
-from helpdesk.models import Outbox, User, Webhook
+from helpdesk.forms import parse_id
+from helpdesk.models import Webhook
+from helpdesk.web.current import staff
+from helpdesk.web.htmx_render import render_page_or_fragment, wants_fragment
+from helpdesk.web.lookups import row_or_404
+from helpdesk.web.use_case import run_use_case
 from helpdesk.webhooks import service
 from helpdesk.webhooks.delivery import BACKOFF, MAX_ATTEMPTS
 from helpdesk.webhooks.forms import (
@@ -37,35 +37,17 @@ from helpdesk.webhooks.forms import (
     WebhookForm,
     webhook_form_data,
 )
+from helpdesk.webhooks.queries import deliveries_of, webhook_pending_and_failed
 from helpdesk.webhooks.settings import webhook_settings, webhook_settings_update
 
 bp = Blueprint("webhooks", __name__, url_prefix="/settings/webhooks")
 bp.before_request(require_role("admin"))
 
-ID = "<int(max=2147483647):webhook_id>"
 PER_PAGE = 50
 
 
-def _user() -> User:
-    return current_user._get_current_object()
-
-
 def _get_webhook(webhook_id: int) -> Webhook:
-    return db.get_or_404(Webhook, webhook_id)
-
-
-def _pending_and_failed() -> dict[int, dict[str, int]]:
-    """Per subscription: how many deliveries wait and how many failed (one query)."""
-    rows = db.session.execute(
-        sa.select(Outbox.webhook_id, Outbox.status, sa.func.count(Outbox.id))
-        .where(Outbox.kind == "webhook", Outbox.status.in_(("pending", "failed")))
-        .group_by(Outbox.webhook_id, Outbox.status)
-    )
-    counts: dict[int, dict[str, int]] = {}
-    for webhook_id, status, count in rows:
-        if webhook_id is not None:
-            counts.setdefault(webhook_id, {})[status] = count
-    return counts
+    return row_or_404(Webhook, webhook_id)
 
 
 def _list_page(network: NetworkForm | None = None, status: int = 200) -> tuple[str, int]:
@@ -76,7 +58,7 @@ def _list_page(network: NetworkForm | None = None, status: int = 200) -> tuple[s
     html = render_template(
         "webhooks/list.html",
         webhooks=service.webhooks_all(),
-        counts=_pending_and_failed(),
+        counts=webhook_pending_and_failed(),
         network=network,
         action_form=ActionForm(formdata=None),
         event_labels=EVENT_LABELS,
@@ -94,7 +76,7 @@ def network_save() -> Response | tuple[str, int]:
     form = NetworkForm()
     if not form.validate_on_submit():
         return _list_page(network=form, status=422)
-    webhook_settings_update(actor=_user(), allow_private=bool(form.allow_private.data))
+    webhook_settings_update(actor=staff(), allow_private=bool(form.allow_private.data))
     flash(_("Webhook settings are saved."), "success")
     return redirect(url_for("webhooks.webhook_list"))
 
@@ -139,47 +121,48 @@ def webhook_new() -> Response:
 def webhook_create() -> Response:
     form = WebhookForm()
     if form.validate_on_submit():
-        try:
-            webhook, secret = service.webhook_create(
-                actor=_user(),
+        created = run_use_case(
+            lambda: service.webhook_create(
+                actor=staff(),
                 url=form.url.data or "",
                 description=form.description.data or "",
                 events=form.chosen_events(),
                 active=bool(form.active.data),
-            )
-        except ValidationError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
+            ),
+            form=form,
+            catch=ValidationError,
+        )
+        if created.value is not None:
+            webhook, secret = created.value
             return _secret_page(webhook, secret, created=True)
     return _form_page(form, None, 422)
 
 
-@bp.get(f"/{ID}")
+@bp.get("/<id:webhook_id>")
 def webhook_edit(webhook_id: int) -> Response:
     webhook = _get_webhook(webhook_id)
     form = WebhookForm(formdata=None, data=webhook_form_data(webhook))
     return _form_page(form, webhook, 200)
 
 
-@bp.post(f"/{ID}")
+@bp.post("/<id:webhook_id>")
 def webhook_save(webhook_id: int) -> Response:
     webhook = _get_webhook(webhook_id)
     form = WebhookForm()
     if form.validate_on_submit():
-        try:
-            service.webhook_update(
+        updated = run_use_case(
+            lambda: service.webhook_update(
                 webhook=webhook,
-                actor=_user(),
+                actor=staff(),
                 url=form.url.data or "",
                 description=form.description.data or "",
                 events=form.chosen_events(),
                 active=bool(form.active.data),
-            )
-        except ValidationError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
+            ),
+            form=form,
+            catch=ValidationError,
+        )
+        if updated.ok:
             flash(_("The webhook is saved."), "success")
             target = url_for("webhooks.webhook_list")
             if wants_fragment():
@@ -193,20 +176,20 @@ def _checked_action() -> None:
         abort(400, description=_("The form expired: reload the page and try again."))
 
 
-@bp.post(f"/{ID}/secret")
+@bp.post("/<id:webhook_id>/secret")
 def webhook_secret(webhook_id: int) -> Response:
     webhook = _get_webhook(webhook_id)
     _checked_action()
-    secret = service.webhook_secret_rotate(webhook=webhook, actor=_user())
+    secret = service.webhook_secret_rotate(webhook=webhook, actor=staff())
     return _secret_page(webhook, secret, created=False)
 
 
-@bp.post(f"/{ID}/test")
+@bp.post("/<id:webhook_id>/test")
 def webhook_test(webhook_id: int) -> Response:
     webhook = _get_webhook(webhook_id)
     _checked_action()
     try:
-        service.webhook_send_test(webhook=webhook, actor=_user())
+        service.webhook_send_test(webhook=webhook, actor=staff())
     except DomainError as error:
         flash(error.message, "error")
         return redirect(url_for("webhooks.webhook_edit", webhook_id=webhook.id))
@@ -214,12 +197,12 @@ def webhook_test(webhook_id: int) -> Response:
     return redirect(url_for("webhooks.webhook_deliveries", webhook_id=webhook.id))
 
 
-@bp.post(f"/{ID}/pause")
+@bp.post("/<id:webhook_id>/pause")
 def webhook_pause(webhook_id: int) -> Response:
     return _set_active(webhook_id, active=False)
 
 
-@bp.post(f"/{ID}/resume")
+@bp.post("/<id:webhook_id>/resume")
 def webhook_resume(webhook_id: int) -> Response:
     return _set_active(webhook_id, active=True)
 
@@ -227,7 +210,7 @@ def webhook_resume(webhook_id: int) -> Response:
 def _set_active(webhook_id: int, *, active: bool) -> Response:
     webhook = _get_webhook(webhook_id)
     _checked_action()
-    service.webhook_set_active(webhook=webhook, actor=_user(), active=active)
+    service.webhook_set_active(webhook=webhook, actor=staff(), active=active)
     if active:
         flash(_("The webhook is active again."), "success")
     else:
@@ -235,31 +218,23 @@ def _set_active(webhook_id: int, *, active: bool) -> Response:
     return redirect(url_for("webhooks.webhook_list"))
 
 
-@bp.post(f"/{ID}/delete")
+@bp.post("/<id:webhook_id>/delete")
 def webhook_delete(webhook_id: int) -> Response:
     webhook = _get_webhook(webhook_id)
     _checked_action()
-    service.webhook_delete(webhook=webhook, actor=_user())
+    service.webhook_delete(webhook=webhook, actor=staff())
     flash(_("The webhook and its delivery log are deleted."), "success")
     return redirect(url_for("webhooks.webhook_list"))
 
 
-@bp.get(f"/{ID}/deliveries")
+@bp.get("/<id:webhook_id>/deliveries")
 def webhook_deliveries(webhook_id: int) -> str:
     webhook = _get_webhook(webhook_id)
     raw_page = request.args.get("page", "1")
     page = parse_id(raw_page)
     if not page:
         abort(400, description=_("Unknown value for %(name)s.", name="page"))
-    rows = list(
-        db.session.scalars(
-            sa.select(Outbox)
-            .where(Outbox.webhook_id == webhook.id)
-            .order_by(Outbox.created_at.desc(), Outbox.id.desc())
-            .offset((page - 1) * PER_PAGE)
-            .limit(PER_PAGE + 1)
-        )
-    )
+    rows = deliveries_of(webhook, offset=(page - 1) * PER_PAGE, limit=PER_PAGE + 1)
     return render_template(
         "webhooks/deliveries.html",
         webhook=webhook,

@@ -27,7 +27,7 @@ from helpdesk.customers.language import (
     customer_by_email,
     customer_language_choose,
 )
-from helpdesk.errors import Conflict, DomainError, NotAllowed, ValidationError
+from helpdesk.errors import ValidationError
 from helpdesk.extensions import csrf, limiter
 from helpdesk.feedback.service import can_rate, rating_for, rating_record
 from helpdesk.format_filters import datetimeformat
@@ -35,7 +35,8 @@ from helpdesk.forms import parse_id, strip_control
 from helpdesk.models import Message, Rating, Ticket
 from helpdesk.search.articles import article_by_slug, article_snippet, article_suggestions
 from helpdesk.tickets.intake import ticket_customer_reply
-from helpdesk.widget import idempotency
+from helpdesk.web import idempotency
+from helpdesk.web.json_api import json_api_errors, no_store
 from helpdesk.widget.service import (
     Visitor,
     conversation_find,
@@ -57,27 +58,13 @@ class SpamSuspected(ValidationError):
     code = "rejected"
 
 
-@bp.errorhandler(DomainError)
-def domain_error(error: DomainError) -> tuple[Response, int]:
-    body: dict[str, Any] = {"code": error.code, "message": error.message}
-    if isinstance(error, ValidationError):
-        status = 422
-        if error.field:
-            body["fields"] = {error.field: error.message}
-    elif isinstance(error, NotAllowed):
-        status = 403
-    elif isinstance(error, Conflict):
-        status = 409
-    else:
-        status = 400
-    return jsonify(error=body), status
+json_api_errors(bp)
 
 
 @bp.after_request
 def never_cache(response: Response) -> Response:
-    response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
-    return response
+    return no_store(response)
 
 
 def _payload() -> dict[str, Any]:

@@ -24,12 +24,12 @@ from helpdesk.extensions import limiter
 from helpdesk.feedback.labels import RATING_LABELS
 from helpdesk.feedback.service import can_rate, rating_for, rating_record
 from helpdesk.forms import show_domain_error
-from helpdesk.htmx_render import render_page_or_fragment
 from helpdesk.i18n import supported_language, use_language
 from helpdesk.models import Ticket
 from helpdesk.tickets.intake import ticket_customer_reply
 from helpdesk.tickets.labels import CUSTOMER_STATUS_LABELS
 from helpdesk.tickets.tokens import ticket_by_token
+from helpdesk.web.htmx_render import render_page_or_fragment
 from helpdesk.widget.customer_forms import (
     CustomerReplyForm,
     LanguageForm,

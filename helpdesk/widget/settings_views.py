@@ -8,13 +8,13 @@ from typing import Any
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
-from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from helpdesk.auth.access import require_role
 from helpdesk.contrast import AA_TEXT, launcher_contrast
 from helpdesk.errors import ValidationError
 from helpdesk.forms import show_domain_error
+from helpdesk.web.current import staff
 from helpdesk.widget.forms import RotateSecretForm, WidgetSettingsForm, settings_form_data
 from helpdesk.widget.settings import (
     widget_secret,
@@ -99,7 +99,7 @@ def settings_save() -> Response | tuple[str, int]:
     if form.validate_on_submit():
         try:
             widget_settings_update(
-                actor=current_user._get_current_object(),
+                actor=staff(),
                 colour=form.colour.data or "",
                 position=form.position.data or "",
                 label=form.label.data or "",
@@ -123,7 +123,7 @@ def secret_rotate() -> Response | tuple[str, int]:
     if not form.validate_on_submit():
         flash(_("The secret was not changed: reload the page and try again."), "error")
         return redirect(url_for("widget_settings.settings_page"))
-    widget_secret_rotate(actor=current_user._get_current_object())
+    widget_secret_rotate(actor=staff())
     flash(
         _(
             "The widget secret is new. Update your site: hashes made with the old one "

@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 from helpdesk.auth.access import public
 from helpdesk.contrast import launcher_ink
 from helpdesk.i18n import LANGUAGE_NAMES, current_locale, use_language
-from helpdesk.security import allow_framing
+from helpdesk.web.security import allow_framing
 from helpdesk.widget.settings import WidgetSettings, widget_settings
 
 bp = Blueprint("widget", __name__)

@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 
 from helpdesk.extensions import db
 from helpdesk.models import Customer, Message, Ticket
-from helpdesk.security import unencodable_field
+from helpdesk.web.security import unencodable_field
 
 LONE = "\\ud800"  # as JSON writes it
 

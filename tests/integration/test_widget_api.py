@@ -375,7 +375,7 @@ class TestIdempotency:
         assert response.get_json()["error"]["code"] == "idempotency_key_reused"
 
     def test_a_concurrent_duplicate_is_a_409(self, app: Flask, client: FlaskClient) -> None:
-        from helpdesk.widget.idempotency import fingerprint
+        from helpdesk.web.idempotency import fingerprint
 
         body = {"name": "Mali Chai", "email": "mali@example.net", "message": "My order is late"}
         with app.app_context():
@@ -405,7 +405,7 @@ class TestIdempotency:
     ) -> None:
         from datetime import UTC, datetime
 
-        from helpdesk.widget.idempotency import idempotency_purge
+        from helpdesk.web.idempotency import idempotency_purge
 
         set_now(datetime(2026, 1, 1, tzinfo=UTC))
         start(client, key="old")

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from helpdesk import clock
 from helpdesk.forms import strip_control
 from helpdesk.models.base import UTCDateTime
-from helpdesk.security import json_depth
+from helpdesk.web.security import json_depth
 
 
 @pytest.mark.parametrize(

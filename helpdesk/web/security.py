@@ -179,7 +179,7 @@ def add_security_headers(response: Response) -> Response:
     # are told to come back only over HTTPS; plain HTTP (development) never gets it.
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", HSTS)
-    # Pages for logged-in staff are never stored; static files are (helpdesk/static_files.py).
+    # Pages for logged-in staff are never stored; static files are (helpdesk/web/static_files.py).
     if request.endpoint != "static" and current_user and current_user.is_authenticated:
         response.headers["Cache-Control"] = "no-store"
         response.vary.add("Cookie")
