@@ -32,7 +32,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(config or {})
     register_extensions(app)
     register_blueprints(app)
-    connect_features()
+    connect_features(app)
     register_cli(app)
     register_error_handlers(app)
     register_request_hooks(app)

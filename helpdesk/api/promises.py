@@ -33,8 +33,8 @@ from helpdesk.models.promise import PROMISE_STATES
 from helpdesk.promises.padding import MAX_AHEAD
 from helpdesk.promises.service import MAX_PROMISE_TEXT
 from helpdesk.promises.tell import promise_tell
+from helpdesk.tickets.lookups import ticket_or_404
 from helpdesk.web.converters import api_id
-from helpdesk.web.lookups import ticket_or_404
 
 bp = api_blueprint("api_promises", __name__)
 bp.before_request(require_role("agent"))

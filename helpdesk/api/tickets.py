@@ -24,10 +24,10 @@ from helpdesk.models import Ticket
 from helpdesk.tickets.inbox import inbox_page
 from helpdesk.tickets.inbox_filters import parse_filters
 from helpdesk.tickets.intake import ticket_create
+from helpdesk.tickets.lookups import ticket_or_404
 from helpdesk.tickets.queries import ticket_messages
 from helpdesk.tickets.service import ticket_reply, ticket_update
 from helpdesk.tickets.steps import UNSET
-from helpdesk.web.lookups import ticket_or_404
 
 bp = api_blueprint("api_tickets", __name__)
 bp.before_request(require_role("agent"))

@@ -13,8 +13,8 @@ from helpdesk.customers.forms import CustomerLanguageForm
 from helpdesk.customers.language import customer_language_set
 from helpdesk.errors import DomainError
 from helpdesk.format_filters import language_name
+from helpdesk.tickets.lookups import ticket_or_404
 from helpdesk.web.current import staff
-from helpdesk.web.lookups import ticket_or_404
 
 bp = Blueprint("customers", __name__)
 bp.before_request(require_role("agent"))

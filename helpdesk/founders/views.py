@@ -45,9 +45,10 @@ from helpdesk.founders.panel import panel_context
 from helpdesk.founders.queries import STATUS_FILTERS, QueueItem, queue_item, queue_items
 from helpdesk.founders.settings import founder_settings, founder_settings_update
 from helpdesk.models import Escalation, Ticket
+from helpdesk.tickets.lookups import ticket_or_404
 from helpdesk.web.current import staff
 from helpdesk.web.htmx_render import render_page_or_fragment, wants_fragment
-from helpdesk.web.lookups import row_or_404, ticket_or_404
+from helpdesk.web.lookups import row_or_404
 from helpdesk.web.use_case import run_use_case
 
 bp = Blueprint("founders", __name__, url_prefix="/founders")

@@ -13,7 +13,8 @@ from helpdesk.clock import now
 from helpdesk.extensions import db
 from helpdesk.models import Ticket, User
 from helpdesk.models.promise import Promise
-from helpdesk.tickets.panels import Panel
+from helpdesk.promises.stats import promise_stats
+from helpdesk.tickets.panels import InboxSection, Panel
 
 
 @dataclass(frozen=True)
@@ -48,3 +49,6 @@ def panel_context(ticket: Ticket, user: User) -> dict[str, Any]:
 
 
 PANEL = Panel("promises/_panel.html", panel_context, 30)
+INBOX_SECTION = InboxSection(
+    "promises", "promises/_inbox_stats.html", lambda: {"promise_stats": promise_stats()}
+)

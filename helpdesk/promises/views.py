@@ -18,8 +18,8 @@ from helpdesk.promises.notifications import bell_for, notifications_mark_read
 from helpdesk.promises.padding import ESTIMATES, check_custom_due, suggest_due
 from helpdesk.promises.service import promise_sentence
 from helpdesk.settings.hours import business_hours
+from helpdesk.tickets.lookups import ticket_or_404
 from helpdesk.web.current import staff
-from helpdesk.web.lookups import ticket_or_404
 
 bp = Blueprint("promises", __name__)
 

@@ -117,3 +117,5 @@ def _ticket_page_panel(ticket: Ticket, user: User) -> dict[str, Any]:
 
 PANEL = Panel("recovery/_panel.html", _ticket_page_panel, 40)
 HISTORY_LABELS = {"step": STEP_LABELS}
+# The inbox rows show a recovery's current step.
+TEMPLATE_GLOBALS = {"step_labels": STEP_LABELS}

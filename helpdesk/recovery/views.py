@@ -25,10 +25,11 @@ from helpdesk.recovery import library, service
 from helpdesk.recovery.forms import EmptyForm, LabelForm, ReasonForm, StepForm
 from helpdesk.recovery.panel import panel_context
 from helpdesk.tickets.forms import BulkForm
+from helpdesk.tickets.lookups import ticket_or_404
 from helpdesk.tickets.queries import ticket_refresh
 from helpdesk.web.current import staff
 from helpdesk.web.htmx_render import wants_fragment
-from helpdesk.web.lookups import row_or_404, ticket_or_404
+from helpdesk.web.lookups import row_or_404
 from helpdesk.web.use_case import run_use_case
 
 bp = Blueprint("recovery", __name__)

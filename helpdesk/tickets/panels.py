@@ -1,7 +1,8 @@
-"""The side panels of the ticket page. A panel is a partial template plus a loader that
-returns the names the partial uses, and a position. Tickets own the presence, properties,
-customer and history panels; another feature adds its own with `add_panel` (its
-`panel.py` names it `PANEL`, and the factory adds it), so tickets import none of them."""
+"""What other features add to the ticket page and the inbox. A panel is a partial template
+plus a loader that returns the names the partial uses, and a position. Tickets own the
+presence, properties, customer and history panels; another feature adds its own with
+`add_panel` (its `panel.py` names it `PANEL`, and the factory adds it), and a block above
+one inbox view with `add_inbox_section` (`INBOX_SECTION`), so tickets import none of them."""
 
 from __future__ import annotations
 
@@ -58,6 +59,32 @@ def add_panel(panel: Panel) -> None:
 
 def panels() -> list[Panel]:
     return list(_panels)
+
+
+@dataclass(frozen=True)
+class InboxSection:
+    """A block another feature shows above the inbox's list on one of its views."""
+
+    view: str
+    template: str
+    load: Callable[[], dict[str, Any]]
+
+
+_inbox_sections: list[InboxSection] = []
+
+
+def add_inbox_section(section: InboxSection) -> None:
+    if section not in _inbox_sections:
+        _inbox_sections.append(section)
+
+
+def inbox_sections_context(view: str) -> dict[str, Any]:
+    """The section templates for `view`, and every name they need."""
+    shown = [section for section in _inbox_sections if section.view == view]
+    context: dict[str, Any] = {"inbox_section_templates": [section.template for section in shown]}
+    for section in shown:
+        context.update(section.load())
+    return context
 
 
 def panels_context(ticket: Ticket, user: User) -> dict[str, Any]:

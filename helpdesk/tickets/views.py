@@ -26,8 +26,6 @@ from helpdesk.errors import DomainError, NotAllowed, ValidationError
 from helpdesk.forms import parse_id
 from helpdesk.models import Ticket
 from helpdesk.models.ticket import PRIORITIES, STATUSES
-from helpdesk.promises.stats import promise_stats
-from helpdesk.recovery.guide import STEP_LABELS
 from helpdesk.rendering import markdown_to_html
 from helpdesk.search.terms import highlight
 from helpdesk.tickets import intake, presence, service
@@ -52,7 +50,8 @@ from helpdesk.tickets.labels import (
     STATUS_LABELS,
     VIEW_LABELS,
 )
-from helpdesk.tickets.panels import panels_context
+from helpdesk.tickets.lookups import ticket_or_404
+from helpdesk.tickets.panels import inbox_sections_context, panels_context
 from helpdesk.tickets.queries import (
     assignable_users,
     ticket_audit_events,
@@ -60,7 +59,6 @@ from helpdesk.tickets.queries import (
 )
 from helpdesk.web.current import staff
 from helpdesk.web.htmx_render import render_page_or_fragment, wants_fragment
-from helpdesk.web.lookups import ticket_or_404
 from helpdesk.web.use_case import run_use_case
 
 bp = Blueprint("tickets", __name__)
@@ -77,7 +75,6 @@ def _labels() -> dict[str, Any]:
         "sort_labels": SORT_LABELS,
         "channel_labels": CHANNEL_LABELS,
         "kind_labels": KIND_LABELS,
-        "step_labels": STEP_LABELS,
         "estimate_labels": ESTIMATE_LABELS,
         "promise_state_labels": PROMISE_STATE_LABELS,
     }
@@ -124,7 +121,6 @@ def inbox() -> Response:
             row.subject_html = highlight(row.ticket.subject, filters.q)
             row.snippet_html = highlight(row.ticket.last_message_snippet, filters.q)
     bulk = BulkForm(formdata=None)
-    stats = promise_stats() if filters.view == "promises" else []
     return render_page_or_fragment(
         "tickets/inbox.html",
         "tickets/_inbox_results.html",
@@ -133,7 +129,7 @@ def inbox() -> Response:
         views=VIEWS,
         assignees=assignable_users(),
         bulk_form=bulk,
-        promise_stats=stats,
+        **inbox_sections_context(filters.view),
         **_labels(),
     )
 
