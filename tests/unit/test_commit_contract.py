@@ -20,7 +20,7 @@ ALLOWED = {
     "helpdesk/webhooks/delivery.py",
     "helpdesk/recovery/adaptation.py",
     "helpdesk/scheduling/runs.py",
-    "helpdesk/widget/idempotency.py",
+    "helpdesk/web/idempotency.py",
     # Development data: the benchmark's generator and the demo, in batches.
     "helpdesk/dev/generate/__init__.py",
     "helpdesk/dev/demo.py",
