@@ -16,8 +16,10 @@ from helpdesk.dev.demo_feedback import seed_demo_feedback
 from helpdesk.extensions import db
 from helpdesk.kb.demo_articles import seed_demo_articles
 from helpdesk.models import Customer, Message, Tag, Ticket, User
+from helpdesk.models.ticket import DONE_STATUSES
 from helpdesk.recovery.library import seed_library
-from helpdesk.recovery.service import apply_label, detect_complaint
+from helpdesk.recovery.service import apply_label
+from helpdesk.recovery.steps import detect_complaint
 from helpdesk.rendering import markdown_to_html
 from helpdesk.settings.service import setting_get, setting_put
 from helpdesk.tickets.numbers import reserve_numbers
@@ -327,9 +329,9 @@ def _ticket(
             if replied < current:
                 text = reply.format(first=customer.first_name)
                 _message(ticket, "staff", text, replied, user=staff)
-    if status in ("resolved", "closed", "pending"):
+    if status in (*DONE_STATUSES, "pending"):
         ticket.waiting_since = None  # answered, or waiting on the customer
-    if status in ("resolved", "closed"):
+    if status in DONE_STATUSES:
         ticket.resolved_at = min(current, ticket.last_activity_at + timedelta(hours=2))
         ticket.last_activity_at = ticket.resolved_at
     return ticket

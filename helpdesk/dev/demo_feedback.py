@@ -29,6 +29,7 @@ from helpdesk.models import (
     User,
 )
 from helpdesk.models.recovery import STEPS
+from helpdesk.models.ticket import DONE_STATUSES
 
 RATING_WEIGHTS = (("good", 7), ("okay", 2), ("bad", 1))
 NPS_REASONS = {
@@ -61,7 +62,7 @@ def _finish_recoveries(rng: random.Random, tickets: list[Ticket]) -> None:
     causes = list(db.session.scalars(sa.select(RootCause).order_by(RootCause.position)))
     for ticket in tickets:
         recovery: Recovery | None = ticket.recovery
-        if recovery is None or ticket.status not in ("resolved", "closed") or rng.random() < 0.2:
+        if recovery is None or ticket.status not in DONE_STATUSES or rng.random() < 0.2:
             continue
         at = recovery.started_at
         for step in STEPS:
@@ -76,7 +77,7 @@ def _finish_recoveries(rng: random.Random, tickets: list[Ticket]) -> None:
 def _rate(rng: random.Random, tickets: list[Ticket]) -> None:
     scores = [score for score, weight in RATING_WEIGHTS for _ in range(weight)]
     for ticket in tickets:
-        if ticket.status not in ("resolved", "closed") or ticket.resolved_at is None:
+        if ticket.status not in DONE_STATUSES or ticket.resolved_at is None:
             continue
         if rng.random() < 0.3:
             continue  # not everyone rates

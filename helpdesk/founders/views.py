@@ -259,7 +259,6 @@ def settings_save() -> Response:
             form=form,
             fields={"vip_lifetime_value_cents": "vip_lifetime_value"},
             catch=ValidationError,
-            rollback=False,
         )
         if outcome.ok:
             flash(_("Founder settings are saved."), "success")

@@ -85,7 +85,6 @@ def article_new() -> Response | tuple[str, int]:
             ),
             form=form,
             catch=(ValidationError, Conflict),
-            rollback=False,
             every_error_on_form=True,
         )
         if created.value is not None:
@@ -169,7 +168,6 @@ def article_from_message(number: int, message_id: int) -> Response:
     made = run_use_case(
         lambda: service.article_from_message(message=message, actor=staff()),
         catch=(NotAllowed, ValidationError, Conflict),
-        rollback=False,
     )
     if made.value is None:
         abort(422, description=made.message)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from helpdesk.models.ticket import DONE_STATUSES, OPEN_STATUSES
 from helpdesk.recovery.detection import Detection
-from helpdesk.recovery.service import (
+from helpdesk.recovery.steps import (
     check_can_close,
     complaint_detection,
     detect_complaint,

@@ -119,7 +119,7 @@ def bulk_complaint_label() -> Response:
             numbers=numbers, actor=staff(), is_complaint=form.complaint.data == "yes"
         )
 
-    labelled = run_use_case(label, catch=(ValidationError, NotAllowed), rollback=False)
+    labelled = run_use_case(label, catch=(ValidationError, NotAllowed))
     if labelled.error is not None:
         flash(labelled.error.message, "error")
     else:

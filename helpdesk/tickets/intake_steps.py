@@ -19,7 +19,7 @@ from helpdesk.errors import NotAllowed, ValidationError
 from helpdesk.events import publish
 from helpdesk.extensions import db
 from helpdesk.models import Attachment, Customer, Message, Ticket, User
-from helpdesk.models.ticket import CHANNELS
+from helpdesk.models.ticket import CHANNELS, DONE_STATUSES
 from helpdesk.rendering import markdown_to_html
 from helpdesk.settings.service import settings_read
 from helpdesk.tickets.assignment import assign_round_robin
@@ -292,7 +292,7 @@ def customer_writes(
     )
     db.session.add(message)
     changes: dict[str, object] = {}
-    if ticket.status in ("resolved", "closed", "pending"):
+    if ticket.status in (*DONE_STATUSES, "pending"):
         changes["status"] = [ticket.status, "open"]
         apply_status(ticket, "open")
     record_message(ticket, message)

@@ -159,7 +159,6 @@ def inbox_bulk() -> Response:
             add_tag=(form.tag.data or "").strip() or None,
         ),
         catch=(ValidationError, NotAllowed),
-        rollback=False,
     )
     if bulk.error is not None:
         flash(bulk.error.message, "error")
@@ -192,7 +191,6 @@ def new_ticket() -> Response | tuple[str, int]:
             form=form,
             fields={"email": "customer_email"},
             catch=ValidationError,
-            rollback=False,
         )
         if created.value is not None:
             ticket = created.value
@@ -269,7 +267,6 @@ def ticket_reply(number: int) -> Response:
         ),
         form=form,
         catch=(service.StaleTicket, ValidationError),
-        rollback=False,
     )
     if isinstance(sent.error, service.StaleTicket):
         return _ticket_page(ticket, reply_form=form, status=409, stale=sent.message)

@@ -1,6 +1,7 @@
-"""Run a use case for a view: call the service, and when a rule refuses the request, discard
-whatever it changed, show a `ValidationError` beside its field on the form, and say which
-status to answer with. The view then renders its fragment or page with `Outcome`.
+"""Run a use case for a view: call the service, and when a rule refuses the request (the use
+case has rolled back whatever it changed: `@use_case`), show a `ValidationError` beside its
+field on the form and say which status to answer with. The view then renders its fragment
+or page with `Outcome`.
 
 Status codes (`domain_status`): ValidationError 422, Conflict 409, NotAllowed 403, any other
 DomainError 409. A few views answer otherwise for historical reasons and pass their own
@@ -15,7 +16,6 @@ from typing import Generic, TypeVar
 from flask_wtf import FlaskForm
 
 from helpdesk.errors import Conflict, DomainError, NotAllowed, ValidationError
-from helpdesk.extensions import db
 from helpdesk.forms import show_domain_error
 
 T = TypeVar("T")
@@ -47,11 +47,6 @@ class Outcome(Generic[T]):
         return None if self.error is None else self.error.message
 
 
-def discard_changes() -> None:
-    """Forget what a refused use case changed, so the answer shows what is stored."""
-    db.session.rollback()
-
-
 def run_use_case(
     action: Callable[[], T],
     *,
@@ -59,21 +54,17 @@ def run_use_case(
     fields: Mapping[str, str] | None = None,
     status_for: Callable[[DomainError], int] = domain_status,
     catch: type[DomainError] | tuple[type[DomainError], ...] = DomainError,
-    rollback: bool = True,
     every_error_on_form: bool = False,
 ) -> Outcome[T]:
-    """Call `action`. On a domain error of a `catch` kind: roll back, put a ValidationError
-    on `form` (its field renamed through `fields`, e.g. the service's `email` is the form's
+    """Call `action`. On a domain error of a `catch` kind: put a ValidationError on `form`
+    (its field renamed through `fields`, e.g. the service's `email` is the form's
     `customer_email`), and return the error with `status_for(error)`. Other errors raise.
-    `rollback=False` keeps the session as the service left it (views that re-render the
-    objects they hold, as before services roll back themselves). `every_error_on_form` puts
+    `every_error_on_form` puts
     any caught error on the form (at its top when it names no field), not only a
     ValidationError."""
     try:
         value = action()
     except catch as error:
-        if rollback:
-            discard_changes()
         if form is not None and (every_error_on_form or isinstance(error, ValidationError)):
             field = getattr(error, "field", None)
             field = (fields or {}).get(field or "", field)

@@ -27,7 +27,7 @@ from helpdesk.dev.generate.parts import (
     Template,
 )
 from helpdesk.models.recovery import STEPS
-from helpdesk.models.ticket import PRIORITY_RANKS
+from helpdesk.models.ticket import DONE_STATUSES, PRIORITY_RANKS
 from helpdesk.recovery.detection import Detection, detect
 from helpdesk.rendering import markdown_to_html
 from helpdesk.tickets.steps import snippet
@@ -97,7 +97,7 @@ class TicketBuilder:
         count = c.messages_per_ticket
         for position in range(count):
             from_customer = status == "new" or position % 2 == 0
-            if position == count - 1 and position and status in ("pending", "resolved", "closed"):
+            if position == count - 1 and position and status in ("pending", *DONE_STATUSES):
                 from_customer = False  # the last word is ours: waiting on the customer, or done
             internal = False
             if position == 0:
@@ -136,7 +136,7 @@ class TicketBuilder:
         for author, moment, _body in public:
             waiting = (waiting or moment) if author == "customer" else None
         last_activity = at
-        resolved_at = last_activity if status in ("resolved", "closed") else None
+        resolved_at = last_activity if status in DONE_STATUSES else None
         flagged = created if kind == "complaint" and detection.strongly_negative else None
         rows.tickets.append(
             (
@@ -218,9 +218,7 @@ class TicketBuilder:
         rng = self.c.rng
         recovery_id = self.ids["recoveries"]
         self.ids["recoveries"] += 1
-        done_steps = (
-            len(STEPS) if status in ("resolved", "closed") else rng.randint(0, len(STEPS) - 1)
-        )
+        done_steps = len(STEPS) if status in DONE_STATUSES else rng.randint(0, len(STEPS) - 1)
         agent = assignee or self.c.agents[0]
         span = max(last_activity - started, timedelta(minutes=5))
         times = sorted(started + span * rng.random() for _ in range(done_steps))
