@@ -12,28 +12,13 @@ from typing import Any
 
 from flask import Request
 from flask import Response as FlaskResponse
-from flask_babel import gettext as _
 from pydantic import BaseModel
 from spectree import Response, SecurityScheme, SpecTree
 from spectree.models import SecureType, SecuritySchemeData
 
-from helpdesk.errors import DomainError
+from helpdesk.web.json_input import RequestInvalid, problems
 
 API_VERSION = "1.0.0"
-
-
-class RequestInvalid(DomainError):
-    """A request that does not match its model: every problem, by field."""
-
-    code = "validation_error"
-
-    def __init__(self, fields: dict[str, str]) -> None:
-        super().__init__(_("Some fields are missing or not valid."))
-        self.fields = fields
-
-
-def _field_name(location: tuple[Any, ...] | list[Any]) -> str:
-    return ".".join(str(part) for part in location) or "body"
 
 
 def raise_request_invalid(
@@ -42,10 +27,7 @@ def raise_request_invalid(
     """SpecTree's `before` hook: turn a pydantic error into our JSON error format."""
     if error is None:
         return
-    fields: dict[str, str] = {}
-    for problem in error.errors(include_url=False, include_input=False):
-        fields.setdefault(_field_name(problem.get("loc", ())), problem.get("msg", ""))
-    raise RequestInvalid(fields)
+    raise RequestInvalid(problems(error, translate=False))
 
 
 class ErrorDetail(BaseModel):

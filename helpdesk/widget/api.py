@@ -19,6 +19,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, current_app, jsonify, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from pydantic import StrictStr
 from werkzeug.wrappers import Response as BaseResponse
 
 from helpdesk.auth.access import public
@@ -37,6 +38,7 @@ from helpdesk.search.articles import article_by_slug, article_snippet, article_s
 from helpdesk.tickets.intake import ticket_customer_reply
 from helpdesk.web import idempotency
 from helpdesk.web.json_api import json_api_errors, no_store
+from helpdesk.web.json_input import JsonBody, parse_body
 from helpdesk.widget.service import (
     Visitor,
     conversation_find,
@@ -76,15 +78,26 @@ def _payload() -> dict[str, Any]:
     return data
 
 
-def _text(data: dict[str, Any], field: str, *, required: bool = True) -> str:
-    value = data.get(field)
-    if value is None:
-        if required:
-            raise ValidationError(field, _("This field is required."))
-        return ""
-    if not isinstance(value, str):
-        raise ValidationError(field, _("This field must be text."))
-    return str(strip_control(value))
+class ConversationBody(JsonBody):
+    name: StrictStr
+    email: StrictStr
+    message: StrictStr
+    subject: StrictStr | None = None
+    page_url: StrictStr | None = None
+    website: StrictStr | None = None  # the form's hidden honeypot: people leave it empty
+
+
+class MessageBody(JsonBody):
+    message: StrictStr
+
+
+class RatingBody(JsonBody):
+    rating: StrictStr
+    comment: StrictStr | None = None
+
+
+class LanguageBody(JsonBody):
+    language: StrictStr
 
 
 def _visitor() -> Visitor:
@@ -179,18 +192,19 @@ def create_conversation() -> tuple[Response, int]:
     data = _payload()
 
     def start() -> tuple[dict[str, Any], int]:
-        if _text(data, "website", required=False).strip():
+        body = parse_body(ConversationBody, data)
+        if (body.website or "").strip():
             raise SpamSuspected(
                 None,
                 _("We could not accept this message. Please write to us by email instead."),
             )
         ticket, token = conversation_start(
             visitor=_visitor(),
-            name=_text(data, "name"),
-            email=_text(data, "email"),
-            message=_text(data, "message"),
-            subject=_text(data, "subject", required=False) or None,
-            page_url=_text(data, "page_url", required=False) or None,
+            name=body.name,
+            email=body.email,
+            message=body.message,
+            subject=body.subject or None,
+            page_url=body.page_url or None,
             language=str(get_locale() or "") or None,
         )
         return {"number": ticket.number, "token": token, "status": ticket.status}, 201
@@ -269,7 +283,8 @@ def post_message(number: str) -> tuple[Response, int]:
     data = _payload()
 
     def write() -> tuple[dict[str, Any], int]:
-        message = ticket_customer_reply(ticket=ticket, body=_text(data, "message"))
+        body = parse_body(MessageBody, data)
+        message = ticket_customer_reply(ticket=ticket, body=body.message)
         return {"message": _message_json(message, conversation_zone(ticket))}, 201
 
     return _once(f"widget.message:{ticket.id}", data, write)
@@ -280,11 +295,11 @@ def post_message(number: str) -> tuple[Response, int]:
 @limiter.limit(lambda: current_app.config["RATELIMIT_WIDGET_WRITE"], scope="widget-write")
 def post_rating(number: str) -> Response:
     ticket = _conversation(number)
-    data = _payload()
+    body = parse_body(RatingBody, _payload())
     rating = rating_record(
         ticket=ticket,
-        score=_text(data, "rating"),
-        comment=_text(data, "comment", required=False),
+        score=body.rating,
+        comment=body.comment or "",
         channel="widget",
     )
     return jsonify(rating=_rating_json(rating))
@@ -296,8 +311,7 @@ def post_rating(number: str) -> Response:
 def choose_language() -> Response:
     """The visitor picked a language in the panel: remembered on their customer record when
     the host site vouches for who they are (a verified identity), else only by the panel."""
-    data = _payload()
-    code = clean_language(_text(data, "language"))
+    code = clean_language(parse_body(LanguageBody, _payload()).language)
     visitor = _visitor()
     customer = customer_by_email(visitor.email) if visitor.email else None
     stored = False

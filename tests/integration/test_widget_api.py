@@ -146,6 +146,26 @@ def test_missing_fields_are_named(client: FlaskClient) -> None:
     assert "email" in response.get_json()["error"]["fields"]
 
 
+def test_every_missing_or_mistyped_field_is_named_at_once(client: FlaskClient) -> None:
+    response = client.post(f"{API}/conversations", json={"name": ["A"], "message": None})
+    assert response.status_code == 422
+    assert response.get_json()["error"]["fields"] == {
+        "name": "This field must be text.",
+        "email": "This field is required.",
+        "message": "This field is required.",
+    }
+
+
+def test_field_problems_are_worded_in_the_customers_language(client: FlaskClient) -> None:
+    response = client.post(
+        f"{API}/conversations", json={"name": "A"}, headers={"Accept-Language": "th"}
+    )
+    assert response.status_code == 422
+    fields = response.get_json()["error"]["fields"]
+    assert set(fields) == {"email", "message"}
+    assert fields["email"] != "This field is required."  # Thai, not English
+
+
 def test_a_100_kb_message_is_refused_clearly(client: FlaskClient) -> None:
     response = start(client, message="é" * 100_000)
     assert response.status_code == 422
