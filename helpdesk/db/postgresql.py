@@ -4,17 +4,16 @@ the server's configuration).
 
 The default, `-c max_parallel_workers_per_gather=0 -c random_page_cost=1.1
 -c plan_cache_mode=force_custom_plan`:
-- **No parallel query.** Starting worker processes costs about 5 ms, more than the whole of
-  a typical helpdesk query (a rare-word search: 7 ms with two workers, 2 ms without, at
-  100,000 tickets), and on a small server the workers take the cores the web workers need.
-- **Random reads priced for SSDs** (the server's default, 4, assumes spinning disks).
-  With 4, the planner read all 20,000 customers to look for a rare word (20 ms) rather
-  than use the trigram index (2 ms).
+- **No parallel query.** Starting worker processes costs more than the whole of a typical
+  helpdesk query, and on a small server the workers take the cores the web workers need.
+- **Random reads priced for SSDs** (the server's default, 4, assumes spinning disks): with
+  4, the planner scanned every customer for a rare word rather than use the trigram index.
 - **A plan for each query's own values.** psycopg prepares a statement after its fifth
   use, and PostgreSQL then may switch to one generic plan for any values. For search that
   is the wrong plan for almost every word (how many rows a word matches decides between the
-  trigram index and a walk from the newest row): a two-word search took 150 ms instead of
-  30 once its statements had been seen a few times.
+  trigram index and a walk from the newest row).
+
+What each setting was measured to change is in docs/architecture.md (Performance).
 """
 
 from __future__ import annotations

@@ -2,21 +2,21 @@
 the `synchronous` level, and writers that take turns instead of backing off.
 
 `synchronous=NORMAL` (HELPDESK_SQLITE_SYNCHRONOUS, default) is what SQLite recommends with
-WAL: a commit no longer waits for an fsync (a few milliseconds on every write), the
+WAL: a commit no longer waits for an fsync on every write, the
 database can never be corrupted, and only a power loss or OS crash (not an app crash) may
 lose the transactions committed since the last checkpoint. `FULL` fsyncs every commit.
 
 **Writers take turns.** SQLite lets one transaction write at a time. A connection that finds
-the write lock taken waits in SQLite's busy handler, which sleeps 1, 2, 5, 10, 15, 20, 25,
-… 100 ms between tries: under steady writes from two workers the waiter keeps missing the
-short gaps between the other's transactions and a widget conversation could wait half a
-second. So every connection first takes an exclusive `flock` on `<database>-writers` (a
-file beside the `-wal` and `-shm` files) just before its transaction's first write, retrying
-every half millisecond, and drops it when the transaction ends (commit, rollback, close).
-Writers then follow each other within a millisecond. The lock only orders writers; SQLite's
-own locking still guarantees correctness, so a writer that cannot get the file lock within
-the busy timeout (another program writing, a connection holding it elsewhere in the same
-thread) simply goes on to SQLite's lock as before.
+the write lock taken waits in SQLite's busy handler, which sleeps longer and longer between
+tries: under steady writes from two workers the waiter keeps missing the short gaps between
+the other's transactions. So every connection first takes an exclusive `flock` on
+`<database>-writers` (a file beside the `-wal` and `-shm` files) just before its
+transaction's first write, retrying in short steps, and drops it when the transaction ends
+(commit, rollback, close), so writers follow each other closely (the figures:
+docs/architecture.md, Performance). The lock only orders writers; SQLite's own locking
+still guarantees correctness, so a writer that cannot get the file lock within the busy
+timeout (another program writing, a connection holding it elsewhere in the same thread)
+simply goes on to SQLite's lock as before.
 
 The Python driver opens a transaction just before the first INSERT, UPDATE, DELETE or
 REPLACE (reads before that run outside any transaction), so those statements, and an
