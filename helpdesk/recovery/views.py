@@ -11,20 +11,19 @@ from flask import (
     make_response,
     redirect,
     render_template,
-    request,
     url_for,
 )
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from helpdesk.auth.access import require_role, safe_next
+from helpdesk.auth.access import require_role
 from helpdesk.errors import DomainError, NotAllowed, ValidationError
 from helpdesk.forms import parse_id
 from helpdesk.models import Phrase, Recovery, Ticket
 from helpdesk.recovery import library, service
 from helpdesk.recovery.forms import EmptyForm, LabelForm, ReasonForm, StepForm
 from helpdesk.recovery.panel import panel_context
-from helpdesk.tickets.forms import BulkForm
+from helpdesk.tickets.bulk import answer_bulk, read_bulk_request
 from helpdesk.tickets.lookups import ticket_or_404
 from helpdesk.tickets.queries import ticket_refresh
 from helpdesk.web.current import staff
@@ -101,13 +100,10 @@ def bulk_complaint_label() -> Response:
     """The inbox's bulk "Complaint?" action: one label per selected ticket. The inbox's bulk
     form reaches it through /inbox/bulk (a 307 when this action is chosen), so a mix with
     the other bulk changes is refused here, in the inbox's words."""
-    form = BulkForm()
-    back = safe_next(request.form.get("return_to")) or url_for("tickets.inbox")
-    if not form.validate_on_submit():
-        abort(400)
+    bulk = read_bulk_request()
+    form = bulk.form
     if form.complaint.data not in ("yes", "no"):
         abort(400, description=_("Unknown value for %(name)s.", name="complaint"))
-    numbers = [n for n in map(parse_id, request.form.getlist("ticket")) if n is not None]
     other_change = form.status.data or form.assignee.data or (form.tag.data or "").strip()
 
     def label() -> int:
@@ -116,22 +112,10 @@ def bulk_complaint_label() -> Response:
                 "complaint", _("Mark complaints on their own, without other changes.")
             )
         return service.complaint_labels_bulk(
-            numbers=numbers, actor=staff(), is_complaint=form.complaint.data == "yes"
+            numbers=bulk.numbers, actor=staff(), is_complaint=form.complaint.data == "yes"
         )
 
-    labelled = run_use_case(label, catch=(ValidationError, NotAllowed))
-    if labelled.error is not None:
-        flash(labelled.error.message, "error")
-    else:
-        flash(
-            _(
-                "%(changed)d of %(selected)d selected tickets changed.",
-                changed=labelled.value,
-                selected=len(set(numbers)),
-            ),
-            "success",
-        )
-    return redirect(back)
+    return answer_bulk(run_use_case(label, catch=(ValidationError, NotAllowed)), bulk)
 
 
 @bp.post("/tickets/<number:number>/recovery/start")

@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
-from helpdesk.auth.access import require_role, safe_next
+from helpdesk.auth.access import require_role
 from helpdesk.bidi import with_names
 from helpdesk.errors import DomainError, NotAllowed, ValidationError
 from helpdesk.forms import parse_id
@@ -29,6 +29,7 @@ from helpdesk.models.ticket import PRIORITIES, STATUSES
 from helpdesk.rendering import markdown_to_html
 from helpdesk.search.terms import highlight
 from helpdesk.tickets import intake, presence, service
+from helpdesk.tickets.bulk import answer_bulk, read_bulk_request
 from helpdesk.tickets.forms import (
     BulkForm,
     NewTicketForm,
@@ -136,11 +137,8 @@ def inbox() -> Response:
 
 @bp.post("/inbox/bulk")
 def inbox_bulk() -> Response:
-    form = BulkForm()
-    back = safe_next(request.form.get("return_to")) or url_for("tickets.inbox")
-    if not form.validate_on_submit():
-        abort(400)
-    numbers = [n for n in map(parse_id, request.form.getlist("ticket")) if n is not None]
+    bulk = read_bulk_request()
+    form = bulk.form
     assignee = _assignee_choice(form.assignee.data)
     if form.status.data and form.status.data not in STATUSES:
         abort(400, description=_("Unknown value for %(name)s.", name="status"))
@@ -150,9 +148,9 @@ def inbox_bulk() -> Response:
         # The "Complaint?" action is recovery's: the same form goes on there (307 keeps
         # the method and the body), which answers as this action always has.
         return redirect(url_for("recovery.bulk_complaint_label"), code=307)
-    bulk = run_use_case(
+    changed = run_use_case(
         lambda: service.tickets_bulk_update(
-            numbers=numbers,
+            numbers=bulk.numbers,
             actor=staff(),
             status=form.status.data or None,
             assignee_id=assignee,
@@ -160,18 +158,7 @@ def inbox_bulk() -> Response:
         ),
         catch=(ValidationError, NotAllowed),
     )
-    if bulk.error is not None:
-        flash(bulk.error.message, "error")
-    else:
-        flash(
-            _(
-                "%(changed)d of %(selected)d selected tickets changed.",
-                changed=bulk.value,
-                selected=len(set(numbers)),
-            ),
-            "success",
-        )
-    return redirect(back)
+    return answer_bulk(changed, bulk)
 
 
 @bp.route("/tickets/new", methods=["GET", "POST"])
