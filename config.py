@@ -171,6 +171,8 @@ class Config:
         # How long slow-moving statistics (the founders' trends, the typical first-reply
         # time in acknowledgements) may be reused after the data changed (seconds).
         self.STATS_CACHE_SECONDS = _int(environ, "HELPDESK_STATS_CACHE_SECONDS", 300)
+        # How often an open staff page asks whether the bell changed (a 304 when not).
+        self.BELL_POLL_SECONDS = max(1, _int(environ, "HELPDESK_BELL_POLL_SECONDS", 30))
         # bench/run only: the baseline routes /_bench/template and /_bench/row.
         self.BENCH_ROUTES = _str(environ, "HELPDESK_BENCH", "") == "1"
         self.MAX_CONTENT_LENGTH = _int(environ, "HELPDESK_MAX_CONTENT_LENGTH", 10 * 1024 * 1024)

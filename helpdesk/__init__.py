@@ -92,6 +92,7 @@ FEATURES = (
     "settings",
     "customers",
     "promises",
+    "notifications",
     "widget",
     "founders",
     "feedback",

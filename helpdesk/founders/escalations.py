@@ -3,8 +3,8 @@ severity order of the queue, and the triggers that need a rule of their own (a c
 from a high-value customer, repeat contact).
 
 Everything here is part of the caller's transaction and never commits. It imports only
-models, settings and webhook events, so recovery, feedback and intake can call it without
-import cycles.
+models, settings, its own events and webhook events, so recovery, feedback and intake can
+call it without import cycles. Every escalation raised publishes `EscalationRaised`.
 
 Severity (lower rank first in the queue; age breaks ties, oldest first):
 - high (0): missed_promise, bad_rating, detractor, negative_sentiment — a customer we have
@@ -24,7 +24,9 @@ from sqlalchemy.exc import IntegrityError
 from helpdesk.audit import audit
 from helpdesk.clock import now
 from helpdesk.db.locking import begin_transaction_now
+from helpdesk.events import publish
 from helpdesk.extensions import db
+from helpdesk.founders.events import EscalationRaised
 from helpdesk.founders.settings import founder_settings
 from helpdesk.models import Escalation, Promise, Ticket, User
 from helpdesk.webhooks.events import escalation_raised_event
@@ -94,6 +96,7 @@ def escalation_raise(
         changes={"escalation_id": escalation.id, "escalation_reason": reason},
     )
     escalation_raised_event(escalation)
+    publish(EscalationRaised(escalation=escalation))
     return escalation
 
 

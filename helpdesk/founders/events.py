@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from helpdesk.models import Digest
+from helpdesk.models import Digest, Escalation
 
 
 @dataclass(frozen=True)
@@ -12,3 +12,11 @@ class DigestMade:
     """The founders' digest for a period was put together, for the founders to receive."""
 
     digest: Digest
+
+
+@dataclass(frozen=True)
+class EscalationRaised:
+    """A ticket entered the founders' queue (any reason, any path: a trigger, an agent's
+    "escalate", a missed promise), for the founders to be told."""
+
+    escalation: Escalation

@@ -1,8 +1,9 @@
 """What email does when things happen: acknowledge a customer's new conversation (the
 reply time it promises is worked out before the first write), send public staff replies,
-ask for a rating when a ticket is resolved or closed, remind agents of promises falling
-due, send the founders' digest and a survey round's invitations. Each queues outbox rows
-in the publishing transaction; the outbox job sends them."""
+ask for a rating when a ticket is resolved or closed, send the founders' digest and a
+survey round's invitations. Each queues outbox rows in the publishing transaction; the
+outbox job sends them. (Emails to staff about their tickets, promise reminders included,
+are notifications: `helpdesk.notifications.emails`, by each person's preferences.)"""
 
 from __future__ import annotations
 
@@ -12,13 +13,11 @@ from helpdesk.mail.events import (
     acknowledgement_for,
     mail_founder_digest,
     mail_nps_surveys,
-    mail_promise_reminders,
     mail_rating_request,
     mail_staff_reply,
     mail_ticket_received,
 )
 from helpdesk.models.ticket import DONE_STATUSES
-from helpdesk.promises.events import RemindersDue
 from helpdesk.tickets.events import CustomerWriting, StaffReplied, StatusChanged, TicketCreated
 
 KEY = "mail.acknowledgement"
@@ -52,10 +51,6 @@ def ask_for_rating(event: StatusChanged) -> None:
         mail_rating_request(event.ticket)
 
 
-def remind_agents(event: RemindersDue) -> None:
-    mail_promise_reminders(promise_ids=event.promise_ids)
-
-
 def send_digest(event: DigestMade) -> None:
     mail_founder_digest(event.digest)
 
@@ -69,7 +64,6 @@ REACTIONS = (
     (TicketCreated, acknowledge),
     (StaffReplied, send_reply),
     (StatusChanged, ask_for_rating),
-    (RemindersDue, remind_agents),
     (DigestMade, send_digest),
     (NpsRoundStarted, invite_to_survey),
 )

@@ -11,8 +11,9 @@ from helpdesk.models.escalation import Escalation
 from helpdesk.models.feedback import RATING_SCORES, Rating
 from helpdesk.models.kb import Article
 from helpdesk.models.mail import Attachment, EmailBounce, Outbox
+from helpdesk.models.notification import Notification, NotificationPreference
 from helpdesk.models.nps import NpsResponse, NpsRound, NpsSurvey, SurveyOptOut
-from helpdesk.models.promise import Notification, Promise
+from helpdesk.models.promise import Promise
 from helpdesk.models.recovery import Phrase, Recovery, RecoveryStep, RootCause
 from helpdesk.models.scheduler import SchedulerRun
 from helpdesk.models.setting import Setting
@@ -48,6 +49,7 @@ __all__ = [
     "IdempotencyRecord",
     "Message",
     "Notification",
+    "NotificationPreference",
     "NpsResponse",
     "NpsRound",
     "NpsSurvey",

@@ -1,5 +1,6 @@
-"""Promised updates and the in-app notifications agents get about them. (The founder-review
-escalation a missed promise raises is in `helpdesk.models.escalation`.)"""
+"""Promised updates. (The founder-review escalation a missed promise raises is in
+`helpdesk.models.escalation`; the notifications agents get about them in
+`helpdesk.models.notification`.)"""
 
 from __future__ import annotations
 
@@ -12,19 +13,20 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from helpdesk.clock import now
 from helpdesk.models.base import Base, str_enum
 
-# Escalations moved to their own module; re-exported for code that still imports them here.
+# Escalations and notifications moved to their own modules; re-exported for code that
+# still imports them here.
 from helpdesk.models.escalation import (  # noqa: F401
     ESCALATION_REASONS,
     ESCALATION_STATES,
     Escalation,
 )
+from helpdesk.models.notification import NOTIFICATION_KINDS, Notification  # noqa: F401
 
 if TYPE_CHECKING:
     from helpdesk.models.ticket import Ticket
     from helpdesk.models.user import User
 
 PROMISE_STATES = ("pending", "kept", "missed", "cancelled")
-NOTIFICATION_KINDS = ("promise_reminder", "promise_missed")
 
 
 class Promise(Base):
@@ -67,24 +69,4 @@ class Promise(Base):
             sqlite_where=sa.text("status = 'pending'"),
             postgresql_where=sa.text("status = 'pending'"),
         ),
-    )
-
-
-class Notification(Base):
-    __tablename__ = "notifications"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(str_enum("kind", *NOTIFICATION_KINDS))
-    ticket_id: Mapped[int] = mapped_column(sa.ForeignKey("tickets.id", ondelete="CASCADE"))
-    promise_id: Mapped[int | None] = mapped_column(sa.ForeignKey("promises.id", ondelete="CASCADE"))
-    created_at: Mapped[datetime] = mapped_column(default=now)
-    read_at: Mapped[datetime | None]
-
-    ticket: Mapped[Ticket] = relationship()
-
-    __table_args__ = (
-        sa.Index("ix_notifications_user_id_read_at", "user_id", "read_at", "created_at"),
-        # A reminder or a miss is told once per promise and person, however many sweeps.
-        sa.UniqueConstraint("promise_id", "user_id", "kind"),
     )

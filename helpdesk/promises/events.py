@@ -10,3 +10,10 @@ class RemindersDue:
     """The sweep claimed these promises' reminders: their agents are to be told."""
 
     promise_ids: list[int]
+
+
+@dataclass(frozen=True)
+class PromisesMissed:
+    """The sweep marked these promises missed: their agents are to be told."""
+
+    promise_ids: list[int]

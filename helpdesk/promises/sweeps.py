@@ -29,9 +29,10 @@ from helpdesk.clock import now
 from helpdesk.db.locking import claimable
 from helpdesk.events import publish
 from helpdesk.extensions import db
+from helpdesk.founders.events import EscalationRaised
 from helpdesk.models import Ticket
-from helpdesk.models.promise import Escalation, Notification, Promise
-from helpdesk.promises.events import RemindersDue
+from helpdesk.models.promise import Escalation, Promise
+from helpdesk.promises.events import PromisesMissed, RemindersDue
 from helpdesk.webhooks.events import promises_missed_event
 
 # At most this many batches per kind of work in one sweep, so one call always ends; with
@@ -90,7 +91,6 @@ def _remind_batch(*, cutoff: datetime, batch: int) -> int:
         Promise.remind_at <= cutoff,
     )
     ids = _claim(due, order=Promise.remind_at, values={"reminded_at": cutoff}, batch=batch)
-    _notify(ids=ids, kind="promise_reminder", at=cutoff, order=Promise.remind_at)
     publish(RemindersDue(promise_ids=list(ids)))
     return len(ids)
 
@@ -149,7 +149,9 @@ def _miss_batch(*, cutoff: datetime, batch: int) -> int:
                 "escalation_id": escalation.id if escalation is not None else None,
             },
         )
-    _notify(ids=ids, kind="promise_missed", at=cutoff, order=Promise.due_at)
+    publish(PromisesMissed(promise_ids=[item.promise_id for item in claimed]))
+    for escalation in escalations.values():
+        publish(EscalationRaised(escalation=escalation))
     promises_missed_event([item.promise_id for item in claimed], escalations.values())
     return len(claimed)
 
@@ -198,26 +200,3 @@ def _load(ids: Sequence[int]) -> list[_Claimed]:
         .order_by(Promise.due_at, Promise.id)
     )
     return [_Claimed(*row) for row in rows]
-
-
-def _notify(
-    *, ids: Sequence[int], kind: str, at: datetime, order: InstrumentedAttribute[datetime]
-) -> None:
-    """Tell the ticket's assignee (else the agent who promised) about each claimed promise,
-    oldest first, in one INSERT ... SELECT; the unique (promise, user, kind) backs the claim."""
-    if not ids:
-        return
-    recipients = (
-        sa.select(
-            sa.func.coalesce(Ticket.assignee_id, Promise.agent_id),
-            sa.literal(kind, Notification.kind.type),
-            Promise.ticket_id,
-            Promise.id,
-            sa.literal(at, Notification.created_at.type),
-        )
-        .join(Ticket, Ticket.id == Promise.ticket_id)
-        .where(Promise.id.in_(ids))
-        .order_by(order, Promise.id)
-    )
-    columns = ["user_id", "kind", "ticket_id", "promise_id", "created_at"]
-    db.session.execute(sa.insert(Notification).from_select(columns, recipients))

@@ -13,8 +13,7 @@ from helpdesk.auth.access import require_role
 from helpdesk.clock import now
 from helpdesk.errors import ValidationError
 from helpdesk.format_filters import datetimeformat
-from helpdesk.forms import BaseForm, strip_control
-from helpdesk.promises.notifications import bell_for, notifications_mark_read
+from helpdesk.forms import strip_control
 from helpdesk.promises.padding import ESTIMATES, check_custom_due, suggest_due
 from helpdesk.promises.service import promise_sentence
 from helpdesk.settings.hours import business_hours
@@ -22,10 +21,6 @@ from helpdesk.tickets.lookups import ticket_or_404
 from helpdesk.web.current import staff
 
 bp = Blueprint("promises", __name__)
-
-
-class EmptyForm(BaseForm):
-    """CSRF only."""
 
 
 bp.before_request(require_role("agent"))
@@ -72,21 +67,4 @@ def suggest(number: int) -> str | tuple[str, int]:
         due_for_agent=datetimeformat(due, "medium"),
         sentence=sentence,
         error=None,
-    )
-
-
-@bp.get("/notifications")
-def bell() -> str:
-    return render_template(
-        "promises/_bell.html", bell=bell_for(staff()), bell_form=EmptyForm(formdata=None)
-    )
-
-
-@bp.post("/notifications/read")
-def bell_read() -> str:
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    notifications_mark_read(user=staff())
-    return render_template(
-        "promises/_bell.html", bell=bell_for(staff()), bell_form=EmptyForm(formdata=None)
     )

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from helpdesk.feedback import nps
 from helpdesk.founders import digest
 from helpdesk.mail import imap, outbox
+from helpdesk.notifications import digest as notification_digest
 from helpdesk.promises import sweeps
 from helpdesk.recovery import adaptation
 from helpdesk.web import idempotency
@@ -59,6 +60,12 @@ def weekly_digest() -> None:
     digest.digest_if_due()
 
 
+def notification_digests() -> None:
+    """Email each person who chose the daily digest their unread notifications of the last
+    day, once per day (from 08:00 in their time zone)."""
+    notification_digest.notifications_send_digests()
+
+
 def adapt_detector() -> None:
     """Fit the workspace's complaint detector on its team's labels when new ones came in
     (does nothing until there are enough)."""
@@ -78,5 +85,6 @@ JOBS: tuple[Job, ...] = (
     Job("purge_idempotency_records", purge_idempotency_records, seconds=3600),
     Job("weekly_digest", weekly_digest, seconds=3600),
     Job("nps_round", nps_round, seconds=3600),
+    Job("notification_digests", notification_digests, seconds=600),
     Job("adapt_detector", adapt_detector, seconds=600),
 )
