@@ -63,20 +63,20 @@ def _bell_response(status: int = 200) -> Response:
         )
     )
     response.set_etag(etag)
-    response.headers["Cache-Control"] = "private, no-cache"
     return response
 
 
 @bp.get("/notifications")
 def bell() -> Response:
-    """The bell. A poll sends the ETag it was given: while the newest id and the unread
-    count are the same, one single-row query answers 304 and nothing is rendered."""
+    """The bell. A poll sends the ETag it was given (If-None-Match, from the markup: the
+    staff pages are `no-store`, so the browser's cache keeps nothing to revalidate): while
+    the newest id and the unread count are the same, one single-row query answers 304 and
+    nothing is rendered."""
     state = bell_state(staff().id)
     etag = _etag(state.newest_id, state.unread)
     if etag in request.if_none_match:
         response = Response(status=304)
         response.set_etag(etag)
-        response.headers["Cache-Control"] = "private, no-cache"
         return response
     return _bell_response()
 
@@ -106,9 +106,7 @@ def bell_open(notification_id: int) -> Response:
 def mentionable_staff() -> Response:
     """Active staff for the composer's @mention picker: name and the handle to insert."""
     people = [{"name": person.name, "handle": person.handle} for person in mentionable()]
-    response = jsonify(people)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return jsonify(people)
 
 
 @bp.app_template_global("notification_preferences_form")

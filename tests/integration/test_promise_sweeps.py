@@ -21,6 +21,7 @@ from helpdesk.auth.service import user_create
 from helpdesk.extensions import db
 from helpdesk.models import AuditEvent, Ticket
 from helpdesk.models.promise import Escalation, Notification, Promise
+from helpdesk.notifications import reactions as notification_reactions
 from helpdesk.promises import service as promises
 from helpdesk.promises import sweeps
 from helpdesk.promises.sweeps import SweepResult, sweep_promises
@@ -291,14 +292,14 @@ def test_one_sweep_handles_two_thousand_due_promises(database, set_now):
 
 
 def fail_on(failing: str, exception: BaseException) -> Any:
-    """A stand-in for `sweeps._notify` that fails when asked to tell `failing`, after the
-    claim."""
-    real = sweeps._notify
+    """A stand-in for the notifications' reaction (`_about_promises`) that fails when asked
+    to tell `failing`, after the claim."""
+    real = notification_reactions._about_promises
 
-    def notify(*, kind: str, **rest: Any) -> None:
+    def notify(promise_ids: Any, kind: str) -> None:
         if kind == failing:
             raise exception
-        real(kind=kind, **rest)
+        real(promise_ids, kind)
 
     return notify
 
@@ -309,7 +310,9 @@ def test_a_crash_mid_batch_leaves_nothing_half_done(database, set_now, monkeypat
     promiser = staff("Promiser")
     made = [promise_for(TicketFactory(), promiser) for _ in range(3)]
     set_now(DUE)
-    monkeypatch.setattr(sweeps, "_notify", fail_on(phase, RuntimeError("power cut")))
+    monkeypatch.setattr(
+        notification_reactions, "_about_promises", fail_on(phase, RuntimeError("power cut"))
+    )
     with pytest.raises(RuntimeError, match="power cut"):
         sweep_promises()
 
@@ -335,13 +338,13 @@ def _killed_mid_miss(url: str, at: datetime) -> None:
     app = create_app(app_config(url))
     clock.set_now(at)
 
-    def die(*, kind: str, **rest: Any) -> None:
+    def die(promise_ids: Any, kind: str) -> None:
         if kind == "promise_missed":
             os._exit(CRASHED)
-        real(kind=kind, **rest)
+        real(promise_ids, kind)
 
-    real = sweeps._notify
-    sweeps._notify = die
+    real = notification_reactions._about_promises
+    notification_reactions._about_promises = die
     with app.app_context():
         sweep_promises(batch=2)
 
