@@ -132,5 +132,5 @@ def preferences() -> Response | tuple[str, int]:
             return redirect(url_for("auth.account") + "#notification-settings", code=303)
         status = outcome.status
     else:
-        status = 422 if request.form else 400
+        status = 422
     return render_template("notifications/preferences.html", form=form), status
