@@ -96,9 +96,13 @@
       if (textarea.selectionStart !== caret) return;
       var matches = list
         .filter(function (person) {
+          var name = person.name.toLowerCase();
           return (
-            person.name.toLowerCase().indexOf(query) !== -1 ||
-            person.handle.toLowerCase().indexOf(query) === 0
+            person.handle.toLowerCase().indexOf(query) === 0 ||
+            name.indexOf(query) === 0 ||
+            name.split(/\s+/).some(function (word) {
+              return word.indexOf(query) === 0;
+            })
           );
         })
         .slice(0, MAX_SHOWN);
