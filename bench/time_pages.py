@@ -32,15 +32,17 @@ with app.app_context():
     number = db.session.execute(sa.text("SELECT max(number) FROM tickets")).scalar()
 
 
-def measure(label: str, url: str, runs: int = 7) -> None:
-    client.get(url)  # warm
+def measure(
+    label: str, url: str, runs: int = 7, headers: dict[str, str] | None = None, status: int = 200
+) -> None:
+    client.get(url, headers=headers)  # warm
     times = []
     for _ in range(runs):
         queries.clear()
         started = time.perf_counter()
-        response = client.get(url)
+        response = client.get(url, headers=headers)
         times.append((time.perf_counter() - started) * 1000)
-        if response.status_code != 200:
+        if response.status_code != status:
             sys.exit(f"{url} answered {response.status_code}")
     print(f"{label:34} median {statistics.median(times):7.1f} ms  queries {len(queries)}")
 
@@ -61,3 +63,6 @@ measure("search Bengali 'লগইন'", "/inbox?view=all&q=লগইন")
 measure("search customer 'Srisuk'", "/inbox?view=all&q=Srisuk")
 measure(f"search number '#{number}'", f"/inbox?view=all&q=%23{number}")
 measure("ticket page", f"/tickets/{number}")
+measure("bell poll (200)", "/notifications")
+etag = client.get("/notifications").headers["ETag"]
+measure("bell poll (304)", "/notifications", headers={"If-None-Match": etag}, status=304)

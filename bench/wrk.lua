@@ -1,5 +1,6 @@
 -- One endpoint under load, for bench/run. Arguments after `--`:
---   1: "get" or "widget" (POST a new widget conversation, a new email each time)
+--   1: "get", "widget" (POST a new widget conversation, a new email each time) or "poll"
+--      (a GET that sends back the ETag it was given, as the bell does: 304 until it changes)
 --   2: the Cookie header ("" for none)
 --   3: a run id, to make the widget's emails unique across runs
 -- Every status but the expected one (200, or 201 for "widget") counts as an error, so a
@@ -16,6 +17,7 @@ end
 function init(args)
   mode, cookie, run_id = args[1], args[2], args[3]
   expected = mode == "widget" and 201 or 200
+  etag = nil
   counter, good, bad, sent = 0, 0, 0, 0
   headers = {}
   if cookie ~= nil and cookie ~= "" then headers["Cookie"] = cookie end
@@ -32,10 +34,16 @@ function request()
       .. ' "message": "My order has not arrived yet. Could you check where it is?"}', email)
     return wrk.format("POST", nil, headers, body)
   end
+  if mode == "poll" and etag ~= nil then headers["If-None-Match"] = etag end
   return wrk.format("GET", nil, headers, nil)
 end
 
 function response(status, response_headers, body)
+  if mode == "poll" then
+    if status == 200 then etag = response_headers["ETag"] or response_headers["etag"] end
+    if status == 200 or status == 304 then good = good + 1 else bad = bad + 1 end
+    return
+  end
   if status == expected then good = good + 1 else bad = bad + 1 end
 end
 

@@ -48,9 +48,10 @@ def bell_state(user_id: int) -> BellState:
     return BellState(newest_id=int(row[0] or 0), unread=int(row[1] or 0))
 
 
-def bell_for(user: User, limit: int = 10) -> Bell:
-    """The newest notifications of `user`, and how many are unread."""
-    state = bell_state(user.id)
+def bell_for(user: User, limit: int = 10, state: BellState | None = None) -> Bell:
+    """The newest notifications of `user`, and how many are unread (`state`: already read
+    by the caller)."""
+    state = state or bell_state(user.id)
     items = list(
         db.session.scalars(
             sa.select(Notification)

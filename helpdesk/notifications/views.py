@@ -21,6 +21,7 @@ from werkzeug.wrappers import Response
 
 from helpdesk.auth.access import require_role
 from helpdesk.notifications.bell import (
+    BellState,
     bell_for,
     bell_state,
     notification_open,
@@ -46,8 +47,8 @@ def _etag(newest_id: int, unread: int) -> str:
     return f"bell-{newest_id}-{unread}-{get_locale()}-{_poll_seconds()}"
 
 
-def _bell_response(status: int = 200) -> Response:
-    bell = bell_for(staff())
+def _bell_response(state: BellState | None = None) -> Response:
+    bell = bell_for(staff(), state=state)
     etag = _etag(bell.newest_id, bell.unread)
     response = current_app.make_response(
         (
@@ -59,7 +60,7 @@ def _bell_response(status: int = 200) -> Response:
                 etag=etag,
                 poll_seconds=_poll_seconds(),
             ),
-            status,
+            200,
         )
     )
     response.set_etag(etag)
@@ -78,7 +79,7 @@ def bell() -> Response:
         response = Response(status=304)
         response.set_etag(etag)
         return response
-    return _bell_response()
+    return _bell_response(state)
 
 
 @bp.post("/notifications/read")
