@@ -87,6 +87,25 @@ def test_a_reply_that_takes_an_unassigned_ticket_tells_nobody(database):
     assert told(dewi) == []
 
 
+def test_round_robin_at_intake_tells_the_agent_it_chose(database):
+    from helpdesk.settings.service import assignment_settings_update
+    from helpdesk.tickets.intake import ticket_create_by_customer
+    from helpdesk.tickets.intake_steps import CustomerContact
+
+    admin, dewi = person("Ida Admin", "admin"), person("Dewi Lestari")
+    dewi.available = True
+    db.session.commit()
+    assignment_settings_update(actor=admin, auto_assign=True, max_open_per_agent=10)
+    ticket, _ = ticket_create_by_customer(
+        contact=CustomerContact(name="Budi", email="budi@example.net"), body="Help"
+    )
+    assert ticket.assignee_id == dewi.id
+    [item] = told(dewi, "assigned")
+    assert (item.ticket_id, item.actor_id) == (ticket.id, None)
+    [email] = emails_to(dewi, "notification")
+    assert f"#{ticket.number} was assigned to you" in email.subject
+
+
 # --- customer replied ----------------------------------------------------------------------
 
 
@@ -255,3 +274,23 @@ def test_preferences_refuse_nonsense(database, email, digest, field):
         preferences_save(user=dewi, email=email, digest=digest)
     assert refused.value.field == field
     assert db.session.get(NotificationPreference, dewi.id) is None
+
+
+# --- the customer's emailed reply ------------------------------------------------------------
+
+
+def test_an_emailed_customer_reply_tells_the_assignee(app, database, tmp_path, set_now):
+    from helpdesk.mail.addresses import reply_address
+    from helpdesk.mail.inbound import mail_receive
+    from tests.factories import CustomerFactory
+    from tests.integration.mail_inbound_support import configure, load, with_headers
+
+    configure(app, tmp_path)
+    set_now(datetime(2025, 3, 10, 9, 0, tzinfo=UTC))
+    dewi = person("Dewi Lestari")
+    customer = CustomerFactory(email="budi.santoso@outlook.co.id")
+    ticket = TicketFactory(customer=customer, channel="email", assignee_id=dewi.id)
+    raw = with_headers(load("outlook_reply_id.eml"), To=reply_address(ticket))
+    assert mail_receive(raw).action == "replied"
+    [item] = told(dewi, "customer_replied")
+    assert item.ticket_id == ticket.id
