@@ -111,31 +111,34 @@ def _create_notifications(kinds, *, full):
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("read_at", sa.DateTime(timezone=True), nullable=True),
     ]
-    table = op.create_table("notifications", *columns, *constraints)
+    op.create_table("notifications", *columns, *constraints)
     with op.batch_alter_table("notifications", schema=None) as batch_op:
         batch_op.create_index(
             "ix_notifications_user_id_read_at", ["user_id", "read_at", "created_at"], unique=False
         )
         if full:
             batch_op.create_index("ix_notifications_user_id_id", ["user_id", "id"], unique=False)
-    return table
 
 
 def _rebuild(kinds, *, full, keep):
-    """Drop and recreate `notifications`, copying back the rows whose kind `keep` allows."""
+    """Drop and recreate `notifications`, copying back the rows whose kind `keep` allows
+    (through a plain copy table, in SQL, so every value keeps its stored form)."""
     connection = op.get_bind()
-    old = sa.table("notifications", *(sa.column(name) for name in COPIED))
-    rows = [dict(row._mapping) for row in connection.execute(sa.select(old))]
+    columns = ", ".join(COPIED)
+    kept = ", ".join(f"'{kind}'" for kind in keep)
+    op.execute(f"CREATE TABLE notifications_copy AS SELECT {columns} FROM notifications")
     op.drop_table("notifications")
-    table = _create_notifications(kinds, full=full)
-    rows = [row for row in rows if row["kind"] in keep]
-    for start in range(0, len(rows), 1000):
-        op.bulk_insert(table, rows[start : start + 1000])
-    if connection.dialect.name == "postgresql" and rows:
+    _create_notifications(kinds, full=full)
+    op.execute(
+        f"INSERT INTO notifications ({columns}) SELECT {columns} FROM notifications_copy"
+        f" WHERE kind IN ({kept})"
+    )
+    op.drop_table("notifications_copy")
+    if connection.dialect.name == "postgresql":
         connection.execute(
             sa.text(
                 "SELECT setval(pg_get_serial_sequence('notifications', 'id'),"
-                " (SELECT max(id) FROM notifications))"
+                " coalesce((SELECT max(id) FROM notifications), 0) + 1, false)"
             )
         )
 
