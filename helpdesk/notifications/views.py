@@ -55,7 +55,6 @@ def _bell_response(state: BellState | None = None) -> Response:
             render_template(
                 "notifications/_bell.html",
                 bell=bell,
-                bell_form=BellForm(formdata=None),
                 describe=describe,
                 etag=etag,
                 poll_seconds=_poll_seconds(),

@@ -294,3 +294,16 @@ def test_an_emailed_customer_reply_tells_the_assignee(app, database, tmp_path, s
     assert mail_receive(raw).action == "replied"
     [item] = told(dewi, "customer_replied")
     assert item.ticket_id == ticket.id
+
+
+def test_the_scheduler_runs_the_digest(database, set_now):
+    from helpdesk.scheduling.jobs import JOBS
+
+    [job] = [job for job in JOBS if job.name == "notification_digests"]
+    dewi = person("Dewi Lestari")
+    preferences_save(user=dewi, email={"customer_replied": True}, digest=True)
+    set_now(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    ticket_customer_reply(ticket=TicketFactory(assignee_id=dewi.id), body="Hi")
+    job.function()
+    job.function()
+    assert len(emails_to(dewi, "notification_digest")) == 1
