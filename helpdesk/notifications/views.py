@@ -104,8 +104,14 @@ def bell_open(notification_id: int) -> Response:
 
 @bp.get("/notifications/mentionable")
 def mentionable_staff() -> Response:
-    """Active staff for the composer's @mention picker: name and the handle to insert."""
-    people = [{"name": person.name, "handle": person.handle} for person in mentionable()]
+    """Active staff for the composer's @mention picker (not the writer: a note does not
+    notify its author): name and the handle to insert."""
+    me = staff().id
+    people = [
+        {"name": person.name, "handle": person.handle}
+        for person in mentionable()
+        if person.id != me
+    ]
     return jsonify(people)
 
 

@@ -108,6 +108,7 @@ def test_the_mention_list_has_active_staff_only(app, login_as, make_user):
     people = agent.get("/notifications/mentionable").get_json()
     assert {"name": "Dewi Lestari", "handle": "dewi"} in people
     assert all(person["handle"] != "ayu" for person in people)
+    assert all(person["name"] != agent.user.name for person in people)  # not oneself
 
 
 def test_the_account_page_saves_preferences(app, login_as):
