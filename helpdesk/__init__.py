@@ -97,6 +97,7 @@ FEATURES = (
     "feedback",
     "mail",
     "webhooks",
+    "saved_replies",
     "api",
     "dev",
 )

@@ -15,9 +15,10 @@ from helpdesk.tickets.history import add_value_labels
 from helpdesk.tickets.panels import add_inbox_section, add_panel
 
 # Handlers of one event run in this order: recovery first (a complaint found on a new
-# ticket is part of what the rest see), then the founders' queue, promises, email and,
+# ticket is part of what the rest see), then the founders' queue, promises, saved replies
+# (a reply's actions change the ticket before email and webhooks read it), email and,
 # last, webhooks (their payload shows the ticket as everything before left it).
-REACTING_FEATURES = ("recovery", "founders", "promises", "mail", "webhooks")
+REACTING_FEATURES = ("recovery", "founders", "promises", "saved_replies", "mail", "webhooks")
 PANEL_FEATURES = ("mail", "promises", "recovery", "founders")
 
 

@@ -14,6 +14,7 @@ from helpdesk.models.mail import Attachment, EmailBounce, Outbox
 from helpdesk.models.nps import NpsResponse, NpsRound, NpsSurvey, SurveyOptOut
 from helpdesk.models.promise import Notification, Promise
 from helpdesk.models.recovery import Phrase, Recovery, RecoveryStep, RootCause
+from helpdesk.models.saved_reply import SavedReply
 from helpdesk.models.scheduler import SchedulerRun
 from helpdesk.models.setting import Setting
 from helpdesk.models.ticket import (
@@ -53,6 +54,7 @@ __all__ = [
     "NpsSurvey",
     "Outbox",
     "Phrase",
+    "SavedReply",
     "Promise",
     "Rating",
     "Recovery",

@@ -51,6 +51,9 @@ def phrases_by_step(language: str | None) -> dict[str, list[Phrase]]:
 
 
 def _check(step: str, language: str) -> None:
+    if step == "general":
+        # General phrases became team saved replies (one library: Settings, Saved replies).
+        raise ValidationError("step", _("General phrases are saved replies now: add it there."))
     if step not in PHRASE_STEPS:
         raise ValidationError("step", _("Unknown step."))
     if language not in LANGUAGES:

@@ -42,7 +42,10 @@ SAMPLE = {
 
 def _phrase_form(formdata: object | None = None, phrase: Phrase | None = None) -> PhraseForm:
     form = PhraseForm(formdata=formdata, obj=phrase)
-    form.step.choices = [SelectChoice(step, _step_label(step)) for step in PHRASE_STEPS]
+    # "General" phrases are team saved replies now (helpdesk/saved_replies/).
+    form.step.choices = [
+        SelectChoice(step, _step_label(step)) for step in PHRASE_STEPS if step != "general"
+    ]
     form.language.choices = [SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()]
     return form
 
