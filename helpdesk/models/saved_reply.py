@@ -34,9 +34,7 @@ class SavedReply(Base):
     keywords: Mapped[str] = mapped_column(sa.String(200), default="")
     # The macro: what sending a reply made from this one also changes (all optional).
     set_status: Mapped[str | None] = mapped_column(str_enum("saved_reply_status", *STATUSES))
-    set_priority: Mapped[str | None] = mapped_column(
-        str_enum("saved_reply_priority", *PRIORITIES)
-    )
+    set_priority: Mapped[str | None] = mapped_column(str_enum("saved_reply_priority", *PRIORITIES))
     add_tags: Mapped[str] = mapped_column(sa.String(200), default="")  # "billing,refund"
     use_count: Mapped[int] = mapped_column(default=0)
     last_used_at: Mapped[datetime | None]

@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-
 from flask_babel import gettext as _
 
 from helpdesk.audit import audit
@@ -64,7 +63,9 @@ def checked(fields: ReplyFields) -> dict[str, object]:
     if not title:
         raise ValidationError("title", _("Give the reply a title."))
     if len(title) > MAX_TITLE_CHARS:
-        raise ValidationError("title", _("Use at most %(count)d characters.", count=MAX_TITLE_CHARS))
+        raise ValidationError(
+            "title", _("Use at most %(count)d characters.", count=MAX_TITLE_CHARS)
+        )
     body = (fields.body or "").strip()
     if not body:
         raise ValidationError("body", _("Write the reply."))

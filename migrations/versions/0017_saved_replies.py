@@ -63,8 +63,13 @@ def upgrade():
         sa.Column(
             "language",
             sa.Enum(
-                "en", "th", "id", "bn",
-                name="saved_reply_language", native_enum=False, create_constraint=True,
+                "en",
+                "th",
+                "id",
+                "bn",
+                name="saved_reply_language",
+                native_enum=False,
+                create_constraint=True,
             ),
             nullable=False,
         ),
@@ -72,16 +77,27 @@ def upgrade():
         sa.Column(
             "set_status",
             sa.Enum(
-                "new", "open", "pending", "resolved", "closed",
-                name="saved_reply_status", native_enum=False, create_constraint=True,
+                "new",
+                "open",
+                "pending",
+                "resolved",
+                "closed",
+                name="saved_reply_status",
+                native_enum=False,
+                create_constraint=True,
             ),
             nullable=True,
         ),
         sa.Column(
             "set_priority",
             sa.Enum(
-                "low", "normal", "high", "urgent",
-                name="saved_reply_priority", native_enum=False, create_constraint=True,
+                "low",
+                "normal",
+                "high",
+                "urgent",
+                name="saved_reply_priority",
+                native_enum=False,
+                create_constraint=True,
             ),
             nullable=True,
         ),
@@ -155,9 +171,7 @@ def upgrade():
     if moved or seeded:
         op.bulk_insert(saved_replies, moved + seeded)
     if general:
-        connection.execute(
-            sa.delete(phrases).where(phrases.c.id.in_([row.id for row in general]))
-        )
+        connection.execute(sa.delete(phrases).where(phrases.c.id.in_([row.id for row in general])))
 
 
 def downgrade():
@@ -166,9 +180,9 @@ def downgrade():
     connection = op.get_bind()
     created = datetime.now(UTC)
     team = connection.execute(
-        sa.select(
-            saved_replies.c.language, saved_replies.c.body, saved_replies.c.use_count
-        ).where(saved_replies.c.owner_id.is_(None))
+        sa.select(saved_replies.c.language, saved_replies.c.body, saved_replies.c.use_count).where(
+            saved_replies.c.owner_id.is_(None)
+        )
     ).all()
     if team:
         op.bulk_insert(
