@@ -13,7 +13,7 @@ from helpdesk.models.kb import Article
 from helpdesk.models.mail import Attachment, EmailBounce, Outbox
 from helpdesk.models.nps import NpsResponse, NpsRound, NpsSurvey, SurveyOptOut
 from helpdesk.models.promise import Notification, Promise
-from helpdesk.models.recovery import Phrase, Recovery, RecoveryStep, RootCause
+from helpdesk.models.recovery import Recovery, RecoveryStep, RootCause
 from helpdesk.models.saved_reply import SavedReply
 from helpdesk.models.scheduler import SchedulerRun
 from helpdesk.models.setting import Setting
@@ -53,7 +53,6 @@ __all__ = [
     "NpsRound",
     "NpsSurvey",
     "Outbox",
-    "Phrase",
     "SavedReply",
     "Promise",
     "Rating",

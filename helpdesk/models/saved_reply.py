@@ -1,7 +1,10 @@
 """Saved replies: text an agent inserts into a reply, with placeholders and an optional
 macro (set status, set priority, add tags). Team replies have no owner and are managed by
-admins; personal replies belong to one staff member. The phrase library's "General"
-phrases became team saved replies (migration 0017)."""
+admins; personal replies belong to one staff member.
+
+One library: the HEARD panel's phrases are team replies with `heard_step` set (managed on
+the phrase library page, disabled rather than deleted, in `position` order); the composer's
+picker offers the others. Migration 0017 moved the old `phrases` table here."""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from helpdesk.clock import now
 from helpdesk.models.base import Base, str_enum
+from helpdesk.models.recovery import PHRASE_STEPS
 from helpdesk.models.ticket import PRIORITIES, STATUSES
 
 if TYPE_CHECKING:
@@ -36,6 +40,12 @@ class SavedReply(Base):
     set_status: Mapped[str | None] = mapped_column(str_enum("saved_reply_status", *STATUSES))
     set_priority: Mapped[str | None] = mapped_column(str_enum("saved_reply_priority", *PRIORITIES))
     add_tags: Mapped[str] = mapped_column(sa.String(200), default="")  # "billing,refund"
+    # A phrase of the HEARD panel: the step it is offered at (NULL: an everyday reply).
+    heard_step: Mapped[str | None] = mapped_column(
+        str_enum("saved_reply_heard_step", *PHRASE_STEPS)
+    )
+    active: Mapped[bool] = mapped_column(default=True)
+    position: Mapped[int] = mapped_column(default=0)
     use_count: Mapped[int] = mapped_column(default=0)
     last_used_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=now)
@@ -43,7 +53,10 @@ class SavedReply(Base):
 
     owner: Mapped[User | None] = relationship()
 
-    __table_args__ = (sa.Index("ix_saved_replies_owner_id_language", "owner_id", "language"),)
+    __table_args__ = (
+        sa.Index("ix_saved_replies_owner_id_language", "owner_id", "language"),
+        sa.Index("ix_saved_replies_heard_step_language", "heard_step", "language", "active"),
+    )
 
     @property
     def is_team(self) -> bool:

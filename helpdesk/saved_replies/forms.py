@@ -18,7 +18,7 @@ class SavedReplyForm(BaseForm):
         description=_l(
             "Placeholders, filled in for each ticket: {customer_first_name}, "
             "{customer_name}, {agent_name}, {agent_first_name}, {ticket_number}, "
-            "{promise_time}. Write {{ or }} for a brace."
+            "{promise_time}, {product}, {issue_summary}. Write {{ or }} for a brace."
         ),
     )
     language = SelectField(_l("Language"), validate_choice=False)

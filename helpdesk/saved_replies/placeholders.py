@@ -2,9 +2,11 @@
 filling them in for one ticket.
 
 A reply may use `{customer_first_name}`, `{customer_name}`, `{agent_name}`,
-`{agent_first_name}`, `{ticket_number}` and `{promise_time}`; `{{` and `}}` write a literal
-brace. Filling is plain string substitution by a regular expression: the text is never
-treated as a template, so nothing an author writes is evaluated. A missing value (a
+`{agent_first_name}`, `{ticket_number}` and `{promise_time}`, and the HEARD panel's phrases
+also `{product}` and `{issue_summary}` (the recovery panel supplies them; elsewhere they
+fall back); `{{` and `}}` write a literal brace. Filling is plain string substitution by a
+regular expression: the text is never treated as a template, so nothing an author writes
+is evaluated. A missing value (a
 customer with no name, no promise made) falls back to words that read naturally in the
 reply's language ("Hi there"), never "Hi None" or a raw placeholder.
 """
@@ -25,6 +27,7 @@ from helpdesk.locale_format import format_datetime
 from helpdesk.models import Ticket, User
 from helpdesk.models.promise import Promise
 from helpdesk.settings.hours import business_hours, is_known_zone
+from helpdesk.settings.service import setting_get
 
 PLACEHOLDERS = (
     "customer_first_name",
@@ -33,6 +36,8 @@ PLACEHOLDERS = (
     "agent_first_name",
     "ticket_number",
     "promise_time",
+    "product",
+    "issue_summary",
 )
 _TOKEN = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
 
@@ -43,7 +48,9 @@ FALLBACKS: dict[str, dict[str, str]] = {
         "agent_name": "the support team",
         "agent_first_name": "the support team",
         "ticket_number": "",
-        "promise_time": "soon",
+        "promise_time": "tomorrow",
+        "product": "us",
+        "issue_summary": "the problem you described",
     },
     "th": {
         "customer_first_name": "ลูกค้า",
@@ -51,7 +58,9 @@ FALLBACKS: dict[str, dict[str, str]] = {
         "agent_name": "ทีมซัพพอร์ต",
         "agent_first_name": "ทีมซัพพอร์ต",
         "ticket_number": "",
-        "promise_time": "เร็ว ๆ นี้",
+        "promise_time": "พรุ่งนี้",
+        "product": "บริการของเรา",
+        "issue_summary": "ปัญหาที่แจ้งมา",
     },
     "id": {
         "customer_first_name": "Kak",
@@ -59,7 +68,9 @@ FALLBACKS: dict[str, dict[str, str]] = {
         "agent_name": "tim dukungan",
         "agent_first_name": "tim dukungan",
         "ticket_number": "",
-        "promise_time": "secepatnya",
+        "promise_time": "besok",
+        "product": "layanan kami",
+        "issue_summary": "masalah yang Anda sampaikan",
     },
     "bn": {
         "customer_first_name": "বন্ধু",
@@ -67,7 +78,9 @@ FALLBACKS: dict[str, dict[str, str]] = {
         "agent_name": "সাপোর্ট টিম",
         "agent_first_name": "সাপোর্ট টিম",
         "ticket_number": "",
-        "promise_time": "শীঘ্রই",
+        "promise_time": "আগামীকাল",
+        "product": "আমাদের সেবা",
+        "issue_summary": "আপনার জানানো সমস্যা",
     },
 }
 
@@ -132,6 +145,10 @@ def ticket_values(ticket: Ticket, agent: User) -> dict[str, str | None]:
         "agent_first_name": agent.first_name,
         "ticket_number": str(ticket.number),
         "promise_time": promise_time(ticket),
+        # The product name admins set on the phrase library page (the "recovery" setting)
+        # and the Hear step's summary on a complaint: read as data, recovery not imported.
+        "product": str(setting_get("recovery", {}).get("product_name", "")) or None,
+        "issue_summary": ticket.recovery.problem_summary if ticket.recovery else None,
     }
 
 

@@ -12,6 +12,7 @@ SCOPES = ("team", "personal")
 
 
 def _visible(user: User) -> sa.ColumnElement[bool]:
+    """Team replies and the user's own (the HEARD panel's phrases are filtered apart)."""
     return sa.or_(SavedReply.owner_id.is_(None), SavedReply.owner_id == user.id)
 
 
@@ -19,7 +20,7 @@ def replies_listed(
     user: User, *, search: str = "", language: str = "", scope: str = ""
 ) -> list[SavedReply]:
     """The replies `user` can see (team ones and their own), filtered, most used first."""
-    query = sa.select(SavedReply).where(_visible(user))
+    query = sa.select(SavedReply).where(_visible(user), SavedReply.heard_step.is_(None))
     if scope == "team":
         query = query.where(SavedReply.owner_id.is_(None))
     elif scope == "personal":
@@ -45,7 +46,7 @@ def replies_for_picker(user: User, language: str | None) -> list[SavedReply]:
     first = sa.case((SavedReply.language == (language or "en"), 0), else_=1)
     query = (
         sa.select(SavedReply)
-        .where(_visible(user))
+        .where(_visible(user), SavedReply.heard_step.is_(None), SavedReply.active.is_(True))
         .order_by(first, SavedReply.use_count.desc(), SavedReply.title, SavedReply.id)
         .limit(500)
     )

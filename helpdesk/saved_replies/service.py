@@ -163,7 +163,9 @@ def seed_saved_replies() -> None:
     from helpdesk.saved_replies.seed_data import SAVED_REPLIES
 
     has_team = db.session.scalar(
-        sa.select(SavedReply.id).where(SavedReply.owner_id.is_(None)).limit(1)
+        sa.select(SavedReply.id)
+        .where(SavedReply.owner_id.is_(None), SavedReply.heard_step.is_(None))
+        .limit(1)
     )
     if has_team is not None:
         return

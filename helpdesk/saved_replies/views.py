@@ -129,8 +129,8 @@ def _editable(reply_id: int) -> SavedReply:
     found (404); a team reply for a non-admin is refused (403)."""
     reply = row_or_404(SavedReply, reply_id)
     user = staff()
-    if not service.can_use(user, reply):
-        abort(404)
+    if not service.can_use(user, reply) or reply.heard_step is not None:
+        abort(404)  # the HEARD panel's phrases are managed on the phrase library page
     if not service.can_manage(user, reply):
         abort(403)
     return reply
@@ -196,7 +196,7 @@ def picker_fill(number: int, reply_id: int) -> Response:
     ticket = ticket_or_404(number)
     reply = row_or_404(SavedReply, reply_id)
     user = staff()
-    if not service.can_use(user, reply):
+    if not service.can_use(user, reply) or not reply.active:
         abort(404)
     text = fill_placeholders(reply.body, ticket_values(ticket, user), reply.language)
     return no_store(jsonify(id=reply.id, text=text, actions=action_labels(reply)))

@@ -1,6 +1,9 @@
-"""Saved replies: team and personal texts with placeholders and a macro. The phrase
-library's active "General" phrases move here as team replies (one library, not two), and
-the starting team replies (helpdesk/saved_replies/seed_data.py) are added beside them.
+"""Saved replies: team and personal texts with placeholders and a macro — one library with
+the HEARD panel's phrases. Every row of the old `phrases` table moves here as a team reply
+(its step in `heard_step`; the "General" ones become everyday replies with no step), with
+its use count, position and on/off state; the starting everyday replies
+(helpdesk/saved_replies/seed_data.py) are added beside them; `phrases` is dropped.
+Downgrading puts the phrases back (everyday team replies as "General" phrases).
 
 Revision ID: 0017
 Revises: 0015
@@ -20,6 +23,7 @@ branch_labels = None
 depends_on = None
 
 LANGUAGES = ("en", "th", "id", "bn")
+HEARD_STEPS = ("hear", "empathize", "apologize", "resolve", "diagnose", "promise", "closing")
 
 phrases = sa.table(
     "phrases",
@@ -42,6 +46,9 @@ saved_replies = sa.table(
     sa.column("set_status", sa.String),
     sa.column("set_priority", sa.String),
     sa.column("add_tags", sa.String),
+    sa.column("heard_step", sa.String),
+    sa.column("active", sa.Boolean),
+    sa.column("position", sa.Integer),
     sa.column("use_count", sa.Integer),
     sa.column("created_at", sa.DateTime(timezone=True)),
     sa.column("updated_at", sa.DateTime(timezone=True)),
@@ -53,6 +60,10 @@ def _title(text: str) -> str:
     return words if len(words) <= 60 else words[:59].rstrip() + "…"
 
 
+def _enum(name: str, *values: str) -> sa.Enum:
+    return sa.Enum(*values, name=name, native_enum=False, create_constraint=True)
+
+
 def upgrade():
     op.create_table(
         "saved_replies",
@@ -60,48 +71,22 @@ def upgrade():
         sa.Column("owner_id", sa.Integer(), nullable=True),
         sa.Column("title", sa.String(length=120), nullable=False),
         sa.Column("body", sa.Text(), nullable=False),
-        sa.Column(
-            "language",
-            sa.Enum(
-                "en",
-                "th",
-                "id",
-                "bn",
-                name="saved_reply_language",
-                native_enum=False,
-                create_constraint=True,
-            ),
-            nullable=False,
-        ),
+        sa.Column("language", _enum("saved_reply_language", *LANGUAGES), nullable=False),
         sa.Column("keywords", sa.String(length=200), nullable=False),
         sa.Column(
             "set_status",
-            sa.Enum(
-                "new",
-                "open",
-                "pending",
-                "resolved",
-                "closed",
-                name="saved_reply_status",
-                native_enum=False,
-                create_constraint=True,
-            ),
+            _enum("saved_reply_status", "new", "open", "pending", "resolved", "closed"),
             nullable=True,
         ),
         sa.Column(
             "set_priority",
-            sa.Enum(
-                "low",
-                "normal",
-                "high",
-                "urgent",
-                name="saved_reply_priority",
-                native_enum=False,
-                create_constraint=True,
-            ),
+            _enum("saved_reply_priority", "low", "normal", "high", "urgent"),
             nullable=True,
         ),
         sa.Column("add_tags", sa.String(length=200), nullable=False),
+        sa.Column("heard_step", _enum("saved_reply_heard_step", *HEARD_STEPS), nullable=True),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
         sa.Column("use_count", sa.Integer(), nullable=False),
         sa.Column("last_used_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
@@ -118,20 +103,19 @@ def upgrade():
         batch_op.create_index(
             "ix_saved_replies_owner_id_language", ["owner_id", "language"], unique=False
         )
+        batch_op.create_index(
+            "ix_saved_replies_heard_step_language",
+            ["heard_step", "language", "active"],
+            unique=False,
+        )
 
-    # The phrase library's active General phrases become team replies, with their counts.
-    # Disabled ones stay where they are (shown nowhere, as before).
     from helpdesk.saved_replies.seed_data import SAVED_REPLIES
 
     connection = op.get_bind()
     created = datetime.now(UTC)
-    general = connection.execute(
-        sa.select(phrases.c.id, phrases.c.language, phrases.c.text, phrases.c.use_count)
-        .where(
-            phrases.c.step == "general",
-            phrases.c.active.is_(True),
-            phrases.c.language.in_(LANGUAGES),
-        )
+    old = connection.execute(
+        sa.select(phrases)
+        .where(phrases.c.language.in_(LANGUAGES))
         .order_by(phrases.c.position, phrases.c.id)
     ).all()
     moved = [
@@ -144,13 +128,16 @@ def upgrade():
             "set_status": None,
             "set_priority": None,
             "add_tags": "",
+            "heard_step": None if row.step == "general" else row.step,
+            "active": bool(row.active),
+            "position": row.position or 0,
             "use_count": row.use_count or 0,
-            "created_at": created,
+            "created_at": row.created_at or created,
             "updated_at": created,
         }
-        for row in general
+        for row in old
     ]
-    taken = {(row.language, row.text) for row in general}
+    taken = {(row.language, row.text) for row in old if row.step == "general"}
     seeded = [
         {
             "owner_id": None,
@@ -161,6 +148,9 @@ def upgrade():
             "set_status": seed.set_status,
             "set_priority": None,
             "add_tags": seed.add_tags,
+            "heard_step": None,
+            "active": True,
+            "position": 0,
             "use_count": 0,
             "created_at": created,
             "updated_at": created,
@@ -170,36 +160,52 @@ def upgrade():
     ]
     if moved or seeded:
         op.bulk_insert(saved_replies, moved + seeded)
-    if general:
-        connection.execute(sa.delete(phrases).where(phrases.c.id.in_([row.id for row in general])))
+
+    with op.batch_alter_table("phrases", schema=None) as batch_op:
+        batch_op.drop_index("ix_phrases_step_language")
+    op.drop_table("phrases")
 
 
 def downgrade():
-    # Team replies go back to the phrase library as General phrases, so no text is lost;
-    # personal replies and macros have no place there.
-    connection = op.get_bind()
-    created = datetime.now(UTC)
-    team = connection.execute(
-        sa.select(saved_replies.c.language, saved_replies.c.body, saved_replies.c.use_count).where(
-            saved_replies.c.owner_id.is_(None)
+    op.create_table(
+        "phrases",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("step", _enum("phrase_step", *HEARD_STEPS, "general"), nullable=False),
+        sa.Column("language", sa.String(length=8), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("use_count", sa.Integer(), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_phrases")),
+    )
+    with op.batch_alter_table("phrases", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_phrases_step_language", ["step", "language", "active"], unique=False
         )
+    # Team replies go back as phrases (everyday ones as "General"), so no team text is
+    # lost; personal replies and macros have no place there.
+    connection = op.get_bind()
+    team = connection.execute(
+        sa.select(saved_replies).where(saved_replies.c.owner_id.is_(None))
     ).all()
     if team:
         op.bulk_insert(
             phrases,
             [
                 {
-                    "step": "general",
+                    "step": row.heard_step or "general",
                     "language": row.language,
                     "text": row.body,
-                    "active": True,
+                    "active": row.active,
                     "use_count": row.use_count,
-                    "position": 0,
-                    "created_at": created,
+                    "position": row.position,
+                    "created_at": row.created_at,
                 }
                 for row in team
             ],
         )
     with op.batch_alter_table("saved_replies", schema=None) as batch_op:
+        batch_op.drop_index("ix_saved_replies_heard_step_language")
         batch_op.drop_index("ix_saved_replies_owner_id_language")
     op.drop_table("saved_replies")

@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from helpdesk.extensions import db
-from helpdesk.models import AuditEvent, Phrase, SavedReply, Ticket
+from helpdesk.models import AuditEvent, SavedReply, Ticket
 from helpdesk.recovery import library
 from helpdesk.saved_replies.service import seed_saved_replies
 from tests.conftest import csrf_token
@@ -327,18 +327,29 @@ def test_a_forged_saved_reply_id_is_refused(app, login_as, macro_ticket):
     assert response.status_code == 400
 
 
-def test_general_phrases_are_saved_replies_now(app, login_as):
+def test_one_library_step_phrases_and_everyday_replies(app, login_as):
     with app.app_context():
         library.seed_library()
         seed_saved_replies()
         seed_saved_replies()  # idempotent
-        assert db.session.scalar(sa.select(Phrase.id).where(Phrase.step == "general")) is None
-        languages = set(
-            db.session.scalars(sa.select(SavedReply.language).where(SavedReply.owner_id.is_(None)))
+        library.seed_library()
+        everyday = list(
+            db.session.scalars(sa.select(SavedReply).where(SavedReply.heard_step.is_(None)))
         )
-        assert languages == {"en", "th", "id", "bn"}
-        count = db.session.scalar(sa.select(sa.func.count(SavedReply.id)))
-    assert count == 20
+        assert {reply.language for reply in everyday} == {"en", "th", "id", "bn"}
+        assert len(everyday) == 20
+        steps = set(db.session.scalars(sa.select(SavedReply.heard_step).distinct()))
+        assert steps >= {"hear", "empathize", "apologize", "resolve", "diagnose", "promise"}
+        step_phrase = db.session.scalar(
+            sa.select(SavedReply.id).where(SavedReply.heard_step == "hear").limit(1)
+        )
+    client = login_as("agent")
+    with app.app_context():
+        number = TicketFactory().number
+    # The panel's phrases stay out of the composer's picker and the saved replies page.
+    listed = client.get(f"/tickets/{number}/saved-replies").get_json()["replies"]
+    assert len(listed) == 20
+    assert client.get(f"{PAGE}/{step_phrase}").status_code == 404
     admin = login_as("admin")
     page = admin.get("/settings/phrases").get_data(as_text=True)
     assert 'value="general"' not in page
