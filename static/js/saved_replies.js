@@ -50,7 +50,7 @@
     search.value = "";
     search.setAttribute("aria-expanded", "true");
     search.focus();
-    load().then(render).catch(function () {
+    load().then(searched).catch(function () {
       status.textContent = picker.getAttribute("data-text-error");
     });
   }
@@ -59,11 +59,19 @@
     picker.hidden = true;
     search.setAttribute("aria-expanded", "false");
     search.removeAttribute("aria-activedescendant");
-    if (backToMessage) {
-      box.focus();
-      if (trigger !== null) box.setSelectionRange(trigger + 1, trigger + 1);
-    }
+    if (backToMessage) box.focus();
     trigger = null;
+  }
+
+  // Closing without choosing gives the message back what was typed in the search box
+  // after the "/" or "#" (an agent writing "order #123" loses nothing).
+  function closeKeepingText() {
+    var typed = search.value;
+    var at = trigger === null ? box.selectionStart : trigger + 1;
+    close(true);
+    box.value = box.value.slice(0, at) + typed + box.value.slice(at);
+    box.setSelectionRange(at + typed.length, at + typed.length);
+    if (typed) box.dispatchEvent(new Event("input", { bubbles: true }));
   }
 
   function matches(reply, words) {
@@ -162,7 +170,13 @@
     open(position);
   });
 
-  search.addEventListener("input", render);
+  function searched() {
+    render();
+    // A space after words nothing matches: the agent was writing, not searching.
+    if (replies && !shown.length && /\s$/.test(search.value)) closeKeepingText();
+  }
+
+  search.addEventListener("input", searched);
   search.addEventListener("keydown", function (event) {
     if (event.key === "ArrowDown" || event.key === "ArrowUp") {
       event.preventDefault();
@@ -176,9 +190,10 @@
     } else if (event.key === "Escape") {
       event.preventDefault();
       event.stopPropagation();
-      close(true);
+      closeKeepingText();
     } else if (event.key === "Tab") {
-      close(false);
+      event.preventDefault();
+      closeKeepingText();
     }
   });
 
@@ -191,7 +206,15 @@
   });
 
   document.addEventListener("click", function (event) {
-    if (!picker.hidden && !picker.contains(event.target) && event.target !== box) close(false);
+    if (!picker.hidden && !picker.contains(event.target)) closeKeepingText();
+  });
+
+  // A message emptied of its text no longer carries the saved reply's actions.
+  box.addEventListener("input", function () {
+    if (idField.value && !box.value.trim()) {
+      idField.value = "";
+      showActions([]);
+    }
   });
 
   actionsBox.addEventListener("click", function (event) {

@@ -1,6 +1,7 @@
 """An agent inserts a saved reply from the composer with the keyboard: "/" opens the
 picker, a search narrows it, Enter puts the reply in with the customer's first name filled
-in, and sending it applies the reply's actions and counts its use."""
+in, and sending it applies the reply's actions and counts its use. Text that was not a
+search ("order #12") and a search left with Escape stay in the message."""
 
 from __future__ import annotations
 
@@ -73,6 +74,17 @@ def test_slash_search_enter_inserts_the_filled_reply_and_sends_it(
     page.get_by_role("button", name="Send", exact=True).click()
     page.wait_for_url(f"**/tickets/{ticket_number}#composer")
     assert "Is there anything else I can help with, Nattaya?" in page.content()
+
+    # Writing, not searching: "#12 " matches nothing, so the text stays in the message;
+    # Escape closes the list and gives back what was typed after the "/".
+    message = page.get_by_label("Message")
+    message.click()
+    message.press_sequentially("order #12 ok /Gre")
+    page.get_by_role("listbox", name="Saved replies").get_by_role("option").first.wait_for()
+    page.keyboard.press("Escape")
+    assert page.locator("#saved-reply-picker").is_hidden()
+    assert message.input_value() == "order #12 ok /Gre"
+    assert message.evaluate("element => element === document.activeElement")
 
     import sqlalchemy as sa
 
