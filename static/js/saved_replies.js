@@ -162,6 +162,9 @@
     });
   }
 
+  // Fetch the list when the message box is first used, so it is there when "/" is typed.
+  box.addEventListener("focus", function () { load().catch(function () {}); }, { once: true });
+
   box.addEventListener("input", function (event) {
     if (event.inputType !== "insertText" || (event.data !== "/" && event.data !== "#")) return;
     var position = box.selectionStart - 1;
@@ -172,8 +175,12 @@
 
   function searched() {
     render();
-    // A space after words nothing matches: the agent was writing, not searching.
-    if (replies && !shown.length && /\s$/.test(search.value)) closeKeepingText();
+    // A first word nothing matches, followed by a space: the agent was writing ("order
+    // #12 "), not searching. Checked again once the list arrives, for quick typists.
+    var first = search.value.match(/^\s*(\S+)\s/);
+    if (replies && first && !replies.some(function (reply) {
+      return matches(reply, [first[1].toLowerCase()]);
+    })) closeKeepingText();
   }
 
   search.addEventListener("input", searched);
