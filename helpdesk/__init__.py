@@ -98,6 +98,7 @@ FEATURES = (
     "feedback",
     "mail",
     "webhooks",
+    "saved_replies",
     "api",
     "dev",
 )

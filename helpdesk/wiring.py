@@ -15,10 +15,19 @@ from helpdesk.tickets.history import add_value_labels
 from helpdesk.tickets.panels import add_inbox_section, add_panel
 
 # Handlers of one event run in this order: recovery first (a complaint found on a new
-# ticket is part of what the rest see), then the founders' queue, promises, notifications
-# (which queue their own emails), email and, last, webhooks (their payload shows the
-# ticket as everything before left it).
-REACTING_FEATURES = ("recovery", "founders", "promises", "notifications", "mail", "webhooks")
+# ticket is part of what the rest see), then the founders' queue, promises, saved replies
+# (a reply's actions change the ticket before anyone is told), notifications (which queue
+# their own emails), email and, last, webhooks (their payload shows the ticket as
+# everything before left it).
+REACTING_FEATURES = (
+    "recovery",
+    "founders",
+    "promises",
+    "saved_replies",
+    "notifications",
+    "mail",
+    "webhooks",
+)
 PANEL_FEATURES = ("mail", "promises", "recovery", "founders")
 
 

@@ -21,6 +21,7 @@ from helpdesk.recovery.library import seed_library
 from helpdesk.recovery.service import apply_label
 from helpdesk.recovery.steps import detect_complaint
 from helpdesk.rendering import markdown_to_html
+from helpdesk.saved_replies.service import seed_saved_replies
 from helpdesk.settings.service import setting_get, setting_put
 from helpdesk.tickets.numbers import reserve_numbers
 from helpdesk.tickets.steps import record_message
@@ -162,6 +163,7 @@ def demo_load(seed: int = 7) -> bool:
     """Load the demo data in one transaction; False if present (then only help articles
     missing by slug are added)."""
     seed_library()
+    seed_saved_replies()
     admin = db.session.scalar(sa.select(User).where(User.email == DEMO_USERS[0][0]))
     if admin is not None:
         added_sites = _allow_demo_sites()

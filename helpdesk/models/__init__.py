@@ -14,7 +14,8 @@ from helpdesk.models.mail import Attachment, EmailBounce, Outbox
 from helpdesk.models.notification import Notification, NotificationPreference
 from helpdesk.models.nps import NpsResponse, NpsRound, NpsSurvey, SurveyOptOut
 from helpdesk.models.promise import Promise
-from helpdesk.models.recovery import Phrase, Recovery, RecoveryStep, RootCause
+from helpdesk.models.recovery import Recovery, RecoveryStep, RootCause
+from helpdesk.models.saved_reply import SavedReply
 from helpdesk.models.scheduler import SchedulerRun
 from helpdesk.models.setting import Setting
 from helpdesk.models.ticket import (
@@ -54,7 +55,7 @@ __all__ = [
     "NpsRound",
     "NpsSurvey",
     "Outbox",
-    "Phrase",
+    "SavedReply",
     "Promise",
     "Rating",
     "Recovery",

@@ -20,7 +20,6 @@ from helpdesk.models.escalation import (  # noqa: F401
     ESCALATION_STATES,
     Escalation,
 )
-from helpdesk.models.notification import NOTIFICATION_KINDS, Notification  # noqa: F401
 
 if TYPE_CHECKING:
     from helpdesk.models.ticket import Ticket

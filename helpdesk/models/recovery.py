@@ -1,5 +1,5 @@
-"""HEARD recovery: one Recovery per complaint ticket, a row per completed step, the phrase
-library and the root-cause categories founders manage."""
+"""HEARD recovery: one Recovery per complaint ticket, a row per completed step, and the
+root-cause categories founders manage (the phrase library is in `saved_reply.py`)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,9 @@ if TYPE_CHECKING:
     from helpdesk.models.user import User
 
 STEPS = ("hear", "empathize", "apologize", "resolve", "diagnose")
-PHRASE_STEPS = (*STEPS, "promise", "closing", "general")
+# The steps a phrase of the HEARD panel belongs to (plus the promise sentence and closing
+# words); the phrases themselves are team saved replies with `heard_step` set.
+PHRASE_STEPS = (*STEPS, "promise", "closing")
 RECOVERY_STATES = ("active", "completed", "ended")
 
 
@@ -96,18 +98,3 @@ class RecoveryStep(Base):
         # Trends: Diagnose steps (root causes) by the week they were done.
         sa.Index("ix_recovery_steps_step_done_at", "step", "done_at"),
     )
-
-
-class Phrase(Base):
-    __tablename__ = "phrases"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    step: Mapped[str] = mapped_column(str_enum("phrase_step", *PHRASE_STEPS))
-    language: Mapped[str] = mapped_column(sa.String(8))
-    text: Mapped[str] = mapped_column(sa.Text)
-    active: Mapped[bool] = mapped_column(default=True)
-    use_count: Mapped[int] = mapped_column(default=0)
-    position: Mapped[int] = mapped_column(default=0)
-    created_at: Mapped[datetime] = mapped_column(default=now)
-
-    __table_args__ = (sa.Index("ix_phrases_step_language", "step", "language", "active"),)

@@ -90,7 +90,7 @@ def promise_sentence(*, ticket: Ticket, agent: User, due: datetime) -> str:
         options=format_options(locale),
     )
     phrases = phrases_for("promise", language)
-    template = phrases[0].text if phrases else FALLBACK_SENTENCE
+    template = phrases[0].body if phrases else FALLBACK_SENTENCE
     values = {
         "customer_first_name": customer.first_name if customer.name else None,
         "agent_first_name": agent.first_name,

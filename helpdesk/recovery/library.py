@@ -1,5 +1,9 @@
 """The phrase library and the root-cause list: what admins and founders manage. The
-functions that change them are use cases, decorated `@use_case`."""
+functions that change them are use cases, decorated `@use_case`.
+
+The phrases are team saved replies with a HEARD step (`SavedReply.heard_step`): one library
+with the composer's saved replies, one table, one set of placeholders and usage counts.
+Everyday replies (no step) are managed under Saved replies."""
 
 from __future__ import annotations
 
@@ -7,13 +11,17 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from helpdesk.audit import audit
+from helpdesk.clock import now
 from helpdesk.db.transaction import use_case
 from helpdesk.errors import NotAllowed, ValidationError
 from helpdesk.extensions import db
-from helpdesk.models import Phrase, RootCause, User
+from helpdesk.models import RootCause, SavedReply, User
 from helpdesk.models.recovery import PHRASE_STEPS
 from helpdesk.recovery.phrases import check_phrase_text
 from helpdesk.recovery.seed_data import PHRASES, ROOT_CAUSES
+
+# A phrase of the panel is a team saved reply with its step (this module's name for it).
+Phrase = SavedReply
 
 LANGUAGES = ("en", "th", "id", "bn")
 
@@ -24,7 +32,10 @@ def phrases_for(step: str, language: str | None) -> list[Phrase]:
     query = (
         sa.select(Phrase)
         .where(
-            Phrase.step == step, Phrase.active.is_(True), Phrase.language.in_([*languages, "en"])
+            Phrase.heard_step == step,
+            Phrase.owner_id.is_(None),
+            Phrase.active.is_(True),
+            Phrase.language.in_([*languages, "en"]),
         )
         .order_by(Phrase.position, Phrase.id)
     )
@@ -38,19 +49,34 @@ def phrases_by_step(language: str | None) -> dict[str, list[Phrase]]:
     languages = [language] if language in LANGUAGES and language != "en" else []
     rows = db.session.scalars(
         sa.select(Phrase)
-        .where(Phrase.active.is_(True), Phrase.language.in_([*languages, "en"]))
+        .where(
+            Phrase.heard_step.is_not(None),
+            Phrase.owner_id.is_(None),
+            Phrase.active.is_(True),
+            Phrase.language.in_([*languages, "en"]),
+        )
         .order_by(Phrase.position, Phrase.id)
     )
     grouped: dict[str, dict[str, list[Phrase]]] = {}
     for phrase in rows:
-        grouped.setdefault(phrase.step, {}).setdefault(phrase.language, []).append(phrase)
+        step = phrase.heard_step or ""
+        grouped.setdefault(step, {}).setdefault(phrase.language, []).append(phrase)
     return {
         step: by_language.get(language or "en") or by_language.get("en", [])
         for step, by_language in grouped.items()
     }
 
 
+def phrase_title(text: str) -> str:
+    """A phrase's title in the one library: its opening words."""
+    words = " ".join(text.split())
+    return words if len(words) <= 60 else words[:59].rstrip() + "…"
+
+
 def _check(step: str, language: str) -> None:
+    if step == "general":
+        # General phrases became team saved replies (one library: Settings, Saved replies).
+        raise ValidationError("step", _("General phrases are saved replies now: add it there."))
     if step not in PHRASE_STEPS:
         raise ValidationError("step", _("Unknown step."))
     if language not in LANGUAGES:
@@ -62,14 +88,23 @@ def phrase_create(*, actor: User, step: str, language: str, text: str) -> Phrase
     if not actor.can("admin"):
         raise NotAllowed(_("Only an admin can change the phrase library."))
     _check(step, language)
-    phrase = Phrase(step=step, language=language, text=check_phrase_text(text))
+    text = check_phrase_text(text)
+    created = now()
+    phrase = Phrase(
+        heard_step=step,
+        language=language,
+        title=phrase_title(text),
+        body=text,
+        created_at=created,
+        updated_at=created,
+    )
     db.session.add(phrase)
     db.session.flush()
     audit(
         actor=actor,
         action="phrase.create",
         obj=phrase,
-        changes={"step": step, "language": language, "text": phrase.text},
+        changes={"step": step, "language": language, "text": text},
     )
     return phrase
 
@@ -79,14 +114,16 @@ def phrase_update(*, actor: User, phrase: Phrase, step: str, language: str, text
     if not actor.can("admin"):
         raise NotAllowed(_("Only an admin can change the phrase library."))
     _check(step, language)
+    if phrase.heard_step is None:
+        raise NotAllowed(_("Change everyday replies under Saved replies."))
     text = check_phrase_text(text)
-    changes = {
-        key: [getattr(phrase, key), value]
-        for key, value in {"step": step, "language": language, "text": text}.items()
-        if getattr(phrase, key) != value
-    }
+    before = {"step": phrase.heard_step, "language": phrase.language, "text": phrase.body}
+    after = {"step": step, "language": language, "text": text}
+    changes = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
     if changes:
-        phrase.step, phrase.language, phrase.text = step, language, text
+        phrase.heard_step, phrase.language, phrase.body = step, language, text
+        phrase.title = phrase_title(text)
+        phrase.updated_at = now()
         audit(actor=actor, action="phrase.update", obj=phrase, changes=changes)
     return phrase
 
@@ -106,8 +143,16 @@ def phrase_set_active(*, actor: User, phrase: Phrase, active: bool) -> Phrase:
 def phrase_used(*, phrase: Phrase) -> None:
     """Count one use (an agent inserted it into a reply)."""
     db.session.execute(
-        sa.update(Phrase).where(Phrase.id == phrase.id).values(use_count=Phrase.use_count + 1)
+        sa.update(Phrase)
+        .where(Phrase.id == phrase.id)
+        .values(use_count=Phrase.use_count + 1, last_used_at=now())
     )
+
+
+def step_phrase(phrase_id: int) -> Phrase | None:
+    """A phrase of the panel by id (None for an everyday saved reply or no such row)."""
+    phrase = db.session.get(Phrase, phrase_id)
+    return phrase if phrase is not None and phrase.heard_step is not None else None
 
 
 def root_causes(*, include_inactive: bool = False) -> list[RootCause]:
@@ -151,9 +196,21 @@ def root_cause_set_active(*, actor: User, cause: RootCause, active: bool) -> Roo
 @use_case
 def seed_library() -> None:
     """Load the starting phrases and root causes where none exist yet (idempotent)."""
-    if db.session.scalar(sa.select(sa.func.count(Phrase.id))) == 0:
+    have = sa.select(sa.func.count(Phrase.id)).where(Phrase.heard_step.is_not(None))
+    if db.session.scalar(have) == 0:
+        created = now()
         for position, (step, language, text) in enumerate(PHRASES):
-            db.session.add(Phrase(step=step, language=language, text=text, position=position))
+            db.session.add(
+                Phrase(
+                    heard_step=step,
+                    language=language,
+                    title=phrase_title(text),
+                    body=text,
+                    position=position,
+                    created_at=created,
+                    updated_at=created,
+                )
+            )
     if db.session.scalar(sa.select(sa.func.count(RootCause.id))) == 0:
         for position, name in enumerate(ROOT_CAUSES):
             db.session.add(RootCause(name=name, position=position))

@@ -14,7 +14,7 @@ from helpdesk.auth.access import require_role
 from helpdesk.errors import ValidationError
 from helpdesk.forms import show_domain_error
 from helpdesk.i18n import LANGUAGE_NAMES
-from helpdesk.models import Phrase, RootCause
+from helpdesk.models import RootCause, SavedReply
 from helpdesk.models.recovery import PHRASE_STEPS
 from helpdesk.recovery import library
 from helpdesk.recovery.forms import EmptyForm, PhraseForm, RootCauseForm, ThresholdForm
@@ -40,9 +40,24 @@ SAMPLE = {
 }
 
 
-def _phrase_form(formdata: object | None = None, phrase: Phrase | None = None) -> PhraseForm:
-    form = PhraseForm(formdata=formdata, obj=phrase)
-    form.step.choices = [SelectChoice(step, _step_label(step)) for step in PHRASE_STEPS]
+def _phrase_or_404(phrase_id: int) -> SavedReply:
+    phrase = library.step_phrase(phrase_id)
+    if phrase is None:
+        abort(404)
+    return phrase
+
+
+def _phrase_form(formdata: object | None = None, phrase: SavedReply | None = None) -> PhraseForm:
+    data = (
+        {"step": phrase.heard_step, "language": phrase.language, "text": phrase.body}
+        if phrase is not None
+        else None
+    )
+    form = PhraseForm(formdata=formdata, data=data)
+    # "General" phrases are team saved replies now (helpdesk/saved_replies/).
+    form.step.choices = [
+        SelectChoice(step, _step_label(step)) for step in PHRASE_STEPS if step != "general"
+    ]
     form.language.choices = [SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()]
     return form
 
@@ -116,7 +131,7 @@ def phrase_preview() -> str:
 
 @phrases_bp.route("/<id:phrase_id>", methods=["GET", "POST"])
 def phrase_edit(phrase_id: int) -> Response | tuple[str, int]:
-    phrase = row_or_404(Phrase, phrase_id)
+    phrase = _phrase_or_404(phrase_id)
     form = _phrase_form(request.form if request.method == "POST" else None, phrase)
     if request.method == "POST" and form.validate_on_submit():
         try:
@@ -138,7 +153,7 @@ def phrase_edit(phrase_id: int) -> Response | tuple[str, int]:
 
 @phrases_bp.post("/<id:phrase_id>/active")
 def phrase_active(phrase_id: int) -> Response:
-    phrase = row_or_404(Phrase, phrase_id)
+    phrase = _phrase_or_404(phrase_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
     library.phrase_set_active(

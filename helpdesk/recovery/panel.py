@@ -71,7 +71,7 @@ def recovery_panel(ticket: Ticket, user: User) -> RecoveryPanel:
 
     def rendered(step: str) -> list[RenderedPhrase]:
         return [
-            RenderedPhrase(phrase.id, render_phrase(phrase.text, values, phrase.language))
+            RenderedPhrase(phrase.id, render_phrase(phrase.body, values, phrase.language))
             for phrase in by_step.get(step, [])[:6]
         ]
 

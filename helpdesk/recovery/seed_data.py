@@ -1,7 +1,8 @@
 """The starting phrase library and root-cause list, loaded by migration 0004 (and by tests).
 
 Written for this product: warm and plain, never corporate. Placeholders are filled per
-customer; see `helpdesk.recovery.phrases.PLACEHOLDERS`.
+customer; see `helpdesk.recovery.phrases.PLACEHOLDERS`. The everyday "General" phrases are
+team saved replies now (`helpdesk/saved_replies/seed_data.py`, migration 0017).
 """
 
 from __future__ import annotations
@@ -81,7 +82,6 @@ PHRASES: tuple[tuple[str, str, str], ...] = (
     ),
     ("closing", "en", "Is there anything else I can help with, {customer_first_name}?"),
     ("closing", "en", "Thanks for your patience, {customer_first_name}. — {agent_first_name}"),
-    ("general", "en", "Hi {customer_first_name}, {agent_first_name} here."),
     # Thai
     ("hear", "th", "ขอบคุณที่แจ้งให้เราทราบนะคะ คุณ{customer_first_name} ดิฉันอ่านทุกอย่างที่เขียนมาแล้วค่ะ"),
     ("hear", "th", "ขอทวนให้แน่ใจนะคะ: {issue_summary} ใช่ไหมคะ"),
@@ -99,7 +99,6 @@ PHRASES: tuple[tuple[str, str, str], ...] = (
     ("diagnose", "th", "ขอบคุณที่บอกเรานะคะ ช่วยให้เราแก้ที่ต้นเหตุได้ค่ะ"),
     ("promise", "th", "จะแจ้งความคืบหน้าให้ภายใน {promise_time} ค่ะ"),
     ("closing", "th", "มีอะไรให้ช่วยเพิ่มเติมไหมคะ คุณ{customer_first_name}"),
-    ("general", "th", "สวัสดีค่ะ คุณ{customer_first_name} ดิฉัน{agent_first_name}ค่ะ"),
     # Indonesian
     (
         "hear",
@@ -141,7 +140,6 @@ PHRASES: tuple[tuple[str, str, str], ...] = (
     ),
     ("promise", "id", "Saya akan kabari perkembangannya paling lambat {promise_time}."),
     ("closing", "id", "Ada lagi yang bisa saya bantu, {customer_first_name}?"),
-    ("general", "id", "Halo {customer_first_name}, saya {agent_first_name}."),
     # Bengali
     ("hear", "bn", "আমাদের জানানোর জন্য ধন্যবাদ, {customer_first_name}। আপনি যা লিখেছেন সব পড়েছি।"),
     ("hear", "bn", "ঠিক বুঝেছি কিনা নিশ্চিত হতে চাই: {issue_summary}। তাই তো?"),
@@ -163,5 +161,4 @@ PHRASES: tuple[tuple[str, str, str], ...] = (
     ("diagnose", "bn", "জানানোর জন্য ধন্যবাদ — এতে আমরা মূল কারণটা ঠিক করতে পারি।"),
     ("promise", "bn", "{promise_time}-এর মধ্যে আপনাকে আপডেট জানাব।"),
     ("closing", "bn", "আর কিছুতে সাহায্য করতে পারি, {customer_first_name}?"),
-    ("general", "bn", "হ্যালো {customer_first_name}, আমি {agent_first_name}।"),
 )

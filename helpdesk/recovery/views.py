@@ -19,7 +19,7 @@ from werkzeug.wrappers import Response
 from helpdesk.auth.access import require_role
 from helpdesk.errors import DomainError, NotAllowed, ValidationError
 from helpdesk.forms import parse_id
-from helpdesk.models import Phrase, Recovery, Ticket
+from helpdesk.models import Recovery, Ticket
 from helpdesk.recovery import library, service
 from helpdesk.recovery.forms import EmptyForm, LabelForm, ReasonForm, StepForm
 from helpdesk.recovery.panel import panel_context
@@ -28,7 +28,6 @@ from helpdesk.tickets.lookups import ticket_or_404
 from helpdesk.tickets.queries import ticket_refresh
 from helpdesk.web.current import staff
 from helpdesk.web.htmx_render import wants_fragment
-from helpdesk.web.lookups import row_or_404
 from helpdesk.web.use_case import run_use_case
 
 bp = Blueprint("recovery", __name__)
@@ -220,10 +219,10 @@ def skip_diagnose(number: int) -> Response:
 
 @bp.post("/phrases/<id:phrase_id>/used")
 def phrase_used(phrase_id: int) -> Response:
-    phrase = row_or_404(Phrase, phrase_id)
+    phrase = library.step_phrase(phrase_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    if not phrase.active:
+    if phrase is None or not phrase.active:
         abort(404)
     library.phrase_used(phrase=phrase)
     return make_response("", 204)

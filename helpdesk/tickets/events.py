@@ -64,7 +64,8 @@ class CustomerReplied:
 @dataclass(frozen=True)
 class StaffReplied:
     """A staff member wrote a public reply or an internal note. A reply may carry a
-    promised update (`promise_due`, with the sentence the customer reads)."""
+    promised update (`promise_due`, with the sentence the customer reads) and name the
+    saved reply it was written from."""
 
     ticket: Ticket
     message: Message
@@ -72,6 +73,12 @@ class StaffReplied:
     changes: dict[str, Any]
     promise_due: datetime | None = None
     promise_text: str | None = None
+    # The status the author asked for with the send button ("Send and resolve"), if any.
+    requested_status: str | None = None
+    # The saved reply the text came from (the picker in the composer), and whether its
+    # actions (status, priority, tags) should apply; the saved replies feature reacts.
+    saved_reply_id: int | None = None
+    saved_reply_actions: bool = False
 
     @property
     def internal(self) -> bool:

@@ -37,6 +37,9 @@ class ReplyForm(BaseForm):
     seen_status = HiddenField(validators=[InputRequired()])
     promise_due_at = HiddenField()  # ISO time from the promise picker, if a promise is made
     promise_text = HiddenField(validators=[Length(max=1000)])
+    # The saved reply picked in the composer, and "1" while its actions are kept.
+    saved_reply_id = IntegerField(validators=[Optional(), NumberRange(min=1, max=MAX_ID)])
+    saved_reply_actions = HiddenField()
 
 
 class PreviewForm(BaseForm):

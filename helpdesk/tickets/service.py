@@ -51,6 +51,8 @@ def ticket_reply(
     seen: SeenState | None = None,
     promise_due: datetime | None = None,
     promise_text: str | None = None,
+    saved_reply_id: int | None = None,
+    saved_reply_actions: bool = False,
 ) -> Message:
     """A public reply or an internal note by a staff member.
 
@@ -59,6 +61,8 @@ def ticket_reply(
     `seen` is what the author's page showed: if someone else wrote or the status changed
     since, nothing is sent and StaleTicket says why. A public reply keeps the ticket's
     pending promise and may make a new one (`promise_due`, with the sentence it carries).
+    `saved_reply_id` names the saved reply the text came from (its usage is counted and,
+    with `saved_reply_actions`, its actions applied by the feature that reacts).
     """
     return staff_reply(
         ticket=ticket,
@@ -69,6 +73,8 @@ def ticket_reply(
         seen=seen,
         promise_due=promise_due,
         promise_text=promise_text,
+        saved_reply_id=saved_reply_id,
+        saved_reply_actions=saved_reply_actions,
     )
 
 

@@ -227,6 +227,8 @@ def staff_reply(
     seen: SeenState | None = None,
     promise_due: datetime | None = None,
     promise_text: str | None = None,
+    saved_reply_id: int | None = None,
+    saved_reply_actions: bool = False,
 ) -> Message:
     """A public reply or an internal note by a staff member (see `service.ticket_reply`)."""
     body = clean_body(body)
@@ -274,6 +276,9 @@ def staff_reply(
             changes=changes,
             promise_due=promise_due,
             promise_text=promise_text,
+            requested_status=status,
+            saved_reply_id=saved_reply_id,
+            saved_reply_actions=saved_reply_actions,
         )
     )
     return message

@@ -251,6 +251,8 @@ def ticket_reply(number: int) -> Response:
             seen=seen,
             promise_due=promise_due,
             promise_text=form.promise_text.data if promise_due else None,
+            saved_reply_id=form.saved_reply_id.data,
+            saved_reply_actions=form.saved_reply_actions.data == "1",
         ),
         form=form,
         catch=(service.StaleTicket, ValidationError),

@@ -32,6 +32,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("hours.hours_page", lazy_gettext("Business hours"), "admin"),
     NavItem("formats.formats_page", lazy_gettext("Formats"), "admin"),
     NavItem("phrases.library_page", lazy_gettext("Phrases"), "admin"),
+    NavItem("saved_replies.reply_list", lazy_gettext("Saved replies"), "agent"),
     NavItem("widget_settings.settings_page", lazy_gettext("Widget"), "admin"),
     NavItem("mail_viewer.outbox_list", lazy_gettext("Email"), "admin"),
     NavItem("webhooks.webhook_list", lazy_gettext("Webhooks"), "admin"),

@@ -34,6 +34,7 @@ STAFF_PAGES = {
     "settings-hours": "/settings/hours",
     "settings-api-tokens": "/settings/api-tokens",
     "settings-webhooks": "/settings/webhooks",
+    "settings-saved-replies": "/settings/saved-replies",
 }
 PUBLIC_PAGES = {
     "login": "/login",
@@ -205,6 +206,11 @@ def test_staff_page_has_no_serious_violations(new_page, scene, name, language): 
         # eval, which the page's CSP forbids).
         expect(page.locator("#problem_summary")).to_be_focused(timeout=5000)
         check(page, f"{name} (step error)", language)
+        # The saved reply picker open over the composer (combobox and listbox).
+        page.locator("#body").click()
+        page.locator("#body").press_sequentially("/")
+        page.locator("#saved-reply-status:not(:empty)").wait_for()
+        check(page, f"{name} (saved reply picker)", language)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -190,7 +190,7 @@ def test_ticket_page_names_the_customers_language_for_the_agent(app: Flask, logi
 
 
 def test_heard_phrases_follow_the_customers_language(app: Flask, login_as: Any) -> None:
-    from helpdesk.models import Phrase, User
+    from helpdesk.models import SavedReply, User
     from helpdesk.recovery.service import recovery_start
 
     number, _token, _link = conversation(app, language="th")
@@ -198,8 +198,15 @@ def test_heard_phrases_follow_the_customers_language(app: Flask, login_as: Any) 
     with app.app_context():
         db.session.add_all(
             [
-                Phrase(step="hear", language="th", text="ขอบคุณที่เล่าให้ฟังนะคะ"),
-                Phrase(step="hear", language="en", text="Thank you for telling me."),
+                SavedReply(
+                    heard_step="hear", language="th", title="ขอบคุณ", body="ขอบคุณที่เล่าให้ฟังนะคะ"
+                ),
+                SavedReply(
+                    heard_step="hear",
+                    language="en",
+                    title="Thanks",
+                    body="Thank you for telling me.",
+                ),
             ]
         )
         db.session.commit()

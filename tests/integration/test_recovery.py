@@ -11,7 +11,8 @@ import sqlalchemy as sa
 from helpdesk.auth.service import user_create
 from helpdesk.errors import NotAllowed, ValidationError
 from helpdesk.extensions import db
-from helpdesk.models import AuditEvent, Phrase, Recovery, RootCause, Ticket
+from helpdesk.models import AuditEvent, Recovery, RootCause, Ticket
+from helpdesk.models import SavedReply as Phrase  # the phrases are team saved replies
 from helpdesk.recovery import library, service
 from helpdesk.recovery.phrases import check_phrase_text, render_phrase
 from helpdesk.tickets import intake
@@ -220,7 +221,7 @@ def test_render_phrase(text, values, language, expected):
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("Hello {customer_name}", "Unknown placeholder {customer_name}"),
+        ("Hello {first_name}", "Unknown placeholder {first_name}"),
         ("Hello {customer_first_name", "A lone “{”"),
         ("Hello }", "A lone “}”"),
         ("", "Write the phrase."),
@@ -244,7 +245,7 @@ def test_customer_language_chooses_phrases_with_english_fallback(database):
     assert {p.language for p in library.phrases_for("apologize", "fr")} == {"en"}
     database.session.execute(
         sa.update(Phrase)
-        .where(Phrase.language == "id", Phrase.step == "resolve")
+        .where(Phrase.language == "id", Phrase.heard_step == "resolve")
         .values(active=False)
     )
     assert {p.language for p in library.phrases_for("resolve", "id")} == {"en"}
@@ -315,7 +316,9 @@ def test_phrase_use_is_counted(app, login_as):
     client = login_as("agent")
     with app.app_context():
         library.seed_library()
-        phrase_id = db.session.scalar(sa.select(Phrase.id).limit(1))
+        phrase_id = db.session.scalar(
+            sa.select(Phrase.id).where(Phrase.heard_step.is_not(None)).limit(1)
+        )
     response = client.post(
         f"/phrases/{phrase_id}/used",
         data={"csrf_token": csrf_token(client, "/inbox")},
@@ -385,7 +388,9 @@ def test_admin_adds_previews_and_disables_phrases(app, login_as):
     )
     assert good.status_code == 302
     with app.app_context():
-        phrase = db.session.scalar(sa.select(Phrase).where(Phrase.language == "th"))
+        phrase = db.session.scalar(
+            sa.select(Phrase).where(Phrase.language == "th", Phrase.heard_step.is_not(None))
+        )
     admin.post(f"/settings/phrases/{phrase.id}/active", data={"active": "0", "csrf_token": token})
     with app.app_context():
         assert db.session.get(Phrase, phrase.id).active is False
@@ -584,7 +589,9 @@ def test_admin_edits_a_phrase(app, login_as):
     admin = login_as("admin")
     with app.app_context():
         library.seed_library()
-        phrase_id = db.session.scalar(sa.select(Phrase.id).where(Phrase.language == "en"))
+        phrase_id = db.session.scalar(
+            sa.select(Phrase.id).where(Phrase.language == "en", Phrase.heard_step.is_not(None))
+        )
     page = admin.get(f"/settings/phrases/{phrase_id}")
     assert page.status_code == 200
     token = csrf_token(admin, f"/settings/phrases/{phrase_id}")
@@ -605,5 +612,5 @@ def test_admin_edits_a_phrase(app, login_as):
     )
     assert good.status_code == 302
     with app.app_context():
-        assert db.session.get(Phrase, phrase_id).text == "Hello {customer_first_name}!"
+        assert db.session.get(Phrase, phrase_id).body == "Hello {customer_first_name}!"
     assert admin.get("/settings/phrases/99999999").status_code == 404
