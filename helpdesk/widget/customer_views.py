@@ -17,6 +17,8 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from helpdesk.attachments.queries import attachment_for_customer
+from helpdesk.attachments.serving import download_response
 from helpdesk.auth.access import public
 from helpdesk.customers.language import customer_language_choose, token_proves_email
 from helpdesk.errors import DomainError
@@ -120,6 +122,17 @@ def _page(
 @public
 def conversation(number: int) -> Response:
     return _page(_ticket(number))
+
+
+@bp.get("/<number:number>/attachments/<id:attachment_id>")
+@public
+def attachment_download(number: int, attachment_id: int) -> Response:
+    """A file on a public message of this conversation (the cookie's path covers it)."""
+    token = request.cookies.get(COOKIE, "")
+    ticket = ticket_by_token(token) if token else None
+    if ticket is None or ticket.number != number:
+        abort(404)
+    return download_response(attachment_for_customer(ticket=ticket, attachment_id=attachment_id))
 
 
 @bp.post("/<int:number>/messages")
