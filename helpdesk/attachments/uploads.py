@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app
+from flask import current_app, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -196,3 +196,15 @@ def check_uploads(files: Iterable[tuple[str, bytes]], field: str = "attachments"
 def uploads_from_request(files: Any, name: str = "attachments") -> list[Upload]:
     """The files of a multipart request's field `name` (a werkzeug MultiDict), checked."""
     return check_uploads(((file.filename or "", file.read()) for file in files.getlist(name)), name)
+
+
+def files_not_sent(form: Any, field: str = "attachments") -> None:
+    """After a refused send: a browser cannot keep chosen files across a page, so say
+    under the file field that they were not sent (the typed text is kept)."""
+    if not request.files.getlist(field) or not any(
+        f.filename for f in request.files.getlist(field)
+    ):
+        return
+    errors = list(form[field].errors)
+    errors.append(_("Nothing was sent, so the files were not saved either: choose them again."))
+    form[field].errors = errors

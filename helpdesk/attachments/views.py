@@ -12,7 +12,7 @@ from flask import Blueprint, Response
 from helpdesk.attachments.files import previewable
 from helpdesk.attachments.queries import attachment_for_staff, attachments_by_message
 from helpdesk.attachments.serving import download_response, preview_response
-from helpdesk.attachments.uploads import ACCEPT, ALLOWED_HINT, limits
+from helpdesk.attachments.uploads import ACCEPT, ALLOWED_HINT, filesize, limits
 from helpdesk.auth.access import role_required
 from helpdesk.models import Attachment, Message
 
@@ -45,4 +45,11 @@ def attachment_previewable(attachment: Attachment) -> bool:
 @bp.app_template_global("upload_rules")
 def upload_rules() -> dict[str, object]:
     """What a file input needs: the limits (for the client-side check), `accept`, a hint."""
-    return {**limits(), "accept": ACCEPT, "hint": ALLOWED_HINT}
+    rules = limits()
+    return {
+        **rules,
+        "accept": ACCEPT,
+        "hint": ALLOWED_HINT,
+        "file_limit": filesize(rules["max_file_bytes"]),
+        "total_limit": filesize(rules["max_total_bytes"]),
+    }

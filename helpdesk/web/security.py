@@ -113,7 +113,12 @@ def csp_nonce() -> str:
 
 
 # Endpoints allowed a larger body than MAX_CONTENT_LENGTH, and the setting that bounds them.
-BODY_LIMIT_OVERRIDES = {"inbound.receive_email": "INBOUND_MAX_MESSAGE_BYTES"}
+BODY_LIMIT_OVERRIDES = {
+    "inbound.receive_email": "INBOUND_MAX_MESSAGE_BYTES",
+    # Forms that carry files: a file over its limit is refused by name, not by a bare 413.
+    "tickets.ticket_reply": "UPLOAD_MAX_BODY_BYTES",
+    "customer.reply": "UPLOAD_MAX_BODY_BYTES",
+}
 
 
 def enforce_request_limits() -> None:
