@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 from helpdesk.attachments.storage import Storage, content_key, storage
 from helpdesk.attachments.uploads import Upload
 from helpdesk.extensions import db
-from helpdesk.models import Attachment
+from helpdesk.models import Attachment, Message
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +36,10 @@ INFO_KEY = "helpdesk_new_attachment_objects"
 def store_uploads(uploads: Sequence[Upload]) -> list[Attachment]:
     """Write the files (all already checked) and return unsaved rows for them."""
     store = storage()
-    created: list[tuple[Storage, str]] = db.session.info.setdefault(INFO_KEY, [])
+    session = db.session()
+    if not session.in_transaction():
+        session.begin()  # so the rollback that must clean up has a transaction to end
+    created: list[tuple[Storage, str]] = session.info.setdefault(INFO_KEY, [])
     rows = []
     for upload in uploads:
         key = content_key(upload.data)
@@ -52,6 +55,15 @@ def store_uploads(uploads: Sequence[Upload]) -> list[Attachment]:
             )
         )
     return rows
+
+
+def attach(message: Message, attachments: Sequence[Attachment]) -> None:
+    """Link stored files to a flushed message (in the caller's transaction)."""
+    for attachment in attachments:
+        attachment.message_id = message.id
+        db.session.add(attachment)
+    if attachments:
+        message.has_attachments = True
 
 
 def _forget(session: Session, *args: Any) -> None:

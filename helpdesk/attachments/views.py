@@ -34,7 +34,7 @@ def staff_preview(number: int, attachment_id: int) -> Response:
 @bp.app_template_global("message_attachments")
 def message_attachments(messages: Iterable[Message]) -> dict[int, list[Attachment]]:
     """For the conversation templates: every shown message's attachments, in one query."""
-    return attachments_by_message([m.id for m in messages])
+    return attachments_by_message([m.id for m in messages if m.has_attachments])
 
 
 @bp.app_template_global("attachment_previewable")

@@ -12,6 +12,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from helpdesk.attachments.storing import attach
 from helpdesk.audit import audit
 from helpdesk.auth.service import normalise_email
 from helpdesk.clock import now
@@ -260,9 +261,7 @@ def _add_email_details(
     stored files, in the caller's transaction (the message must be flushed)."""
     if email_message_id is not None:
         message.email_message_id = email_message_id
-    for attachment in attachments:
-        attachment.message_id = message.id
-        db.session.add(attachment)
+    attach(message, attachments)
 
 
 def customer_writes(

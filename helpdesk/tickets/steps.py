@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from helpdesk.attachments.storing import store_uploads
+from helpdesk.attachments.storing import attach, store_uploads
 from helpdesk.attachments.uploads import Upload
 from helpdesk.audit import audit
 from helpdesk.clock import now
@@ -266,9 +266,7 @@ def staff_reply(
         apply_status(ticket, new_status, author)
     db.session.flush()
     changes["message_id"] = message.id
-    for attachment in store_uploads(uploads):
-        attachment.message_id = message.id
-        db.session.add(attachment)
+    attach(message, store_uploads(uploads))
     if uploads:
         changes["attachments"] = len(uploads)
     audit(

@@ -93,6 +93,20 @@ def unencodable_field(value: Any) -> str | None:
 
 
 class HelpdeskRequest(Request):
+    @property
+    def max_content_length(self) -> int | None:
+        """The endpoint's own limit where it has one (BODY_LIMIT_OVERRIDES), from the
+        first read of the body on, whoever reads it first (the CSRF check reads forms
+        before any view or `enforce_request_limits` runs)."""
+        setting = BODY_LIMIT_OVERRIDES.get(self.endpoint or "")
+        if setting and self._max_content_length is None and current_app:
+            return int(current_app.config[setting])
+        return Request.max_content_length.fget(self)  # type: ignore[attr-defined]
+
+    @max_content_length.setter
+    def max_content_length(self, value: int | None) -> None:
+        Request.max_content_length.fset(self, value)  # type: ignore[attr-defined]
+
     def on_json_loading_failed(self, e: ValueError | None) -> Any:
         if isinstance(e, UnencodableText):
             raise UnprocessableEntity(

@@ -1,6 +1,7 @@
-"""Outgoing email carries a staff reply's files: an outbox row names the conversation
-message whose public attachments are attached when it is sent (read from storage then, so
-the row stays small and a retry sends the same files).
+"""Attachments both ways. Outgoing email carries a staff reply's files: an outbox row names
+the conversation message whose public attachments are attached when it is sent (read from
+storage then, so the row stays small and a retry sends the same files). A message says
+whether it has attachments, so conversation pages without any skip that query.
 
 Revision ID: 0016
 Revises: 0015
@@ -20,6 +21,14 @@ depends_on = None
 
 
 def upgrade():
+    with op.batch_alter_table("messages", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("has_attachments", sa.Boolean(), server_default=sa.false(), nullable=False)
+        )
+    op.execute(
+        "UPDATE messages SET has_attachments = true"
+        " WHERE id IN (SELECT message_id FROM attachments)"
+    )
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.add_column(sa.Column("source_message_id", sa.Integer(), nullable=True))
         batch_op.create_foreign_key(
@@ -35,3 +44,5 @@ def downgrade():
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.drop_constraint("fk_outbox_source_message_id_messages", type_="foreignkey")
         batch_op.drop_column("source_message_id")
+    with op.batch_alter_table("messages", schema=None) as batch_op:
+        batch_op.drop_column("has_attachments")
