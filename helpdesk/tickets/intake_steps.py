@@ -12,7 +12,8 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from helpdesk.attachments.storing import attach
+from helpdesk.attachments.storing import attach, store_uploads
+from helpdesk.attachments.uploads import Upload
 from helpdesk.audit import audit
 from helpdesk.auth.service import normalise_email
 from helpdesk.clock import now
@@ -271,6 +272,7 @@ def customer_writes(
     field: str = "message",
     email_message_id: str | None = None,
     attachments: Sequence[Attachment] = (),
+    uploads: Sequence[Upload] = (),
 ) -> Message:
     """The customer writes on their conversation (see `intake.ticket_customer_reply`)."""
     body = clean_body(body, field)
@@ -296,7 +298,7 @@ def customer_writes(
         apply_status(ticket, "open")
     record_message(ticket, message)
     db.session.flush()
-    _add_email_details(message, email_message_id, attachments)
+    _add_email_details(message, email_message_id, [*attachments, *store_uploads(uploads)])
     changes["message_id"] = message.id
     audit(
         actor=f"customer:{customer.id}", action="ticket.customer_reply", obj=ticket, changes=changes

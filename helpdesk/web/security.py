@@ -132,6 +132,7 @@ BODY_LIMIT_OVERRIDES = {
     # Forms that carry files: a file over its limit is refused by name, not by a bare 413.
     "tickets.ticket_reply": "UPLOAD_MAX_BODY_BYTES",
     "customer.reply": "UPLOAD_MAX_BODY_BYTES",
+    "widget_api.post_message": "UPLOAD_MAX_BODY_BYTES",
 }
 
 

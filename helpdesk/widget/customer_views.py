@@ -19,6 +19,7 @@ from werkzeug.wrappers import Response
 
 from helpdesk.attachments.queries import attachment_for_customer
 from helpdesk.attachments.serving import download_response
+from helpdesk.attachments.uploads import files_not_sent, uploads_from_request
 from helpdesk.auth.access import public
 from helpdesk.customers.language import customer_language_choose, token_proves_email
 from helpdesk.errors import DomainError
@@ -143,9 +144,14 @@ def reply(number: int) -> Response:
     form = CustomerReplyForm()
     if form.validate_on_submit():
         try:
-            ticket_customer_reply(ticket=ticket, body=form.message.data or "")
+            ticket_customer_reply(
+                ticket=ticket,
+                body=form.message.data or "",
+                uploads=uploads_from_request(request.files),
+            )
         except DomainError as error:
             show_domain_error(form, error)
+            files_not_sent(form)
         else:
             flash(_("Thank you — your message is on its way to us."), "success")
             return redirect(_path(number), code=303)
