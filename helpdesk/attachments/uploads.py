@@ -194,8 +194,16 @@ def check_uploads(files: Iterable[tuple[str, bytes]], field: str = "attachments"
 
 
 def uploads_from_request(files: Any, name: str = "attachments") -> list[Upload]:
-    """The files of a multipart request's field `name` (a werkzeug MultiDict), checked."""
-    return check_uploads(((file.filename or "", file.read()) for file in files.getlist(name)), name)
+    """The files of a multipart request's field `name` (a werkzeug MultiDict), checked.
+    Each is read from its start: a validator may have iterated it already."""
+    return check_uploads(((file.filename or "", _read(file)) for file in files.getlist(name)), name)
+
+
+def _read(file: Any) -> bytes:
+    if file.stream.seekable():
+        file.stream.seek(0)
+    data: bytes = file.read()
+    return data
 
 
 def files_not_sent(form: Any, field: str = "attachments") -> None:
