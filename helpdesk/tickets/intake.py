@@ -62,6 +62,7 @@ def ticket_create_by_customer(
     email_message_id: str | None = None,
     attachments: Sequence[Attachment] = (),
     acknowledge: bool = True,
+    uploads: Sequence[Upload] = (),
 ) -> tuple[Ticket, str]:
     """A customer starts a conversation; returns the ticket and its access token (the only
     time the token exists in clear).
@@ -81,6 +82,7 @@ def ticket_create_by_customer(
         email_message_id=email_message_id,
         attachments=attachments,
         acknowledge=acknowledge,
+        uploads=uploads,
     )
 
 

@@ -176,6 +176,7 @@ def open_conversation(
     email_message_id: str | None = None,
     attachments: Sequence[Attachment] = (),
     acknowledge: bool = True,
+    uploads: Sequence[Upload] = (),
 ) -> tuple[Ticket, str]:
     """A customer starts a conversation; returns the ticket and its access token (the only
     time the token exists in clear). See `intake.ticket_create_by_customer`."""
@@ -216,7 +217,7 @@ def open_conversation(
         access_token_hash=digest,
         prepared=writing.prepared,
     )
-    _add_email_details(message, email_message_id, attachments)
+    _add_email_details(message, email_message_id, [*attachments, *store_uploads(uploads)])
     if page_url:
         db.session.add(
             Message(

@@ -133,6 +133,7 @@ BODY_LIMIT_OVERRIDES = {
     "tickets.ticket_reply": "UPLOAD_MAX_BODY_BYTES",
     "customer.reply": "UPLOAD_MAX_BODY_BYTES",
     "widget_api.post_message": "UPLOAD_MAX_BODY_BYTES",
+    "widget_api.create_conversation": "UPLOAD_MAX_BODY_BYTES",
     "api_tickets.create_message": "UPLOAD_MAX_BODY_BYTES",
 }
 

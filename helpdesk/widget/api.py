@@ -178,7 +178,28 @@ def _rating_json(rating: Rating | None) -> dict[str, str] | None:
     return None if rating is None else {"score": rating.score, "comment": rating.comment}
 
 
+def _fields_and_files(names: tuple[str, ...]) -> tuple[dict[str, Any], list[tuple[str, bytes]]]:
+    """The body's fields, from JSON or (with files) from multipart/form-data parts, and the
+    files sent as `attachments` parts. The files' names and hashes join the fields, so an
+    Idempotency-Key reused with other files is recognised as another request. Multipart
+    opens no CSRF hole: a cross-site form cannot send the headers that open a conversation,
+    and starting one only ever makes a new ticket for the email typed."""
+    if request.mimetype != "multipart/form-data":
+        return _payload(), []
+    data: dict[str, Any] = {name: request.form[name] for name in names if name in request.form}
+    files = [(f.filename or "", f.read()) for f in request.files.getlist("attachments")]
+    data["files"] = [[name, hashlib.sha256(content).hexdigest()] for name, content in files]
+    return data, files
+
+
+def _body_fields(data: dict[str, Any]) -> dict[str, Any]:
+    return {name: value for name, value in data.items() if name != "files"}
+
+
 def _typed_email() -> str:
+    if request.mimetype == "multipart/form-data":
+        email: Any = request.form.get("email")
+        return email.strip().lower()[:254] if isinstance(email, str) else ""
     data = request.get_json(silent=True) if request.is_json else None
     email = data.get("email") if isinstance(data, dict) else None
     return email.strip().lower()[:254] if isinstance(email, str) else ""
@@ -216,16 +237,18 @@ def _signed_in_as_typed() -> bool:
     exempt_when=_signed_in_as_typed,
 )
 def create_conversation() -> tuple[Response, int]:
-    data = _payload()
+    data, files = _fields_and_files(("name", "email", "message", "subject", "page_url", "website"))
 
     def start() -> tuple[dict[str, Any], int]:
-        body = parse_body(ConversationBody, data)
+        body = parse_body(ConversationBody, _body_fields(data))
         if (body.website or "").strip():
             raise SpamSuspected(
                 None,
                 _("We could not accept this message. Please write to us by email instead."),
             )
+        uploads = check_uploads(files)
         ticket, token = conversation_start(
+            uploads=uploads,
             visitor=_visitor(),
             name=body.name,
             email=body.email,
@@ -309,18 +332,10 @@ def get_conversation(number: str) -> BaseResponse:
 @limiter.limit(lambda: current_app.config["RATELIMIT_WIDGET_WRITE"], scope="widget-write")
 def post_message(number: str) -> tuple[Response, int]:
     ticket = _conversation(number)
-    files: list[tuple[str, bytes]] = []
-    if request.mimetype == "multipart/form-data":
-        # With files: the same fields as form parts. Still no CSRF exposure: a cross-site
-        # form can post multipart, but never the token header that opens a conversation.
-        data: dict[str, Any] = {"message": request.form.get("message")}
-        files = [(f.filename or "", f.read()) for f in request.files.getlist("attachments")]
-        data["files"] = [[name, hashlib.sha256(content).hexdigest()] for name, content in files]
-    else:
-        data = _payload()
+    data, files = _fields_and_files(("message",))
 
     def write() -> tuple[dict[str, Any], int]:
-        body = parse_body(MessageBody, {"message": data.get("message")})
+        body = parse_body(MessageBody, _body_fields(data))
         uploads = check_uploads(files)
         message = ticket_customer_reply(ticket=ticket, body=body.message, uploads=uploads)
         stored = message_files(message.id) if uploads else []

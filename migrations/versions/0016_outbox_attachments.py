@@ -21,10 +21,12 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table("messages", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("has_attachments", sa.Boolean(), server_default=sa.false(), nullable=False)
-        )
+    # A plain ADD COLUMN, never a batch copy of `messages`: recreating the table would drop
+    # its full-text search triggers on SQLite (0003).
+    op.add_column(
+        "messages",
+        sa.Column("has_attachments", sa.Boolean(), server_default=sa.false(), nullable=False),
+    )
     op.execute(
         "UPDATE messages SET has_attachments = true"
         " WHERE id IN (SELECT message_id FROM attachments)"
@@ -44,5 +46,5 @@ def downgrade():
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.drop_constraint("fk_outbox_source_message_id_messages", type_="foreignkey")
         batch_op.drop_column("source_message_id")
-    with op.batch_alter_table("messages", schema=None) as batch_op:
-        batch_op.drop_column("has_attachments")
+    # SQLite (3.35+) drops a plain column in place, keeping the search triggers.
+    op.drop_column("messages", "has_attachments")

@@ -391,15 +391,31 @@
     var body = {name: nameInput.value, email: emailInput.value, message: messageInput.value,
       website: $("compose-website").value};
     if (pageUrl) body.page_url = pageUrl;
+    var filesInput = $("compose-attachments");
+    var picked = filesInput ? Array.prototype.slice.call(filesInput.files || []) : [];
+    var refused = picked.length ? fileProblem(picked) : "";
+    if (refused) {
+      showFileError(refused, filesInput);
+      filesInput.focus();
+      return;
+    }
     // One key per submission; retrying the very same text reuses it, so no second ticket.
-    var fingerprint = JSON.stringify(body);
+    var fingerprint = JSON.stringify(body) + picked.map(function (file) {
+      return "\n" + file.name + ":" + file.size + ":" + file.lastModified;
+    }).join("");
+    var sent = body;
+    if (picked.length) {
+      sent = new FormData();
+      Object.keys(body).forEach(function (name) { sent.append(name, body[name]); });
+      picked.forEach(function (file) { sent.append("attachments", file, file.name); });
+    }
     if (!draft.key || draft.fingerprint !== fingerprint) {
       draft.key = uuid();
       draft.fingerprint = fingerprint;
     }
     saveDraft();
     busy(compose, true);
-    request("POST", "/conversations", body, {"Idempotency-Key": draft.key}).then(function (r) {
+    request("POST", "/conversations", sent, {"Idempotency-Key": draft.key}).then(function (r) {
       busy(compose, false);
       if (r.status === 201 && r.data && typeof r.data.token === "string") {
         var entry = {number: r.data.number, token: r.data.token, status: r.data.status,
@@ -408,6 +424,7 @@
         draft = {};
         store(KEY_DRAFT, null);
         messageInput.value = "";
+        if (filesInput) filesInput.value = "";
         $("suggestions").hidden = true;
         openConversation(entry, T.sent, true);
         return;
@@ -511,18 +528,19 @@
     }
     return "";
   }
-  function showFileError(message) {
-    var note = $("reply-attachments-error");
+  function showFileError(message, input) {
+    input = input || attachInput;
+    var note = $(input.id + "-error");
     note.textContent = message;
     note.hidden = !message;
-    if (message) attachInput.setAttribute("aria-invalid", "true");
-    else attachInput.removeAttribute("aria-invalid");
+    if (message) input.setAttribute("aria-invalid", "true");
+    else input.removeAttribute("aria-invalid");
   }
-  if (attachInput) {
-    attachInput.addEventListener("change", function () {
-      showFileError(fileProblem(Array.prototype.slice.call(attachInput.files || [])));
+  D.querySelectorAll("[data-widget-files]").forEach(function (input) {
+    input.addEventListener("change", function () {
+      showFileError(fileProblem(Array.prototype.slice.call(input.files || [])), input);
     });
-  }
+  });
   function addMessage(c, m) {
     if (c.ids[m.id]) return false;
     c.ids[m.id] = true;

@@ -147,3 +147,34 @@ def test_the_customer_page_takes_files_and_keeps_the_text_on_a_refusal(
         note_id = note_file.id
         assert db.session.scalar(sa.select(Ticket.status).where(Ticket.number == number))
     assert customer.get(f"/c/{number}/attachments/{note_id}").status_code == 404
+
+
+def test_a_conversation_starts_with_files_from_the_widget(app: Flask, client: FlaskClient) -> None:
+    def post(files: list[tuple[bytes, str]], key: str) -> object:
+        return client.post(
+            f"{API}/conversations",
+            data={
+                "name": "Mali Chai",
+                "email": "mali@example.net",
+                "message": "The lid is broken",
+                "attachments": [(io.BytesIO(data), name) for data, name in files],
+            },
+            headers={"Idempotency-Key": key},
+            content_type="multipart/form-data",
+        )
+
+    refused = post([(b"MZ", "x.exe")], "key-1")
+    assert refused.status_code == 422  # type: ignore[attr-defined]
+    assert "x.exe" in refused.get_json()["error"]["fields"]["attachments"]  # type: ignore[attr-defined]
+    assert stored_keys(app) == []
+    created = post([(PDF, "photo.pdf")], "key-2")
+    assert created.status_code == 201, created.get_json()  # type: ignore[attr-defined]
+    body = created.get_json()  # type: ignore[attr-defined]
+    again = post([(PDF, "photo.pdf")], "key-2")  # a retry: the same answer, no second ticket
+    assert again.get_json() == body  # type: ignore[attr-defined]
+    conversation = client.get(
+        f"{API}/conversations/{body['number']}", headers=token_header(body["token"])
+    ).get_json()
+    assert [f["filename"] for f in conversation["messages"][0]["attachments"]] == ["photo.pdf"]
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Ticket.id))) == 1
