@@ -89,3 +89,21 @@ def test_a_failed_use_case_leaves_nothing_behind(app: Flask) -> None:
         with pytest.raises(ValidationError):
             _store_then(True, PNG)
         assert stored_keys(app) == [key]
+
+
+def test_the_migration_keeps_the_message_search_triggers(app: Flask) -> None:
+    """0016 adds `messages.has_attachments`; a batch copy of the table would have dropped
+    the SQLite full-text triggers of 0003 (and search would find no new message)."""
+    import sqlalchemy as sa
+
+    from helpdesk.extensions import db
+
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("SQLite's triggers")
+        names = db.session.scalars(
+            sa.text(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'messages'"
+            )
+        ).all()
+    assert len(names) == 3, names
