@@ -14,6 +14,8 @@ import pytest
 import sqlalchemy as sa
 from PIL import Image
 
+from tests.storage_backends import moto_server, storage_backend  # noqa: F401
+
 pytestmark = pytest.mark.browser
 
 TIMEOUT = 10_000
@@ -21,7 +23,7 @@ POLL_TIMEOUT = 15_000  # the widget polls every ~4 s while open
 PDF = b"%PDF-1.4\n% the customer's receipt\n"
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def local_storage(app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     app.config["ATTACHMENTS_URL"] = (tmp_path / "attachments").as_uri()
 
@@ -67,6 +69,9 @@ PASTE = """([selector, data]) => {
 }"""
 
 
+# On both storage backends (a directory, and a real S3-compatible server); the other test
+# on the directory only, to keep the browser tests few.
+@pytest.mark.usefixtures("storage_backend")
 def test_an_agent_pastes_a_screenshot_the_email_and_widget_carry_it(
     browser, page, live_server, make_user, app
 ):
@@ -110,7 +115,8 @@ def test_an_agent_pastes_a_screenshot_the_email_and_widget_carry_it(
         desk.wait_for_url(f"**/tickets/{number}#composer")
         preview = desk.locator(".conversation .attachment-preview img")
         expect(preview).to_have_count(1)
-        assert desk.evaluate("(img) => img.complete && img.naturalWidth", preview.element_handle())
+        preview.scroll_into_view_if_needed()  # it loads lazily
+        assert preview.evaluate("(img) => img.decode().then(() => img.naturalWidth)") == 480
     finally:
         context.close()
 
@@ -130,6 +136,7 @@ def test_an_agent_pastes_a_screenshot_the_email_and_widget_carry_it(
     assert Path(download.value.path()).read_bytes() == shot
 
 
+@pytest.mark.usefixtures("local_storage")
 def test_a_customer_attaches_a_file_in_the_widget_and_the_agent_downloads_it(
     browser, page, live_server, make_user
 ):
