@@ -329,3 +329,29 @@ def test_mailed_html_and_svg_get_no_preview_and_download_as_bytes(
     )
     svg = agent.get(f"/tickets/{number}/attachments/{ids[0]}")
     assert svg.headers["Content-Type"] == "application/octet-stream"
+
+
+def test_sending_reads_files_from_storage_and_retries_when_it_is_out_of_reach(
+    app: Flask, login_as: Callable[[str], FlaskClient], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from helpdesk.mail.smtp import SmtpFailure
+
+    number = _ticket(app)
+    agent = login_as("agent")
+    assert (
+        send(agent, number, "Two files.", [("a.pdf", PDF), ("b.txt", b"text\n")]).status_code == 302
+    )
+    with app.app_context():
+        row = db.session.scalar(sa.select(Outbox).where(Outbox.template == "staff_reply"))
+        pdf = db.session.scalar(sa.select(Attachment).where(Attachment.filename == "a.pdf"))
+        storage().delete(pdf.sha256)  # gone: the reply still goes, without it (logged)
+        assert [p.get_filename() for p in build_message(row).iter_attachments()] == ["b.txt"]
+
+        def unreachable(self: object, key: str) -> bytes:
+            raise OSError("connection refused")
+
+        store = storage()
+        monkeypatch.setattr(type(store), "get", unreachable)
+        with pytest.raises(SmtpFailure) as failure:
+            build_message(row)
+        assert failure.value.permanent is False
