@@ -137,9 +137,20 @@ class Config:
         self.ATTACHMENTS_DIR = _str(
             environ, "HELPDESK_ATTACHMENTS_DIR", str(instance / "attachments")
         )
+        # Where attachments are stored: file:///path (default: ATTACHMENTS_DIR) or
+        # s3://bucket/prefix?endpoint_url=...&region=... (helpdesk/attachments/storage.py).
+        self.ATTACHMENTS_URL = _str(environ, "HELPDESK_ATTACHMENTS_URL", "")
+        self.ATTACHMENTS_MAX_FILES = _int(environ, "HELPDESK_ATTACHMENTS_MAX_FILES", 10)
         self.ATTACHMENT_MAX_BYTES = _int(environ, "HELPDESK_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
         self.ATTACHMENTS_MAX_BYTES = _int(
             environ, "HELPDESK_ATTACHMENTS_MAX_BYTES", 20 * 1024 * 1024
+        )
+        # A form carrying files may be this large (more than MAX_CONTENT_LENGTH), so a file
+        # over its limit reaches validation and is refused by name instead of a bare 413.
+        self.UPLOAD_MAX_BODY_BYTES = _int(
+            environ,
+            "HELPDESK_UPLOAD_MAX_BODY_BYTES",
+            self.ATTACHMENTS_MAX_BYTES + self.ATTACHMENT_MAX_BYTES + 1024 * 1024,
         )
         self.RATELIMIT_STORAGE_URI = _str(environ, "HELPDESK_RATELIMIT_STORAGE_URL", "memory://")
         self.RATELIMIT_HEADERS_ENABLED = True

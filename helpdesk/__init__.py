@@ -86,6 +86,7 @@ FEATURES = (
     "home",
     "auth",
     "ops",
+    "attachments",
     "tickets",
     "kb",
     "recovery",

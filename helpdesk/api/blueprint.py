@@ -102,8 +102,14 @@ def fields_named(**names: str) -> Iterator[None]:
         raise
 
 
+# Endpoints that also take multipart/form-data (a reply with files).
+MULTIPART_ENDPOINTS = frozenset({"api_tickets.create_message"})
+
+
 def _json_bodies_only() -> Response | None:
     if request.method not in BODY_METHODS or request.is_json:
+        return None
+    if request.endpoint in MULTIPART_ENDPOINTS and request.mimetype == "multipart/form-data":
         return None
     response = jsonify(
         error={

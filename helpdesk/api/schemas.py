@@ -16,6 +16,7 @@ from pydantic import (
     StrictStr,
     model_validator,
 )
+from spectree.model_adapter.pydantic_adapter import BaseFile
 
 from helpdesk.forms import MAX_ID, strip_control
 from helpdesk.models import Message, Ticket
@@ -94,8 +95,23 @@ class TicketOut(Out):
         return ticket_json(value) if isinstance(value, Ticket) else value
 
 
+class AttachmentOut(BaseModel):
+    """A file on a message. Download it from `url` with the same token."""
+
+    id: int
+    message_id: int
+    filename: str
+    content_type: str = Field(description="Decided from the file's content and name.")
+    size: int = Field(description="Bytes.")
+    url: str
+
+
+class AttachmentList(BaseModel):
+    items: list[AttachmentOut]
+
+
 class MessageOut(Out):
-    """A message, in the shape webhooks send too."""
+    """A message, in the shape webhooks send too (webhooks leave `attachments` empty)."""
 
     id: int
     ticket_number: int
@@ -107,6 +123,7 @@ class MessageOut(Out):
     body: str = Field(description="What the author wrote (Markdown or plain text).")
     body_html: str = Field(description="The sanitised HTML shown in the helpdesk.")
     created_at: datetime
+    attachments: list[AttachmentOut] = Field(default_factory=list)
 
     @model_validator(mode="before")
     @classmethod
@@ -159,6 +176,21 @@ class TicketUpdate(In):
         description="A staff user's id; null unassigns (only when sent).",
     )
     tags: list[StrictStr] | None = Field(default=None, max_length=50)
+
+
+class MessageCreateForm(BaseModel):
+    """The same reply as multipart/form-data, with files in `attachments` (repeat the
+    part for several). Limits: HELPDESK_ATTACHMENT_MAX_BYTES per file,
+    HELPDESK_ATTACHMENTS_MAX_BYTES and HELPDESK_ATTACHMENTS_MAX_FILES per message; types:
+    images (PNG, JPEG, GIF, WebP), PDF, text and CSV, office documents, ZIP, checked by
+    content and name. A refused file is a 422 naming it in `fields.attachments`."""
+
+    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
+
+    body: str = Field(description="Markdown.")
+    internal: bool = Field(default=False, description="An internal note, never sent.")
+    status: Status | None = None
+    attachments: list[BaseFile] | BaseFile | None = Field(default=None)
 
 
 class MessageCreate(In):

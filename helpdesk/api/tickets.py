@@ -3,13 +3,16 @@ conversation, update, and reply or note — through the same services as the web
 
 from __future__ import annotations
 
-from flask import Response, jsonify, url_for
+from flask import Response, abort, jsonify, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from helpdesk.api.blueprint import api_blueprint, fields_named
 from helpdesk.api.schemas import (
+    AttachmentList,
+    AttachmentOut,
     MessageCreate,
+    MessageCreateForm,
     MessageOut,
     TicketCreate,
     TicketDetail,
@@ -19,8 +22,15 @@ from helpdesk.api.schemas import (
     TicketUpdate,
 )
 from helpdesk.api.spec import responses, spec
+from helpdesk.attachments.queries import (
+    attachment_for_staff,
+    attachments_by_message,
+    message_files,
+)
+from helpdesk.attachments.serving import download_response
+from helpdesk.attachments.uploads import uploads_from_request
 from helpdesk.auth.access import require_role
-from helpdesk.models import Ticket
+from helpdesk.models import Attachment, Message, Ticket
 from helpdesk.tickets.inbox import inbox_page
 from helpdesk.tickets.inbox_filters import parse_filters
 from helpdesk.tickets.intake import ticket_create
@@ -40,12 +50,32 @@ def _ticket(number: int) -> Ticket:
     return ticket_or_404(number, description=_("There is no ticket with that number."))
 
 
+def _files_json(number: int, files: list[Attachment]) -> list[dict[str, object]]:
+    return [
+        AttachmentOut(
+            id=file.id,
+            message_id=file.message_id,
+            filename=file.filename,
+            content_type=file.content_type,
+            size=file.size,
+            url=url_for("api_tickets.download_attachment", number=number, attachment_id=file.id),
+        ).model_dump(mode="json")
+        for file in files
+        if file.kind == "file"
+    ]
+
+
+def _message(number: int, message: Message, files: list[Attachment]) -> dict[str, object]:
+    out = MessageOut.model_validate(message).model_dump(mode="json")
+    out["attachments"] = _files_json(number, files)
+    return out
+
+
 def _detail(ticket: Ticket) -> dict[str, object]:
     detail = TicketOut.model_validate(ticket).model_dump(mode="json")
-    detail["messages"] = [
-        MessageOut.model_validate(message).model_dump(mode="json")
-        for message in ticket_messages(ticket)
-    ]
+    messages = ticket_messages(ticket)
+    files = attachments_by_message([m.id for m in messages if m.has_attachments])
+    detail["messages"] = [_message(ticket.number, m, files.get(m.id, [])) for m in messages]
     return detail
 
 
@@ -113,20 +143,46 @@ def update_ticket(number: int, json: TicketUpdate) -> Response:
 
 
 @bp.post("/tickets/<int:number>/messages")
-@spec.validate(
-    json=MessageCreate, resp=responses({201: MessageOut}, 404, 409, 415, 422), tags=[TAG]
-)
-def create_message(number: int, json: MessageCreate) -> tuple[Response, int]:
-    """Reply to the customer, or add an internal note.
+@spec.validate(resp=responses({201: MessageOut}, 404, 409, 413, 415, 422), tags=[TAG])
+def create_message(
+    number: int, json: MessageCreate, form: MessageCreateForm
+) -> tuple[Response, int]:
+    # SpecTree validates whichever body came (JSON or a form) and passes the other as None.
+    """Reply to the customer, or add an internal note, optionally with files.
 
-    A public reply is emailed to the customer and keeps a pending promise; `status` moves
-    the ticket on in the same step."""
+    A public reply is emailed to the customer, with its files, and keeps a pending promise;
+    `status` moves the ticket on in the same step. Send JSON, or multipart/form-data with
+    the same fields and the files as `attachments` parts (a note's files are never sent)."""
     ticket = _ticket(number)
+    sent = json or form
+    if sent is None:
+        abort(415, description=_("Send JSON, or multipart/form-data with files."))
+    uploads = uploads_from_request(request.files) if form is not None else []
     message = ticket_reply(
         ticket=ticket,
         author=current_user,
-        body=json.body,
-        internal=json.internal,
-        status=json.status,
+        body=sent.body,
+        internal=sent.internal,
+        status=sent.status,
+        uploads=uploads,
     )
-    return jsonify(MessageOut.model_validate(message).model_dump(mode="json")), 201
+    return jsonify(_message(number, message, message_files(message.id))), 201
+
+
+@bp.get("/tickets/<int:number>/attachments")
+@spec.validate(resp=responses({200: AttachmentList}, 404), tags=[TAG])
+def list_attachments(number: int) -> Response:
+    """List the files of a ticket's messages (internal notes' included), oldest first."""
+    ticket = _ticket(number)
+    files = attachments_by_message([m.id for m in ticket_messages(ticket) if m.has_attachments])
+    items = [item for rows in files.values() for item in _files_json(number, rows)]
+    items.sort(key=lambda item: int(str(item["id"])))
+    return jsonify(items=items)
+
+
+@bp.get("/tickets/<int:number>/attachments/<int:attachment_id>")
+@spec.validate(resp=responses({200: None}, 404), tags=[TAG])
+def download_attachment(number: int, attachment_id: int) -> Response:
+    """Download one file (always `Content-Disposition: attachment`; types a browser could
+    run are sent as application/octet-stream)."""
+    return download_response(attachment_for_staff(number=number, attachment_id=attachment_id))

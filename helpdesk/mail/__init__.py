@@ -14,9 +14,8 @@ if TYPE_CHECKING:
 def blueprints(app: Flask) -> tuple[Blueprint, ...]:
     """This feature's blueprints, in registration order (imported here, not at package
     import, so importing the package stays cheap and cycle-free)."""
-    from helpdesk.mail.inbound_views import attachments_bp as inbound_views_attachments
     from helpdesk.mail.inbound_views import bp as inbound_views
     from helpdesk.mail.views import bp as views
 
     # Inbound mail is CSRF-exempt (`csrf.exempt(bp)` in mail/inbound_views.py, at import).
-    return (views, inbound_views, inbound_views_attachments)
+    return (views, inbound_views)

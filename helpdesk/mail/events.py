@@ -176,7 +176,7 @@ def mail_staff_reply(message: Message) -> Outbox | None:
     customer = ticket.customer
     author = message.author_user
     headers = {**_ticket_headers(ticket, auto=None), **_thread_headers(ticket)}
-    return _queue(
+    row = _queue(
         "staff_reply",
         to_address=customer.email,
         subject=lazy_gettext(
@@ -195,6 +195,9 @@ def mail_staff_reply(message: Message) -> Outbox | None:
         body_html=message.body_html,
         link=_customer_link(ticket),
     )
+    # The reply's files go with it, read from storage when the email is sent (smtp.py).
+    row.source_message_id = message.id
+    return row
 
 
 def mail_rating_request(ticket: Ticket) -> Outbox | None:

@@ -1,4 +1,4 @@
-"""Inbound email over HTTP, and downloading what came with it.
+"""Inbound email over HTTP.
 
 `inbound` — `POST /api/v1/inbound/email`: a mail server pipes one raw RFC 822 message
 (`Content-Type: message/rfc822`) with `Authorization: Bearer <API token>`. The token is an
@@ -12,42 +12,24 @@ on purpose — refusing it would make the mail server bounce it back to its send
 cookies reach it, so CSRF protection is exempt. It is not in the OpenAPI document: its
 body is a raw email, not JSON.
 
-`attachments` — `GET /tickets/<number>/attachments/<id>` for staff (any agent, raw
-originals included) and `GET /c/<number>/attachments/<id>` for the customer holding that
-conversation's cookie (set by `/c/<token>`; its path covers `/c/<number>/…`). Always
-downloads, never rendered inline (see `attachments.py`).
+Downloading the stored files is the attachments feature's (`helpdesk/attachments/`).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, jsonify, request, send_file
+from flask import Blueprint, Response, current_app, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from helpdesk.api.blueprint import token_rate_key
-from helpdesk.auth.access import public, role_required
 from helpdesk.auth.bearer import current_token
 from helpdesk.errors import DomainError, ValidationError
 from helpdesk.extensions import csrf, limiter
-from helpdesk.mail.attachments import (
-    attachment_for_customer,
-    attachment_for_staff,
-    attachment_path,
-    attachments_by_message,
-    serving_type,
-)
 from helpdesk.mail.inbound import mail_receive
-from helpdesk.models import Attachment, Message
-from helpdesk.tickets.tokens import ticket_by_token
-
-# The customer page's cookie name. Imported from that page's module so the two cannot
-# drift; the lookup itself is the intake service's `ticket_by_token`.
-from helpdesk.widget.customer_views import COOKIE
 
 logger = logging.getLogger(__name__)
 
@@ -55,8 +37,6 @@ bp = Blueprint("inbound", __name__, url_prefix="/api/v1/inbound")
 csrf.exempt(bp)
 # The REST API's limit, per token (a logged-in request skips the per-IP public limit).
 limiter.limit(lambda: current_app.config["RATELIMIT_API"], key_func=token_rate_key)(bp)
-
-attachments_bp = Blueprint("attachments", __name__)
 
 
 @bp.errorhandler(RequestEntityTooLarge)
@@ -116,47 +96,3 @@ def receive_email() -> tuple[Response, int]:
         "auto_reply_allowed": result.auto_reply_allowed,
     }
     return jsonify(body), 201 if result.action == "created" else 200
-
-
-def _download(attachment: Attachment | None) -> Response:
-    if attachment is None:
-        abort(404)
-    path = attachment_path(attachment.sha256)
-    if not path.is_file():
-        logger.error("Attachment %s is missing its file %s", attachment.id, path)
-        abort(404)
-    response = send_file(
-        path,
-        mimetype=serving_type(attachment),
-        as_attachment=True,
-        download_name=attachment.filename,
-        max_age=0,
-    )
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    return response
-
-
-@attachments_bp.get("/tickets/<number:number>/attachments/<id:attachment_id>")
-@role_required("agent")
-def staff_download(number: int, attachment_id: int) -> Response:
-    return _download(attachment_for_staff(number=number, attachment_id=attachment_id))
-
-
-@attachments_bp.get("/c/<number:number>/attachments/<id:attachment_id>")
-@public
-def customer_download(number: int, attachment_id: int) -> Response:
-    token = request.cookies.get(COOKIE, "")
-    ticket = ticket_by_token(token) if token else None
-    if ticket is None or ticket.number != number:
-        abort(404)
-    return _download(attachment_for_customer(ticket=ticket, attachment_id=attachment_id))
-
-
-@attachments_bp.app_template_global("message_attachments")
-def message_attachments(messages: Iterable[Message]) -> dict[int, list[Attachment]]:
-    """For the conversation templates: the attachments of the emailed messages among
-    `messages`, in one query (none at all when no message came by email)."""
-    return attachments_by_message([m.id for m in messages if m.email_message_id is not None])

@@ -9,6 +9,7 @@ User name and password are percent-decoded, so `%40` in a user name is an `@`.
 
 from __future__ import annotations
 
+import logging
 import smtplib
 import ssl
 from dataclasses import dataclass
@@ -19,7 +20,11 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from flask import current_app
 
+from helpdesk.attachments.queries import message_files
+from helpdesk.attachments.storage import storage
 from helpdesk.models import Outbox
+
+logger = logging.getLogger(__name__)
 
 _TRUE = ("1", "true", "yes", "on")
 
@@ -115,9 +120,32 @@ def build_message(row: Outbox) -> EmailMessage:
     message.set_content(row.body_text)
     if row.body_html:
         message.add_alternative(row.body_html, subtype="html")
+    if row.source_message_id is not None:
+        _attach_files(message, row.source_message_id)
     if row.language:  # after the parts: setting content replaces Content-* headers
         message["Content-Language"] = row.language
     return message
+
+
+def _attach_files(message: EmailMessage, message_id: int) -> None:
+    """Attach a conversation message's files (its public ones: only public replies name a
+    source message). Storage out of reach is a temporary failure (retried); an object that
+    is gone is logged and left out rather than holding the reply back forever."""
+    for attachment in message_files(message_id):
+        try:
+            data = storage().get(attachment.sha256)
+        except Exception as error:  # boto3/OS errors: the store may be back later
+            raise SmtpFailure(f"attachment storage: {error}", permanent=False) from error
+        if data is None:
+            logger.error("Attachment %s is missing its object; sent without it", attachment.id)
+            continue
+        maintype, _slash, subtype = attachment.content_type.partition("/")
+        message.add_attachment(
+            data,
+            maintype=maintype or "application",
+            subtype=subtype or "octet-stream",
+            filename=attachment.filename,
+        )
 
 
 def deliver(connection: smtplib.SMTP, row: Outbox) -> None:

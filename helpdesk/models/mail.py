@@ -41,6 +41,10 @@ class Outbox(Base):
         sa.ForeignKey("customers.id", ondelete="SET NULL")
     )
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    # A staff reply's email: the message whose public files are attached when it is sent.
+    source_message_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("messages.id", ondelete="SET NULL")
+    )
     # Webhook deliveries: the subscription, and the receiver's last HTTP status.
     webhook_id: Mapped[int | None] = mapped_column(sa.ForeignKey("webhooks.id", ondelete="CASCADE"))
     response_code: Mapped[int | None]
@@ -62,8 +66,9 @@ class Outbox(Base):
 
 
 class Attachment(Base):
-    """A file that came with an inbound email (or the raw original message itself), stored
-    on disk under the instance folder by its content hash."""
+    """A file on a message (uploaded by staff or a customer, or come with an inbound email),
+    or an inbound email's raw original; its bytes are in attachment storage under the
+    content hash (`helpdesk/attachments/storage.py`)."""
 
     __tablename__ = "attachments"
 

@@ -137,6 +137,9 @@ class Message(Base):
     body_html: Mapped[str] = mapped_column(sa.Text)
     internal: Mapped[bool] = mapped_column(default=False)
     email_message_id: Mapped[str | None] = mapped_column(sa.String(255), unique=True)
+    # Set when files are linked (helpdesk/attachments/storing.py `attach`), so a
+    # conversation without any never queries the attachments table.
+    has_attachments: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(default=now)
     # A customer message: the complaint detector's score when it arrived.
     complaint_score: Mapped[float | None]

@@ -8,6 +8,7 @@ from wtforms import (
     EmailField,
     HiddenField,
     IntegerField,
+    MultipleFileField,
     RadioField,
     SelectChoice,
     SelectField,
@@ -33,6 +34,8 @@ class ReplyForm(BaseForm):
     # No length validator: the service explains an over-long message with its length.
     body = TextAreaField(_l("Message"), description=_l("Markdown works: **bold**, lists, links."))
     then = StringField()  # which send button: "", "pending" or "resolved"
+    # Read and checked by helpdesk/attachments/uploads.py (limits, types), not by WTForms.
+    attachments = MultipleFileField(_l("Attach files"))
     last_message_id = IntegerField(validators=[InputRequired(), NumberRange(min=0, max=MAX_ID)])
     seen_status = HiddenField(validators=[InputRequired()])
     promise_due_at = HiddenField()  # ISO time from the promise picker, if a promise is made

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from helpdesk.attachments.uploads import Upload
 from helpdesk.db.transaction import use_case
 from helpdesk.models import Attachment, Message, Ticket, User
 from helpdesk.tickets.intake_steps import (
@@ -61,6 +62,7 @@ def ticket_create_by_customer(
     email_message_id: str | None = None,
     attachments: Sequence[Attachment] = (),
     acknowledge: bool = True,
+    uploads: Sequence[Upload] = (),
 ) -> tuple[Ticket, str]:
     """A customer starts a conversation; returns the ticket and its access token (the only
     time the token exists in clear).
@@ -80,6 +82,7 @@ def ticket_create_by_customer(
         email_message_id=email_message_id,
         attachments=attachments,
         acknowledge=acknowledge,
+        uploads=uploads,
     )
 
 
@@ -91,14 +94,17 @@ def ticket_customer_reply(
     field: str = "message",
     email_message_id: str | None = None,
     attachments: Sequence[Attachment] = (),
+    uploads: Sequence[Upload] = (),
 ) -> Message:
-    """The customer writes on their conversation. A resolved ticket, or one closed less
-    than 30 days ago, reopens; an older closed ticket refuses (the caller starts a new one).
-    A reply on a pending ticket moves it to open."""
+    """The customer writes on their conversation (with stored `attachments` from mail, or
+    checked `uploads` from the widget and the conversation page, stored here). A resolved
+    ticket, or one closed less than 30 days ago, reopens; an older closed ticket refuses
+    (the caller starts a new one). A reply on a pending ticket moves it to open."""
     return customer_writes(
         ticket=ticket,
         body=body,
         field=field,
         email_message_id=email_message_id,
         attachments=attachments,
+        uploads=uploads,
     )

@@ -12,6 +12,8 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from helpdesk.attachments.storing import attach, store_uploads
+from helpdesk.attachments.uploads import Upload
 from helpdesk.audit import audit
 from helpdesk.auth.service import normalise_email
 from helpdesk.clock import now
@@ -174,6 +176,7 @@ def open_conversation(
     email_message_id: str | None = None,
     attachments: Sequence[Attachment] = (),
     acknowledge: bool = True,
+    uploads: Sequence[Upload] = (),
 ) -> tuple[Ticket, str]:
     """A customer starts a conversation; returns the ticket and its access token (the only
     time the token exists in clear). See `intake.ticket_create_by_customer`."""
@@ -214,7 +217,7 @@ def open_conversation(
         access_token_hash=digest,
         prepared=writing.prepared,
     )
-    _add_email_details(message, email_message_id, attachments)
+    _add_email_details(message, email_message_id, [*attachments, *store_uploads(uploads)])
     if page_url:
         db.session.add(
             Message(
@@ -260,9 +263,7 @@ def _add_email_details(
     stored files, in the caller's transaction (the message must be flushed)."""
     if email_message_id is not None:
         message.email_message_id = email_message_id
-    for attachment in attachments:
-        attachment.message_id = message.id
-        db.session.add(attachment)
+    attach(message, attachments)
 
 
 def customer_writes(
@@ -272,6 +273,7 @@ def customer_writes(
     field: str = "message",
     email_message_id: str | None = None,
     attachments: Sequence[Attachment] = (),
+    uploads: Sequence[Upload] = (),
 ) -> Message:
     """The customer writes on their conversation (see `intake.ticket_customer_reply`)."""
     body = clean_body(body, field)
@@ -297,7 +299,7 @@ def customer_writes(
         apply_status(ticket, "open")
     record_message(ticket, message)
     db.session.flush()
-    _add_email_details(message, email_message_id, attachments)
+    _add_email_details(message, email_message_id, [*attachments, *store_uploads(uploads)])
     changes["message_id"] = message.id
     audit(
         actor=f"customer:{customer.id}", action="ticket.customer_reply", obj=ticket, changes=changes

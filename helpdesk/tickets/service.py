@@ -10,11 +10,13 @@ whichever door a change comes through (agent UI, widget, API, CLI).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from helpdesk.attachments.uploads import Upload
 from helpdesk.db.transaction import use_case
 from helpdesk.errors import ValidationError
 from helpdesk.extensions import db
@@ -53,8 +55,9 @@ def ticket_reply(
     promise_text: str | None = None,
     saved_reply_id: int | None = None,
     saved_reply_actions: bool = False,
+    uploads: Sequence[Upload] = (),
 ) -> Message:
-    """A public reply or an internal note by a staff member.
+    """A public reply or an internal note by a staff member, with checked files (`uploads`).
 
     A reply to an unassigned ticket assigns it to the author; the first public reply sets
     the first-response time; `status` optionally moves the ticket on ("reply and resolve").
@@ -75,6 +78,7 @@ def ticket_reply(
         promise_text=promise_text,
         saved_reply_id=saved_reply_id,
         saved_reply_actions=saved_reply_actions,
+        uploads=uploads,
     )
 
 

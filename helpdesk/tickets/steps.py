@@ -6,6 +6,7 @@ do, through `@use_case`); other features compose these steps into their own use 
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -13,6 +14,8 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from helpdesk.attachments.storing import attach, store_uploads
+from helpdesk.attachments.uploads import Upload
 from helpdesk.audit import audit
 from helpdesk.clock import now
 from helpdesk.errors import Conflict, ValidationError
@@ -229,8 +232,11 @@ def staff_reply(
     promise_text: str | None = None,
     saved_reply_id: int | None = None,
     saved_reply_actions: bool = False,
+    uploads: Sequence[Upload] = (),
 ) -> Message:
-    """A public reply or an internal note by a staff member (see `service.ticket_reply`)."""
+    """A public reply or an internal note by a staff member (see `service.ticket_reply`).
+    `uploads` were checked already; they are stored once everything else is checked, and
+    taken back out of storage if the transaction rolls back."""
     body = clean_body(body)
     if status is not None:
         check_status(status)
@@ -262,6 +268,9 @@ def staff_reply(
         apply_status(ticket, new_status, author)
     db.session.flush()
     changes["message_id"] = message.id
+    attach(message, store_uploads(uploads))
+    if uploads:
+        changes["attachments"] = len(uploads)
     audit(
         actor=author,
         action="ticket.note" if internal else "ticket.reply",

@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
+from helpdesk.attachments.uploads import files_not_sent, uploads_from_request
 from helpdesk.auth.access import require_role
 from helpdesk.bidi import with_names
 from helpdesk.errors import DomainError, NotAllowed, ValidationError
@@ -253,10 +254,13 @@ def ticket_reply(number: int) -> Response:
             promise_text=form.promise_text.data if promise_due else None,
             saved_reply_id=form.saved_reply_id.data,
             saved_reply_actions=form.saved_reply_actions.data == "1",
+            uploads=uploads_from_request(request.files),
         ),
         form=form,
         catch=(service.StaleTicket, ValidationError),
     )
+    if not sent.ok:
+        files_not_sent(form)
     if isinstance(sent.error, service.StaleTicket):
         return _ticket_page(ticket, reply_form=form, status=409, stale=sent.message)
     if not sent.ok:

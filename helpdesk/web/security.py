@@ -93,6 +93,20 @@ def unencodable_field(value: Any) -> str | None:
 
 
 class HelpdeskRequest(Request):
+    @property
+    def max_content_length(self) -> int | None:
+        """The endpoint's own limit where it has one (BODY_LIMIT_OVERRIDES), from the
+        first read of the body on, whoever reads it first (the CSRF check reads forms
+        before any view or `enforce_request_limits` runs)."""
+        setting = BODY_LIMIT_OVERRIDES.get(self.endpoint or "")
+        if setting and self._max_content_length is None and current_app:
+            return int(current_app.config[setting])
+        return Request.max_content_length.fget(self)  # type: ignore[attr-defined]
+
+    @max_content_length.setter
+    def max_content_length(self, value: int | None) -> None:
+        Request.max_content_length.fset(self, value)  # type: ignore[attr-defined]
+
     def on_json_loading_failed(self, e: ValueError | None) -> Any:
         if isinstance(e, UnencodableText):
             raise UnprocessableEntity(
@@ -113,7 +127,15 @@ def csp_nonce() -> str:
 
 
 # Endpoints allowed a larger body than MAX_CONTENT_LENGTH, and the setting that bounds them.
-BODY_LIMIT_OVERRIDES = {"inbound.receive_email": "INBOUND_MAX_MESSAGE_BYTES"}
+BODY_LIMIT_OVERRIDES = {
+    "inbound.receive_email": "INBOUND_MAX_MESSAGE_BYTES",
+    # Forms that carry files: a file over its limit is refused by name, not by a bare 413.
+    "tickets.ticket_reply": "UPLOAD_MAX_BODY_BYTES",
+    "customer.reply": "UPLOAD_MAX_BODY_BYTES",
+    "widget_api.post_message": "UPLOAD_MAX_BODY_BYTES",
+    "widget_api.create_conversation": "UPLOAD_MAX_BODY_BYTES",
+    "api_tickets.create_message": "UPLOAD_MAX_BODY_BYTES",
+}
 
 
 def enforce_request_limits() -> None:

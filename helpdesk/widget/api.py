@@ -22,6 +22,13 @@ from flask_babel import gettext as _
 from pydantic import StrictStr
 from werkzeug.wrappers import Response as BaseResponse
 
+from helpdesk.attachments.queries import (
+    attachment_for_customer,
+    attachments_by_message,
+    message_files,
+)
+from helpdesk.attachments.serving import download_response
+from helpdesk.attachments.uploads import check_uploads
 from helpdesk.auth.access import public
 from helpdesk.customers.language import (
     clean_language,
@@ -33,7 +40,7 @@ from helpdesk.extensions import csrf, limiter
 from helpdesk.feedback.service import can_rate, rating_for, rating_record
 from helpdesk.format_filters import datetimeformat
 from helpdesk.forms import parse_id, strip_control
-from helpdesk.models import Message, Rating, Ticket
+from helpdesk.models import Attachment, Message, Rating, Ticket
 from helpdesk.search.articles import article_by_slug, article_snippet, article_suggestions
 from helpdesk.tickets.intake import ticket_customer_reply
 from helpdesk.web import idempotency
@@ -125,7 +132,26 @@ def _conversation(number: str) -> Ticket:
     return ticket
 
 
-def _message_json(message: Message, zone: tzinfo) -> dict[str, Any]:
+def _files_json(ticket: Ticket, files: list[Attachment]) -> list[dict[str, Any]]:
+    """A message's files for the frame; it downloads each with the conversation's token."""
+    return [
+        {
+            "id": file.id,
+            "filename": file.filename,
+            "content_type": file.content_type,
+            "size": file.size,
+            "url": url_for(
+                "widget_api.download_attachment", number=ticket.number, attachment_id=file.id
+            ),
+        }
+        for file in files
+        if file.kind == "file"
+    ]
+
+
+def _message_json(
+    message: Message, zone: tzinfo, files: list[Attachment] | None = None
+) -> dict[str, Any]:
     """A public message for the frame; `created_at_label` is the time as the panel shows
     it, formatted here like every other page (the workspace's digits and Buddhist-era
     years, the panel's language, the conversation's time zone)."""
@@ -144,6 +170,7 @@ def _message_json(message: Message, zone: tzinfo) -> dict[str, Any]:
         "created_at_label": datetimeformat(
             message.created_at, "medium", time_format="short", tz=zone
         ),
+        "attachments": _files_json(message.ticket, files or []),
     }
 
 
@@ -151,7 +178,28 @@ def _rating_json(rating: Rating | None) -> dict[str, str] | None:
     return None if rating is None else {"score": rating.score, "comment": rating.comment}
 
 
+def _fields_and_files(names: tuple[str, ...]) -> tuple[dict[str, Any], list[tuple[str, bytes]]]:
+    """The body's fields, from JSON or (with files) from multipart/form-data parts, and the
+    files sent as `attachments` parts. The files' names and hashes join the fields, so an
+    Idempotency-Key reused with other files is recognised as another request. Multipart
+    opens no CSRF hole: a cross-site form cannot send the headers that open a conversation,
+    and starting one only ever makes a new ticket for the email typed."""
+    if request.mimetype != "multipart/form-data":
+        return _payload(), []
+    data: dict[str, Any] = {name: request.form[name] for name in names if name in request.form}
+    files = [(f.filename or "", f.read()) for f in request.files.getlist("attachments")]
+    data["files"] = [[name, hashlib.sha256(content).hexdigest()] for name, content in files]
+    return data, files
+
+
+def _body_fields(data: dict[str, Any]) -> dict[str, Any]:
+    return {name: value for name, value in data.items() if name != "files"}
+
+
 def _typed_email() -> str:
+    if request.mimetype == "multipart/form-data":
+        email: Any = request.form.get("email")
+        return email.strip().lower()[:254] if isinstance(email, str) else ""
     data = request.get_json(silent=True) if request.is_json else None
     email = data.get("email") if isinstance(data, dict) else None
     return email.strip().lower()[:254] if isinstance(email, str) else ""
@@ -189,16 +237,18 @@ def _signed_in_as_typed() -> bool:
     exempt_when=_signed_in_as_typed,
 )
 def create_conversation() -> tuple[Response, int]:
-    data = _payload()
+    data, files = _fields_and_files(("name", "email", "message", "subject", "page_url", "website"))
 
     def start() -> tuple[dict[str, Any], int]:
-        body = parse_body(ConversationBody, data)
+        body = parse_body(ConversationBody, _body_fields(data))
         if (body.website or "").strip():
             raise SpamSuspected(
                 None,
                 _("We could not accept this message. Please write to us by email instead."),
             )
+        uploads = check_uploads(files)
         ticket, token = conversation_start(
+            uploads=uploads,
             visitor=_visitor(),
             name=body.name,
             email=body.email,
@@ -260,12 +310,14 @@ def list_conversations() -> Response:
 def get_conversation(number: str) -> BaseResponse:
     ticket = _conversation(number)
     zone = conversation_zone(ticket)
+    messages = public_messages(ticket)
+    files = attachments_by_message([m.id for m in messages if m.has_attachments])
     body = {
         "number": ticket.number,
         "subject": ticket.subject,
         "status": ticket.status,
         "created_at": ticket.created_at.isoformat(),
-        "messages": [_message_json(message, zone) for message in public_messages(ticket)],
+        "messages": [_message_json(m, zone, files.get(m.id)) for m in messages],
         "rating": _rating_json(rating_for(ticket)),
         "can_rate": can_rate(ticket),
     }
@@ -280,14 +332,25 @@ def get_conversation(number: str) -> BaseResponse:
 @limiter.limit(lambda: current_app.config["RATELIMIT_WIDGET_WRITE"], scope="widget-write")
 def post_message(number: str) -> tuple[Response, int]:
     ticket = _conversation(number)
-    data = _payload()
+    data, files = _fields_and_files(("message",))
 
     def write() -> tuple[dict[str, Any], int]:
-        body = parse_body(MessageBody, data)
-        message = ticket_customer_reply(ticket=ticket, body=body.message)
-        return {"message": _message_json(message, conversation_zone(ticket))}, 201
+        body = parse_body(MessageBody, _body_fields(data))
+        uploads = check_uploads(files)
+        message = ticket_customer_reply(ticket=ticket, body=body.message, uploads=uploads)
+        stored = message_files(message.id) if uploads else []
+        return {"message": _message_json(message, conversation_zone(ticket), stored)}, 201
 
     return _once(f"widget.message:{ticket.id}", data, write)
+
+
+@bp.get("/conversations/<number>/attachments/<id:attachment_id>")
+@public
+def download_attachment(number: str, attachment_id: int) -> BaseResponse:
+    """A file on a public message of this conversation, opened by the same credentials
+    (the frame fetches it with the token header and saves it)."""
+    ticket = _conversation(number)
+    return download_response(attachment_for_customer(ticket=ticket, attachment_id=attachment_id))
 
 
 @bp.post("/conversations/<number>/rating")

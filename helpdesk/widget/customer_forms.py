@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import MultipleFileField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from helpdesk.feedback.service import MAX_COMMENT_CHARS
@@ -20,6 +20,8 @@ class CustomerReplyForm(BaseForm):
             Length(max=MAX_BODY_CHARS, message=_l("This message is too long.")),
         ],
     )
+    # Read and checked by helpdesk/attachments/uploads.py (limits, types), not by WTForms.
+    attachments = MultipleFileField(_l("Attach files"))
 
 
 class RatingForm(BaseForm):

@@ -17,6 +17,9 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from helpdesk.attachments.queries import attachment_for_customer
+from helpdesk.attachments.serving import download_response
+from helpdesk.attachments.uploads import files_not_sent, uploads_from_request
 from helpdesk.auth.access import public
 from helpdesk.customers.language import customer_language_choose, token_proves_email
 from helpdesk.errors import DomainError
@@ -122,6 +125,17 @@ def conversation(number: int) -> Response:
     return _page(_ticket(number))
 
 
+@bp.get("/<number:number>/attachments/<id:attachment_id>")
+@public
+def attachment_download(number: int, attachment_id: int) -> Response:
+    """A file on a public message of this conversation (the cookie's path covers it)."""
+    token = request.cookies.get(COOKIE, "")
+    ticket = ticket_by_token(token) if token else None
+    if ticket is None or ticket.number != number:
+        abort(404)
+    return download_response(attachment_for_customer(ticket=ticket, attachment_id=attachment_id))
+
+
 @bp.post("/<int:number>/messages")
 @public
 @limiter.limit(lambda: current_app.config["RATELIMIT_WIDGET_WRITE"], scope="widget-write")
@@ -130,9 +144,14 @@ def reply(number: int) -> Response:
     form = CustomerReplyForm()
     if form.validate_on_submit():
         try:
-            ticket_customer_reply(ticket=ticket, body=form.message.data or "")
+            ticket_customer_reply(
+                ticket=ticket,
+                body=form.message.data or "",
+                uploads=uploads_from_request(request.files),
+            )
         except DomainError as error:
             show_domain_error(form, error)
+            files_not_sent(form)
         else:
             flash(_("Thank you — your message is on its way to us."), "success")
             return redirect(_path(number), code=303)

@@ -11,12 +11,14 @@ staff side.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from helpdesk.attachments.uploads import Upload
 from helpdesk.auth.service import normalise_email
 from helpdesk.errors import ValidationError
 from helpdesk.extensions import db
@@ -125,8 +127,10 @@ def conversation_start(
     subject: str | None = None,
     page_url: str | None = None,
     language: str | None = None,
+    uploads: Sequence[Upload] = (),
 ) -> tuple[Ticket, str]:
-    """Start a conversation from the widget; returns the ticket and its token."""
+    """Start a conversation from the widget (with checked files); returns the ticket and its
+    token."""
     verified = False
     if visitor.verified:
         try:
@@ -140,5 +144,10 @@ def conversation_start(
         language=language,
     )
     return ticket_create_by_customer(
-        contact=contact, body=message, subject=subject, channel="widget", page_url=page_url
+        contact=contact,
+        body=message,
+        subject=subject,
+        channel="widget",
+        page_url=page_url,
+        uploads=uploads,
     )

@@ -18,6 +18,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 
+from helpdesk.attachments.uploads import ACCEPT, ALLOWED_HINT, limits
 from helpdesk.auth.access import public
 from helpdesk.contrast import launcher_ink
 from helpdesk.i18n import LANGUAGE_NAMES, current_locale, use_language
@@ -117,6 +118,29 @@ def frame_strings() -> dict[str, str]:
         "status_pending": _("Waiting for your reply"),
         "status_resolved": _("Resolved"),
         "status_closed": _("Closed"),
+        "attachments": _("Attachments"),
+        "download_failed": _("The file could not be downloaded. Try again."),
+        "too_large": _(
+            "%(name)s is %(size)s; each file may be at most %(limit)s.",
+            name="{name}",
+            size="{size}",
+            limit="{limit}",
+        ),
+        "too_much": _(
+            "The files come to %(size)s together; one message may carry at most %(limit)s.",
+            size="{size}",
+            limit="{limit}",
+        ),
+        "too_many": _("A message may carry at most %(limit)s files.", limit="{limit}"),
+        "bad_type": _(
+            "%(name)s is not a type we accept. Allowed: %(allowed)s",
+            name="{name}",
+            allowed=ALLOWED_HINT,
+        ),
+        "empty": _("%(name)s is empty.", name="{name}"),
+        "size_mb": _("%(number)s MB", number="{n}"),
+        "size_kb": _("%(number)s KB", number="{n}"),
+        "size_bytes": _("%(number)s bytes", number="{n}"),
     }
 
 
@@ -133,6 +157,7 @@ def frame() -> Response:
         "colour": settings.colour,
         "ink": launcher_ink(settings.colour),
         "text": frame_strings(),
+        "uploads": {**limits(), "accept": ACCEPT},
     }
     html = render_template(
         "widget/frame.html",

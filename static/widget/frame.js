@@ -146,18 +146,11 @@
 
   // ---- The API
   function request(method, path, body, extra) {
-    // The panel's language, so answers, errors and a new customer's record match it.
-    var headers = {"Accept": "application/json"};
-    if (LANG) headers["Accept-Language"] = LANG;
-    if (identity) {
-      headers["X-Widget-User-Email"] = identity.email;
-      if (identity.hash) headers["X-Widget-User-Hash"] = identity.hash;
-      // Header values are Latin-1: a name in another script still arrives in the body.
-      if (identity.name && latin1(identity.name)) headers["X-Widget-User-Name"] = identity.name;
-    }
-    for (var name in extra || {}) headers[name] = extra[name];
+    var headers = headersFor(extra);
     var init = {method: method, headers: headers, credentials: "omit", cache: "no-store"};
-    if (body) {
+    if (body instanceof FormData) {
+      init.body = body; // multipart: the browser writes the Content-Type and its boundary
+    } else if (body) {
       headers["Content-Type"] = "application/json";
       init.body = JSON.stringify(body);
     }
@@ -170,6 +163,19 @@
     }, function () {
       return {status: 0, ok: false, network: true, data: null};
     });
+  }
+  function headersFor(extra) {
+    // The panel's language, so answers, errors and a new customer's record match it.
+    var headers = {"Accept": "application/json"};
+    if (LANG) headers["Accept-Language"] = LANG;
+    if (identity) {
+      headers["X-Widget-User-Email"] = identity.email;
+      if (identity.hash) headers["X-Widget-User-Hash"] = identity.hash;
+      // Header values are Latin-1: a name in another script still arrives in the body.
+      if (identity.name && latin1(identity.name)) headers["X-Widget-User-Name"] = identity.name;
+    }
+    for (var name in extra || {}) headers[name] = extra[name];
+    return headers;
   }
   function problem(result) {
     if (result.network) return T.network;
@@ -385,15 +391,31 @@
     var body = {name: nameInput.value, email: emailInput.value, message: messageInput.value,
       website: $("compose-website").value};
     if (pageUrl) body.page_url = pageUrl;
+    var filesInput = $("compose-attachments");
+    var picked = filesInput ? Array.prototype.slice.call(filesInput.files || []) : [];
+    var refused = picked.length ? fileProblem(picked) : "";
+    if (refused) {
+      showFileError(refused, filesInput);
+      filesInput.focus();
+      return;
+    }
     // One key per submission; retrying the very same text reuses it, so no second ticket.
-    var fingerprint = JSON.stringify(body);
+    var fingerprint = JSON.stringify(body) + picked.map(function (file) {
+      return "\n" + file.name + ":" + file.size + ":" + file.lastModified;
+    }).join("");
+    var sent = body;
+    if (picked.length) {
+      sent = new FormData();
+      Object.keys(body).forEach(function (name) { sent.append(name, body[name]); });
+      picked.forEach(function (file) { sent.append("attachments", file, file.name); });
+    }
     if (!draft.key || draft.fingerprint !== fingerprint) {
       draft.key = uuid();
       draft.fingerprint = fingerprint;
     }
     saveDraft();
     busy(compose, true);
-    request("POST", "/conversations", body, {"Idempotency-Key": draft.key}).then(function (r) {
+    request("POST", "/conversations", sent, {"Idempotency-Key": draft.key}).then(function (r) {
       busy(compose, false);
       if (r.status === 201 && r.data && typeof r.data.token === "string") {
         var entry = {number: r.data.number, token: r.data.token, status: r.data.status,
@@ -402,6 +424,7 @@
         draft = {};
         store(KEY_DRAFT, null);
         messageInput.value = "";
+        if (filesInput) filesInput.value = "";
         $("suggestions").hidden = true;
         openConversation(entry, T.sent, true);
         return;
@@ -436,8 +459,88 @@
     openLinksOutside(body);
     item.appendChild(head);
     item.appendChild(body);
+    if (m.attachments && m.attachments.length) item.appendChild(fileList(m.attachments));
     return item;
   }
+  // ---- Attachments: listed under a message; a click fetches the file with the
+  // conversation's credentials (headers, never a URL token) and saves it.
+  function sizeLabel(bytes) {
+    var mb = 1024 * 1024;
+    if (bytes >= mb) return fill(T.size_mb, "n", (Math.round((bytes / mb) * 10) / 10).toLocaleString(LANG));
+    if (bytes >= 1024) return fill(T.size_kb, "n", (Math.round((bytes / 1024) * 10) / 10).toLocaleString(LANG));
+    return fill(T.size_bytes, "n", bytes.toLocaleString(LANG));
+  }
+  function fileList(files) {
+    var list = el("ul", "attachments");
+    list.setAttribute("aria-label", T.attachments);
+    files.forEach(function (file) {
+      var item = el("li"), link = el("a", "", file.filename);
+      link.href = file.url;
+      link.setAttribute("download", file.filename);
+      link.setAttribute("data-attachment", "");
+      link.addEventListener("click", function (event) {
+        event.preventDefault();
+        download(file);
+      });
+      item.appendChild(link);
+      item.appendChild(el("span", "hint", " " + sizeLabel(file.size)));
+      list.appendChild(item);
+    });
+    return list;
+  }
+  function download(file) {
+    var c = current;
+    if (!c) return;
+    var init = {headers: headersFor(auth(c.entry)), credentials: "omit", cache: "no-store"};
+    fetch(file.url, init).then(function (response) {
+      if (!response.ok) throw new Error(String(response.status));
+      return response.blob();
+    }).then(function (blob) {
+      var link = el("a");
+      link.href = URL.createObjectURL(blob);
+      link.download = file.filename;
+      link.hidden = true;
+      D.body.appendChild(link);
+      link.click();
+      setTimeout(function () { URL.revokeObjectURL(link.href); link.remove(); }, 10000);
+    }).catch(function () { showAlert(T.download_failed); });
+  }
+  // The same limits as the server, so a file too large or of a refused type is turned away
+  // before it is sent; the server checks again and words its refusals the same way.
+  var attachInput = $("reply-attachments");
+  function fileProblem(files) {
+    var rules = CONFIG.uploads, total = 0;
+    if (files.length > rules.max_files) return fill(T.too_many, "limit", String(rules.max_files));
+    for (var i = 0; i < files.length; i++) {
+      var file = files[i], extension = (file.name.split(".").pop() || "").toLowerCase();
+      if (!file.size) return fill(T.empty, "name", file.name);
+      if (file.size > rules.max_file_bytes) {
+        return fill(fill(fill(T.too_large, "name", file.name), "size", sizeLabel(file.size)),
+          "limit", sizeLabel(rules.max_file_bytes));
+      }
+      if (file.name.indexOf(".") < 0 || rules.accept.split(",").indexOf("." + extension) < 0) {
+        return fill(T.bad_type, "name", file.name);
+      }
+      total += file.size;
+    }
+    if (total > rules.max_total_bytes) {
+      return fill(fill(T.too_much, "size", sizeLabel(total)), "limit", sizeLabel(rules.max_total_bytes));
+    }
+    return "";
+  }
+  function showFileError(message, input) {
+    input = input || attachInput;
+    var note = $(input.id + "-error");
+    note.textContent = message;
+    note.hidden = !message;
+    if (message) input.setAttribute("aria-invalid", "true");
+    else input.removeAttribute("aria-invalid");
+  }
+  D.querySelectorAll("[data-widget-files]").forEach(function (input) {
+    input.addEventListener("change", function () {
+      showFileError(fileProblem(Array.prototype.slice.call(input.files || [])), input);
+    });
+  });
   function addMessage(c, m) {
     if (c.ids[m.id]) return false;
     c.ids[m.id] = true;
@@ -542,21 +645,37 @@
     if (!c || replyForm.dataset.busy) return;
     clearErrors(replyForm);
     hideAlert();
-    busy(replyForm, true);
     var text = replyInput.value;
-    if (replyKey.text !== c.entry.number + "\n" + text) {
-      replyKey = {text: c.entry.number + "\n" + text, key: uuid()};
+    var picked = attachInput ? Array.prototype.slice.call(attachInput.files || []) : [];
+    var refused = fileProblem(picked);
+    if (refused) {
+      showFileError(refused);
+      attachInput.focus();
+      return;
     }
+    busy(replyForm, true);
+    var sent = {message: text};
+    var fingerprint = c.entry.number + "\n" + text;
+    if (picked.length) {
+      sent = new FormData();
+      sent.append("message", text);
+      picked.forEach(function (file) {
+        sent.append("attachments", file, file.name);
+        fingerprint += "\n" + file.name + ":" + file.size + ":" + file.lastModified;
+      });
+    }
+    if (replyKey.text !== fingerprint) replyKey = {text: fingerprint, key: uuid()};
     var headers = auth(c.entry);
     headers["Idempotency-Key"] = replyKey.key;
     var path = "/conversations/" + c.entry.number + "/messages";
-    request("POST", path, {message: text}, headers).then(function (r) {
+    request("POST", path, sent, headers).then(function (r) {
       busy(replyForm, false);
       if (r.status === 201 && r.data && r.data.message) {
         replyKey = {text: null, key: null};
         store(KEY_REPLY + c.entry.number, null);
         if (c !== current) return;
         replyInput.value = "";
+        if (attachInput) attachInput.value = "";
         addMessage(c, r.data.message);
         say(T.sent);
         refresh();

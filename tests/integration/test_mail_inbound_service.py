@@ -11,11 +11,11 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
+from helpdesk.attachments.storage import LocalStorage, storage
 from helpdesk.clock import now
 from helpdesk.errors import ValidationError
 from helpdesk.extensions import db
 from helpdesk.mail.addresses import reply_address
-from helpdesk.mail.attachments import attachment_path
 from helpdesk.mail.inbound import mail_receive
 from helpdesk.models import (
     Attachment,
@@ -82,9 +82,7 @@ def test_a_new_sender_becomes_a_customer_and_a_ticket(
     [original] = db.session.scalars(
         sa.select(Attachment).where(Attachment.message_id == message.id)
     )
-    assert original.kind == "original" and attachment_path(original.sha256).read_bytes() == load(
-        name
-    )
+    assert original.kind == "original" and storage().get(original.sha256) == load(name)
     assert _acks() == 1
     assert (
         db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "ticket.create"))
@@ -385,7 +383,9 @@ def test_attachments_are_stored_by_hash_with_safe_names(database: object, tmp_pa
         ("original", "original.eml", "message/rfc822"),
     ]
     pdf = files[0]
-    path = attachment_path(pdf.sha256)
+    local = storage()
+    assert isinstance(local, LocalStorage)
+    path = local.path(pdf.sha256)
     assert path == tmp_path / "attachments" / pdf.sha256[:2] / pdf.sha256
     assert path.read_bytes().startswith(b"%PDF-1.4") and pdf.size == path.stat().st_size
 

@@ -1,0 +1,62 @@
+"""Safe previews of images for staff: a thumbnail decoded and re-encoded by Pillow as PNG.
+
+Never the uploaded bytes: re-encoding drops metadata (EXIF location, comments) and anything
+appended to the image, and the result is always a plain PNG sent with nosniff. Images whose
+header announces more than MAX_PIXELS are not decoded at all (a decompression bomb is a few
+KB that would expand to gigabytes); Pillow's own bomb warning is turned into a refusal.
+A preview is made once and cached in storage under a key derived from the original's.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import warnings
+
+from PIL import Image, ImageOps
+
+from helpdesk.attachments.storage import derived_key, storage
+
+logger = logging.getLogger(__name__)
+
+BOX = (480, 480)
+MAX_PIXELS = 40_000_000
+LABEL = "preview-png-v1"
+_FORMATS = ("PNG", "JPEG", "GIF", "WEBP")
+
+
+def make_preview(data: bytes) -> bytes | None:
+    """A PNG thumbnail of `data`, or None when it is not an image we decode safely."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data), formats=_FORMATS) as image:
+                width, height = image.size
+                if width * height > MAX_PIXELS:
+                    return None
+                image.draft("RGB", BOX)  # JPEG: decode at a reduced size, cheaply
+                frame = ImageOps.exif_transpose(image)  # first frame, upright
+                frame.thumbnail(BOX)
+                if frame.mode not in ("RGB", "RGBA", "L", "LA"):
+                    frame = frame.convert("RGBA")
+                out = io.BytesIO()
+                frame.save(out, "PNG")  # no pnginfo, no exif: metadata is not carried over
+                return out.getvalue()
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError, Warning):
+        return None
+
+
+def preview_png(key: str) -> bytes | None:
+    """The cached preview of the object at `key`, made on first request."""
+    store = storage()
+    preview_key = derived_key(key, LABEL)
+    cached = store.get(preview_key)
+    if cached is not None:
+        return cached
+    data = store.get(key)
+    if data is None:
+        return None
+    png = make_preview(data)
+    if png is not None:
+        store.put(preview_key, png)
+    return png
