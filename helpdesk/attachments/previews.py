@@ -2,8 +2,11 @@
 
 Never the uploaded bytes: re-encoding drops metadata (EXIF location, comments) and anything
 appended to the image, and the result is always a plain PNG sent with nosniff. Images whose
-header announces more than MAX_PIXELS are not decoded at all (a decompression bomb is a few
-KB that would expand to gigabytes); Pillow's own bomb warning is turned into a refusal.
+header announces more pixels than we decode are not decoded at all (a decompression bomb is
+a few KB that would expand to gigabytes); Pillow's own bomb warning is turned into a refusal.
+JPEG decodes at a reduced scale (`draft`), so a 40-megapixel photo costs little; PNG, GIF
+and WebP decode in full (4 bytes a pixel), so they stop at 16 megapixels (64 MB) — ten
+one-colour 6,300 × 6,300 PNGs of 100 KB each would otherwise cost 150 MB per preview.
 A preview is made once and cached in storage under a key derived from the original's.
 """
 
@@ -20,7 +23,8 @@ from helpdesk.attachments.storage import derived_key, storage
 logger = logging.getLogger(__name__)
 
 BOX = (480, 480)
-MAX_PIXELS = 40_000_000
+MAX_PIXELS = 40_000_000  # JPEG, decoded at a reduced scale
+MAX_FULL_DECODE_PIXELS = 16_000_000  # PNG, GIF, WebP: decoded in full
 LABEL = "preview-png-v1"
 _FORMATS = ("PNG", "JPEG", "GIF", "WEBP")
 
@@ -32,7 +36,8 @@ def make_preview(data: bytes) -> bytes | None:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data), formats=_FORMATS) as image:
                 width, height = image.size
-                if width * height > MAX_PIXELS:
+                limit = MAX_PIXELS if image.format == "JPEG" else MAX_FULL_DECODE_PIXELS
+                if width * height > limit:
                     return None
                 image.draft("RGB", BOX)  # JPEG: decode at a reduced size, cheaply
                 frame = ImageOps.exif_transpose(image)  # first frame, upright

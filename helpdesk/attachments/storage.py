@@ -13,7 +13,7 @@ key of their own, the digest of a fixed label and the original's key.
   from the URL, so the URL can be logged. A PUT is atomic in S3: readers see all or nothing.
 
 `put` reports whether it created the object, so a request that fails afterwards deletes only
-what it added (`cleanup.py`), never bytes another message already refers to.
+what it added (`storing.py`), never bytes another message already refers to.
 """
 
 from __future__ import annotations

@@ -13,20 +13,19 @@ from helpdesk.attachments.files import previewable
 from helpdesk.attachments.queries import attachment_for_staff, attachments_by_message
 from helpdesk.attachments.serving import download_response, preview_response
 from helpdesk.attachments.uploads import ACCEPT, ALLOWED_HINT, filesize, limits
-from helpdesk.auth.access import role_required
+from helpdesk.auth.access import require_role
 from helpdesk.models import Attachment, Message
 
 bp = Blueprint("attachments", __name__)
+bp.before_request(require_role("agent"))
 
 
 @bp.get("/tickets/<number:number>/attachments/<id:attachment_id>")
-@role_required("agent")
 def staff_download(number: int, attachment_id: int) -> Response:
     return download_response(attachment_for_staff(number=number, attachment_id=attachment_id))
 
 
 @bp.get("/tickets/<number:number>/attachments/<id:attachment_id>/preview")
-@role_required("agent")
 def staff_preview(number: int, attachment_id: int) -> Response:
     return preview_response(attachment_for_staff(number=number, attachment_id=attachment_id))
 

@@ -1,14 +1,15 @@
 """The daily digest: for each person who chose it, one email a day (from DIGEST_HOUR in
-their own time zone) with the unread notifications of the last day, of the kinds they
-want by email. Exactly once per person and local day, however many schedulers run the
-job: the person's `digest_sent_on` is claimed with a conditional UPDATE in the same
-transaction that queues the email, so a second claimer finds it taken (PostgreSQL
-re-checks the WHERE after waiting on the row; SQLite serialises the writers, and the
-transaction takes its turn before the first read)."""
+their own time zone) with the unread notifications since the previous digest (at most a
+week back; the last day for a first digest), of the kinds they want by email, so a day the
+job could not run is caught up rather than skipped. Exactly once per person and local
+day, however many schedulers run the job: the person's `digest_sent_on` is claimed with
+a conditional UPDATE in the same transaction that queues the email, so a second claimer
+finds it taken (PostgreSQL re-checks the WHERE after waiting on the row; SQLite serialises
+the writers, and the transaction takes its turn before the first read)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
@@ -24,6 +25,7 @@ from helpdesk.notifications.preferences import preferences_of
 
 DIGEST_HOUR = 8
 WINDOW = timedelta(days=1)
+LONGEST_WINDOW = timedelta(days=7)
 MAX_ITEMS = 100
 
 
@@ -69,6 +71,10 @@ def notifications_send_digests(*, at: datetime | None = None) -> int:
         )
         if not claimed.rowcount:  # type: ignore[attr-defined]
             continue
+        since = at - WINDOW
+        if sent_on is not None:
+            previous = datetime.combine(sent_on, time(DIGEST_HOUR), tzinfo=local.tzinfo)
+            since = max(min(previous, since), at - LONGEST_WINDOW)
         kinds = [kind for kind, on in wanted[user.id].email.items() if on]
         items = list(
             db.session.scalars(
@@ -76,7 +82,7 @@ def notifications_send_digests(*, at: datetime | None = None) -> int:
                 .where(
                     Notification.user_id == user.id,
                     Notification.read_at.is_(None),
-                    Notification.created_at > at - WINDOW,
+                    Notification.created_at > since,
                     Notification.kind.in_(kinds),
                 )
                 .options(joinedload(Notification.ticket), joinedload(Notification.actor))

@@ -36,20 +36,26 @@ def _active_staff() -> list[User]:
 
 
 def _handles(staff: list[User]) -> dict[str, set[int]]:
-    """Every spelling that names someone, lower-cased, to the ids it names."""
-    handles: dict[str, set[int]] = {}
-    first_names: dict[str, set[int]] = {}
+    """Every spelling that names someone, lower-cased, to the ids it names. Spellings are
+    resolved in order — whole email, email local part, name without spaces, unique first
+    name — and a spelling taken by an earlier kind is never shadowed by a later one: the
+    picker's `@sam` (Samuel's local part) still names Samuel when "Sam Lee" also works
+    here."""
+    kinds: list[dict[str, set[int]]] = [{}, {}, {}, {}]
     for user in staff:
         email = user.email.lower()
-        for handle in (email, email.partition("@")[0], "".join(user.name.lower().split())):
-            if handle:
-                handles.setdefault(handle, set()).add(user.id)
+        spellings = (email, email.partition("@")[0], "".join(user.name.lower().split()))
+        for kind, spelling in zip(kinds, spellings, strict=False):
+            if spelling:
+                kind.setdefault(spelling, set()).add(user.id)
         first = user.first_name.lower()
         if first:
-            first_names.setdefault(first, set()).add(user.id)
-    for first, ids in first_names.items():
-        if len(ids) == 1:
-            handles.setdefault(first, set()).update(ids)
+            kinds[3].setdefault(first, set()).add(user.id)
+    kinds[3] = {first: ids for first, ids in kinds[3].items() if len(ids) == 1}
+    handles: dict[str, set[int]] = {}
+    for kind in kinds:
+        for spelling, ids in kind.items():
+            handles.setdefault(spelling, ids)
     return handles
 
 

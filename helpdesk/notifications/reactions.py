@@ -112,15 +112,16 @@ def escalated(event: EscalationRaised) -> None:
 
 
 def _about_promises(promise_ids: Sequence[int], kind: str) -> None:
-    """Tell the ticket's assignee (else the agent who promised) about each promise."""
+    """Tell the ticket's assignee (else the agent who promised) about each promise, when
+    that person is still active."""
     if not promise_ids:
         return
+    told = sa.func.coalesce(Ticket.assignee_id, Promise.agent_id)
     rows = db.session.execute(
-        sa.select(
-            Promise.id, Promise.ticket_id, sa.func.coalesce(Ticket.assignee_id, Promise.agent_id)
-        )
+        sa.select(Promise.id, Promise.ticket_id, told)
         .join(Ticket, Ticket.id == Promise.ticket_id)
-        .where(Promise.id.in_(promise_ids))
+        .join(User, User.id == told)
+        .where(Promise.id.in_(promise_ids), User.active.is_(True))
         .order_by(Promise.due_at, Promise.id)
     )
     notify(

@@ -28,5 +28,5 @@ def describe(notification: Notification) -> str:
     if kind == "escalated":
         return _("A complaint on #%(number)s was escalated to the founders' queue", number=number)
     if kind == "promise_reminder":
-        return _("A promised update is due soon.")
-    return _("A promised update was missed.")
+        return _("A promised update on #%(number)s is due soon.", number=number)
+    return _("A promised update on #%(number)s was missed.", number=number)

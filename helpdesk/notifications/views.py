@@ -19,7 +19,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from helpdesk.auth.access import require_role
+from helpdesk.auth.access import require_role, safe_next
 from helpdesk.notifications.bell import (
     BellState,
     bell_for,
@@ -88,7 +88,7 @@ def bell_read() -> Response:
     notifications_mark_read(user=staff())
     if request.headers.get("HX-Request"):
         return _bell_response()
-    return redirect(request.referrer or url_for("tickets.inbox"), code=303)
+    return redirect(safe_next(request.referrer) or url_for("tickets.inbox"), code=303)
 
 
 @bp.post("/notifications/<int:notification_id>/open")

@@ -4,7 +4,7 @@ the service's rules, so every door gets the same messages)."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length
 
 from helpdesk.forms import BaseForm
@@ -28,6 +28,7 @@ class SavedReplyForm(BaseForm):
         validators=[Length(max=1000)],
         description=_l("Words the composer's picker also finds it by, such as “refund”."),
     )
+    active = BooleanField(_l("Offer it in the composer's picker"), default=True)
     set_status = SelectField(_l("Also set status"), validate_choice=False)
     set_priority = SelectField(_l("Also set priority"), validate_choice=False)
     add_tags = StringField(

@@ -41,6 +41,7 @@ class ReplyFields:
     body: str
     language: str
     keywords: str = ""
+    active: bool = True
     set_status: str = ""
     set_priority: str = ""
     add_tags: str = ""
@@ -101,6 +102,7 @@ def checked(fields: ReplyFields) -> dict[str, object]:
         "body": body,
         "language": fields.language,
         "keywords": keywords,
+        "active": bool(fields.active),
         "set_status": fields.set_status or None,
         "set_priority": fields.set_priority or None,
         "add_tags": ",".join(tags),

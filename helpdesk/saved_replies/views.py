@@ -59,6 +59,7 @@ def _fields(form: SavedReplyForm) -> service.ReplyFields:
         body=form.body.data or "",
         language=form.language.data or "",
         keywords=form.keywords.data or "",
+        active=bool(form.active.data),
         set_status=form.set_status.data or "",
         set_priority=form.set_priority.data or "",
         add_tags=form.add_tags.data or "",

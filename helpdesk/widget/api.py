@@ -178,14 +178,28 @@ def _rating_json(rating: Rating | None) -> dict[str, str] | None:
     return None if rating is None else {"score": rating.score, "comment": rating.comment}
 
 
+# Sent by the frame with every multipart body (see `_fields_and_files`).
+WIDGET_REQUEST_HEADER = "X-Widget-Request"
+
+
 def _fields_and_files(names: tuple[str, ...]) -> tuple[dict[str, Any], list[tuple[str, bytes]]]:
     """The body's fields, from JSON or (with files) from multipart/form-data parts, and the
     files sent as `attachments` parts. The files' names and hashes join the fields, so an
-    Idempotency-Key reused with other files is recognised as another request. Multipart
-    opens no CSRF hole: a cross-site form cannot send the headers that open a conversation,
-    and starting one only ever makes a new ticket for the email typed."""
+    Idempotency-Key reused with other files is recognised as another request.
+
+    A multipart body must come with the `X-Widget-Request` header: a form or a `no-cors`
+    fetch on another site can post multipart (a "simple" request, no preflight) but cannot
+    add a header, so only the widget's own frame can start a conversation this way — as
+    with JSON, which another site cannot send without a preflight this API never allows."""
     if request.mimetype != "multipart/form-data":
         return _payload(), []
+    if request.headers.get(WIDGET_REQUEST_HEADER) != "1":
+        abort(
+            400,
+            description=_(
+                "This request did not come from the chat window. Reload the page and try again."
+            ),
+        )
     data: dict[str, Any] = {name: request.form[name] for name in names if name in request.form}
     files = [(f.filename or "", f.read()) for f in request.files.getlist("attachments")]
     data["files"] = [[name, hashlib.sha256(content).hexdigest()] for name, content in files]

@@ -6,7 +6,7 @@ its use count, position and on/off state; the starting everyday replies
 Downgrading puts the phrases back (everyday team replies as "General" phrases).
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0016
 Create Date: 2026-12-05 14:55:54.288053
 
 """

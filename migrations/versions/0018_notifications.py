@@ -6,7 +6,7 @@ The notifications table is rebuilt (its kind CHECK and unique keys change): its 
 copied into the new one, so nobody's unread notifications are lost.
 
 Revision ID: 0018
-Revises: 0015
+Revises: 0017
 Create Date: 2026-12-05 15:00:00.000000
 
 """

@@ -150,6 +150,8 @@
     var init = {method: method, headers: headers, credentials: "omit", cache: "no-store"};
     if (body instanceof FormData) {
       init.body = body; // multipart: the browser writes the Content-Type and its boundary
+      // A header no cross-site form can add: the server refuses multipart without it.
+      headers["X-Widget-Request"] = "1";
     } else if (body) {
       headers["Content-Type"] = "application/json";
       init.body = JSON.stringify(body);

@@ -97,6 +97,9 @@ def test_a_preview_is_small_plain_and_safe() -> None:
 
 def test_no_preview_of_bombs_documents_or_broken_images() -> None:
     assert make_preview(_png((9000, 9000), mode="1")) is None  # 81 megapixels, a few KB
+    # Decoded in full, a PNG stops at 16 megapixels (a JPEG decodes at a reduced scale).
+    assert make_preview(_png((4100, 4100), mode="1")) is None
+    assert make_preview(_png((3900, 3900), mode="1")) is not None
     assert make_preview(b"<svg xmlns='http://www.w3.org/2000/svg'/>") is None
     assert make_preview(b"\x89PNG\r\n\x1a\nbroken") is None
     out = io.BytesIO()

@@ -21,11 +21,14 @@ from tests.storage_backends import moto_server, storage_backend, stored_keys  # 
 
 pytestmark = pytest.mark.usefixtures("storage_backend")
 
+FRAME = {"X-Widget-Request": "1"}  # what the widget's frame sends with a multipart body
+
 
 def _conversation(client: FlaskClient) -> tuple[int, dict[str, str]]:
     created = start(client)
     assert created.status_code == 201, created.get_json()
-    return created.get_json()["number"], token_header(created.get_json()["token"])
+    headers = {**token_header(created.get_json()["token"]), **FRAME}
+    return created.get_json()["number"], headers
 
 
 def test_a_customer_attaches_files_in_the_widget_and_the_agent_downloads_them(
@@ -159,10 +162,20 @@ def test_a_conversation_starts_with_files_from_the_widget(app: Flask, client: Fl
                 "message": "The lid is broken",
                 "attachments": [(io.BytesIO(data), name) for data, name in files],
             },
-            headers={"Idempotency-Key": key},
+            headers={"Idempotency-Key": key, **FRAME},
             content_type="multipart/form-data",
         )
 
+    # Another site's page can post a multipart form but cannot add the frame's header.
+    forged = client.post(
+        f"{API}/conversations",
+        data={"name": "Mali", "email": "mali@example.net", "message": "Hi", "attachments": []},
+        content_type="multipart/form-data",
+    )
+    assert forged.status_code == 400
+    assert "chat window" in forged.get_json()["error"]["message"]
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Ticket.id))) == 0
     refused = post([(b"MZ", "x.exe")], "key-1")
     assert refused.status_code == 422  # type: ignore[attr-defined]
     assert "x.exe" in refused.get_json()["error"]["fields"]["attachments"]  # type: ignore[attr-defined]

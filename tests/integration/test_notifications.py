@@ -15,7 +15,7 @@ from helpdesk.extensions import db
 from helpdesk.founders.service import escalation_manual
 from helpdesk.models import Notification, NotificationPreference, Outbox, User
 from helpdesk.notifications.digest import notifications_send_digests
-from helpdesk.notifications.mentions import mentioned_ids
+from helpdesk.notifications.mentions import mentionable, mentioned_ids
 from helpdesk.notifications.preferences import preferences_for, preferences_save
 from helpdesk.notifications.steps import NewNotification, notify
 from helpdesk.tickets.intake import ticket_customer_reply
@@ -162,6 +162,16 @@ def test_handles_that_name_two_people_name_nobody(database):
     assert mentioned_ids("@dewi@example.org and @DewiOne.") == [second.id, first.id]
 
 
+def test_the_handle_the_picker_inserts_names_its_person(database):
+    """A local part is never shadowed by someone else's first name or joined name."""
+    samuel = person("Samuel Ortiz", email="sam@example.com")
+    sam_lee = person("Sam Lee", email="kim@example.com")
+    handles = {m.id: m.handle for m in mentionable()}
+    assert handles[samuel.id] == "sam"
+    assert mentioned_ids("@sam") == [samuel.id]
+    assert mentioned_ids("@samlee and @kim") == [sam_lee.id]
+
+
 # --- escalations ---------------------------------------------------------------------------
 
 
@@ -249,6 +259,14 @@ def test_the_digest_goes_once_a_day_from_eight_local_time(database, set_now):
     assert notifications_send_digests() == 1
     row = db.session.get(NotificationPreference, dewi.id)
     assert row.digest_sent_on == datetime(2026, 3, 4).date()
+
+    # A day the job could not run is caught up: the next digest starts at the last one.
+    set_now(datetime(2026, 3, 4, 12, 0, tzinfo=UTC))
+    ticket_customer_reply(ticket=ticket, body="Third")
+    set_now(datetime(2026, 3, 6, 1, 5, tzinfo=UTC))  # no digest ran on the 5th
+    assert notifications_send_digests() == 1
+    latest = emails_to(dewi, "notification_digest")[-1]
+    assert latest.body_text.count("Refund please") == 1
 
 
 def test_the_digest_leaves_out_read_old_and_unwanted_kinds(database, set_now):

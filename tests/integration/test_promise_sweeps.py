@@ -19,8 +19,7 @@ import sqlalchemy as sa
 from helpdesk import clock, create_app
 from helpdesk.auth.service import user_create
 from helpdesk.extensions import db
-from helpdesk.models import AuditEvent, Ticket
-from helpdesk.models.promise import Escalation, Notification, Promise
+from helpdesk.models import AuditEvent, Escalation, Notification, Promise, Ticket
 from helpdesk.notifications import reactions as notification_reactions
 from helpdesk.promises import service as promises
 from helpdesk.promises import sweeps

@@ -291,7 +291,7 @@ def test_promise_stats_per_agent(app, login_as, set_now):
 
 
 def test_the_bell_lists_notifications_and_marks_them_read(app, login_as, set_now):
-    from helpdesk.models.promise import Notification
+    from helpdesk.models import Notification
 
     set_now(T0)
     client = login_as("agent")
@@ -311,7 +311,7 @@ def test_the_bell_lists_notifications_and_marks_them_read(app, login_as, set_now
     html = client.get("/notifications", headers=HTMX).get_data(as_text=True)
     assert 'class="bell-count">1<' in html
     assert "Where is my &lt;b&gt;parcel&lt;/b&gt;?" in html
-    assert "A promised update is due soon." in html
+    assert "A promised update on #" in html and "is due soon." in html
     assert client.post("/notifications/read", headers=HTMX).status_code == 400  # no CSRF
     done = client.post(
         "/notifications/read", headers=HTMX, data={"csrf_token": csrf_token(client, "/inbox")}

@@ -36,6 +36,7 @@ def form(client, **changes):
         "language": "en",
         "scope": "personal",
         "keywords": "refund",
+        "active": "y",
         "set_status": "",
         "set_priority": "",
         "add_tags": "",
@@ -155,6 +156,23 @@ def test_owner_edits_and_deletes_with_errors_kept(app, login_as):
     with app.app_context():
         actions = set(db.session.scalars(sa.select(AuditEvent.action)))
     assert {"saved_reply.update", "saved_reply.delete"} <= actions
+
+
+def test_a_reply_taken_out_of_the_picker_can_be_put_back(app, login_as):
+    client = login_as("agent")
+    reply_id = add_reply(app, owner_id=client.user.id)
+    with app.app_context():
+        number = TicketFactory().number
+    fields = form(client)
+    del fields["active"]  # an unticked checkbox is not sent
+    assert client.post(f"{PAGE}/{reply_id}", data=fields).status_code == 302
+    assert stored(app, reply_id).active is False
+    listed = client.get(f"/tickets/{number}/saved-replies").get_json()["replies"]
+    assert reply_id not in [item["id"] for item in listed]
+    assert client.post(f"{PAGE}/{reply_id}", data=form(client)).status_code == 302
+    assert stored(app, reply_id).active is True
+    listed = client.get(f"/tickets/{number}/saved-replies").get_json()["replies"]
+    assert reply_id in [item["id"] for item in listed]
 
 
 def test_search_and_filters(app, login_as):
