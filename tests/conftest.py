@@ -286,6 +286,26 @@ def api_token(app: Flask, make_user: Callable[..., StaffRef]) -> Callable[..., A
     return make
 
 
+# The files whose tests take longest (docs/architecture.md, Tests: measured), started
+# first: pytest-xdist hands out files in collection order, and a run whose last file is one
+# of these ends with one worker busy and the others idle for a minute or more.
+SLOWEST_FILES_FIRST = (
+    "tests/integration/test_ticket_views.py",
+    "tests/browser/test_accessibility.py",
+    "tests/integration/test_public_bad_input.py",
+    "tests/integration/test_auth.py",
+    "tests/integration/test_api_fuzz.py",
+    "tests/integration/test_search.py",
+    "tests/integration/test_trends.py",
+)
+
+
+@pytest.hookimpl(trylast=True)  # after pytest's own grouping by database parameter
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {path: number for number, path in enumerate(SLOWEST_FILES_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.partition("::")[0], len(rank)))
+
+
 # With HELPDESK_REQUIRE_BROWSER set (CI), a skipped browser test fails the run, and so does
 # a run in which no browser test passed (a deselected marker cannot pass unnoticed). Under
 # pytest-xdist the controller judges the whole run from the reports its workers send; a
