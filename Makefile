@@ -23,6 +23,12 @@ run: install assets translations
 	echo "Helpdesk is running at http://127.0.0.1:$(PORT)/  (stop with Ctrl+C)"; \
 	HELPDESK_ENV=development $(FLASK) helpdesk serve --host 127.0.0.1 --port $(PORT)
 
+# pytest-xdist: one worker per core, a test file's tests kept on one worker (its module
+# fixtures are built once). `make test PYTEST_WORKERS=0` runs in one process; giving
+# PYTEST_ARGS (`make test PYTEST_ARGS=tests/unit/test_config.py`) runs just that, serially.
+PYTEST_WORKERS ?= auto
+PYTEST_ARGS ?= -n $(PYTEST_WORKERS) --dist loadfile
+
 test: install-test assets translations
 	$(BIN)/ruff check $(CODE)
 	$(BIN)/bandit -q -c pyproject.toml -r helpdesk

@@ -48,18 +48,93 @@ def reset_postgresql_schema(url: str) -> None:
     engine.dispose()
 
 
+def xdist_worker() -> str | None:
+    """The pytest-xdist worker running this process ("gw0", "gw1", ...), None when serial."""
+    return os.environ.get("PYTEST_XDIST_WORKER")
+
+
+def postgresql_url_for_this_process(base_url: str) -> str:
+    """HELPDESK_TEST_DATABASE_URL itself when the run is serial; under pytest-xdist a
+    database of this worker's own, `<name>_gw0`, `<name>_gw1`, ..., created on first use.
+
+    Every worker empties the tables after each test and drops the schema at its start, so
+    two workers sharing one database would wipe each other's rows mid-test."""
+    worker = xdist_worker()
+    if worker is None:
+        return base_url
+    if not re.fullmatch(r"gw\d+", worker):
+        raise RuntimeError(f"unexpected PYTEST_XDIST_WORKER {worker!r}")
+    base = sa.make_url(base_url)
+    url = base.set(database=f"{base.database}_{worker}")
+    if not _postgresql_database_exists(url):
+        _create_postgresql_database(base, str(url.database))
+    return url.render_as_string(hide_password=False)
+
+
+def _postgresql_database_exists(url: sa.URL) -> bool:
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect():
+            return True
+    except sa.exc.OperationalError:
+        return False
+    finally:
+        engine.dispose()
+
+
+def _create_postgresql_database(base: sa.URL, name: str) -> None:
+    """CREATE DATABASE cannot run in a transaction: it is sent with AUTOCOMMIT from the base
+    database, or from the maintenance database `postgres` when the base does not exist."""
+    for maintenance in (base.database, "postgres"):
+        admin = sa.create_engine(base.set(database=maintenance), isolation_level="AUTOCOMMIT")
+        try:
+            with admin.connect() as connection:
+                connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+            return
+        except sa.exc.OperationalError:
+            if maintenance == "postgres":
+                raise
+        except sa.exc.ProgrammingError as error:
+            if "already exists" not in str(error):  # created meanwhile by a concurrent run
+                raise
+            return
+        finally:
+            admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def migrated_databases() -> dict[str, str]:
+    """The URL of each database kind this process has already migrated.
+
+    pytest sets a parametrised session fixture up again whenever the parameter changes
+    between two tests. A serial run orders the tests so that happens once, but under
+    `--dist loadfile` a worker runs a file's SQLite tests and then its PostgreSQL ones, so
+    `database_url` would rebuild both schemas for every file."""
+    return {}
+
+
 @pytest.fixture(scope="session", params=DATABASES)
-def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
-    """A database migrated to head, once per database kind."""
+def database_url(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    migrated_databases: dict[str, str],
+) -> str:
+    """A database migrated to head, once per database kind (and per xdist worker: the
+    SQLite file lives in the worker's own temporary directory, PostgreSQL gets a database
+    per worker). Each test leaves its tables empty (`app`), so the schema is reused."""
+    if request.param in migrated_databases:
+        return migrated_databases[request.param]
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'test.db'}"
     else:
-        url = normalise_database_url(os.environ["HELPDESK_TEST_DATABASE_URL"])
+        base_url = normalise_database_url(os.environ["HELPDESK_TEST_DATABASE_URL"])
+        url = postgresql_url_for_this_process(base_url)
         reset_postgresql_schema(url)
     app = create_app(app_config(url))
     with app.app_context():
         flask_migrate.upgrade()
         db.engine.dispose()
+    migrated_databases[request.param] = url
     return url
 
 
@@ -211,14 +286,36 @@ def api_token(app: Flask, make_user: Callable[..., StaffRef]) -> Callable[..., A
     return make
 
 
+# The files whose tests take longest (docs/architecture.md, Tests: measured), started
+# first: pytest-xdist hands out files in collection order, and a run whose last file is one
+# of these ends with one worker busy and the others idle for a minute or more.
+SLOWEST_FILES_FIRST = (
+    "tests/integration/test_ticket_views.py",
+    "tests/browser/test_accessibility.py",
+    "tests/integration/test_public_bad_input.py",
+    "tests/integration/test_auth.py",
+    "tests/integration/test_api_fuzz.py",
+    "tests/integration/test_search.py",
+    "tests/integration/test_trends.py",
+)
+
+
+@pytest.hookimpl(trylast=True)  # after pytest's own grouping by database parameter
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {path: number for number, path in enumerate(SLOWEST_FILES_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.partition("::")[0], len(rank)))
+
+
 # With HELPDESK_REQUIRE_BROWSER set (CI), a skipped browser test fails the run, and so does
-# a run in which no browser test passed (a deselected marker cannot pass unnoticed).
+# a run in which no browser test passed (a deselected marker cannot pass unnoticed). Under
+# pytest-xdist the controller judges the whole run from the reports its workers send; a
+# worker alone may rightly have run no browser test.
 _browser_passed: list[str] = []
 _browser_skipped: list[str] = []
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    if "browser" not in report.keywords:
+    if xdist_worker() is not None or "browser" not in report.keywords:
         return
     if report.skipped:
         _browser_skipped.append(report.nodeid)
@@ -227,7 +324,7 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    if not os.environ.get("HELPDESK_REQUIRE_BROWSER") or exitstatus != 0:
+    if not os.environ.get("HELPDESK_REQUIRE_BROWSER") or exitstatus != 0 or xdist_worker():
         return
     if _browser_skipped or not _browser_passed:
         session.exitstatus = 1
