@@ -11,10 +11,13 @@ HTML page renamed `.png` is refused rather than stored.
 
 from __future__ import annotations
 
+import codecs
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import charset_normalizer
 from flask import current_app, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -52,13 +55,53 @@ def _ole(data: bytes) -> bool:  # Word 97-2003, Excel 97-2003, PowerPoint 97-200
     return data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
 
 
-def _text(data: bytes) -> bool:
-    """Plain text: UTF-8 (a BOM allowed), no NUL bytes, no markup a browser would run."""
-    if b"\x00" in data:
-        return False
+_TEXT_SAMPLE = 64 * 1024
+_UNICODE_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def _decoded_text(sample: bytes) -> str | None:
+    """`sample` as text, or None when it is not text. UTF-8 first; UTF-16/32 with a byte
+    order mark (Excel's "Unicode text"); otherwise a legacy encoding charset_normalizer
+    finds plausible (a cp1252 CSV from Excel, a Big5 or cp1251 log): customers attach
+    what their programs write, and the file is only ever downloaded, never shown."""
+    for bom, encoding in _UNICODE_BOMS:
+        if sample.startswith(bom):
+            decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+            try:
+                return decoder.decode(sample, final=False)
+            except UnicodeDecodeError:
+                return None
+    if b"\x00" in sample:
+        return None
     try:
-        text = data.decode("utf-8-sig")
+        return codecs.getincrementaldecoder("utf-8-sig")().decode(sample, final=False)
     except UnicodeDecodeError:
+        best = charset_normalizer.from_bytes(sample).best()
+        return None if best is None else str(best)
+
+
+def _mostly_unreadable(text: str) -> bool:
+    """Binary that happened to decode (bytes that begin like a UTF-16 byte order mark):
+    control characters other than whitespace, private-use or unassigned code points in
+    more than 2% of the sample."""
+    odd = sum(
+        1
+        for char in text
+        if unicodedata.category(char) in ("Cc", "Co", "Cn") and char not in "\t\n\r\f\v"
+    )
+    return odd > len(text) * 0.02
+
+
+def _text(data: bytes) -> bool:
+    """Plain text in any encoding (see `_decoded_text`), with no markup a browser would
+    run at its start."""
+    text = _decoded_text(data[:_TEXT_SAMPLE])
+    if text is None or _mostly_unreadable(text):
         return False
     head = text[:512].lstrip().lower()
     return not head.startswith(("<!doctype", "<html", "<svg", "<?xml", "<script"))

@@ -32,6 +32,10 @@ def _png(size: tuple[int, int], mode: str = "RGB") -> bytes:
         ("a.pdf", b"%PDF-1.7\n", "application/pdf"),
         ("notes.txt", "สวัสดี\n".encode(), "text/plain"),
         ("list.csv", b"\xef\xbb\xbfa,b\n1,2\n", "text/csv"),
+        # What Excel and older programs write: cp1252, UTF-16 with its BOM, Big5.
+        ("excel.csv", "Name;Café;Prix\nRené;Crème brûlée;4,50 €\n".encode("cp1252"), "text/csv"),
+        ("unicode.txt", "Name\tCity\nSomchai\tกรุงเทพ\n".encode("utf-16"), "text/plain"),
+        ("big5.log", "錯誤：無法連線到伺服器，請稍後再試。\n".encode("big5") * 4, "text/plain"),
         (
             "report.docx",
             DOCX,
@@ -54,6 +58,7 @@ def test_allowed_types_get_their_type_from_the_name_and_content(
         ("a.png", b"GIF89a", "a.png does not look like a PNG file"),
         ("page.txt", b"<!DOCTYPE html><script>", "page.txt does not look like a TXT file"),
         ("bin.txt", b"\x00\x01\x02", "does not look like a TXT file"),
+        ("bom.txt", b"\xff\xfe" + b"\x01\x00\x02\x00\x11\xaf" * 30, "does not look like a TXT"),
         ("x.svg", b"<svg/>", "x.svg is not a type we accept"),
         ("noextension", b"hello", "noextension is not a type we accept"),
         ("../../etc/passwd.txt", b"", "passwd.txt is empty."),
