@@ -38,6 +38,7 @@ from helpdesk.tickets.lookups import ticket_or_404
 from helpdesk.tickets.queries import ticket_messages
 from helpdesk.tickets.service import ticket_reply, ticket_update
 from helpdesk.tickets.steps import UNSET
+from helpdesk.web.converters import api_id
 
 bp = api_blueprint("api_tickets", __name__)
 bp.before_request(require_role("agent"))
@@ -180,7 +181,7 @@ def list_attachments(number: int) -> Response:
     return jsonify(items=items)
 
 
-@bp.get("/tickets/<int:number>/attachments/<int:attachment_id>")
+@bp.get(f"/tickets/<int:number>/attachments/{api_id('attachment_id')}")
 @spec.validate(resp=responses({200: None}, 404), tags=[TAG])
 def download_attachment(number: int, attachment_id: int) -> Response:
     """Download one file (always `Content-Disposition: attachment`; types a browser could

@@ -38,6 +38,15 @@ def test_a_ticket_number_beyond_the_database_range_is_404(client, api_token, num
     assert reply.status_code == 404
 
 
+@pytest.mark.parametrize("attachment_id", ["2147483648", "99999999999999999999"])
+def test_an_attachment_id_beyond_the_database_range_is_404(client, api_token, attachment_id):
+    # Found by schemathesis: PostgreSQL refused the integer out of range, a 500.
+    caller = api_token("agent")
+    number = client.post("/api/v1/tickets", json=TICKET, headers=caller.headers).json["number"]
+    url = f"/api/v1/tickets/{number}/attachments/{attachment_id}"
+    assert client.get(url, headers=caller.headers).status_code == 404
+
+
 @pytest.mark.parametrize("assignee_id", [10**30, 2147483648, 0, -1])
 def test_an_assignee_id_out_of_range_is_422(client, api_token, assignee_id):
     caller = api_token("agent")
