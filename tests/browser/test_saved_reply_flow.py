@@ -79,6 +79,8 @@ def test_slash_search_enter_inserts_the_filled_reply_and_sends_it(
     # Escape closes the list and gives back what was typed after the "/".
     message = page.get_by_label("Message")
     message.click()
+    # The list arrives on first focus: let it, so "ok /Gre" is a search, not a race.
+    page.wait_for_load_state("networkidle")
     message.press_sequentially("order #12 ok /Gre")
     page.get_by_role("listbox", name="Saved replies").get_by_role("option").first.wait_for()
     page.keyboard.press("Escape")
