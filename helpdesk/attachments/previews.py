@@ -16,8 +16,6 @@ import io
 import logging
 import warnings
 
-from PIL import Image, ImageOps
-
 from helpdesk.attachments.storage import derived_key, storage
 
 logger = logging.getLogger(__name__)
@@ -30,7 +28,10 @@ _FORMATS = ("PNG", "JPEG", "GIF", "WEBP")
 
 
 def make_preview(data: bytes) -> bytes | None:
-    """A PNG thumbnail of `data`, or None when it is not an image we decode safely."""
+    """A PNG thumbnail of `data`, or None when it is not an image we decode safely.
+    Pillow is imported here, on the first preview, not in every web worker at start."""
+    from PIL import Image, ImageOps
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
