@@ -21,6 +21,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from werkzeug.wrappers import Response
 
 from helpdesk.auth.access import require_role
@@ -86,7 +87,11 @@ def round_start() -> Response:
         return _page(start_form=form, status=409)
     if started is not None:
         flash(
-            _("A survey round started: %(count)d customers invited.", count=started.invited_count),
+            ngettext(
+                "A survey round started: %(num)d customer invited.",
+                "A survey round started: %(num)d customers invited.",
+                started.invited_count,
+            ),
             "success",
         )
     return redirect(url_for("nps_admin.rounds_page"), code=303)

@@ -8,8 +8,10 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from helpdesk.extensions import db
+from helpdesk.format_filters import datetimeformat
 from helpdesk.models import AuditEvent, User
 from helpdesk.tickets.labels import (
     ACTION_LABELS,
@@ -39,9 +41,27 @@ def staff_names() -> dict[int, str]:
     return {user_id: name for user_id, name in db.session.execute(sa.select(User.id, User.name))}
 
 
+def _moment(value: str) -> str:
+    """A recorded ISO timestamp ("2026-12-08T10:00:00+00:00") as the reader's date and time."""
+    try:
+        return datetimeformat(datetime.fromisoformat(value), "medium", time_format="short")
+    except ValueError:
+        return value
+
+
+def actor_name(label: str) -> str:
+    """Who did it, for a person: a customer's record ("customer:31") is "The customer";
+    the helpdesk's own work (the scheduler, email intake, the CLI) is "Helpdesk"."""
+    if label.startswith("customer:"):
+        return _("The customer")
+    return _("Helpdesk")
+
+
 def _show(field: str, value: Any, names: dict[int, str]) -> str:
     if value is None or value == []:
         return "–"
+    if field.endswith("_at") and isinstance(value, str):
+        return _moment(value)
     if field == "status":
         return str(STATUS_LABELS.get(value, value))
     if field == "priority":
@@ -71,7 +91,7 @@ def history_entries(events: list[AuditEvent], names: dict[int, str]) -> list[His
         entries.append(
             HistoryEntry(
                 at=event.created_at,
-                actor=event.actor.name if event.actor else event.actor_label,
+                actor=event.actor.name if event.actor else actor_name(event.actor_label),
                 action=str(ACTION_LABELS.get(event.action, event.action)),
                 details=details,
             )

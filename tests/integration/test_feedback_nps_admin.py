@@ -66,6 +66,20 @@ def test_agents_get_403(app: Flask, login_as: Any) -> None:
     assert 'href="/feedback/nps"' not in client.get("/inbox").get_data(as_text=True)
 
 
+def test_a_round_of_one_says_one_customer(app: Flask, login_as: Any) -> None:
+    active_customers(app, 1)
+    founder = login_as("founder")
+    token = csrf_token(founder, "/feedback/nps")
+    response = founder.post(
+        "/feedback/nps/rounds", data={"csrf_token": token}, follow_redirects=True
+    )
+    html = response.get_data(as_text=True)
+    assert "1 customer invited." in html and "1 customers" not in html
+    (round_id,) = round_ids(app)
+    page = founder.get(f"/feedback/nps/rounds/{round_id}").get_data(as_text=True)
+    assert "1 customer invited." in page and "1 customers" not in page
+
+
 @pytest.mark.parametrize("role", ["founder", "admin"])
 def test_founders_start_a_round_and_see_its_links(
     app: Flask, login_as: Any, client: FlaskClient, role: str

@@ -648,3 +648,27 @@ def test_reply_with_an_impossible_message_id_is_400(app, login_as):
         },
     )
     assert response.status_code == 400
+
+
+def test_history_names_people_and_shows_times_as_the_reader_reads_them(app, login_as):
+    """No record ids ("customer:31") and no ISO timestamps in the history."""
+    from helpdesk.audit import audit
+
+    with app.app_context():
+        ticket = TicketFactory()
+        audit(actor=f"customer:{ticket.customer_id}", action="ticket.create", obj=ticket)
+        audit(
+            actor="system",
+            action="promise.make",
+            obj=ticket,
+            changes={"due_at": "2026-12-08T10:00:00+00:00"},
+        )
+        db.session.commit()
+        number = ticket.number
+    html = login_as("agent").get(f"/tickets/{number}").get_data(as_text=True)
+    start = html.index('id="audit-trail"')
+    history = html[start : html.index("</section>", start)]
+    assert "customer:" not in history and "system" not in history
+    assert "The customer" in history and "Helpdesk" in history
+    assert "2026-12-08T10:00:00" not in history
+    assert "Dec 8, 2026" in history
