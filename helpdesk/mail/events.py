@@ -46,6 +46,8 @@ MAX_REFERENCES = 5
 # resolve") reaches the customer first.
 RATING_DELAY = timedelta(minutes=1)
 _NO_AUTO_REPLIES = {"X-Auto-Response-Suppress": "OOF, AutoReply"}
+# An email the helpdesk writes on its own (no person typed it): no out-of-office answers.
+AUTOMATIC_HEADERS = {"Auto-Submitted": "auto-generated", **_NO_AUTO_REPLIES}
 
 
 def _customer_link(ticket: Ticket) -> str:
@@ -62,7 +64,7 @@ def _ticket_headers(ticket: Ticket, *, auto: str | None) -> dict[str, str]:
     return headers
 
 
-def _queue(
+def queue_email(
     template: str,
     *,
     to_address: str,
@@ -75,6 +77,8 @@ def _queue(
     send_after: datetime | None = None,
     **context: Any,
 ) -> Outbox:
+    """Compose `template` with `context` in `language` and write it to the outbox in the
+    caller's transaction (the sender job sends it after the commit)."""
     composed = compose(template, subject=subject, language=language, **context)
     return outbox_enqueue(
         template=template,
@@ -121,7 +125,7 @@ def mail_ticket_received(ticket: Ticket, *, expectation: ReplyExpectation) -> Ou
     `acknowledgement_for`) and where to follow it."""
     customer = ticket.customer
     language = customer.language
-    return _queue(
+    return queue_email(
         "ticket_received",
         to_address=customer.email,
         subject=lazy_gettext(
@@ -176,7 +180,7 @@ def mail_staff_reply(message: Message) -> Outbox | None:
     customer = ticket.customer
     author = message.author_user
     headers = {**_ticket_headers(ticket, auto=None), **_thread_headers(ticket)}
-    row = _queue(
+    row = queue_email(
         "staff_reply",
         to_address=customer.email,
         subject=lazy_gettext(
@@ -205,7 +209,7 @@ def mail_rating_request(ticket: Ticket) -> Outbox | None:
     time a ticket becomes resolved or closed."""
     customer = ticket.customer
     links = {score: rating_link(ticket, score) for score in RATING_SCORES}
-    return _queue(
+    return queue_email(
         "rating_request",
         to_address=customer.email,
         subject=lazy_gettext(
@@ -238,14 +242,14 @@ def mail_promise_reminders(*, promise_ids: Sequence[int]) -> int:
         .order_by(Promise.due_at, Promise.id)
     ).all()
     for promise, ticket, user in rows:
-        _queue(
+        queue_email(
             "promise_reminder",
             to_address=user.email,
             subject=lazy_gettext(
                 "Reminder: you promised an update on #%(number)s", number=ticket.number
             ),
             language=user.language,
-            headers={"Auto-Submitted": "auto-generated", **_NO_AUTO_REPLIES},
+            headers=AUTOMATIC_HEADERS,
             ticket_id=ticket.id,
             user_id=user.id,
             agent_name=user.first_name,
@@ -268,14 +272,14 @@ def mail_founder_digest(digest: Digest) -> int:
     )
     link = external_url("digests.digest_page", digest_id=digest.id)
     for user in users:
-        _queue(
+        queue_email(
             "founder_digest",
             to_address=user.email,
             subject=lazy_gettext(
                 "Weekly support digest: week of %(date)s", date=digest.week_start.isoformat()
             ),
             language=user.language,
-            headers={"Auto-Submitted": "auto-generated", **_NO_AUTO_REPLIES},
+            headers=AUTOMATIC_HEADERS,
             user_id=user.id,
             name=user.first_name,
             content=digest.content,
@@ -297,7 +301,7 @@ def mail_nps_surveys(*, round_id: int) -> int:
     for survey in surveys:
         customer = survey.customer
         unsubscribe = unsubscribe_link(customer)
-        _queue(
+        queue_email(
             "nps_survey",
             to_address=customer.email,
             subject=lazy_gettext("Would you recommend us? (one question, one click)"),

@@ -12,14 +12,11 @@ from flask_babel import force_locale, lazy_gettext
 from sqlalchemy.orm import joinedload
 
 from helpdesk.extensions import db
-from helpdesk.mail.compose import compose, external_url, mail_language
-from helpdesk.mail.events import mail_promise_reminders
-from helpdesk.mail.outbox import outbox_enqueue
+from helpdesk.mail.compose import external_url, mail_language
+from helpdesk.mail.events import AUTOMATIC_HEADERS, mail_promise_reminders, queue_email
 from helpdesk.models import Notification, User
 from helpdesk.notifications.preferences import preferences_of
 from helpdesk.notifications.texts import describe
-
-_AUTOMATIC = {"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "OOF, AutoReply"}
 
 
 def email_now(ids: Sequence[int]) -> int:
@@ -66,25 +63,18 @@ def _email_one(notification: Notification, user: User) -> None:
     with force_locale(language):
         sentence = describe(notification)
     ticket = notification.ticket
-    composed = compose(
+    queue_email(
         "notification",
+        to_address=user.email,
         subject=sentence,
         language=language,
+        headers=AUTOMATIC_HEADERS,
+        ticket_id=ticket.id,
+        user_id=user.id,
         name=user.first_name,
         sentence=sentence,
         ticket=ticket,
         link=external_url("tickets.ticket", number=ticket.number),
-    )
-    outbox_enqueue(
-        template="notification",
-        to_address=user.email,
-        subject=composed.subject,
-        body_text=composed.text,
-        body_html=composed.html,
-        language=composed.language,
-        headers=_AUTOMATIC,
-        ticket_id=ticket.id,
-        user_id=user.id,
     )
 
 
@@ -100,23 +90,16 @@ def email_digest(user: User, notifications: Sequence[Notification]) -> None:
             )
             for notification in notifications
         ]
-    composed = compose(
+    queue_email(
         "notification_digest",
+        to_address=user.email,
         subject=lazy_gettext(
             "Your helpdesk notifications: %(count)d unread", count=len(notifications)
         ),
         language=language,
+        headers=AUTOMATIC_HEADERS,
+        user_id=user.id,
         name=user.first_name,
         items=items,
         link=external_url("tickets.inbox"),
-    )
-    outbox_enqueue(
-        template="notification_digest",
-        to_address=user.email,
-        subject=composed.subject,
-        body_text=composed.text,
-        body_html=composed.html,
-        language=composed.language,
-        headers=_AUTOMATIC,
-        user_id=user.id,
     )
