@@ -18,6 +18,7 @@ from helpdesk.models.recovery import Recovery, RecoveryStep, RootCause
 from helpdesk.models.saved_reply import SavedReply
 from helpdesk.models.scheduler import SchedulerRun
 from helpdesk.models.setting import Setting
+from helpdesk.models.sla import SLA_KINDS, SlaPolicy, SlaTarget
 from helpdesk.models.ticket import (
     Message,
     Tag,
@@ -62,6 +63,9 @@ __all__ = [
     "RecoveryStep",
     "RootCause",
     "SchedulerRun",
+    "SLA_KINDS",
+    "SlaPolicy",
+    "SlaTarget",
     "Setting",
     "SurveyOptOut",
     "Tag",

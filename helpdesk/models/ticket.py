@@ -76,6 +76,10 @@ class Ticket(Base):
     version: Mapped[int] = mapped_column(default=1, server_default="1")
     # The start of the newest public message, shown in the inbox row.
     last_message_snippet: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
+    # The soonest running service-level clock (helpdesk/sla), kept in step by its steps so
+    # the inbox can show and sort by it without a join; None: no running clock.
+    sla_due_at: Mapped[datetime | None]
+    sla_due_kind: Mapped[str | None] = mapped_column(sa.String(20))
 
     customer: Mapped[Customer] = relationship(back_populates="tickets")
     assignee: Mapped[User | None] = relationship(back_populates="assigned_tickets")
@@ -110,6 +114,8 @@ class Ticket(Base):
         sa.Index("ix_tickets_created_at", "created_at", "id"),
         sa.Index("ix_tickets_kind_created_at", "kind", "created_at"),
         sa.Index("ix_tickets_customer_id_created_at", "customer_id", "created_at"),
+        # The "due soonest" sort and the "Breaching soon" view.
+        sa.Index("ix_tickets_status_sla_due_at", "status", "sla_due_at", "id"),
     )
 
     @validates("priority")

@@ -254,6 +254,26 @@ def add_business_days(start: datetime, days: int, hours: BusinessHours) -> datet
     raise AssertionError("unreachable: _intervals raises when it runs out")  # pragma: no cover
 
 
+def business_time_between(start: datetime, end: datetime, hours: BusinessHours) -> timedelta:
+    """How much open time lies between `start` and `end` (zero when `end` is not later): the
+    inverse of `add_business_time`, for clocks paused part-way and for reports."""
+    cursor, end = _utc(start), _utc(end)
+    total = timedelta(0)
+    while cursor < end:
+        scanned = cursor
+        try:
+            for opens, closes in _intervals(cursor, hours):
+                if opens >= end:
+                    return total
+                total += min(closes, end) - max(opens, cursor)
+                scanned = closes
+        except ValueError:
+            if scanned == cursor:  # no open time at all in the scanned window
+                return total
+        cursor = scanned
+    return total
+
+
 def _intervals(moment: datetime, hours: BusinessHours) -> Iterator[tuple[datetime, datetime]]:
     """Open intervals that end after `moment`, in order, scanning a bounded number of days."""
     first_day = moment.astimezone(hours.zone).date()

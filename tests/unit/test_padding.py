@@ -15,6 +15,7 @@ from helpdesk.settings.hours import (
     BusinessHours,
     add_business_days,
     add_business_time,
+    business_time_between,
     is_open,
     next_open,
     open_interval,
@@ -299,3 +300,36 @@ def test_custom_due_errors_name_the_field(due, message):
         check_custom_due(due, now=NOW)
     assert error.value.field == "due_at"
     assert message in error.value.message
+
+
+# --- open time between two moments --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "expected"),
+    [
+        (berlin(2026, 3, 20, 10, 0), berlin(2026, 3, 20, 12, 30), timedelta(hours=2, minutes=30)),
+        # Friday 16:00 to Monday 10:00: one hour on Friday, one on Monday.
+        (berlin(2026, 3, 20, 16, 0), berlin(2026, 3, 23, 10, 0), timedelta(hours=2)),
+        # Across the spring DST change the local 9-to-5 day is still eight hours.
+        (berlin(2026, 3, 27, 17, 0), berlin(2026, 3, 30, 17, 0), timedelta(hours=8)),
+        (berlin(2026, 3, 21, 10, 0), berlin(2026, 3, 22, 18, 0), timedelta(0)),  # weekend
+        (berlin(2026, 3, 20, 12, 0), berlin(2026, 3, 20, 11, 0), timedelta(0)),  # reversed
+    ],
+)
+def test_business_time_between_counts_only_open_time(start, end, expected):
+    assert business_time_between(start, end, WEEKDAYS_9_TO_5) == expected
+
+
+@pytest.mark.parametrize("minutes", [0, 1, 59, 60, 8 * 60, 8 * 60 + 1, 5 * 8 * 60 * 3 + 7])
+def test_business_time_between_inverts_add_business_time(minutes):
+    start = berlin(2026, 10, 23, 15, 20)  # a Friday afternoon before the autumn change
+    duration = timedelta(minutes=minutes)
+    end = add_business_time(start, duration, WEEKDAYS_9_TO_5)
+    assert business_time_between(start, end, WEEKDAYS_9_TO_5) == duration
+
+
+def test_business_time_between_spans_more_than_the_scan_window():
+    start = berlin(2026, 1, 5, 9, 0)  # a Monday
+    end = start + timedelta(days=7 * 100)  # 100 weeks, past the 400-day scan window
+    assert business_time_between(start, end, WEEKDAYS_9_TO_5) == timedelta(hours=8 * 5 * 100)
