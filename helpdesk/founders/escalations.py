@@ -9,7 +9,8 @@ call it without import cycles. Every escalation raised publishes `EscalationRais
 Severity (lower rank first in the queue; age breaks ties, oldest first):
 - high (0): missed_promise, bad_rating, detractor, negative_sentiment — a customer we have
   already let down, or who said so in strong words;
-- medium (1): vip, manual — someone who matters a lot, or an agent asking for help;
+- medium (1): vip, manual, complaint, sla_breach, automation — someone who matters a lot,
+  a complaint or a missed target the team asked founders to see, or an agent asking for help;
 - low (2): repeat_contact — a pattern worth a look, not yet a failure.
 """
 
@@ -38,6 +39,9 @@ SEVERITY: dict[str, int] = {
     "negative_sentiment": 0,
     "vip": 1,
     "manual": 1,
+    "complaint": 1,
+    "sla_breach": 1,
+    "automation": 1,
     "repeat_contact": 2,
 }
 MAX_DETAIL_CHARS = 2000

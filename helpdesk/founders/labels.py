@@ -12,6 +12,9 @@ REASON_LABELS = {
     "vip": _l("High-value customer complaint"),
     "repeat_contact": _l("Repeat contact"),
     "manual": _l("Escalated by an agent"),
+    "sla_breach": _l("Service-level target missed"),
+    "complaint": _l("Complaint"),
+    "automation": _l("Sent by an automation rule"),
 }
 ESCALATION_STATUS_LABELS = {
     "active": _l("Open and claimed"),

@@ -23,6 +23,9 @@ ESCALATION_REASONS = (
     "vip",
     "repeat_contact",
     "manual",
+    "sla_breach",  # a service-level target passed unmet (helpdesk/sla)
+    "complaint",  # a complaint an automation rule sent to founders (helpdesk/automations)
+    "automation",  # any other automation rule's "escalate to founders"
 )
 ESCALATION_STATES = ("open", "claimed", "done")
 

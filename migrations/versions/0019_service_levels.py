@@ -1,6 +1,7 @@
 """Service levels: policies (targets for first reply, next reply and resolution in
 business time, by priority, plan and VIP) and each ticket's clocks against them, with the
-soonest running clock copied onto the ticket for the inbox's "due soonest" sort.
+soonest running clock copied onto the ticket for the inbox's "due soonest" sort. Founders'
+queue items gain three causes: a breached target, a complaint and an automation rule.
 
 Revision ID: 0019
 Revises: 0018
@@ -17,8 +18,40 @@ down_revision = "0018"
 branch_labels = None
 depends_on = None
 
+OLD_REASONS = (
+    "missed_promise",
+    "bad_rating",
+    "detractor",
+    "negative_sentiment",
+    "vip",
+    "repeat_contact",
+    "manual",
+)
+REASONS = (*OLD_REASONS, "sla_breach", "complaint", "automation")
+
+
+def _reasons(values):
+    return sa.Enum(
+        *values,
+        name="reason",
+        native_enum=False,
+        create_constraint=True,
+        length=max(map(len, values)),
+    )
+
+
+def _allow_reasons(old, new):
+    """Swap the escalations.reason CHECK (the column's length does not change)."""
+    if op.get_bind().dialect.name == "sqlite":
+        with op.batch_alter_table("escalations", recreate="always") as batch_op:
+            batch_op.alter_column("reason", existing_type=_reasons(old), type_=_reasons(new))
+    else:
+        op.drop_constraint(op.f("ck_escalations_reason"), "escalations", type_="check")
+        op.create_check_constraint("reason", "escalations", sa.column("reason").in_(new))
+
 
 def upgrade():
+    _allow_reasons(OLD_REASONS, REASONS)
     op.create_table(
         "sla_policies",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -117,3 +150,7 @@ def downgrade():
 
     op.drop_table("sla_targets")
     op.drop_table("sla_policies")
+    op.execute(
+        sa.text("DELETE FROM escalations WHERE reason IN ('sla_breach', 'complaint', 'automation')")
+    )
+    _allow_reasons(REASONS, OLD_REASONS)
