@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DecimalField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DecimalField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange
 
 from helpdesk.forms import BaseForm
@@ -20,6 +20,8 @@ class StepForm(BaseForm):
         _l("What in our process let this happen?"), validators=[Length(max=5000)]
     )
     process_fix = TextAreaField(_l("What will we change?"), validators=[Length(max=5000)])
+    # Set by "Save anyway" after the blameless warning (recovery/blameless.py).
+    blame_confirmed = BooleanField()
 
 
 class ReasonForm(BaseForm):

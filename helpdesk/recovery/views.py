@@ -21,6 +21,7 @@ from helpdesk.errors import DomainError, NotAllowed, ValidationError
 from helpdesk.forms import parse_id
 from helpdesk.models import Recovery, Ticket
 from helpdesk.recovery import library, service
+from helpdesk.recovery.blameless import blame_findings
 from helpdesk.recovery.forms import EmptyForm, LabelForm, ReasonForm, StepForm
 from helpdesk.recovery.panel import panel_context
 from helpdesk.tickets.bulk import answer_bulk, read_bulk_request
@@ -46,6 +47,7 @@ def _panel(
     step_form: StepForm | None = None,
     reason_form: ReasonForm | None = None,
     error: str | None = None,
+    blame: tuple[str, str] | None = None,
     status: int = 200,
 ) -> Response:
     """The panel fragment for htmx; the ticket page for everyone else."""
@@ -62,6 +64,7 @@ def _panel(
             step_form=step_form or StepForm(formdata=None),
             reason_form=reason_form or ReasonForm(formdata=None),
             panel_error=error,
+            blame=blame,
             **context,
         ),
         status,
@@ -172,6 +175,12 @@ def step_done(number: int, step: str) -> Response:
     form = StepForm()
     if not form.validate_on_submit():
         return _panel(ticket, step_form=form, status=422)
+    if step == "diagnose" and not form.blame_confirmed.data:
+        names, words = blame_findings(form.process_gap.data, form.process_fix.data)
+        if names or words:
+            if wants_fragment():  # warn, keep the text, and offer "Save anyway"
+                return _panel(ticket, step_form=form, blame=(_quoted(names), _quoted(words)))
+            flash(_blame_notice(names, words), "warning")
     cause_id = parse_id(form.root_cause_id.data)
     return _run(
         ticket,
@@ -187,6 +196,19 @@ def step_done(number: int, step: str) -> Response:
             process_fix=form.process_fix.data,
         ),
         form,
+    )
+
+
+def _quoted(items: list[str]) -> str:
+    return ", ".join(f"“{item}”" for item in items)
+
+
+def _blame_notice(names: list[str], words: list[str]) -> str:
+    found = _quoted([*names, *words])
+    return _(
+        "Saved. The diagnosis mentions %(found)s: next time, describe the process that let "
+        "this happen rather than a person.",
+        found=found,
     )
 
 
