@@ -1,20 +1,24 @@
 """Article search on the database's own full-text engine, with the inbox search's term rules.
 
 Terms come from `search.terms.query_terms` (operators are never interpreted, so no query
-errors; one- and two-character terms are dropped when a longer one is present). Every term
-must match, in the title or the body, as a case-insensitive substring, so a Thai word is
-found inside an unbroken run of Thai text.
+errors; one- and two-character terms are dropped when a longer one is present), less the
+question words and fillers of `STOP_WORDS` when anything else is left ("where is my order"
+searches for "order"). An article matches when ANY term is in its title or body, as a
+case-insensitive substring (so a Thai word is found inside an unbroken run of Thai text);
+articles holding more of the terms come first, so "lost order" lists the article with both
+words before those with one, and a customer's wording rarely finds nothing.
 
 SQLite (`search.sqlite`, migration 0007): the external-content FTS5 trigram table
 `search_articles` (title, body_source), kept by triggers. All terms go into one MATCH as
-FTS5 strings (implicitly AND-ed across the row's columns), ranked by bm25 with the title
-weighted `ARTICLE_TITLE_WEIGHT` times the body. A query of only one- or two-character terms
+FTS5 strings joined by OR, ranked by the number of terms matched, then by bm25 with the
+title weighted `ARTICLE_TITLE_WEIGHT` times the body. A query of only one- or two-character terms
 scans with LIKE instead (articles are few; the trigram index cannot serve it).
 
 PostgreSQL (`search.postgresql`): per term, an ILIKE substring match on title or body
 (pg_trgm GIN indexes) OR a word match on `to_tsvector('simple', title || ' ' ||
-body_source)` (GIN index); ranked by ts_rank plus `ARTICLE_TITLE_WEIGHT` for a term in the
-title and `ARTICLE_BODY_WEIGHT` for a term in the body.
+body_source)` (GIN index); ranked by the number of terms matched, then ts_rank plus
+`ARTICLE_TITLE_WEIGHT` for a term in the title and `ARTICLE_BODY_WEIGHT` for a term in the
+body.
 
 The help centre's other article lookups (by slug, newest published, snippets) live here
 too, beside the search they share their queries and snippets with.
@@ -33,20 +37,38 @@ from helpdesk.models import Article
 from helpdesk.search import postgresql, sqlite
 from helpdesk.search.terms import MIN_INDEXED_LENGTH, query_terms
 
+# Words that say nothing about what a customer looks for, dropped from an article search
+# that has other words (English and Indonesian; Thai and Bengali are not split into words).
+STOP_WORDS = frozenset(
+    """
+    about after also and any are can cannot could did does doing don't for from get got had
+    has have how into its not now our please should than that the then there this was what
+    when where which who why will with would you your yours
+    ada agar akan apa apakah bagaimana bisa dan dari dengan di ini itu ke kenapa mau mengapa
+    saya sudah tidak untuk yang
+    """.split()
+)
 SNIPPET_CHARS = 160
 # How much text a snippet shows before the first match.
 SNIPPET_LEAD = 40
 
 
 def article_search(query: str, *, published_only: bool = True, limit: int = 20) -> list[Article]:
-    """Articles matching every term of `query`, best first; [] when it has nothing to search
-    for (empty, or only punctuation and operators)."""
+    """Articles matching any term of `query`, those with the most terms first; [] when it
+    has nothing to search for (empty, or only punctuation and operators)."""
     statement = search_statement(query)
     if statement is None:
         return []
     if published_only:
         statement = statement.where(Article.published.is_(True))
     return list(db.session.scalars(statement.limit(max(0, limit))))
+
+
+def article_terms(query: str) -> list[str]:
+    """The terms an article search looks for: the query's terms less the stop words (all of
+    them when only stop words are left)."""
+    terms = query_terms(query or "")
+    return [term for term in terms if term not in STOP_WORDS] or terms
 
 
 def article_suggestions(query: str, limit: int = 5) -> list[Article]:
@@ -76,7 +98,7 @@ def newest_published() -> sa.Select[Article]:
 def search_statement(query: str) -> sa.Select[Article] | None:
     """A select of the articles (drafts too) matching `query`, ordered best first, for the
     caller to filter and limit; None when the query has nothing to search for."""
-    terms = query_terms(query or "")
+    terms = article_terms(query)
     if not terms:
         return None
     dialect = db.engine.dialect.name

@@ -181,8 +181,9 @@ def ticket_arms(index: int, term: str, plan: Plan) -> list[Arm]:
 
 
 def article_matches(terms: list[str]) -> sa.Select[Article]:
-    """Articles matching every term, best first: per term an ILIKE substring match on title
-    or body OR a word match, ranked by ts_rank plus a weight per field the term is in."""
+    """Articles matching any term, those matching more terms first: per term an ILIKE
+    substring match on title or body OR a word match, then ranked by ts_rank plus a weight
+    per field the term is in."""
     # Written exactly as the index expression of migration 0007, so the planner can use it.
     document = Article.title.op("||")(sa.literal_column("' '")).op("||")(Article.body_source)
     vector = sa.func.to_tsvector(_SIMPLE, document)
@@ -200,4 +201,10 @@ def article_matches(terms: list[str]) -> sa.Select[Article]:
             + sa.case((in_body, ARTICLE_BODY_WEIGHT), else_=0.0)
         )
     score = sum(scores[1:], scores[0])
-    return sa.select(Article).where(*conditions).order_by(score.desc(), Article.id.desc())
+    hits = [sa.case((condition, 1), else_=0) for condition in conditions]
+    matched = sum(hits[1:], hits[0])
+    return (
+        sa.select(Article)
+        .where(sa.or_(*conditions))
+        .order_by(matched.desc(), score.desc(), Article.id.desc())
+    )

@@ -193,11 +193,11 @@ def ticket_scan_arms(index: int, term: str) -> list[Arm]:
 
 
 def article_matches(terms: list[str]) -> sa.Select[Article]:
-    """Articles matching every term (all at least `MIN_INDEXED_LENGTH` long), best first:
-    one MATCH of FTS5 strings (implicitly AND-ed across the row's columns), ranked by bm25
-    with the title weighted `ARTICLE_TITLE_WEIGHT` times the body."""
+    """Articles matching ANY term (all at least `MIN_INDEXED_LENGTH` long), those matching
+    more terms first, then by bm25 with the title weighted `ARTICLE_TITLE_WEIGHT` times the
+    body: one MATCH of OR-ed FTS5 strings; the terms matched are counted on its few rows."""
     table: sa.ColumnClause[Any] = sa.literal_column(_FTS_ARTICLES.name)
-    expression = " ".join(fts_string(term) for term in terms)  # implicit AND
+    expression = " OR ".join(fts_string(term) for term in terms)
     match = table.op("MATCH")(sa.bindparam(None, expression, sa.String))
     rank = sa.func.bm25(table, ARTICLE_TITLE_WEIGHT, ARTICLE_BODY_WEIGHT)  # lower is better
     return (
@@ -205,21 +205,39 @@ def article_matches(terms: list[str]) -> sa.Select[Article]:
         .select_from(_FTS_ARTICLES)
         .join(Article, Article.id == _FTS_ARTICLES.c.rowid)
         .where(match)
-        .order_by(rank, Article.id.desc())
+        .order_by(_terms_matched(terms).desc(), rank, Article.id.desc())
     )
 
 
+def _in_article(term: str) -> tuple[sa.ColumnElement[bool], sa.ColumnElement[bool]]:
+    pattern = like_pattern(term)
+    return (
+        Article.title.like(pattern, escape="\\"),
+        Article.body_source.like(pattern, escape="\\"),
+    )
+
+
+def _terms_matched(terms: list[str]) -> sa.ColumnElement[Any]:
+    """How many of `terms` the article contains (title or body)."""
+    hits = [sa.case((sa.or_(*_in_article(term)), 1), else_=0) for term in terms]
+    return sum(hits[1:], hits[0])
+
+
 def article_scan(terms: list[str]) -> sa.Select[Article]:
-    """Short terms only: LIKE over the table (case-insensitive for ASCII, as SQLite's is)."""
+    """Short terms only: LIKE over the table (case-insensitive for ASCII, as SQLite's is),
+    any term matching, more terms first, then a term in the title."""
     conditions = []
     title_hits: list[sa.ColumnElement[Any]] = []
     for term in terms:
-        pattern = like_pattern(term)
-        in_title = Article.title.like(pattern, escape="\\")
-        conditions.append(sa.or_(in_title, Article.body_source.like(pattern, escape="\\")))
+        in_title, in_body = _in_article(term)
+        conditions.append(sa.or_(in_title, in_body))
         title_hits.append(sa.case((in_title, 1), else_=0))
     return (
         sa.select(Article)
-        .where(*conditions)
-        .order_by(sum(title_hits[1:], title_hits[0]).desc(), Article.updated_at.desc())
+        .where(sa.or_(*conditions))
+        .order_by(
+            _terms_matched(terms).desc(),
+            sum(title_hits[1:], title_hits[0]).desc(),
+            Article.updated_at.desc(),
+        )
     )

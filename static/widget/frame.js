@@ -300,8 +300,11 @@
   }
   var search = $("search");
   search.addEventListener("input", debounce(function () {
-    findArticles(search.value.trim(), "search", function (articles) {
-      listArticles($("search-results"), articles);
+    var query = search.value.trim();
+    findArticles(query, "search", function (articles) {
+      var list = $("search-results");
+      listArticles(list, articles);
+      if (!articles.length && query) list.appendChild(el("li", "empty", T.none_found));
       say(articles.length ? fill(T.found, "count", articles.length) : T.none_found);
     });
   }, 250));

@@ -126,8 +126,18 @@ def test_customer_searches_writes_gets_a_reply_and_rates(
     expect(page.locator(FRAME)).to_have_attribute("src", re.compile("^" + re.escape(live_server)))
     results = panel.locator("#search-results").get_by_role("button")
     expect(results).to_have_count(2, timeout=TIMEOUT)  # before a search: all articles
-    panel.get_by_label("Search our help articles").fill("password")
+    search_box = panel.get_by_label("Search our help articles")
+    search_box.fill("teapot lid")  # nothing matches: the list says so and points to writing
+    expect(results).to_have_count(0, timeout=TIMEOUT)
+    expect(panel.locator("#search-results .empty")).to_have_text(
+        "No articles match. You can write to us instead."
+    )
+    search_box.fill("lost order")  # any word matches ("lost" is in no article)
     expect(results).to_have_count(1, timeout=TIMEOUT)
+    expect(results.first).to_contain_text("When will my order arrive?")
+    search_box.fill("password")
+    expect(results).to_have_count(1, timeout=TIMEOUT)
+    expect(results.first).to_contain_text("How to reset your password")
     result = results.first
     expect(result).to_contain_text("How to reset your password")
 
