@@ -74,6 +74,23 @@ def _clean_name(name: str | None, field: str) -> str:
     return name
 
 
+def contact_problems(*, name: str | None, email: str, body: str) -> dict[str, str]:
+    """Every problem with what a customer typed to start a conversation, by field ("name",
+    "email", "message"), so a form can show them all at once instead of one per attempt."""
+    checks = (
+        lambda: normalise_email(email or ""),
+        lambda: _clean_name(name, "name"),
+        lambda: clean_body(body, "message"),
+    )
+    found: dict[str, str] = {}
+    for check in checks:
+        try:
+            check()
+        except ValidationError as error:
+            found.setdefault(error.field or "body", error.message)
+    return found
+
+
 def _open_ticket(
     *,
     customer: Customer,

@@ -43,9 +43,10 @@ from helpdesk.forms import parse_id, strip_control
 from helpdesk.models import Attachment, Message, Rating, Ticket
 from helpdesk.search.articles import article_by_slug, article_snippet, article_suggestions
 from helpdesk.tickets.intake import ticket_customer_reply
+from helpdesk.tickets.intake_steps import contact_problems
 from helpdesk.web import idempotency
 from helpdesk.web.json_api import json_api_errors, no_store
-from helpdesk.web.json_input import JsonBody, parse_body
+from helpdesk.web.json_input import JsonBody, RequestInvalid, parse_body
 from helpdesk.widget.service import (
     Visitor,
     conversation_find,
@@ -255,6 +256,9 @@ def create_conversation() -> tuple[Response, int]:
 
     def start() -> tuple[dict[str, Any], int]:
         body = parse_body(ConversationBody, _body_fields(data))
+        found = contact_problems(name=body.name, email=body.email, body=body.message)
+        if found:  # every field's problem in one answer, not one per attempt
+            raise RequestInvalid(found)
         if (body.website or "").strip():
             raise SpamSuspected(
                 None,

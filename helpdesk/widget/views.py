@@ -113,6 +113,10 @@ def frame_strings() -> dict[str, str]:
         "rated": _("Thank you for rating our help."),
         "commented": _("Thank you, your comment is saved."),
         "sent": _("Your message is sent."),
+        # The server's own words for these (tickets/intake_steps.py contact_problems).
+        "need_name": _("Enter a name."),
+        "need_email": _("Enter a valid email address."),
+        "need_message": _("Write a message first."),
         "status_new": _("Received"),
         "status_open": _("In progress"),
         "status_pending": _("Waiting for your reply"),

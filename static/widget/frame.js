@@ -389,6 +389,13 @@
     });
   }, 400));
 
+  function composeProblems() {
+    var found = {};
+    if (!nameInput.value.trim()) found.name = T.need_name;
+    if (!emailInput.value.trim() || emailInput.validity.typeMismatch) found.email = T.need_email;
+    if (!messageInput.value.trim()) found.message = T.need_message;
+    return found;
+  }
   function sendConversation() {
     if (compose.dataset.busy) return;
     clearErrors(compose);
@@ -399,6 +406,13 @@
     var filesInput = $("compose-attachments");
     var picked = filesInput ? Array.prototype.slice.call(filesInput.files || []) : [];
     var refused = picked.length ? fileProblem(picked) : "";
+    // Every field's problem at once, before anything is sent (the server checks the same).
+    var missing = composeProblems();
+    if (Object.keys(missing).length) {
+      showFieldErrors(compose, {data: {error: {fields: missing}}});
+      if (refused) showFileError(refused, filesInput);
+      return;
+    }
     if (refused) {
       showFileError(refused, filesInput);
       filesInput.focus();

@@ -156,6 +156,20 @@ def test_every_missing_or_mistyped_field_is_named_at_once(client: FlaskClient) -
     }
 
 
+def test_an_empty_form_names_every_field_in_one_answer(app: Flask, client: FlaskClient) -> None:
+    response = client.post(f"{API}/conversations", json={"name": " ", "email": "", "message": ""})
+    assert response.status_code == 422
+    assert response.get_json()["error"]["fields"] == {
+        "email": "Enter a valid email address.",
+        "name": "Enter a name.",
+        "message": "Write a message first.",
+    }
+    response = start(client, name="", email="nok@")
+    assert set(response.get_json()["error"]["fields"]) == {"name", "email"}
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Ticket.id))) == 0
+
+
 def test_field_problems_are_worded_in_the_customers_language(client: FlaskClient) -> None:
     response = client.post(
         f"{API}/conversations", json={"name": "A"}, headers={"Accept-Language": "th"}
@@ -169,7 +183,7 @@ def test_field_problems_are_worded_in_the_customers_language(client: FlaskClient
 def test_a_100_kb_message_is_refused_clearly(client: FlaskClient) -> None:
     response = start(client, message="é" * 100_000)
     assert response.status_code == 422
-    assert "50000" in response.get_json()["error"]["message"].replace(",", "")
+    assert "50000" in response.get_json()["error"]["fields"]["message"].replace(",", "")
 
 
 def test_wrong_content_type_and_invalid_json(client: FlaskClient) -> None:
