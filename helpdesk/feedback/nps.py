@@ -178,6 +178,32 @@ def _eligible_customers(start: datetime, end: datetime) -> sa.Select[int]:
     )
 
 
+def _period_start(at: datetime, interval: timedelta, previous: NpsRound | None) -> datetime:
+    """Where a round starting `at` begins: one interval back, or where the last one ended."""
+    start = at - interval
+    if previous is not None and previous.period_end > start:
+        start = min(previous.period_end, at)
+    return start
+
+
+@dataclass(frozen=True)
+class RoundPreview:
+    """What "Start a round now" would do, shown before anything is sent."""
+
+    period_start: datetime
+    period_end: datetime
+    invited: int
+
+
+def nps_round_preview(*, at: datetime | None = None) -> RoundPreview:
+    """The period and the number of customers a round started now would invite (read only)."""
+    at = at or now()
+    start = _period_start(at, timedelta(days=nps_settings().interval_days), last_round())
+    eligible = _eligible_customers(start, at).subquery()
+    invited = db.session.scalar(sa.select(sa.func.count()).select_from(eligible)) or 0
+    return RoundPreview(period_start=start, period_end=at, invited=invited)
+
+
 @use_case
 def nps_round_start(
     *, at: datetime | None = None, force: bool = False, actor: User | str = "scheduler"
@@ -198,9 +224,7 @@ def nps_round_start(
         if force:
             raise Conflict(_("A survey round started less than an hour ago."))
         return None
-    start = at - interval
-    if previous is not None and previous.period_end > start:
-        start = min(previous.period_end, at)
+    start = _period_start(at, interval, previous)
     survey_round = NpsRound(period_start=start, period_end=at, invited_count=0, created_at=at)
     db.session.add(survey_round)
     db.session.flush()

@@ -29,6 +29,7 @@ from helpdesk.errors import DomainError
 from helpdesk.feedback.forms import NpsSettingsForm, StartRoundForm
 from helpdesk.feedback.links import nps_link
 from helpdesk.feedback.nps import (
+    nps_round_preview,
     nps_round_start,
     nps_settings,
     nps_settings_update,
@@ -73,6 +74,17 @@ def _page(
 @bp.get("")
 def rounds_page() -> Response:
     return _page()
+
+
+@bp.get("/rounds/new")
+def round_confirm() -> Response:
+    """Ask before sending: how many customers a round started now would invite."""
+    html = render_template(
+        "feedback/nps_round_confirm.html",
+        preview=nps_round_preview(),
+        start_form=StartRoundForm(formdata=None),
+    )
+    return make_response(html)
 
 
 @bp.post("/rounds")

@@ -3,6 +3,7 @@ loading everything its template shows in a fixed number of statements (no N+1)."
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -18,6 +19,35 @@ QUEUE_LIMIT = 200
 STATUS_FILTERS = ("active", "open", "claimed", "done")
 
 
+# Each founder note starts with a line "<name> · YYYY-MM-DD HH:MM UTC" (service._append_note).
+_NOTE_HEAD = re.compile(r"(?P<author>[^\n]+) · (?P<at>\d{4}-\d{2}-\d{2} \d{2}:\d{2}) UTC\n")
+
+
+@dataclass(frozen=True)
+class NoteEntry:
+    """One founder note: who wrote it and when (None for text without that first line)."""
+
+    author: str | None
+    at: datetime | None
+    text: str
+
+
+def note_entries(notes: str | None) -> list[NoteEntry]:
+    """An item's accumulated notes, one entry each, with the time read back as UTC so the
+    page can show it in the reader's zone like every other time."""
+    entries = []
+    for chunk in (notes or "").split("\n\n"):
+        if not chunk.strip():
+            continue
+        head = _NOTE_HEAD.match(chunk)
+        if head is None:
+            entries.append(NoteEntry(None, None, chunk))
+            continue
+        at = datetime.strptime(head["at"], "%Y-%m-%d %H:%M").replace(tzinfo=UTC)
+        entries.append(NoteEntry(head["author"], at, chunk[head.end() :]))
+    return entries
+
+
 @dataclass(frozen=True)
 class QueueItem:
     escalation: Escalation
@@ -27,6 +57,10 @@ class QueueItem:
     @property
     def id(self) -> int:
         return self.escalation.id
+
+    @property
+    def notes(self) -> list[NoteEntry]:
+        return note_entries(self.escalation.founder_note)
 
 
 def severity_rank() -> sa.Case[int]:

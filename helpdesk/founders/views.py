@@ -136,7 +136,7 @@ def queue() -> Response:
 
 
 def _item_fragment(
-    item: QueueItem, forms: dict[str, Any], error: str | None, code: int
+    item: QueueItem, forms: dict[str, Any], error: str | None, code: int, notice: str | None = None
 ) -> Response:
     response = make_response(
         render_template(
@@ -144,6 +144,7 @@ def _item_fragment(
             item=item,
             forms={**_blank_forms(), **forms},
             item_error=error,
+            item_notice=notice,
             return_to=None,
             **_labels(),
         ),
@@ -168,7 +169,8 @@ def _act(escalation: Escalation, action: Any, *, name: str, form: Any, done: str
         if item is None:
             abort(404)
         forms = {name: form} if code != 200 else {}
-        return _item_fragment(item, forms, error, code)
+        # Said inside the item, where the founder is looking ("Your reply was sent…").
+        return _item_fragment(item, forms, error, code, notice=done if code == 200 else None)
     if code == 422:
         return _queue_page(override_id=escalation.id, override_forms={name: form}, code=422)
     if error:

@@ -66,6 +66,27 @@ def test_agents_get_403(app: Flask, login_as: Any) -> None:
     assert 'href="/feedback/nps"' not in client.get("/inbox").get_data(as_text=True)
 
 
+def test_starting_a_round_asks_first_with_the_number_of_customers(
+    app: Flask, login_as: Any
+) -> None:
+    active_customers(app, 3)
+    founder = login_as("founder")
+    listing = founder.get("/feedback/nps").get_data(as_text=True)
+    assert 'href="/feedback/nps/rounds/new"' in listing  # a link, not a sending button
+    confirm = founder.get("/feedback/nps/rounds/new")
+    html = confirm.get_data(as_text=True)
+    assert confirm.status_code == 200
+    assert "3 customers who were in touch from" in html
+    assert "Start the round and ask 3 customers" in html
+    assert round_ids(app) == []  # asking sends nothing
+    assert login_as("agent").get("/feedback/nps/rounds/new").status_code == 403
+
+
+def test_the_confirmation_says_when_nobody_would_be_asked(app: Flask, login_as: Any) -> None:
+    html = login_as("founder").get("/feedback/nps/rounds/new").get_data(as_text=True)
+    assert "Nobody would be asked" in html and "Start an empty round" in html
+
+
 def test_a_round_of_one_says_one_customer(app: Flask, login_as: Any) -> None:
     active_customers(app, 1)
     founder = login_as("founder")

@@ -188,6 +188,7 @@ def test_a_founder_reply_is_signed_and_badged_on_the_ticket_page(app, founder, l
     assert empty.status_code == 422 and "Write a message first." in empty.get_data(as_text=True)
     response = post(founder, path, data={"body": "I read your message myself."}, headers=HTMX)
     assert response.status_code == 200
+    assert "Your reply was sent to the customer." in response.get_data(as_text=True)
     assert load(app, item_id).status == "claimed"
     page = login_as("agent").get(f"/tickets/{number}").get_data(as_text=True)
     assert "I read your message myself." in page
@@ -276,3 +277,32 @@ def test_the_queue_query_count_does_not_grow_with_items(app, founder, make_user)
         page = founder.get("/founders/queue").get_data(as_text=True)
     assert page.count("claimed by Founder Person") == 6
     assert len(few) == len(many)
+
+
+def test_notes_show_their_time_in_the_readers_zone(app, founder):
+    item_id, _number = raise_item(app)
+    with app.app_context():
+        from helpdesk.models import User
+
+        user = db.session.scalar(sa.select(User).where(User.role == "founder"))
+        user.timezone = "Asia/Bangkok"
+        db.session.commit()
+    response = post(
+        founder, f"/founders/escalations/{item_id}/note", data={"note": "Called her"}, headers=HTMX
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Called her" in html and "UTC" not in html
+    # 12:00 UTC is 19:00 in Bangkok.
+    assert 'datetime="2026-05-04T12:00:00+00:00"' in html and "7:00" in html
+
+
+def test_note_entries_read_back_the_author_and_time():
+    from helpdesk.founders.queries import note_entries
+
+    entries = note_entries("Founder Person · 2026-05-04 12:00 UTC\nCalled her\n\nfree text")
+    assert [(e.author, e.at, e.text) for e in entries] == [
+        ("Founder Person", NOW, "Called her"),
+        (None, None, "free text"),
+    ]
+    assert note_entries(None) == []

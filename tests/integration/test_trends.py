@@ -565,3 +565,37 @@ def test_agents_get_403_and_visitors_go_to_login(login_as, client, path):
 def test_founders_see_trends_in_the_navigation(founder, login_as):
     assert 'href="/founders/trends"' in founder.get("/founders/trends").get_data(as_text=True)
     assert 'href="/founders/trends"' not in login_as("agent").get("/inbox").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("query", "title"),
+    [
+        ("metric=complaints", "Complaints"),
+        ("metric=promise&key=missed", "Promises per week: Missed"),
+        ("metric=rating&key=bad", "Ratings per week: Bad"),
+        ("metric=recovery_step&key=diagnose", "Median time per HEARD step: Diagnose"),
+        ("metric=detector&key=false_alarm", "False alarms"),
+        ("metric=nps&key=7-detractor", "Net Promoter Score per round: round 7, Detractors"),
+        ("metric=root_cause&key=999999", "Root causes over time"),  # a cause since deleted
+    ],
+)
+def test_the_drilldown_says_which_number_it_explains(founder, query, title):
+    response = founder.get(f"/founders/trends/tickets?{query}&start={START}&end={END}")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert f"<h1>{title}</h1>" in html
+    assert "Tickets behind this number" not in html
+
+
+def test_the_drilldown_names_the_root_cause(app, founder):
+    from helpdesk.models import RootCause
+
+    with app.app_context():
+        cause = RootCause(name="Shipping or delivery problem", position=1)
+        db.session.add(cause)
+        db.session.commit()
+        cause_id = cause.id
+    html = founder.get(
+        f"/founders/trends/tickets?metric=root_cause&key={cause_id}&start={START}&end={END}"
+    ).get_data(as_text=True)
+    assert "<h1>Root cause: Shipping or delivery problem</h1>" in html

@@ -11,9 +11,10 @@ from flask_babel import gettext as _
 
 from helpdesk.errors import ValidationError
 from helpdesk.extensions import db
+from helpdesk.forms import parse_id
 from helpdesk.founders.trends import TrendRange, member_tickets
 from helpdesk.founders.trends.metrics import METRICS
-from helpdesk.models import Customer, Ticket
+from helpdesk.models import Customer, RootCause, Ticket
 
 PAGE_SIZE = 50
 MAX_KEY_CHARS = 40
@@ -72,3 +73,59 @@ def trend_tickets(*, metric: str, key: str | None, rng: TrendRange, page: int = 
     return DrillPage(
         tickets=[DrillTicket(*row) for row in rows], total=total, page=page, pages=pages
     )
+
+
+def drill_title(metric: str, key: str | None) -> str:
+    """Which number the drilldown explains, in words ("Promises: missed", "Root cause:
+    Shipping or delivery problem"), for its heading."""
+    keyed: dict[str, dict[str, str]] = {
+        "rating": {"good": _("Good"), "okay": _("Okay"), "bad": _("Bad")},
+        "promise": {"kept": _("Kept"), "early": _("Kept early"), "missed": _("Missed")},
+        "detector": {
+            "caught": _("Complaints caught"),
+            "missed": _("Complaints missed"),
+            "false_alarm": _("False alarms"),
+            "agreed": _("Agreed: no complaint"),
+        },
+        "recovery_step": {
+            "hear": _("Hear"),
+            "empathize": _("Empathize"),
+            "apologize": _("Apologize"),
+            "resolve": _("Resolve"),
+            "diagnose": _("Diagnose"),
+        },
+    }
+    plain = {
+        "complaints": _("Complaints"),
+        "active": _("Active customers"),
+        "root_cause": _("Root causes over time"),
+        "rating": _("Ratings per week"),
+        "promise": _("Promises per week"),
+        "recovery_started": _("Recoveries started"),
+        "recovery_completed": _("Recoveries completed"),
+        "recovery_step": _("Median time per HEARD step"),
+        "repeat_contact": _("Customers with repeat contacts"),
+        "first_response": _("Answered"),
+        "resolution": _("Resolved"),
+        "detector": _("Complaint detector against your team"),
+        "nps": _("Net Promoter Score per round"),
+    }
+    title = plain.get(metric, _("Tickets behind this number"))
+    if key is None:
+        return title
+    if metric == "root_cause":
+        cause = db.session.get(RootCause, parse_id(key) or 0)
+        return _("Root cause: %(name)s", name=cause.name) if cause else title
+    if metric == "nps":
+        round_id, _dash, group = key.partition("-")
+        groups = {
+            "promoter": _("Promoters"),
+            "passive": _("Passives"),
+            "detractor": _("Detractors"),
+        }
+        detail = _("round %(number)s", number=round_id)
+        if group in groups:
+            detail = f"{detail}, {groups[group]}"
+        return f"{title}: {detail}"
+    label = keyed.get(metric, {}).get(key)
+    return f"{title}: {label}" if label and metric != "detector" else (label or title)

@@ -28,7 +28,7 @@ from helpdesk.founders.trends import (
     trend_range,
 )
 from helpdesk.founders.trends.cache import cached_trends
-from helpdesk.founders.trends.drill import UnknownMetric, trend_tickets
+from helpdesk.founders.trends.drill import UnknownMetric, drill_title, trend_tickets
 from helpdesk.founders.trends.forms import TrendRangeForm
 from helpdesk.founders.trends.sections import SECTIONS, trend_section, trend_sections
 from helpdesk.models.ticket import STATUSES
@@ -148,6 +148,7 @@ def trends_tickets() -> Response | tuple[str, int]:
     html = render_template(
         "founders/trends_tickets.html",
         result=result,
+        title=drill_title(metric, key),
         metric=metric,
         key=key,
         rng=rng,
