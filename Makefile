@@ -14,9 +14,11 @@ CODE := helpdesk tests config.py wsgi.py
 
 .PHONY: run test lint format tools install install-test assets translations extract-messages clean
 
+# Links in emails and pages follow the port served, unless HELPDESK_BASE_URL is set.
+run: export HELPDESK_BASE_URL ?= http://127.0.0.1:$(PORT)
 run: install assets translations
 	@HELPDESK_ENV=development $(FLASK) db upgrade
-	@HELPDESK_ENV=development $(FLASK) helpdesk demo
+	@HELPDESK_ENV=development $(FLASK) helpdesk demo --demo-port $(DEMO_PORT)
 	@HELPDESK_ENV=development $(FLASK) helpdesk demo-site --port $(DEMO_PORT) \
 		--helpdesk-url http://127.0.0.1:$(PORT) & demo=$$!; \
 	trap 'kill $$demo 2>/dev/null' EXIT INT TERM; \

@@ -121,6 +121,10 @@ class Config:
         self.POSTGRESQL_OPTIONS = _postgresql_options(environ)
         self.SECRET_KEY = self.secret_key(environ, instance)
         self.BASE_URL = _str(environ, "HELPDESK_BASE_URL", "http://localhost:5000")
+        # Unset: staff pages show links on the address they are served from (the widget
+        # snippet); emails, webhooks and public pages always use BASE_URL, never a request's
+        # Host header (a forged Host must not reach a reset link).
+        self.BASE_URL_CONFIGURED = bool(environ.get("HELPDESK_BASE_URL", "").strip())
         # Outbound email: empty SMTP_URL keeps mail in the outbox (the dev mail viewer shows it).
         self.SMTP_URL = _str(environ, "HELPDESK_SMTP_URL", "")
         self.SMTP_TIMEOUT = _int(environ, "HELPDESK_SMTP_TIMEOUT", 20)

@@ -45,12 +45,19 @@ def create_user(email: str, name: str, role: str, password_stdin: bool) -> None:
 
 
 @helpdesk_cli.command("demo")
+@click.option(
+    "--demo-port",
+    type=click.IntRange(1, 65535),
+    default=5001,
+    show_default=True,
+    help="The port of the demo shop (demo-site), allowed to embed the widget.",
+)
 @with_appcontext
-def demo() -> None:
+def demo(demo_port: int) -> None:
     """Load demo users, customers and tickets (does nothing if they are already there)."""
     from helpdesk.dev.demo import DEMO_PASSWORD, DEMO_USERS, demo_load
 
-    created = demo_load()
+    created = demo_load(demo_port=demo_port)
     click.echo("Demo data loaded." if created else "Demo data already present; nothing added.")
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for email, _name, role in DEMO_USERS:

@@ -6,6 +6,7 @@ Loaded in one transaction; a second run finds the demo admin and adds nothing.
 from __future__ import annotations
 
 import random
+import re
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -157,20 +158,22 @@ LOCAL_OPENERS = {"th": THAI_OPENERS, "id": INDONESIAN_OPENERS, "bn": BENGALI_OPE
 STATUS_WEIGHTS = (("new", 12), ("open", 25), ("pending", 15), ("resolved", 35), ("closed", 13))
 TAGS = ("billing", "refund", "bug", "login", "shipping", "feature", "account", "onboarding")
 TICKET_COUNT = 60
+# Where `make run` serves the demo shop (`flask helpdesk demo-site`), a different origin.
+DEMO_PORT = 5001
 
 
-def demo_load(seed: int = 7) -> bool:
+def demo_load(seed: int = 7, demo_port: int = DEMO_PORT) -> bool:
     """Load the demo data in one transaction; False if present (then only help articles
-    missing by slug are added)."""
+    missing by slug, and the demo shop's port, are brought up to date)."""
     seed_library()
     seed_saved_replies()
     admin = db.session.scalar(sa.select(User).where(User.email == DEMO_USERS[0][0]))
     if admin is not None:
-        added_sites = _allow_demo_sites()
+        added_sites = _allow_demo_sites(demo_port)
         if seed_demo_articles(author=admin, current=now()) or added_sites:
             db.session.commit()
         return False
-    _allow_demo_sites()
+    _allow_demo_sites(demo_port)
     # The demo team works from Bangkok: promises land inside its business day.
     setting_put("business_hours", {"timezone": "Asia/Bangkok"})
     # Demo data, not security: a seeded generator keeps the demo the same each time.
@@ -238,15 +241,28 @@ def _label_some(
             ticket.complaint_label.labelled_at = ticket.created_at + later
 
 
-# Where `make run` serves the demo shop (`flask helpdesk demo-site`), a different origin.
-DEMO_SITES = ("http://127.0.0.1:5001", "http://localhost:5001")
+_LOCAL_ORIGIN = re.compile(r"^http://(127\.0\.0\.1|localhost):\d{1,5}$")
 
 
-def _allow_demo_sites() -> bool:
-    """Let the demo shop embed the widget, unless an admin already set the allowed sites."""
-    if setting_get("widget", None) is not None:
+def demo_sites(port: int = DEMO_PORT) -> list[str]:
+    return [f"http://127.0.0.1:{port}", f"http://localhost:{port}"]
+
+
+def _allow_demo_sites(port: int = DEMO_PORT) -> bool:
+    """Let the demo shop embed the widget: set the allowed sites when nobody has, or move
+    them to `port` when they only list an earlier demo's local addresses (`DEMO_PORT=…
+    make run` after a run on another port); a site an admin added is never touched."""
+    stored = setting_get("widget", None)
+    sites = demo_sites(port)
+    if stored is None:
+        setting_put("widget", {"allowed_origins": sites})
+        return True
+    current = stored.get("allowed_origins") if isinstance(stored, dict) else None
+    if not isinstance(current, list) or current == sites:
         return False
-    setting_put("widget", {"allowed_origins": list(DEMO_SITES)})
+    if not current or not all(isinstance(o, str) and _LOCAL_ORIGIN.match(o) for o in current):
+        return False
+    setting_put("widget", {**stored, "allowed_origins": sites})
     return True
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
@@ -38,9 +38,17 @@ function helpdeskHash(email) {
 }"""
 
 
+def served_base_url() -> str:
+    """HELPDESK_BASE_URL when set, else the address this admin page is served from (an
+    admin's own request: `PORT=8000 make run` shows a snippet that works)."""
+    if current_app.config.get("BASE_URL_CONFIGURED"):
+        return str(current_app.config["BASE_URL"]).rstrip("/")
+    return request.host_url.rstrip("/")
+
+
 def embed_snippets() -> dict[str, str]:
     """The plain snippet and the one with a signed customer identity."""
-    src = f"{current_app.config['BASE_URL'].rstrip('/')}/widget.js"
+    src = f"{served_base_url()}/widget.js"
     return {
         "plain": f'<script src="{src}" async></script>',
         "identity": (

@@ -124,6 +124,28 @@ def test_demo_loads_realistic_data_once(app, runner):
         assert repeat
 
 
+def test_demo_lets_the_demo_shop_on_its_port_embed_the_widget(app, runner):
+    from helpdesk.settings.service import setting_get, setting_put
+
+    def allowed():
+        with app.app_context():
+            return setting_get("widget", {}).get("allowed_origins")
+
+    assert runner.invoke(args=["helpdesk", "demo", "--demo-port", "6001"]).exit_code == 0
+    assert allowed() == ["http://127.0.0.1:6001", "http://localhost:6001"]
+    # Run again on another port: the demo's own local sites move with it.
+    assert runner.invoke(args=["helpdesk", "demo", "--demo-port", "7001"]).exit_code == 0
+    assert allowed() == ["http://127.0.0.1:7001", "http://localhost:7001"]
+    # A site an admin added is never replaced.
+    with app.app_context():
+        setting_put("widget", {"allowed_origins": ["https://shop.example.com"]})
+        db.session.commit()
+    runner.invoke(args=["helpdesk", "demo", "--demo-port", "5001"])
+    assert allowed() == ["https://shop.example.com"]
+    refused = runner.invoke(args=["helpdesk", "demo", "--demo-port", "70000"])
+    assert refused.exit_code != 0 and "70000" in refused.output
+
+
 def test_demo_gives_founders_a_queue_ratings_nps_and_finished_recoveries(app, runner):
     from helpdesk.models import Escalation, NpsResponse, Rating, Recovery
 

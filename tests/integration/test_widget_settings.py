@@ -55,8 +55,8 @@ def test_admin_sees_the_form_snippet_secret_and_nav_link(app, login_as):
     assert response.headers["Cache-Control"] == "no-store"
     html = response.get_data(as_text=True)
     assert f'href="{PAGE}"' in html
-    base = app.config["BASE_URL"].rstrip("/")
-    assert f"&lt;script src=&#34;{base}/widget.js&#34; async&gt;&lt;/script&gt;" in html
+    # HELPDESK_BASE_URL unset: the address this page was served from.
+    assert "&lt;script src=&#34;http://localhost/widget.js&#34; async&gt;&lt;/script&gt;" in html
     assert "data-user-hash" in html
     assert 'type="color"' in html
     with app.app_context():
@@ -180,3 +180,13 @@ def test_rotating_needs_a_post_with_a_csrf_token(app, login_as):
     assert admin.post(f"{PAGE}/secret", data={}).status_code == 400
     with app.app_context():
         assert widget_secret() == before
+
+
+def test_the_snippet_follows_the_served_address_unless_the_base_url_is_set(app, login_as):
+    admin = login_as("admin")
+    html = admin.get(PAGE, base_url="http://localhost:8000").get_data(as_text=True)
+    assert "src=&#34;http://localhost:8000/widget.js&#34;" in html
+    app.config.update(BASE_URL="https://help.example.com/", BASE_URL_CONFIGURED=True)
+    html = admin.get(PAGE, base_url="http://localhost:8000").get_data(as_text=True)
+    assert "src=&#34;https://help.example.com/widget.js&#34;" in html
+    assert "localhost:8000/widget.js" not in html
