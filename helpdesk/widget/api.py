@@ -15,8 +15,18 @@ import json
 from collections.abc import Callable
 from datetime import tzinfo
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, abort, current_app, jsonify, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from pydantic import StrictStr
@@ -40,6 +50,7 @@ from helpdesk.extensions import csrf, limiter
 from helpdesk.feedback.service import can_rate, rating_for, rating_record
 from helpdesk.format_filters import datetimeformat
 from helpdesk.forms import parse_id, strip_control
+from helpdesk.mail.compose import reply_expectation
 from helpdesk.models import Attachment, Message, Rating, Ticket
 from helpdesk.search.articles import article_by_slug, article_snippet, article_suggestions
 from helpdesk.tickets.intake import ticket_customer_reply
@@ -338,11 +349,21 @@ def get_conversation(number: str) -> BaseResponse:
         "messages": [_message_json(m, zone, files.get(m.id)) for m in messages],
         "rating": _rating_json(rating_for(ticket)),
         "can_rate": can_rate(ticket),
+        "expectation": _expectation(ticket, zone),
     }
     serialised = json.dumps(body, sort_keys=True, ensure_ascii=False)
     response = current_app.response_class(serialised, mimetype="application/json")
     response.set_etag(hashlib.sha256(serialised.encode()).hexdigest()[:32])
     return response.make_conditional(request)
+
+
+def _expectation(ticket: Ticket, zone: ZoneInfo) -> str | None:
+    """While the customer waits for us: when to expect a reply, in the words of the "we got
+    your message" email (business hours, the usual wait); None once we have answered."""
+    if ticket.waiting_since is None or ticket.status not in ("new", "open"):
+        return None
+    expectation = reply_expectation(language=str(get_locale() or "en"), zone=zone.key)
+    return " ".join(render_template("mail/_expectation.txt", expectation=expectation).split())
 
 
 @bp.post("/conversations/<number>/messages")

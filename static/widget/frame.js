@@ -580,6 +580,9 @@
     if (c.entry.token) remember(c.entry, false);
     $("conversation-title").textContent = conversationTitle(c.entry);
     $("conversation-status").textContent = T["status_" + data.status] || data.status || "";
+    // While the customer waits for us: "We are at work now, and we usually reply within…".
+    $("conversation-expectation").textContent = data.expectation || "";
+    $("conversation-expectation").hidden = !data.expectation;
     (data.messages || []).forEach(function (m) {
       if (addMessage(c, m) && !first && m.author === "staff") fresh.push(m);
     });
@@ -601,6 +604,7 @@
     messages.textContent = "";
     $("conversation-title").textContent = conversationTitle(entry);
     $("conversation-status").textContent = "";
+    $("conversation-expectation").hidden = true;
     $("rating").hidden = true;
     commentForm.hidden = true;
     $("rating-comment").value = "";

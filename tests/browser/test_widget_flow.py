@@ -175,6 +175,8 @@ def test_customer_searches_writes_gets_a_reply_and_rates(
     expect(messages).to_have_count(1)
     expect(messages.first).to_contain_text("ขอบคุณค่ะ")
     expect(panel.locator("#conversation-status")).to_have_text("Received")
+    expectation = panel.locator("#conversation-expectation")
+    expect(expectation).to_contain_text("reply")  # when to expect an answer, while waiting
 
     # An agent, in a second browser context, opens the ticket and replies.
     agent = make_user("agent", name="Dewi Lestari")
@@ -201,6 +203,7 @@ def test_customer_searches_writes_gets_a_reply_and_rates(
         expect(messages).to_have_count(2, timeout=POLL_TIMEOUT)
         expect(messages.last).to_contain_text("A new teapot is on its way.")
         expect(messages.last).to_contain_text("Dewi Lestari")
+        expect(expectation).to_be_hidden()  # answered: nothing to wait for
         expect(panel.locator("#rating")).to_be_hidden()
 
         # The agent resolves the ticket; the widget offers the rating.

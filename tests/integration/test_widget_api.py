@@ -621,3 +621,27 @@ def test_a_signed_in_customer_is_never_limited_per_email(app: Flask) -> None:
     # Signed in as one customer but typing another's address: limited as usual.
     assert start(client, headers=headers, email="other@example.net").status_code == 201
     assert start(client, headers=headers, email="other@example.net").status_code == 429
+
+
+def test_a_waiting_customer_is_told_when_to_expect_a_reply(app: Flask, client: FlaskClient) -> None:
+    created = start(client)
+    number, token = created.get_json()["number"], created.get_json()["token"]
+    headers = {"X-Conversation-Token": token}
+    waiting = client.get(f"{API}/conversations/{number}", headers=headers).get_json()
+    assert waiting["expectation"]
+    assert "reply" in waiting["expectation"] and "\n" not in waiting["expectation"]
+    with app.app_context():
+        from helpdesk.auth.service import user_create
+        from helpdesk.tickets import service as tickets
+
+        ticket = db.session.scalar(sa.select(Ticket).where(Ticket.number == number))
+        agent = user_create(
+            email="dewi@example.com",
+            name="Dewi",
+            role="agent",
+            password="long-enough-password",
+            actor="test",
+        )
+        tickets.ticket_reply(ticket=ticket, author=agent, body="On it!")
+    answered = client.get(f"{API}/conversations/{number}", headers=headers).get_json()
+    assert answered["expectation"] is None
