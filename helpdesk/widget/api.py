@@ -29,7 +29,7 @@ from flask import (
 )
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from pydantic import StrictStr
+from pydantic import Field, StrictInt, StrictStr
 from werkzeug.wrappers import Response as BaseResponse
 
 from helpdesk.attachments.queries import (
@@ -64,6 +64,7 @@ from helpdesk.widget.service import (
     conversation_start,
     conversation_zone,
     conversations_of,
+    last_public_staff_message_id,
     public_messages,
     visitor_from,
     visitor_language,
@@ -97,6 +98,9 @@ def _payload() -> dict[str, Any]:
     return data
 
 
+MAX_SUMMARIES = 20
+
+
 class ConversationBody(JsonBody):
     name: StrictStr
     email: StrictStr
@@ -104,6 +108,16 @@ class ConversationBody(JsonBody):
     subject: StrictStr | None = None
     page_url: StrictStr | None = None
     website: StrictStr | None = None  # the form's hidden honeypot: people leave it empty
+
+
+class ConversationKey(JsonBody):
+    number: StrictInt
+    token: StrictStr = Field(max_length=200)
+
+
+class SummariesBody(JsonBody):
+    # The frame remembers at most this many conversations (frame.js REMEMBERED).
+    conversations: list[ConversationKey] = Field(max_length=MAX_SUMMARIES)
 
 
 class MessageBody(JsonBody):
@@ -332,6 +346,29 @@ def list_conversations() -> Response:
             for ticket in tickets
         ],
     )
+
+
+@bp.post("/conversations/summaries")
+@public
+def conversation_summaries() -> Response:
+    """The status of each conversation the frame remembers, and its newest reply from us,
+    so the panel's list stays current and the launcher can show an unread dot without
+    loading every conversation. A number whose token does not open it is left out (the same
+    answer as a conversation that does not exist)."""
+    body = parse_body(SummariesBody, _payload())
+    visitor = _visitor()
+    found = []
+    for key in body.conversations:
+        ticket = conversation_find(number=key.number, token=key.token, visitor=visitor)
+        if ticket is not None:
+            found.append(
+                {
+                    "number": ticket.number,
+                    "status": ticket.status,
+                    "last_reply_id": last_public_staff_message_id(ticket),
+                }
+            )
+    return jsonify(conversations=found)
 
 
 @bp.get("/conversations/<number>")

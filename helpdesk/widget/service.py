@@ -72,6 +72,17 @@ def conversation_find(*, number: int, token: str | None, visitor: Visitor) -> Ti
     return None
 
 
+def last_public_staff_message_id(ticket: Ticket) -> int | None:
+    """The id of our newest public reply on `ticket` (None before we answered)."""
+    return db.session.scalar(
+        sa.select(sa.func.max(Message.id)).where(
+            Message.ticket_id == ticket.id,
+            Message.author_type == "staff",
+            Message.internal.is_(False),
+        )
+    )
+
+
 def conversations_of(visitor: Visitor) -> list[Ticket]:
     """A verified visitor's most recent conversations (none for an anonymous one)."""
     if not visitor.verified:

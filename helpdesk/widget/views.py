@@ -113,6 +113,7 @@ def frame_strings() -> dict[str, str]:
         "rated": _("Thank you for rating our help."),
         "commented": _("Thank you, your comment is saved."),
         "sent": _("Your message is sent."),
+        "unread": _("New reply"),
         # The server's own words for these (tickets/intake_steps.py contact_problems).
         "need_name": _("Enter a name."),
         "need_email": _("Enter a valid email address."),

@@ -3,13 +3,16 @@
 
    Talks to the host page (the loader) only with postMessage, and only with the origin the
    server vetted (config.parentOrigin; empty means post nothing). Messages:
-     frame -> host: helpdesk:ready, helpdesk:close, helpdesk:unread
+     frame -> host: helpdesk:ready, helpdesk:close, helpdesk:unread, helpdesk:wrote (the
+                    visitor has conversations: the loader preloads the panel next time)
      frame -> host: helpdesk:store {data} (only where the frame may not use storage)
      host -> frame: helpdesk:init {identity: {email, name, hash} | null, pageUrl, open,
                     stored}, helpdesk:shown, helpdesk:hidden
    localStorage (per helpdesk origin, partitioned per host site by the browser; kept by
    the host page under "helpdesk.widget" where third-party storage is blocked):
-     helpdesk.conversations  [{number, token, subject, status}], newest first, at most 20
+     helpdesk.conversations  [{number, token, subject, status, latest, seen}], newest first,
+                             at most 20 (latest: our newest reply's id; seen: the newest
+                             the customer has had on screen)
      helpdesk.draft          the "write to us" form while typed, with its Idempotency-Key
      helpdesk.reply.<number> an unsent reply
      helpdesk.language       the language the customer picked (the frame reloads in it)
@@ -24,7 +27,7 @@
   var EMBEDDED = W.parent !== W && !!PARENT;
   var KEY_CONVERSATIONS = "helpdesk.conversations", KEY_DRAFT = "helpdesk.draft";
   var KEY_REPLY = "helpdesk.reply.", KEY_LANGUAGE = "helpdesk.language";
-  var POLL_SHOWN = 4000, POLL_HIDDEN = 30000, REMEMBERED = 20;
+  var POLL_SHOWN = 4000, POLL_HIDDEN = 30000, REMEMBERED = 20, SUMMARIES_EVERY = 60000;
   var LANG = D.documentElement.lang || undefined;
 
   function $(id) { return D.getElementById(id); }
@@ -96,14 +99,18 @@
   function remember(entry, toFront) {
     var list = remembered(), at = -1;
     list.forEach(function (c, i) { if (c.number === entry.number) at = i; });
+    var before = at >= 0 ? list[at] : {};
     var saved = {number: entry.number, token: entry.token, subject: entry.subject || "",
-      status: entry.status || ""};
+      status: entry.status || "",
+      latest: Math.max(entry.latest || 0, before.latest || 0),
+      seen: Math.max(entry.seen || 0, before.seen || 0)};
     if (at >= 0 && !toFront) list[at] = saved;
     else {
       if (at >= 0) list.splice(at, 1);
       list.unshift(saved);
     }
     store(KEY_CONVERSATIONS, list.slice(0, REMEMBERED));
+    post({type: "helpdesk:wrote"});
   }
   function forget(number) {
     store(KEY_CONVERSATIONS, remembered().filter(function (c) { return c.number !== number; }));
@@ -238,7 +245,7 @@
     Object.keys(views).forEach(function (key) { views[key].hidden = key !== name; });
     active = name;
     hideAlert();
-    if (name === "home") renderHistory();
+    if (name === "home") { renderHistory(); checkConversations(); }
     (focus || views[name].querySelector("h2")).focus();
   }
   function go(name) {
@@ -325,11 +332,47 @@
       button.type = "button";
       button.appendChild(el("strong", "", conversationTitle(c)));
       if (c.status) button.appendChild(el("small", "", T["status_" + c.status] || c.status));
+      if ((c.latest || 0) > (c.seen || 0)) button.appendChild(el("span", "unread", T.unread));
       button.addEventListener("click", function () { openConversation(c); });
       item.appendChild(button);
       list.appendChild(item);
     });
     $("history").hidden = !items.length;
+  }
+  // The remembered conversations' statuses and our newest replies, in one request: keeps
+  // "Your conversations" current and lights the launcher's dot for a reply not yet seen.
+  var summaryTimer = 0;
+  function checkConversations() {
+    clearTimeout(summaryTimer);
+    var keys = remembered().map(function (c) { return {number: c.number, token: c.token}; });
+    if (!keys.length || D.visibilityState === "hidden") return;
+    request("POST", "/conversations/summaries", {conversations: keys}).then(function (r) {
+      if (r.ok && r.data && Array.isArray(r.data.conversations)) {
+        var found = {}, unread = false;
+        r.data.conversations.forEach(function (s) { found[s.number] = s; });
+        var list = remembered().map(function (c) {
+          var s = found[c.number];
+          if (s) {
+            c.status = typeof s.status === "string" ? s.status : c.status;
+            c.latest = typeof s.last_reply_id === "number" ? s.last_reply_id : 0;
+          }
+          if ((c.latest || 0) > (c.seen || 0)) unread = true;
+          return c;
+        });
+        store(KEY_CONVERSATIONS, list);
+        if (active === "home") renderHistory();
+        if (unread && !shown) post({type: "helpdesk:unread"});
+      }
+      summaryTimer = setTimeout(checkConversations, SUMMARIES_EVERY);
+    });
+  }
+  // The customer has our replies up to `latest` on screen.
+  function markSeen(c) {
+    if (!shown || active !== "conversation" || !c || !c.latestStaff) return;
+    if ((c.entry.seen || 0) >= c.latestStaff) return;
+    c.entry.seen = c.latestStaff;
+    c.entry.latest = Math.max(c.entry.latest || 0, c.latestStaff);
+    if (c.entry.token) remember(c.entry, false);
   }
   function loadAccountHistory() {
     if (!identity || !identity.hash) return;
@@ -584,8 +627,10 @@
     $("conversation-expectation").textContent = data.expectation || "";
     $("conversation-expectation").hidden = !data.expectation;
     (data.messages || []).forEach(function (m) {
+      if (m.author === "staff" && typeof m.id === "number") c.latestStaff = Math.max(c.latestStaff || 0, m.id);
       if (addMessage(c, m) && !first && m.author === "staff") fresh.push(m);
     });
+    markSeen(c);
     if (first && messages.lastElementChild) messages.lastElementChild.scrollIntoView({block: "nearest"});
     if (fresh.length) {
       say(fill(T.new_reply, "name", fresh[fresh.length - 1].author_name || T.staff));
@@ -653,8 +698,8 @@
     }
   }
   D.addEventListener("visibilitychange", function () {
-    if (D.visibilityState === "visible") refresh();
-    else clearTimeout(pollTimer);
+    if (D.visibilityState === "visible") { refresh(); checkConversations(); }
+    else { clearTimeout(pollTimer); clearTimeout(summaryTimer); }
   });
 
   replyInput.addEventListener("input", function () {
@@ -817,10 +862,13 @@
       shown = data.open !== false;
       applyIdentity();
       loadAccountHistory();
+      checkConversations();
       if (shown) focusActive();
     } else if (data.type === "helpdesk:shown") {
       shown = true;
       focusActive();
+      markSeen(current);
+      if (active === "home") checkConversations();
       refresh();
     } else if (data.type === "helpdesk:hidden") {
       shown = false;
@@ -831,6 +879,7 @@
   if (followRemembered()) return;
   restoreDraft();
   renderHistory();
+  if (!EMBEDDED) checkConversations();  // embedded: after helpdesk:init hands storage back
   findArticles("", "search", function (articles) { listArticles($("search-results"), articles); });
   post({type: "helpdesk:ready"});
 })();

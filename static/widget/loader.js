@@ -1,6 +1,7 @@
 /* Helpdesk widget loader (served at /widget.js with the workspace's settings filled in).
    Adds one launcher button in a shadow root, styled only through element.style, and
-   on first click an iframe to the helpdesk's /widget/frame shown as a panel. It talks to
+   on first click an iframe to the helpdesk's /widget/frame shown as a panel (loaded
+   hidden beforehand for a visitor who wrote to us, so it can show an unread dot). It talks to
    the frame only with postMessage, to and from the helpdesk's exact origin; the one global
    it defines is window.HelpdeskWidget {open, close}. */
 (function () {
@@ -21,6 +22,7 @@
   var left = C.position === "bottom-left";
   var phone = W.matchMedia && matchMedia("(max-width: 480px)");
   var button, dot, frame, ready = false, isOpen = false, STORE = "helpdesk.widget";
+  var ACTIVE = "helpdesk.widget.wrote";
 
   function css(el, styles) {
     for (var k in styles) el.style[k] = styles[k];
@@ -62,18 +64,27 @@
     button.setAttribute("aria-label", on ? C.label + " (" + C.unread + ")" : C.label);
   }
 
+  function makeFrame() {
+    if (frame) return;
+    frame = make("iframe", {
+      position: "fixed", zIndex: "2147483647", border: "0", background: "#fff",
+      boxShadow: "0 8px 32px rgba(0,0,0,.25)", colorScheme: "light", display: "none"
+    });
+    frame.title = C.title;
+    frame.src = url.href;
+    button.parentNode.appendChild(frame);
+  }
+  // A visitor who has written to us before: load the panel hidden, once the page is idle,
+  // so it can look for our replies and light the dot before they open it.
+  function wrote() {
+    try { return !!localStorage.getItem(ACTIVE) || !!(stored() || {})["helpdesk.conversations"]; }
+    catch (e) { return false; }
+  }
+
   function open() {
     if (isOpen || !button) return;
     isOpen = true;
-    if (!frame) {
-      frame = make("iframe", {
-        position: "fixed", zIndex: "2147483647", border: "0", background: "#fff",
-        boxShadow: "0 8px 32px rgba(0,0,0,.25)", colorScheme: "light"
-      });
-      frame.title = C.title;
-      frame.src = url.href;
-      button.parentNode.appendChild(frame);
-    }
+    makeFrame();
     frame.style.display = "block";
     place();
     button.setAttribute("aria-expanded", "true");
@@ -111,6 +122,8 @@
       close();
     } else if (type === "helpdesk:unread") {
       if (!isOpen) setUnread(true);
+    } else if (type === "helpdesk:wrote") {
+      try { localStorage.setItem(ACTIVE, "1"); } catch (e) { /* storage refused */ }
     } else if (type === "helpdesk:store") {
       try { localStorage.setItem(STORE, JSON.stringify(event.data.data)); } catch (e) { /* full */ }
     }
@@ -149,6 +162,7 @@
     D.addEventListener("keydown", function (event) {
       if (isOpen && event.key === "Escape") close();
     });
+    if (wrote()) setTimeout(makeFrame, 1500);
   }
 
   W.HelpdeskWidget = {open: open, close: close};

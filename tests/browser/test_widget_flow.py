@@ -332,3 +332,56 @@ def test_launcher_works_from_the_keyboard(page, demo_site, allow_sites):
     page.keyboard.press("Enter")
     expect(page.locator(FRAME)).to_be_visible()
     expect(search).to_be_focused(timeout=TIMEOUT)
+
+
+def test_a_reply_that_came_while_away_lights_the_launcher_and_the_list(
+    page, demo_site, allow_sites, make_user, app
+):
+    from playwright.sync_api import expect
+
+    shop = demo_site()
+    allow_sites(shop)
+    page.goto(shop)
+    help_button = launcher(page)
+    expect(help_button).to_have_text("Help", timeout=TIMEOUT)
+    help_button.click()
+    panel = page.frame_locator(FRAME)
+    panel.get_by_role("button", name="Write to us").click()
+    panel.get_by_label("Your name").fill("Nok Srisuk")
+    panel.get_by_label("Your email").fill("nok@example.co.th")
+    panel.get_by_label("How can we help?").fill("Where is my teapot? It was due Monday.")
+    panel.get_by_role("button", name="Send", exact=True).click()
+    title = panel.locator("#conversation-title")
+    expect(title).to_have_text(re.compile(r"^#\d+ · "), timeout=TIMEOUT)
+    number = int(re.match(r"#(\d+)", title.inner_text()).group(1))  # type: ignore[union-attr]
+
+    # The customer leaves; an agent answers and waits on the customer.
+    page.goto("about:blank")
+    agent = make_user("agent", name="Dewi Lestari")
+    with app.app_context():
+        import sqlalchemy as sa
+
+        from helpdesk.extensions import db
+        from helpdesk.models import Ticket, User
+        from helpdesk.tickets import service as tickets
+
+        ticket = db.session.scalar(sa.select(Ticket).where(Ticket.number == number))
+        tickets.ticket_reply(
+            ticket=ticket,
+            author=db.session.get(User, agent.id),
+            body="It left our warehouse today.",
+            status="pending",
+        )
+
+    # Back on the shop: the launcher says there is a reply before the panel is opened.
+    page.goto(shop)
+    expect(help_button).to_have_attribute("aria-label", re.compile(r"\("), timeout=POLL_TIMEOUT)
+    help_button.click()
+    item = panel.locator("#history-list li", has_text=f"#{number}")
+    expect(item).to_contain_text("Waiting for your reply", timeout=TIMEOUT)  # a live status
+    expect(item.locator(".unread")).to_have_text("New reply")
+    item.get_by_role("button").click()
+    expect(panel.locator("#messages > li").last).to_contain_text("It left our warehouse today.")
+    panel.locator("#view-conversation").get_by_role("button", name="Back").click()
+    expect(item).to_be_visible()
+    expect(item.locator(".unread")).to_have_count(0)  # seen

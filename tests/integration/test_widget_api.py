@@ -645,3 +645,54 @@ def test_a_waiting_customer_is_told_when_to_expect_a_reply(app: Flask, client: F
         tickets.ticket_reply(ticket=ticket, author=agent, body="On it!")
     answered = client.get(f"{API}/conversations/{number}", headers=headers).get_json()
     assert answered["expectation"] is None
+
+
+def test_summaries_give_status_and_our_newest_reply_for_each_opened_conversation(
+    app: Flask, client: FlaskClient
+) -> None:
+    first = start(client).get_json()
+    second = start(client, email="other@example.com").get_json()
+    url = f"{API}/conversations/summaries"
+    keys = [
+        {"number": first["number"], "token": first["token"]},
+        {"number": second["number"], "token": "not-its-token"},  # left out, like a 404
+        {"number": 999999, "token": first["token"]},
+    ]
+    response = client.post(url, json={"conversations": keys})
+    assert response.status_code == 200
+    assert response.get_json()["conversations"] == [
+        {"number": first["number"], "status": "new", "last_reply_id": None}
+    ]
+    with app.app_context():
+        from helpdesk.auth.service import user_create
+        from helpdesk.tickets import service as tickets
+
+        ticket = db.session.scalar(sa.select(Ticket).where(Ticket.number == first["number"]))
+        agent = user_create(
+            email="dewi@example.com",
+            name="Dewi",
+            role="agent",
+            password="long-enough-password",
+            actor="test",
+        )
+        tickets.ticket_reply(ticket=ticket, author=agent, body="A note", internal=True)
+        reply = tickets.ticket_reply(ticket=ticket, author=agent, body="On it!", status="pending")
+        reply_id = reply.id
+    (summary,) = client.post(url, json={"conversations": keys[:1]}).get_json()["conversations"]
+    assert summary == {"number": first["number"], "status": "pending", "last_reply_id": reply_id}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"conversations": [{"number": "1", "token": "x"}]},
+        {"conversations": [{"number": 1}]},
+        {"conversations": [{"number": 1, "token": "x"}] * 21},
+        {"conversations": "all"},
+        {},
+    ],
+)
+def test_summaries_refuse_malformed_requests(client: FlaskClient, body: dict[str, Any]) -> None:
+    response = client.post(f"{API}/conversations/summaries", json=body)
+    assert response.status_code == 422
+    assert response.get_json()["error"]["fields"]
