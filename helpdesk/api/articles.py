@@ -60,7 +60,10 @@ class ArticleQuery(PageQuery):
     q: str | None = Field(
         default=None,
         max_length=200,
-        description="Full-text search in titles and bodies (every word must match).",
+        description=(
+            "Full-text search in titles and bodies: any word matches, articles with more "
+            "of the words first."
+        ),
     )
 
 
@@ -118,7 +121,8 @@ def _out(article: Article) -> dict[str, object]:
 def list_articles(query: ArticleQuery) -> Response:
     """List articles, drafts included, newest first.
 
-    `q` keeps the articles matching every word (the help centre's search); `published`
+    `q` keeps the articles matching any of its words, those with more of them first (the
+    help centre's search); `published`
     keeps published articles or drafts. Pages hold `limit` articles (50 unless set);
     follow `next_cursor` with `after`."""
     statement = sa.select(Article).options(joinedload(Article.author))
