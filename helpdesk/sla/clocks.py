@@ -189,17 +189,23 @@ def _warn_minutes(policy_id: int | None) -> int:
 # --- the steps the reactions call ----------------------------------------------------------
 
 
-def start_for_new_ticket(ticket: Ticket) -> list[SlaTarget]:
-    """A new ticket: its policy's first-reply and resolution clocks, from its creation."""
-    policy = policy_for(ticket)
+def start_for_new_ticket(
+    ticket: Ticket,
+    started_at: datetime | None = None,
+    policies: list[SlaPolicy] | None = None,
+) -> list[SlaTarget]:
+    """A new ticket: its policy's first-reply and resolution clocks, from its creation
+    (or `started_at`: the demo data starts clocks near now)."""
+    policy = policy_for(ticket, policies)
     if policy is None:
         return []
     db.session.flush()  # the ticket's id
     hours = business_hours()
+    start = started_at or ticket.created_at
     started = [
         target
         for kind in ("first_reply", "resolution")
-        if (target := _start(ticket, policy, kind, ticket.created_at, hours)) is not None
+        if (target := _start(ticket, policy, kind, start, hours)) is not None
     ]
     if ticket.status == "pending":
         for target in started:

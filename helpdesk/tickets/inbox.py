@@ -39,6 +39,7 @@ from helpdesk.tickets.inbox_filters import (  # noqa: F401 - re-exported
 
 PAGE_SIZE = 50
 PENDING_PROMISES = "pending promises"  # a label no ticket status has
+BREACHING = "breaching soon"  # the same, for the "Breaching soon" view's count
 
 
 def view_counts(user: User) -> dict[str, int]:
@@ -46,10 +47,12 @@ def view_counts(user: User) -> dict[str, int]:
     (status, kind, assignee_id), in index order, summed up here. The scan's rows are kept
     per process until the data version changes (`helpdesk.db.data_version`), so a page view
     pays for the scan only after a change; the sums per user are cheap."""
-    rows, pending_promises = app_cache(current_app, "view_counts", 1).get(None, _count_rows)
+    rows, pending_promises, breaching = app_cache(current_app, "view_counts", 1).get(
+        None, _count_rows
+    )
     counts = dict.fromkeys(VIEWS, 0)
     counts["promises"] = pending_promises
-    counts["breaching"] = _breaching_count()
+    counts["breaching"] = breaching
     for status, kind, assignee_id, count in rows:
         for view in VIEWS:
             if view in ("promises", "breaching") or status not in VIEW_STATUSES[view]:
@@ -64,23 +67,11 @@ def view_counts(user: User) -> dict[str, int]:
     return counts
 
 
-def _breaching_count() -> int:
-    """Tickets in "Breaching soon" now: it changes with the clock, not only with the data,
-    so it is counted on each view, on the (status, sla_warn_at) index."""
-    return int(
-        db.session.scalar(
-            sa.select(sa.func.count(Ticket.id)).where(
-                Ticket.status.in_(VIEW_STATUSES["breaching"]),
-                Ticket.sla_warn_at <= now(),
-            )
-        )
-        or 0
-    )
-
-
-def _count_rows() -> tuple[list[tuple[str, str, int | None, int]], int]:
-    """(status, kind, assignee id, tickets) groups, and the pending promises: one query."""
-    # Plain strings, not the enum type, so the promises' label passes through the union.
+def _count_rows() -> tuple[list[tuple[str, str, int | None, int]], int, int]:
+    """(status, kind, assignee id, tickets) groups, the pending promises and the tickets
+    breaching soon: one query. "Breaching soon" also changes with the clock: like every
+    cached count it is at most `LIFETIME` (a minute) old when nothing else changed."""
+    # Plain strings, not the enum type, so the labels pass through the union.
     status, kind = sa.type_coerce(Ticket.status, sa.String), sa.type_coerce(Ticket.kind, sa.String)
     groups = sa.select(status, kind, Ticket.assignee_id, sa.func.count().label("n")).group_by(
         Ticket.status, Ticket.kind, Ticket.assignee_id
@@ -88,12 +79,15 @@ def _count_rows() -> tuple[list[tuple[str, str, int | None, int]], int]:
     promises = sa.select(
         sa.literal(PENDING_PROMISES), sa.null(), sa.null(), sa.func.count(Promise.id)
     ).where(Promise.status == "pending")
-    rows: list[Any] = list(db.session.execute(sa.union_all(groups, promises)).all())
+    breaching = sa.select(
+        sa.literal(BREACHING), sa.null(), sa.null(), sa.func.count(Ticket.id)
+    ).where(Ticket.status.in_(VIEW_STATUSES["breaching"]), Ticket.sla_warn_at <= _timestamp(now()))
+    rows: list[Any] = list(db.session.execute(sa.union_all(groups, promises, breaching)).all())
+    labels = (PENDING_PROMISES, BREACHING)
     pending = sum(int(row[3]) for row in rows if row[0] == PENDING_PROMISES)
-    groups_found = [
-        (row[0], row[1], row[2], int(row[3])) for row in rows if row[0] != PENDING_PROMISES
-    ]
-    return groups_found, pending
+    soon = sum(int(row[3]) for row in rows if row[0] == BREACHING)
+    groups_found = [(row[0], row[1], row[2], int(row[3])) for row in rows if row[0] not in labels]
+    return groups_found, pending, soon
 
 
 @dataclass
