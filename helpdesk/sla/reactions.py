@@ -3,7 +3,12 @@ handler runs in the transaction of the use case that published the event."""
 
 from __future__ import annotations
 
-from helpdesk.models.ticket import DONE_STATUSES
+import sqlalchemy as sa
+
+from helpdesk.customers.events import CustomerUpdated
+from helpdesk.extensions import db
+from helpdesk.models import Ticket
+from helpdesk.models.ticket import DONE_STATUSES, OPEN_STATUSES
 from helpdesk.sla import clocks
 from helpdesk.tickets.events import (
     CustomerReplied,
@@ -48,10 +53,24 @@ def rematch_on_priority(event: TicketUpdated) -> None:
         clocks.rematch(event.ticket)
 
 
+def rematch_on_customer(event: CustomerUpdated) -> None:
+    """A customer's plan or VIP flag changed: their open tickets may match another policy."""
+    if "plan" not in event.changes and "vip" not in event.changes:
+        return
+    tickets = db.session.scalars(
+        sa.select(Ticket)
+        .where(Ticket.customer_id == event.customer.id, Ticket.status.in_(OPEN_STATUSES))
+        .order_by(Ticket.id)
+    )
+    for ticket in tickets:
+        clocks.rematch(ticket)
+
+
 REACTIONS = (
     (TicketCreated, start_on_create),
     (StaffReplied, meet_on_reply),
     (CustomerReplied, next_reply_on_customer),
     (StatusChanged, follow_status),
     (TicketUpdated, rematch_on_priority),
+    (CustomerUpdated, rematch_on_customer),
 )

@@ -408,3 +408,26 @@ def test_two_sweeper_processes_breach_and_escalate_each_clock_once(database, dat
         sa.select(sa.func.count(AuditEvent.id)).where(AuditEvent.action == "sla.breached")
     )
     assert audits == 400
+
+
+def test_a_customer_becoming_vip_moves_their_open_tickets_to_the_vip_policy(database, set_now):
+    from helpdesk.customers.service import customer_upsert
+
+    set_now(MONDAY)
+    staff = agent()
+    vip = policy("VIP", vip_only=True, first_reply_minutes=30)
+    everyone = policy("Everyone", first_reply_minutes=240)
+    ticket = new_ticket(staff, email="soon-vip@example.net")
+    assert targets(ticket)["first_reply"].policy_id == everyone.id
+    set_now(MONDAY + timedelta(minutes=10))
+    customer_upsert(actor=staff, email="soon-vip@example.net", vip=True)
+    clock_ = targets(ticket)["first_reply"]
+    assert (clock_.policy_id, clock_.started_at, clock_.due_at) == (
+        vip.id,
+        MONDAY,
+        MONDAY + timedelta(minutes=30),
+    )
+    assert fresh(ticket).sla_due_at == MONDAY + timedelta(minutes=30)
+    # A change of name only leaves the clocks alone.
+    customer_upsert(actor=staff, email="soon-vip@example.net", name="Renamed")
+    assert len(db.session.scalars(sa.select(SlaTarget)).all()) == 2
