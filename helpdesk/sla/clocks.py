@@ -322,3 +322,12 @@ def rematch(ticket: Ticket) -> None:
                 if ticket.status == "pending":
                     _pause(new, at, hours)
     sync_ticket(ticket, started)
+
+
+def cancel_all(ticket: Ticket) -> None:
+    """Stop every running clock without a verdict (for a ticket merged into another or
+    marked as spam: no target was met or missed)."""
+    at = now()
+    for target in running_targets(ticket):
+        target.cancelled_at = at
+    sync_ticket(ticket, [])
