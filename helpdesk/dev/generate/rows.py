@@ -147,8 +147,9 @@ class TicketBuilder:
                 if first_staff_message is None
                 else ("next_reply" if waiting else "resolution")
             )
+            # From the id, not the random stream, so the rest of the data stays as it was.
             sla_due = (waiting or last_activity) + timedelta(
-                minutes=rng.choice((60, 120, 240, 480, 1440, 4320))
+                minutes=(60, 120, 240, 480, 1440, 4320)[ticket_id % 6]
             )
             sla_warn = sla_due - timedelta(hours=1)
         rows.tickets.append(
