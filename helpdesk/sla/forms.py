@@ -20,13 +20,13 @@ MINUTES = [Optional(), NumberRange(min=0, max=59, message=_l("Give 0 to 59 minut
 class PolicyForm(BaseForm):
     name = StringField(_l("Name"), validators=[Length(max=200)])
     first_reply_hours = IntegerField(_l("First reply within: hours"), validators=HOURS)
-    first_reply_minutes = IntegerField(_l("and minutes"), validators=MINUTES)
+    first_reply_minutes = IntegerField(_l("First reply within: minutes"), validators=MINUTES)
     next_reply_hours = IntegerField(_l("Next reply within: hours"), validators=HOURS)
-    next_reply_minutes = IntegerField(_l("and minutes"), validators=MINUTES)
+    next_reply_minutes = IntegerField(_l("Next reply within: minutes"), validators=MINUTES)
     resolution_hours = IntegerField(_l("Resolution within: hours"), validators=HOURS)
-    resolution_minutes = IntegerField(_l("and minutes"), validators=MINUTES)
+    resolution_minutes = IntegerField(_l("Resolution within: minutes"), validators=MINUTES)
     warn_hours = IntegerField(_l("“Breaching soon” before: hours"), validators=HOURS)
-    warn_minutes = IntegerField(_l("and minutes"), validators=MINUTES)
+    warn_minutes = IntegerField(_l("“Breaching soon” before: minutes"), validators=MINUTES)
     priorities = SelectMultipleField(
         _l("Priorities"),
         choices=PRIORITY_CHOICES,
