@@ -16,7 +16,8 @@ from helpdesk.tickets.panels import add_inbox_section, add_panel
 
 # Handlers of one event run in this order: recovery first (a complaint found on a new
 # ticket is part of what the rest see), then the founders' queue, promises, saved replies
-# (a reply's actions change the ticket before anyone is told), notifications (which queue
+# (a reply's actions change the ticket before anyone is told), service levels (clocks
+# start, stop and pause with what the ticket became), notifications (which queue
 # their own emails), email and, last, webhooks (their payload shows the ticket as
 # everything before left it).
 REACTING_FEATURES = (
@@ -24,11 +25,12 @@ REACTING_FEATURES = (
     "founders",
     "promises",
     "saved_replies",
+    "sla",
     "notifications",
     "mail",
     "webhooks",
 )
-PANEL_FEATURES = ("mail", "promises", "recovery", "founders")
+PANEL_FEATURES = ("mail", "promises", "sla", "recovery", "founders")
 
 
 def connect_features(app: Flask) -> None:

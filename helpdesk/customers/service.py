@@ -22,8 +22,10 @@ from sqlalchemy.exc import IntegrityError
 from helpdesk.audit import audit
 from helpdesk.auth.service import normalise_email
 from helpdesk.clock import now
+from helpdesk.customers.events import CustomerUpdated
 from helpdesk.db.transaction import use_case
 from helpdesk.errors import Conflict, NotAllowed, ValidationError
+from helpdesk.events import publish
 from helpdesk.extensions import db
 from helpdesk.forms import strip_control
 from helpdesk.models import Customer, User
@@ -224,4 +226,5 @@ def _apply(
     if changes:
         db.session.flush()
         audit(actor=actor, action="customer.update", obj=customer, changes=changes)
+        publish(CustomerUpdated(customer=customer, changes=changes, actor=actor))
     return customer, False

@@ -16,14 +16,15 @@ from helpdesk.clock import now
 from helpdesk.dev.demo_feedback import seed_demo_feedback
 from helpdesk.extensions import db
 from helpdesk.kb.demo_articles import seed_demo_articles
-from helpdesk.models import Customer, Message, Tag, Ticket, User
-from helpdesk.models.ticket import DONE_STATUSES
+from helpdesk.models import Customer, Message, SlaPolicy, Tag, Ticket, User
+from helpdesk.models.ticket import DONE_STATUSES, OPEN_STATUSES
 from helpdesk.recovery.library import seed_library
 from helpdesk.recovery.service import apply_label
 from helpdesk.recovery.steps import detect_complaint
 from helpdesk.rendering import markdown_to_html
 from helpdesk.saved_replies.service import seed_saved_replies
 from helpdesk.settings.service import setting_get, setting_put
+from helpdesk.sla import clocks as sla_clocks
 from helpdesk.tickets.numbers import reserve_numbers
 from helpdesk.tickets.steps import record_message
 
@@ -218,12 +219,58 @@ def demo_load(seed: int = 7, demo_port: int = DEMO_PORT) -> bool:
         # The detector decides which demo tickets are complaints, as it would live.
         detect_complaint(ticket=ticket, message=ticket.messages[0])
     _label_some(rng, tickets, kinds, agents)
+    _service_levels(rng, tickets, current)
     seed_demo_feedback(rng=rng, tickets=tickets, agents=agents, current=current)
     for user in users:
         audit(actor="cli", action="demo.load", obj=user)
     seed_demo_articles(author=users[0], current=current)
     db.session.commit()
     return True
+
+
+def _service_levels(rng: random.Random, tickets: list[Ticket], current: datetime) -> None:
+    """A sensible policy set, and clocks on the open tickets started in the last few hours
+    (the demo's tickets are weeks old; started from then, every clock would be overdue)."""
+    minutes = 60
+    demo_policies = [
+        SlaPolicy(
+            name="VIP customers",
+            position=0,
+            vip_only=True,
+            first_reply_minutes=1 * minutes,
+            next_reply_minutes=2 * minutes,
+            resolution_minutes=8 * minutes,
+            warn_minutes=30,
+            escalate_to_assignee=True,
+            escalate_to_founders=True,
+        ),
+        SlaPolicy(
+            name="High and urgent",
+            position=1,
+            priorities=["high", "urgent"],
+            first_reply_minutes=2 * minutes,
+            next_reply_minutes=2 * minutes,
+            resolution_minutes=16 * minutes,
+            warn_minutes=30,
+        ),
+        SlaPolicy(
+            name="Everyone",
+            position=2,
+            first_reply_minutes=4 * minutes,
+            next_reply_minutes=4 * minutes,
+            resolution_minutes=24 * minutes,
+            warn_minutes=60,
+        ),
+    ]
+    db.session.add_all(demo_policies)
+    db.session.flush()
+    for ticket in tickets:
+        if ticket.status not in OPEN_STATUSES:
+            continue
+        started = max(ticket.created_at, current - timedelta(minutes=rng.randint(10, 300)))
+        sla_clocks.start_for_new_ticket(ticket, started, demo_policies)
+        if ticket.first_staff_reply_at is not None:
+            sla_clocks.meet_replies(ticket, started)
 
 
 def _label_some(

@@ -23,6 +23,7 @@ NOTIFICATION_KINDS = (
     "escalated",
     "promise_reminder",
     "promise_missed",
+    "sla_breached",
 )
 
 
@@ -42,6 +43,10 @@ class Notification(Base):
     escalation_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("escalations.id", ondelete="CASCADE")
     )
+    # A breached service-level target (helpdesk/sla): its assignee is told once.
+    sla_target_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("sla_targets.id", ondelete="CASCADE")
+    )
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=now)
     read_at: Mapped[datetime | None]
@@ -59,6 +64,8 @@ class Notification(Base):
         sa.UniqueConstraint("message_id", "user_id", "kind"),
         # An escalation reaches each founder once.
         sa.UniqueConstraint("escalation_id", "user_id", "kind"),
+        # A breached target reaches its assignee once, however many sweeps run.
+        sa.UniqueConstraint("sla_target_id", "user_id", "kind"),
     )
 
 
@@ -76,6 +83,7 @@ class NotificationPreference(Base):
     email_escalated: Mapped[bool] = mapped_column(default=True)
     email_promise_reminder: Mapped[bool] = mapped_column(default=True)
     email_promise_missed: Mapped[bool] = mapped_column(default=False)
+    email_sla_breached: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # One email a day with the day's unread notifications instead of one email each.
     digest: Mapped[bool] = mapped_column(default=False)
     # The recipient's local date of the last digest: claimed once per day.
@@ -92,4 +100,5 @@ EMAIL_DEFAULTS: dict[str, bool] = {
     "escalated": True,
     "promise_reminder": True,
     "promise_missed": False,
+    "sla_breached": False,
 }

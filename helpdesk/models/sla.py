@@ -68,6 +68,9 @@ class SlaTarget(Base):
     kind: Mapped[str] = mapped_column(str_enum("kind", *SLA_KINDS))
     started_at: Mapped[datetime] = mapped_column(default=now)
     due_at: Mapped[datetime | None]
+    # When "Breaching soon" starts (the policy's warn window before `due_at`); None
+    # while paused or stopped.
+    warn_at: Mapped[datetime | None]
     paused_at: Mapped[datetime | None]
     remaining_seconds: Mapped[int | None]
     met_at: Mapped[datetime | None]

@@ -80,6 +80,8 @@ class Ticket(Base):
     # the inbox can show and sort by it without a join; None: no running clock.
     sla_due_at: Mapped[datetime | None]
     sla_due_kind: Mapped[str | None] = mapped_column(sa.String(20))
+    # When that soonest clock enters its policy's warning window ("Breaching soon").
+    sla_warn_at: Mapped[datetime | None]
 
     customer: Mapped[Customer] = relationship(back_populates="tickets")
     assignee: Mapped[User | None] = relationship(back_populates="assigned_tickets")
@@ -116,6 +118,7 @@ class Ticket(Base):
         sa.Index("ix_tickets_customer_id_created_at", "customer_id", "created_at"),
         # The "due soonest" sort and the "Breaching soon" view.
         sa.Index("ix_tickets_status_sla_due_at", "status", "sla_due_at", "id"),
+        sa.Index("ix_tickets_status_sla_warn_at", "status", "sla_warn_at", "id"),
     )
 
     @validates("priority")

@@ -22,6 +22,7 @@ class PreferencesForm(BaseForm):
     email_escalated = BooleanField(_l("A ticket reaches the founders' queue (founders)"))
     email_promise_reminder = BooleanField(_l("A promised update is due soon"))
     email_promise_missed = BooleanField(_l("A promised update was missed"))
+    email_sla_breached = BooleanField(_l("A ticket I own missed a service-level target"))
     delivery = RadioField(
         _l("How"),
         choices=[

@@ -23,6 +23,7 @@ class NewNotification:
     promise_id: int | None = None
     message_id: int | None = None
     escalation_id: int | None = None
+    sla_target_id: int | None = None
     actor_id: int | None = None
 
 

@@ -27,6 +27,8 @@ def describe(notification: Notification) -> str:
         )
     if kind == "escalated":
         return _("A complaint on #%(number)s was escalated to the founders' queue", number=number)
+    if kind == "sla_breached":
+        return _("#%(number)s missed a service-level target.", number=number)
     if kind == "promise_reminder":
         return _("A promised update on #%(number)s is due soon.", number=number)
     return _("A promised update on #%(number)s was missed.", number=number)

@@ -17,6 +17,7 @@ from helpdesk.mail import imap, outbox
 from helpdesk.notifications import digest as notification_digest
 from helpdesk.promises import sweeps
 from helpdesk.recovery import adaptation
+from helpdesk.sla import sweeps as sla_sweeps
 from helpdesk.web import idempotency
 
 
@@ -37,6 +38,12 @@ def heartbeat() -> None:
 def sweep_promises() -> None:
     """Send due promise reminders, mark missed promises and escalate them (exactly once)."""
     sweeps.sweep_promises()
+
+
+def sweep_sla_breaches() -> None:
+    """Mark service-level clocks whose due time passed unmet as breached and escalate them
+    as their policy says (exactly once)."""
+    sla_sweeps.sweep_breaches()
 
 
 def send_outbox() -> None:
@@ -80,6 +87,7 @@ def nps_round() -> None:
 JOBS: tuple[Job, ...] = (
     Job("heartbeat", heartbeat, seconds=5),
     Job("sweep_promises", sweep_promises, seconds=5),
+    Job("sweep_sla_breaches", sweep_sla_breaches, seconds=5),
     Job("send_outbox", send_outbox, seconds=10),
     Job("fetch_mail", fetch_mail, seconds=60),
     Job("purge_idempotency_records", purge_idempotency_records, seconds=3600),

@@ -17,6 +17,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 
+from helpdesk.clock import now
 from helpdesk.db.data_version import app_cache
 from helpdesk.errors import ValidationError
 from helpdesk.extensions import db
@@ -38,6 +39,7 @@ from helpdesk.tickets.inbox_filters import (  # noqa: F401 - re-exported
 
 PAGE_SIZE = 50
 PENDING_PROMISES = "pending promises"  # a label no ticket status has
+BREACHING = "breaching soon"  # the same, for the "Breaching soon" view's count
 
 
 def view_counts(user: User) -> dict[str, int]:
@@ -45,12 +47,15 @@ def view_counts(user: User) -> dict[str, int]:
     (status, kind, assignee_id), in index order, summed up here. The scan's rows are kept
     per process until the data version changes (`helpdesk.db.data_version`), so a page view
     pays for the scan only after a change; the sums per user are cheap."""
-    rows, pending_promises = app_cache(current_app, "view_counts", 1).get(None, _count_rows)
+    rows, pending_promises, breaching = app_cache(current_app, "view_counts", 1).get(
+        None, _count_rows
+    )
     counts = dict.fromkeys(VIEWS, 0)
     counts["promises"] = pending_promises
+    counts["breaching"] = breaching
     for status, kind, assignee_id, count in rows:
         for view in VIEWS:
-            if view == "promises" or status not in VIEW_STATUSES[view]:
+            if view in ("promises", "breaching") or status not in VIEW_STATUSES[view]:
                 continue
             if (
                 (view == "mine" and assignee_id != user.id)
@@ -62,9 +67,11 @@ def view_counts(user: User) -> dict[str, int]:
     return counts
 
 
-def _count_rows() -> tuple[list[tuple[str, str, int | None, int]], int]:
-    """(status, kind, assignee id, tickets) groups, and the pending promises: one query."""
-    # Plain strings, not the enum type, so the promises' label passes through the union.
+def _count_rows() -> tuple[list[tuple[str, str, int | None, int]], int, int]:
+    """(status, kind, assignee id, tickets) groups, the pending promises and the tickets
+    breaching soon: one query. "Breaching soon" also changes with the clock: like every
+    cached count it is at most `LIFETIME` (a minute) old when nothing else changed."""
+    # Plain strings, not the enum type, so the labels pass through the union.
     status, kind = sa.type_coerce(Ticket.status, sa.String), sa.type_coerce(Ticket.kind, sa.String)
     groups = sa.select(status, kind, Ticket.assignee_id, sa.func.count().label("n")).group_by(
         Ticket.status, Ticket.kind, Ticket.assignee_id
@@ -72,12 +79,15 @@ def _count_rows() -> tuple[list[tuple[str, str, int | None, int]], int]:
     promises = sa.select(
         sa.literal(PENDING_PROMISES), sa.null(), sa.null(), sa.func.count(Promise.id)
     ).where(Promise.status == "pending")
-    rows: list[Any] = list(db.session.execute(sa.union_all(groups, promises)).all())
+    breaching = sa.select(
+        sa.literal(BREACHING), sa.null(), sa.null(), sa.func.count(Ticket.id)
+    ).where(Ticket.status.in_(VIEW_STATUSES["breaching"]), Ticket.sla_warn_at <= _timestamp(now()))
+    rows: list[Any] = list(db.session.execute(sa.union_all(groups, promises, breaching)).all())
+    labels = (PENDING_PROMISES, BREACHING)
     pending = sum(int(row[3]) for row in rows if row[0] == PENDING_PROMISES)
-    groups_found = [
-        (row[0], row[1], row[2], int(row[3])) for row in rows if row[0] != PENDING_PROMISES
-    ]
-    return groups_found, pending
+    soon = sum(int(row[3]) for row in rows if row[0] == BREACHING)
+    groups_found = [(row[0], row[1], row[2], int(row[3])) for row in rows if row[0] not in labels]
+    return groups_found, pending, soon
 
 
 @dataclass
@@ -154,8 +164,12 @@ def _page_ids(filters: InboxFilters, user: User) -> tuple[list[int], list[Any]]:
     conditions = filter_conditions(filters, user)
     if filters.view == "promises":
         return _promise_page_ids(filters, conditions)
+    if filters.view == "breaching":  # only tickets with a due time: soonest first
+        return _split_page_ids(filters, conditions, statuses, Ticket.sla_due_at, "due", rest=False)
     if filters.sort == "waiting":
-        return _waiting_page_ids(filters, conditions, statuses)
+        return _split_page_ids(filters, conditions, statuses, Ticket.waiting_since, "waiting")
+    if filters.sort == "due":
+        return _split_page_ids(filters, conditions, statuses, Ticket.sla_due_at, "due")
     keys, kinds, descending = _sort_keys(filters.sort)
     if filters.after:
         conditions.append(_keyset(keys, decode_cursor(filters.after, kinds), descending))
@@ -163,35 +177,43 @@ def _page_ids(filters: InboxFilters, user: User) -> tuple[list[int], list[Any]]:
     return [row[-1] for row in rows], rows
 
 
-def _waiting_page_ids(
-    filters: InboxFilters, conditions: list[sa.ColumnElement[bool]], statuses: tuple[str, ...]
+def _split_page_ids(
+    filters: InboxFilters,
+    conditions: list[sa.ColumnElement[bool]],
+    statuses: tuple[str, ...],
+    column: Any,
+    part_name: str,
+    *,
+    rest: bool = True,
 ) -> tuple[list[int], list[Any]]:
-    """ "Customer waiting longest": first the tickets whose customer waits on us, longest
-    wait first; then the rest, latest activity first. The cursor says which part it is in."""
-    waiting_keys = [Ticket.waiting_since, Ticket.id]
+    """First the tickets where `column` is set, smallest first (its (status, column, id)
+    index); then, when `rest`, the others, latest activity first. The cursor says which
+    part it is in. "Customer waiting longest" (`waiting_since`) and "Due soonest"
+    (`sla_due_at`, the service-level clock) are both this shape."""
+    first_keys = [column, Ticket.id]
     other_keys = [Ticket.last_activity_at, Ticket.id]
-    part, values = "waiting", None
+    part, values = part_name, None
     if filters.after:
         decoded = decode_cursor(filters.after, (str, datetime, int))
         part, values = decoded[0], decoded[1:]
-        if part not in ("waiting", "other"):
+        if part not in (part_name, "other") or (part == "other" and not rest):
             raise ValidationError("after", _("This page link is broken; start from the top."))
     rows: list[list[Any]] = []
-    if part == "waiting":
-        first = [*conditions, Ticket.waiting_since.is_not(None)]
+    if part == part_name:
+        first = [*conditions, column.is_not(None)]
         if values:
-            first.append(_keyset(waiting_keys, values, descending=False))
+            first.append(_keyset(first_keys, values, descending=False))
         rows = [
-            ["waiting", *row]
-            for row in _merged_rows(waiting_keys, False, first, statuses, PAGE_SIZE + 1)
+            [part_name, *row]
+            for row in _merged_rows(first_keys, False, first, statuses, PAGE_SIZE + 1)
         ]
-    if len(rows) <= PAGE_SIZE:
-        rest = [*conditions, Ticket.waiting_since.is_(None)]
+    if rest and len(rows) <= PAGE_SIZE:
+        others = [*conditions, column.is_(None)]
         if part == "other" and values:
-            rest.append(_keyset(other_keys, values, descending=True))
+            others.append(_keyset(other_keys, values, descending=True))
         rows += [
             ["other", *row]
-            for row in _merged_rows(other_keys, True, rest, statuses, PAGE_SIZE + 1 - len(rows))
+            for row in _merged_rows(other_keys, True, others, statuses, PAGE_SIZE + 1 - len(rows))
         ]
     return [row[-1] for row in rows], rows
 

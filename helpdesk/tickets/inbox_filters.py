@@ -15,13 +15,14 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from helpdesk.clock import now
 from helpdesk.errors import ValidationError
 from helpdesk.forms import MAX_ID, parse_id, strip_control
 from helpdesk.models import Tag, Ticket, User, ticket_tags
 from helpdesk.models.ticket import CHANNELS, OPEN_STATUSES, PRIORITIES, STATUSES
 
-VIEWS = ("open", "mine", "unassigned", "waiting", "promises", "complaints", "all")
-SORTS = ("latest", "waiting", "priority")
+VIEWS = ("open", "mine", "unassigned", "waiting", "promises", "complaints", "breaching", "all")
+SORTS = ("latest", "waiting", "priority", "due")
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,9 @@ VIEW_STATUSES = {
     "waiting": ("pending",),
     "promises": OPEN_STATUSES,  # tickets with a pending promise, due soonest first
     "complaints": OPEN_STATUSES,
+    # Running service-level clocks overdue or inside their warning window, soonest due
+    # first (paused clocks have no due time, so "pending" never shows here).
+    "breaching": ("new", "open"),
     "all": STATUSES,
 }
 
@@ -102,6 +106,8 @@ def _view_extra(view: str, user: User) -> list[sa.ColumnElement[bool]]:
         return [Ticket.assignee_id.is_(None)]
     if view == "complaints":
         return [Ticket.kind == "complaint"]
+    if view == "breaching":
+        return [Ticket.sla_warn_at <= now()]
     return []
 
 

@@ -11,12 +11,14 @@ VIEW_LABELS = {
     "waiting": _l("Waiting on customer"),
     "promises": _l("Promises due"),
     "complaints": _l("Complaints"),
+    "breaching": _l("Breaching soon"),
     "all": _l("All"),
 }
 SORT_LABELS = {
     "latest": _l("Latest activity"),
     "waiting": _l("Customer waiting longest"),
     "priority": _l("Priority"),
+    "due": _l("Due soonest"),
 }
 CHANNEL_LABELS = {
     "widget": _l("Widget"),
@@ -55,6 +57,7 @@ ACTION_LABELS = {
     "escalation.note": _l("added a founder note"),
     "escalation.resolve": _l("finished the founders' review"),
     "ticket.founder_reply": _l("replied as a founder"),
+    "sla.breached": _l("missed a service-level target"),
 }
 STATUS_LABELS = {
     "new": _l("New"),
@@ -87,6 +90,8 @@ FIELD_LABELS = {
     "assignee": _l("assignee"),
     "tags": _l("tags"),
     "channel": _l("channel"),
+    "sla_kind": _l("target"),
+    "sla_policy": _l("policy"),
 }
 ESTIMATE_LABELS = {
     "minutes": _l("A few minutes of work"),

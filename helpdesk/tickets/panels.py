@@ -21,8 +21,8 @@ from helpdesk.tickets.queries import assignable_users, customer_other_tickets, t
 class Panel:
     template: str
     load: Callable[[Ticket, User], dict[str, Any]]
-    # Top to bottom: presence 10, email notice 20, promises 30, recovery 40, founders 50,
-    # properties 60, customer 70, history 80.
+    # Top to bottom: presence 10, email notice 20, promises 30, service levels 35,
+    # recovery 40, founders 50, properties 60, customer 70, history 80.
     position: int
 
 

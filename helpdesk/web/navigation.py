@@ -30,6 +30,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("root_causes.causes_page", lazy_gettext("Root causes"), "founder"),
     NavItem("settings.team", lazy_gettext("Team"), "admin"),
     NavItem("hours.hours_page", lazy_gettext("Business hours"), "admin"),
+    NavItem("sla.policies_page", lazy_gettext("Service levels"), "admin"),
     NavItem("formats.formats_page", lazy_gettext("Formats"), "admin"),
     NavItem("phrases.library_page", lazy_gettext("Phrases"), "admin"),
     NavItem("saved_replies.reply_list", lazy_gettext("Saved replies"), "agent"),

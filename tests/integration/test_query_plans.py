@@ -43,6 +43,8 @@ def test_hot_pages_never_scan_a_big_table(app, login_as):
             "/inbox?view=promises",
             "/inbox?view=waiting&sort=waiting",
             "/inbox?view=all&sort=priority",
+            "/inbox?sort=due",
+            "/inbox?view=breaching",
             "/inbox?view=all&q=refund",
             f"/tickets/{number}",
         ):

@@ -44,6 +44,7 @@ def test_handlers_run_in_the_documented_order(app) -> None:
     assert created == [
         "helpdesk.recovery.reactions",
         "helpdesk.founders.reactions",
+        "helpdesk.sla.reactions",
         "helpdesk.notifications.reactions",
         "helpdesk.mail.reactions",
         "helpdesk.webhooks.reactions",

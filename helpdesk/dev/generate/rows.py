@@ -138,6 +138,20 @@ class TicketBuilder:
         last_activity = at
         resolved_at = last_activity if status in DONE_STATUSES else None
         flagged = created if kind == "complaint" and detection.strongly_negative else None
+        # A running service-level clock on tickets we owe something (the inbox's "Due
+        # soonest" sort and "Breaching soon" view read these columns only); some overdue.
+        sla_due = sla_kind = sla_warn = None
+        if status in ("new", "open"):
+            sla_kind = (
+                "first_reply"
+                if first_staff_message is None
+                else ("next_reply" if waiting else "resolution")
+            )
+            # From the id, not the random stream, so the rest of the data stays as it was.
+            sla_due = (waiting or last_activity) + timedelta(
+                minutes=(60, 120, 240, 480, 1440, 4320)[ticket_id % 6]
+            )
+            sla_warn = sla_due - timedelta(hours=1)
         rows.tickets.append(
             (
                 ticket_id,
@@ -160,6 +174,9 @@ class TicketBuilder:
                 flagged,
                 1,
                 snippet(public[-1][2]) if public else "",
+                sla_due,
+                sla_kind,
+                sla_warn,
             )
         )
         for tag_id in rng.sample(c.tag_ids, k=rng.choice((0, 0, 1, 1, 2))):
