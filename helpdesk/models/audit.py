@@ -30,4 +30,8 @@ class AuditEvent(Base):
 
     actor: Mapped[User | None] = relationship()
 
-    __table_args__ = (sa.Index("ix_audit_events_object", "object_type", "object_id"),)
+    __table_args__ = (
+        sa.Index("ix_audit_events_object", "object_type", "object_id"),
+        # The audit log page filters by action and pages newest first.
+        sa.Index("ix_audit_events_action", "action", "created_at"),
+    )
