@@ -293,7 +293,7 @@ def two_factor_policy_set(*, actor: User, value: str) -> str:
         row.value = value
     audit(
         actor=actor,
-        action="setting.two_factor_required",
+        action="settings.two_factor",
         obj=actor,
         changes={POLICY_KEY: [old, value]},
     )

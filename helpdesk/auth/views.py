@@ -259,6 +259,11 @@ def password_forgot() -> Response | tuple[str, int]:
     form = ForgotPasswordForm()
     if request.method == "POST":
         if form.validate_on_submit():
+            try:
+                service.normalise_email(form.email.data)
+            except ValidationError as error:
+                show_domain_error(form, error)
+                return render_template("auth/password_forgot.html", form=form), 422
             password_reset_request(email=form.email.data)
             flash(
                 _(

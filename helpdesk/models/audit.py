@@ -32,6 +32,7 @@ class AuditEvent(Base):
 
     __table_args__ = (
         sa.Index("ix_audit_events_object", "object_type", "object_id"),
-        # The audit log page filters by action and pages newest first.
-        sa.Index("ix_audit_events_action", "action", "created_at"),
+        # The audit log page filters by action or subject type and pages newest first by id.
+        sa.Index("ix_audit_events_action", "action", "id"),
+        sa.Index("ix_audit_events_object_type", "object_type", "id"),
     )

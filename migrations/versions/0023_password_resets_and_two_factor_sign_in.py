@@ -5,7 +5,8 @@
 - `recovery_codes`: a user's single-use two-factor recovery codes, hashed.
 - `users.totp_secret` (encrypted), `totp_enabled_at`, `totp_last_step` (the last accepted
   time step, so a code cannot be replayed).
-- `ix_audit_events_action`: the admins' audit log page filters by action, newest first.
+- `ix_audit_events_action`, `ix_audit_events_object_type`: the admins' audit log page
+  filters by action or subject type and pages newest first by id.
 
 Revision ID: 0023
 Revises: 0019
@@ -65,7 +66,8 @@ def upgrade():
         batch_op.create_index(batch_op.f("ix_recovery_codes_user_id"), ["user_id"], unique=False)
 
     with op.batch_alter_table("audit_events", schema=None) as batch_op:
-        batch_op.create_index("ix_audit_events_action", ["action", "created_at"], unique=False)
+        batch_op.create_index("ix_audit_events_action", ["action", "id"], unique=False)
+        batch_op.create_index("ix_audit_events_object_type", ["object_type", "id"], unique=False)
 
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.add_column(sa.Column("totp_secret", sa.String(length=255), nullable=True))
@@ -83,6 +85,7 @@ def downgrade():
         batch_op.drop_column("totp_secret")
 
     with op.batch_alter_table("audit_events", schema=None) as batch_op:
+        batch_op.drop_index("ix_audit_events_object_type")
         batch_op.drop_index("ix_audit_events_action")
 
     with op.batch_alter_table("recovery_codes", schema=None) as batch_op:
