@@ -106,7 +106,7 @@ def _matching_step(secret: str, code: str, after: int | None, moment: datetime) 
     """The time step within the drift window whose code is `code` and which is later than
     `after`, or None."""
     code = clean_code(code)
-    if not (code.isdigit() and len(code) == 6):
+    if not (code.isascii() and code.isdigit() and len(code) == 6):
         return None
     totp = pyotp.TOTP(secret)
     current = int(moment.timestamp()) // STEP_SECONDS
@@ -130,7 +130,7 @@ def _new_recovery_codes(user: User) -> list[str]:
 
 
 def _code_hash(code: str) -> str:
-    return hashlib.sha256(clean_code(code).encode("utf-8")).hexdigest()
+    return hashlib.sha256(clean_code(code).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 @use_case

@@ -75,9 +75,9 @@ class TwoFactorPolicyForm(BaseForm):
     required = RadioField(
         _l("Require two-factor sign-in"),
         choices=[
-            ("off", _l("Of nobody (each person may turn it on)")),
-            ("admins", _l("Of admins and founders")),
-            ("everyone", _l("Of everyone")),
+            SelectChoice("off", _l("Of nobody (each person may turn it on)")),
+            SelectChoice("admins", _l("Of admins and founders")),
+            SelectChoice("everyone", _l("Of everyone")),
         ],
         validators=[InputRequired()],
         description=_l("People it applies to set it up at their next login."),
