@@ -294,8 +294,9 @@ def password_reset(token: str) -> Response | tuple[str, int]:
             except DomainError as error:
                 show_domain_error(form, error)
             else:
+                response = _after_password(user, None)  # a fresh session: flash after
                 flash(_("Your password is changed, and every session was logged out."), "success")
-                return _after_password(user, None)
+                return response
         return render_template("auth/password_reset.html", form=form), 422
     return render_template("auth/password_reset.html", form=form), 200
 
