@@ -63,7 +63,8 @@ def password_reset_request(*, email: str) -> None:
     )
     db.session.add(reset)
     db.session.flush()
-    audit(actor=user, action="user.password_reset_request", obj=user)
+    # Anyone can ask for any address: the account's owner is not the actor.
+    audit(actor="anonymous", action="user.password_reset_request", obj=user)
     publish(PasswordResetRequested(user=user, secret=secret, expires_at=reset.expires_at))
 
 

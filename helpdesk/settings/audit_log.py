@@ -29,9 +29,15 @@ CSV_BATCH = 1000
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+# The actor filter's value for changes nobody logged in made (the CLI, the system,
+# customers, anonymous requests).
+NOT_A_PERSON = "none"
+
+
 @dataclass(frozen=True)
 class AuditFilters:
     actor_id: int | None = None
+    not_a_person: bool = False
     action: str = ""
     subject: str = ""
     start: date | None = None
@@ -50,8 +56,9 @@ def _date(raw: str, field: str) -> date | None:
 def parse_filters(args: dict[str, str]) -> AuditFilters:
     """The filters in a query string; ValidationError names the bad one."""
     raw_actor = (args.get("actor") or "").strip()
-    actor_id = parse_id(raw_actor) if raw_actor else None
-    if raw_actor and actor_id is None:
+    not_a_person = raw_actor == NOT_A_PERSON
+    actor_id = parse_id(raw_actor) if raw_actor and not not_a_person else None
+    if raw_actor and not not_a_person and actor_id is None:
         raise ValidationError("actor", _("Choose someone from the list."))
     action = (args.get("action") or "").strip()[:60]
     subject = (args.get("subject") or "").strip()[:40]
@@ -59,7 +66,14 @@ def parse_filters(args: dict[str, str]) -> AuditFilters:
     end = _date((args.get("to") or "").strip(), "to")
     if start and end and end < start:
         raise ValidationError("to", _("The end date is before the start date."))
-    return AuditFilters(actor_id=actor_id, action=action, subject=subject, start=start, end=end)
+    return AuditFilters(
+        actor_id=actor_id,
+        not_a_person=not_a_person,
+        action=action,
+        subject=subject,
+        start=start,
+        end=end,
+    )
 
 
 def _day_start(day: date, zone: ZoneInfo) -> datetime:
@@ -70,6 +84,8 @@ def _query(filters: AuditFilters, zone: ZoneInfo) -> sa.Select[Any]:
     query = sa.select(AuditEvent)
     if filters.actor_id is not None:
         query = query.where(AuditEvent.actor_user_id == filters.actor_id)
+    if filters.not_a_person:
+        query = query.where(AuditEvent.actor_user_id.is_(None))
     if filters.action:
         query = query.where(AuditEvent.action == filters.action)
     if filters.subject:

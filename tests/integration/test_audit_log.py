@@ -98,6 +98,8 @@ def test_filters_by_actor_action_subject_and_dates(login_as, events):
     assert rows_of(logins) == ["user.login", "user.login"]
     tokens = admin.get("/settings/audit?subject=api_tokens").get_data(as_text=True)
     assert rows_of(tokens) == ["api_token.create"]
+    nobody = admin.get("/settings/audit?actor=none").get_data(as_text=True)
+    assert rows_of(nobody) == ["api_token.create"]
     days = admin.get("/settings/audit?from=2026-03-02&to=2026-03-02").get_data(as_text=True)
     assert rows_of(days) == ["settings.assignment"]
 
