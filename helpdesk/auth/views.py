@@ -446,7 +446,17 @@ def two_factor_recovery_codes() -> Response | tuple[str, int]:
     return _recovery_codes_page(codes)
 
 
+def _own_account_key() -> str:
+    return f"account-password:{current_user.get_id()}"
+
+
 @bp.post("/account/two-factor/disable")
+@limiter.limit(
+    lambda: current_app.config["RATELIMIT_LOGIN_PER_ACCOUNT"],
+    key_func=_own_account_key,
+    deduct_when=_login_failed,
+    scope="two-factor-disable",
+)
 def two_factor_disable() -> Response | tuple[str, int]:
     form = TwoFactorDisableForm()
     if form.validate_on_submit():

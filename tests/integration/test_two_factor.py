@@ -348,3 +348,20 @@ def test_the_cli_resets_a_locked_out_admin(app, runner, make_user, set_now):
             )
             == "cli"
         )
+
+
+def test_guessing_the_password_to_turn_it_off_is_limited(app, make_user, set_now):
+    set_now(NOON)
+    user = make_user("agent")
+    client = app.test_client()
+    login(client, user.email)
+    enrol(client)
+    token = csrf_token(client, "/account")
+    statuses = [
+        client.post(
+            "/account/two-factor/disable", data={"password": "guess-guess", "csrf_token": token}
+        ).status_code
+        for _ in range(11)
+    ]
+    assert statuses[:10] == [422] * 10
+    assert statuses[10] == 429

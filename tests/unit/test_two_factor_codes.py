@@ -83,3 +83,42 @@ def test_the_qr_code_is_a_png_data_uri():
 )
 def test_csv_cells_that_spreadsheets_would_run_are_quoted(text, expected):
     assert safe_cell(text) == expected
+
+
+def _person(**fields: object):  # type: ignore[no-untyped-def]
+    from helpdesk.models import User
+
+    values = {
+        "id": 7,
+        "password_hash": "scrypt:one",
+        "totp_secret": "sealed-secret",
+        "totp_enabled_at": MOMENT,
+    }
+    values.update(fields)
+    return User(**values)
+
+
+def test_a_remembered_device_is_bound_to_the_password_and_the_second_factor():
+    same = two_factor._device_binding(_person())
+    assert two_factor._device_binding(_person()) == same
+    assert two_factor._device_binding(_person(password_hash="scrypt:two")) != same
+    assert two_factor._device_binding(_person(totp_secret="another")) != same
+    assert two_factor._device_binding(_person(totp_enabled_at=MOMENT + timedelta(1))) != same
+    assert two_factor._device_binding(_person(id=8)) != same
+
+
+def test_the_remembered_device_cookie_is_signed_and_names_one_user():
+    app = Flask(__name__)
+    app.config["SECRET_KEY"] = "one key " * 5
+    person = _person()
+    with app.app_context():
+        cookie = two_factor._device_serializer().dumps(
+            {"u": person.id, "b": two_factor._device_binding(person)}
+        )
+        with app.test_request_context(headers={"Cookie": f"{two_factor.DEVICE_COOKIE}={cookie}"}):
+            assert two_factor.is_remembered_device(person)
+            assert not two_factor.is_remembered_device(_person(id=8))
+            assert not two_factor.is_remembered_device(_person(password_hash="scrypt:new"))
+        forged = cookie[:-2] + ("AA" if not cookie.endswith("AA") else "BB")
+        with app.test_request_context(headers={"Cookie": f"{two_factor.DEVICE_COOKIE}={forged}"}):
+            assert not two_factor.is_remembered_device(person)
