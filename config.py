@@ -168,6 +168,12 @@ class Config:
         self.RATELIMIT_LOGIN_PER_ACCOUNT_ANY = _str(
             environ, "HELPDESK_LOGIN_LIMIT_ACCOUNT_ANY", "50 per hour"
         )
+        # Password reset requests (every request counts: each may send an email), per
+        # client IP and per address asked for.
+        self.RATELIMIT_RESET_PER_IP = _str(environ, "HELPDESK_RESET_LIMIT_IP", "10 per hour")
+        self.RATELIMIT_RESET_PER_ADDRESS = _str(
+            environ, "HELPDESK_RESET_LIMIT_ADDRESS", "3 per hour"
+        )
         self.RATELIMIT_PUBLIC = _str(environ, "HELPDESK_PUBLIC_RATE_LIMIT", "120 per minute")
         # REST API calls, per token.
         self.RATELIMIT_API = _str(environ, "HELPDESK_API_RATE_LIMIT", "300 per minute")

@@ -128,7 +128,7 @@ def register_error_handlers(app: Flask) -> None:
 def register_request_hooks(app: Flask) -> None:
     from flask_login import current_user
 
-    from helpdesk.auth.access import require_login
+    from helpdesk.auth.access import require_enrolment, require_login
     from helpdesk.auth.bearer import refuse_query_tokens, strip_api_cookies
     from helpdesk.auth.forms import LogoutForm
     from helpdesk.web.navigation import nav_for
@@ -140,6 +140,7 @@ def register_request_hooks(app: Flask) -> None:
     app.wsgi_app = strip_api_cookies(app.wsgi_app)  # type: ignore[method-assign]
     app.before_request(refuse_query_tokens)
     app.before_request(require_login)
+    app.before_request(require_enrolment)
 
     @app.context_processor
     def layout_context() -> dict[str, Any]:

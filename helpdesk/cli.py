@@ -1,4 +1,5 @@
-"""`flask helpdesk ...`: create-user, demo, generate, and the scheduler and serve processes."""
+"""`flask helpdesk ...`: create-user, reset-2fa, demo, generate, and the scheduler and serve
+processes."""
 
 from __future__ import annotations
 
@@ -42,6 +43,33 @@ def create_user(email: str, name: str, role: str, password_stdin: bool) -> None:
     except ValidationError as error:
         raise click.ClickException(f"{error.field}: {error.message}") from error
     click.echo(f"Created {user.role} {user.email}.")
+
+
+@helpdesk_cli.command("reset-2fa")
+@click.argument("email")
+@with_appcontext
+def reset_two_factor(email: str) -> None:
+    """Remove a staff member's second factor (for an admin locked out of their account:
+    they log in with their password and set it up again if it is required)."""
+    import sqlalchemy as sa
+
+    from helpdesk.auth.two_factor import two_factor_reset
+    from helpdesk.errors import DomainError
+    from helpdesk.extensions import db
+    from helpdesk.models import User
+
+    try:
+        normalised = auth_service.normalise_email(email)
+    except ValidationError as error:
+        raise click.ClickException(error.message) from error
+    user = db.session.scalar(sa.select(User).where(User.email == normalised))
+    if user is None:
+        raise click.ClickException(f"no staff account has the address {normalised}")
+    try:
+        two_factor_reset(user=user, actor="cli")
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
+    click.echo(f"Two-factor sign-in of {user.email} is reset.")
 
 
 @helpdesk_cli.command("demo")

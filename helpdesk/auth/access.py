@@ -72,6 +72,28 @@ def require_login() -> Response | None:
     return redirect(url_for("auth.login", next=target if request.method == "GET" else None))
 
 
+# Set on a login that the workspace requires a second factor of, before one is set up:
+# until it is, every page but enrolment and logout sends the person to enrolment.
+MUST_ENROL = "two_factor_enrol"
+# What someone who must set up a second factor may still open.
+ENROLMENT_ENDPOINTS = frozenset(
+    {"auth.two_factor_page", "auth.two_factor_confirm", "auth.logout", "static"}
+)
+
+
+def require_enrolment() -> Response | None:
+    """App-wide `before_request` (after `require_login`): a person the workspace requires
+    a second factor of, who logged in without one, sets it up before anything else."""
+    if not session.get(MUST_ENROL) or request.endpoint in ENROLMENT_ENDPOINTS:
+        return None
+    if not current_user.is_authenticated or current_user.has_second_factor:
+        session.pop(MUST_ENROL, None)
+        return None
+    if request.headers.get("HX-Request"):
+        return htmx_response(("", 401), redirect=url_for("auth.two_factor_page"))
+    return redirect(url_for("auth.two_factor_page"))
+
+
 def start_session_clock() -> None:
     """Note when this login began; `session_expired` measures the absolute lifetime from it."""
     session["authenticated_at"] = int(now().timestamp())

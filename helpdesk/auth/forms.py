@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
+    BooleanField,
     EmailField,
     HiddenField,
     PasswordField,
@@ -52,3 +53,50 @@ class ProfileForm(BaseForm):
     timezone = SelectField(_l("Time zone"), validators=[DataRequired()])
     language = SelectField(_l("Language"), validate_choice=False)
     submit = SubmitField(_l("Save profile"))
+
+
+class ForgotPasswordForm(BaseForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+    submit = SubmitField(_l("Send me a reset link"))
+
+
+class ResetPasswordForm(BaseForm):
+    new_password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(), Length(max=200)],
+        description=_l("At least 10 characters."),
+    )
+    confirm_password = PasswordField(
+        _l("New password again"), validators=[DataRequired(), Length(max=200)]
+    )
+    submit = SubmitField(_l("Set the new password"))
+
+
+class LoginCodeForm(BaseForm):
+    code = StringField(
+        _l("Code"),
+        validators=[DataRequired(), Length(max=40)],
+        description=_l(
+            "The 6-digit code from your authenticator app, or one of your recovery codes."
+        ),
+    )
+    remember = BooleanField(_l("Remember this device for 30 days"))
+    submit = SubmitField(_l("Verify"))
+
+
+class TwoFactorConfirmForm(BaseForm):
+    code = StringField(
+        _l("Code from the app"),
+        validators=[DataRequired(), Length(max=20)],
+        description=_l("Scan the QR code with your authenticator app, then enter the 6 digits."),
+    )
+    submit = SubmitField(_l("Turn on two-factor sign-in"))
+
+
+class TwoFactorDisableForm(BaseForm):
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+    submit = SubmitField(_l("Turn off two-factor sign-in"))
+
+
+class RecoveryCodesForm(BaseForm):
+    submit = SubmitField(_l("Make new recovery codes"))

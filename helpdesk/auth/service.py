@@ -18,7 +18,7 @@ from helpdesk.clock import now
 from helpdesk.db.transaction import use_case
 from helpdesk.errors import NotAllowed, ValidationError
 from helpdesk.extensions import db
-from helpdesk.models import ROLES, ApiToken, User
+from helpdesk.models import ROLES, ApiToken, PasswordReset, User
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 200
@@ -47,9 +47,10 @@ def check_password_strength(password: str, field: str = "password") -> None:
         )
 
 
-@use_case
-def user_authenticate(*, email: str, password: str) -> User:
-    """The active user with this email and password; one generic error for every failure."""
+def user_check_password(*, email: str, password: str) -> User:
+    """The active user with this email and password; one generic error for every failure.
+    Writes nothing: a login completes with `user_login_record` (after a second factor,
+    when the account has one)."""
     failure = NotAllowed(_("Wrong email or password."))
     try:
         normalised = normalise_email(email)
@@ -63,9 +64,41 @@ def user_authenticate(*, email: str, password: str) -> User:
         raise failure
     if not user.check_password(password) or not user.active:
         raise failure
-    user.last_login_at = now()
-    audit(actor=user, action="user.login", obj=user)
     return user
+
+
+def login_record(user: User, *, second_factor: str | None = None) -> None:
+    """Step: `user` has logged in: note when, audit it, and use up their open password
+    reset links (a login proves they know the password)."""
+    user.last_login_at = now()
+    resets_use_up(user)
+    changes = {"second_factor": second_factor} if second_factor else None
+    audit(actor=user, action="user.login", obj=user, changes=changes)
+
+
+@use_case
+def user_login_record(*, user: User) -> User:
+    """Record a login that needs no second factor."""
+    login_record(user)
+    return user
+
+
+@use_case
+def user_authenticate(*, email: str, password: str) -> User:
+    """Check the password and record the login (for accounts without a second factor)."""
+    user = user_check_password(email=email, password=password)
+    login_record(user)
+    return user
+
+
+def resets_use_up(user: User) -> None:
+    """Step: every open password reset link of `user` stops working (a login or a
+    password change)."""
+    db.session.execute(
+        sa.update(PasswordReset)
+        .where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))
+        .values(used_at=now())
+    )
 
 
 @functools.cache
@@ -142,6 +175,7 @@ def user_change_password(*, user: User, current_password: str, new_password: str
         )
     user.set_password(new_password)
     user.session_version += 1
+    resets_use_up(user)
     audit(actor=user, action="user.change_password", obj=user)
 
 

@@ -1,14 +1,17 @@
 """What email does when things happen: acknowledge a customer's new conversation (the
 reply time it promises is worked out before the first write), send public staff replies,
-ask for a rating when a ticket is resolved or closed, send the founders' digest and a
-survey round's invitations. Each queues outbox rows in the publishing transaction; the
-outbox job sends them. (Emails to staff about their tickets, promise reminders included,
-are notifications: `helpdesk.notifications.emails`, by each person's preferences.)"""
+ask for a rating when a ticket is resolved or closed, send the founders' digest, a
+survey round's invitations and a staff member's password reset link. Each queues outbox
+rows in the publishing transaction; the outbox job sends them. (Emails to staff about
+their tickets, promise reminders included, are notifications:
+`helpdesk.notifications.emails`, by each person's preferences.)"""
 
 from __future__ import annotations
 
+from helpdesk.auth.events import PasswordResetRequested
 from helpdesk.feedback.events import NpsRoundStarted
 from helpdesk.founders.events import DigestMade
+from helpdesk.mail.account_emails import mail_password_reset
 from helpdesk.mail.events import (
     acknowledgement_for,
     mail_founder_digest,
@@ -66,4 +69,5 @@ REACTIONS = (
     (StatusChanged, ask_for_rating),
     (DigestMade, send_digest),
     (NpsRoundStarted, invite_to_survey),
+    (PasswordResetRequested, mail_password_reset),
 )

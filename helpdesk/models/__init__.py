@@ -27,7 +27,7 @@ from helpdesk.models.ticket import (
     TicketPresence,
     ticket_tags,
 )
-from helpdesk.models.user import ROLES, User
+from helpdesk.models.user import ROLES, PasswordReset, RecoveryCode, User
 from helpdesk.models.widget import IdempotencyRecord
 
 __all__ = [
@@ -56,10 +56,12 @@ __all__ = [
     "NpsRound",
     "NpsSurvey",
     "Outbox",
+    "PasswordReset",
     "SavedReply",
     "Promise",
     "Rating",
     "Recovery",
+    "RecoveryCode",
     "RecoveryStep",
     "RootCause",
     "SchedulerRun",

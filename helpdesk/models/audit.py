@@ -30,4 +30,9 @@ class AuditEvent(Base):
 
     actor: Mapped[User | None] = relationship()
 
-    __table_args__ = (sa.Index("ix_audit_events_object", "object_type", "object_id"),)
+    __table_args__ = (
+        sa.Index("ix_audit_events_object", "object_type", "object_id"),
+        # The audit log page filters by action or subject type and pages newest first by id.
+        sa.Index("ix_audit_events_action", "action", "id"),
+        sa.Index("ix_audit_events_object_type", "object_type", "id"),
+    )

@@ -11,7 +11,8 @@ if TYPE_CHECKING:
 def blueprints(app: Flask) -> tuple[Blueprint, ...]:
     """This feature's blueprints, in registration order (imported here, not at package
     import, so importing the package stays cheap and cycle-free)."""
+    from helpdesk.settings.audit_views import bp as audit_views
     from helpdesk.settings.formats_views import bp as formats_views
     from helpdesk.settings.views import bp as views
 
-    return (views, formats_views)
+    return (views, formats_views, audit_views)

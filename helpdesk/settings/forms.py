@@ -8,6 +8,7 @@ from wtforms import (
     EmailField,
     IntegerField,
     PasswordField,
+    RadioField,
     SelectChoice,
     SelectField,
     StringField,
@@ -68,3 +69,17 @@ class FormatsForm(BaseForm):
     bengali_digits = BooleanField(_l("Bengali digits (০১২৩) in Bengali numbers and dates"))
     buddhist_era = BooleanField(_l("Buddhist era years in Thai dates (2567, not 2024)"))
     submit = SubmitField(_l("Save formats"))
+
+
+class TwoFactorPolicyForm(BaseForm):
+    required = RadioField(
+        _l("Require two-factor sign-in"),
+        choices=[
+            SelectChoice("off", _l("Of nobody (each person may turn it on)")),
+            SelectChoice("admins", _l("Of admins and founders")),
+            SelectChoice("everyone", _l("Of everyone")),
+        ],
+        validators=[InputRequired()],
+        description=_l("People it applies to set it up at their next login."),
+    )
+    submit = SubmitField(_l("Save sign-in settings"))

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from helpdesk.auth import service
+from helpdesk.auth import service, two_factor
 from helpdesk.auth.access import require_role
 from helpdesk.errors import DomainError, ValidationError
 from helpdesk.forms import show_domain_error
@@ -19,6 +19,7 @@ from helpdesk.settings.forms import (
     AssignmentForm,
     NewUserForm,
     RoleForm,
+    TwoFactorPolicyForm,
     role_choices,
 )
 from helpdesk.settings.queries import team_members
@@ -36,6 +37,7 @@ def _get_user(user_id: int) -> User:
 def _team_page(
     new_user: NewUserForm | None = None,
     assignment: AssignmentForm | None = None,
+    two_factor_policy: TwoFactorPolicyForm | None = None,
     status: int = 200,
 ) -> tuple[str, int]:
     users = team_members()
@@ -44,11 +46,16 @@ def _team_page(
     if assignment is None:
         current = settings_service.assignment_settings()
         assignment = AssignmentForm(formdata=None, data=asdict(current))
+    if two_factor_policy is None:
+        two_factor_policy = TwoFactorPolicyForm(
+            formdata=None, data={"required": two_factor.policy()}
+        )
     return render_template(
         "settings/team.html",
         users=users,
         new_user=form,
         assignment=assignment,
+        two_factor_policy=two_factor_policy,
         role_choices=role_choices(),
         action_form=ActiveForm(formdata=None),
     ), status
@@ -97,6 +104,41 @@ def team_assignment() -> Response | tuple[str, int]:
             flash(_("Assignment is saved."), "success")
             return redirect(url_for("settings.team"))
     return _team_page(assignment=form, status=422)
+
+
+@bp.post("/team/two-factor")
+def team_two_factor_policy() -> Response | tuple[str, int]:
+    form = TwoFactorPolicyForm()
+    if form.validate_on_submit():
+        try:
+            two_factor.two_factor_policy_set(actor=staff(), value=form.required.data)
+        except ValidationError as error:
+            show_domain_error(form, error)
+        else:
+            flash(_("Sign-in settings are saved."), "success")
+            return redirect(url_for("settings.team"))
+    return _team_page(two_factor_policy=form, status=422)
+
+
+@bp.post("/team/<id:user_id>/two-factor/reset")
+def team_two_factor_reset(user_id: int) -> Response:
+    """Remove someone's second factor (they lost their phone and their recovery codes)."""
+    user = _get_user(user_id)
+    if not ActiveForm().validate_on_submit():
+        abort(400)
+    try:
+        two_factor.two_factor_reset(user=user, actor=staff())
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        flash(
+            _(
+                "%(name)s's two-factor sign-in is reset; they set it up again if required.",
+                name=user.name,
+            ),
+            "success",
+        )
+    return redirect(url_for("settings.team"))
 
 
 @bp.post("/team/<id:user_id>/availability")

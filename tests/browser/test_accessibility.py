@@ -35,9 +35,12 @@ STAFF_PAGES = {
     "settings-api-tokens": "/settings/api-tokens",
     "settings-webhooks": "/settings/webhooks",
     "settings-saved-replies": "/settings/saved-replies",
+    "settings-audit": "/settings/audit",
+    "account-two-factor": "/account/two-factor",
 }
 PUBLIC_PAGES = {
     "login": "/login",
+    "password-forgot": "/password/forgot",
     "help": "/help",
     "help-article": "/help/{slug}",
     "widget-panel": "/widget/frame?origin={origin}",
