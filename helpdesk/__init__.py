@@ -100,6 +100,7 @@ FEATURES = (
     "mail",
     "webhooks",
     "saved_replies",
+    "automations",
     "api",
     "dev",
 )

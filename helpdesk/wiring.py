@@ -17,7 +17,9 @@ from helpdesk.tickets.panels import add_inbox_section, add_panel
 # Handlers of one event run in this order: recovery first (a complaint found on a new
 # ticket is part of what the rest see), then the founders' queue, promises, saved replies
 # (a reply's actions change the ticket before anyone is told), notifications (which queue
-# their own emails), email and, last, webhooks (their payload shows the ticket as
+# their own emails), automation rules (after notifications, so those of the event see the
+# ticket as the person left it; a rule's own changes are announced by the events its
+# actions publish), email and, last, webhooks (their payload shows the ticket as
 # everything before left it).
 REACTING_FEATURES = (
     "recovery",
@@ -25,6 +27,7 @@ REACTING_FEATURES = (
     "promises",
     "saved_replies",
     "notifications",
+    "automations",
     "mail",
     "webhooks",
 )

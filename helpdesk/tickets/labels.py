@@ -55,6 +55,8 @@ ACTION_LABELS = {
     "escalation.note": _l("added a founder note"),
     "escalation.resolve": _l("finished the founders' review"),
     "ticket.founder_reply": _l("replied as a founder"),
+    "automation.run": _l("changed the ticket"),
+    "automation.failed": _l("could not change the ticket"),
 }
 STATUS_LABELS = {
     "new": _l("New"),

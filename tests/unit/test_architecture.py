@@ -45,6 +45,7 @@ def test_handlers_run_in_the_documented_order(app) -> None:
         "helpdesk.recovery.reactions",
         "helpdesk.founders.reactions",
         "helpdesk.notifications.reactions",
+        "helpdesk.automations.reactions",
         "helpdesk.mail.reactions",
         "helpdesk.webhooks.reactions",
     ]
