@@ -17,11 +17,12 @@ from flask_babel import gettext as _
 
 from helpdesk.automations.rules import Action, RuleSpec
 from helpdesk.clock import now
+from helpdesk.db.upsert import insert_on_conflict
 from helpdesk.errors import ValidationError
 from helpdesk.extensions import db
 from helpdesk.founders.escalations import escalation_raise
 from helpdesk.mail.events import mail_staff_reply
-from helpdesk.models import AutomationRule, Message, SavedReply, Ticket, User
+from helpdesk.models import AutomationRule, Message, SavedReply, Tag, Ticket, User
 from helpdesk.rendering import markdown_to_html
 from helpdesk.saved_replies.placeholders import fill_placeholders, promise_time
 from helpdesk.tickets.steps import UNSET, apply_update, clean_body, record_message
@@ -72,6 +73,16 @@ def _message(ticket: Ticket, body: str, *, internal: bool) -> Message:
         mail_staff_reply(message)
     message_created_event(message)
     return message
+
+
+def _ensure_tags(names: tuple[str, ...]) -> None:
+    """Create the rule's tags if missing, without failing when another transaction (a
+    second scheduler, a web host) creates the same tag at the same moment."""
+    db.session.execute(
+        insert_on_conflict(Tag)
+        .values([{"name": name} for name in names])
+        .on_conflict_do_nothing(index_elements=["name"])
+    )
 
 
 def _next_turn(rule: AutomationRule, people: list[User]) -> User:
@@ -138,6 +149,7 @@ def _do(
         update(priority=action.priority)
         return {"type": kind, "priority": action.priority}
     if kind == "add_tags":
+        _ensure_tags(action.tags)
         update(add_tags=list(action.tags))
         return {"type": kind, "tags": list(action.tags)}
     if kind == "assign":
