@@ -131,7 +131,7 @@ def _latest_texts(ticket_ids: set[int]) -> dict[int, str]:
     return dict(
         db.session.execute(
             sa.select(Message.ticket_id, Message.body_source).where(Message.id.in_(latest))
-        ).tuples()
+        ).all()
     )
 
 

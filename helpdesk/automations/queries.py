@@ -37,14 +37,14 @@ class RuleRow:
 
 
 def people_names() -> dict[int, str]:
-    return dict(db.session.execute(sa.select(User.id, User.name)).tuples())
+    return dict(db.session.execute(sa.select(User.id, User.name)).all())
 
 
 def active_people() -> list[tuple[int, str]]:
     return list(
         db.session.execute(
             sa.select(User.id, User.name).where(User.active.is_(True)).order_by(User.name)
-        ).tuples()
+        ).all()
     )
 
 
@@ -59,7 +59,7 @@ def team_replies() -> list[tuple[int, str]]:
                 SavedReply.heard_step.is_(None),
             )
             .order_by(SavedReply.title, SavedReply.id)
-        ).tuples()
+        ).all()
     )
 
 
@@ -67,7 +67,7 @@ def reply_titles() -> dict[int, str]:
     return dict(
         db.session.execute(
             sa.select(SavedReply.id, SavedReply.title).where(SavedReply.owner_id.is_(None))
-        ).tuples()
+        ).all()
     )
 
 
@@ -99,7 +99,7 @@ def rules_listed() -> list[RuleRow]:
             sa.select(AutomationRun.rule_id, sa.func.count(AutomationRun.id))
             .where(AutomationRun.outcome != "skipped")
             .group_by(AutomationRun.rule_id)
-        ).tuples()
+        ).all()
     )
     people, replies = people_names(), reply_titles()
     listed = []

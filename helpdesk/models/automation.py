@@ -37,9 +37,7 @@ class AutomationRule(Base):
     # status_changed: only a change to this status (None: any change).
     trigger_status: Mapped[str | None] = mapped_column(sa.String(20))
     # time_since: which timestamp, and how long after it.
-    time_field: Mapped[str | None] = mapped_column(
-        str_enum("automation_time_field", *TIME_FIELDS)
-    )
+    time_field: Mapped[str | None] = mapped_column(str_enum("automation_time_field", *TIME_FIELDS))
     time_amount: Mapped[int | None]
     time_unit: Mapped[str | None] = mapped_column(str_enum("automation_time_unit", *TIME_UNITS))
     # {"version": 1, ...}: see helpdesk/automations/rules.py (validated on save and load).
