@@ -160,6 +160,7 @@ class TicketBuilder:
                 flagged,
                 1,
                 snippet(public[-1][2]) if public else "",
+                last_activity,  # status_changed_at: the status last moved with the activity
             )
         )
         for tag_id in rng.sample(c.tag_ids, k=rng.choice((0, 0, 1, 1, 2))):
