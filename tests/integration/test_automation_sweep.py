@@ -231,3 +231,36 @@ def test_two_sweeper_processes_close_each_ticket_once(database, database_url, se
         )
         == 120
     )
+
+
+def test_the_sweep_finds_waiting_tickets_through_the_status_index(database, set_now):
+    """SQLite's plan: the candidates come from ix_tickets_status_status_changed_at, the
+    already-run check from the runs' unique index; no ticket or run table is scanned."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's query plans")
+    set_now(T0)
+    agent = staff("Agent")
+    close_idle_rule()
+    waiting_ticket(agent)
+    statements: list[tuple[str, Any]] = []
+
+    def record(conn, cursor, statement, params, context, executemany):  # type: ignore[no-untyped-def]
+        if statement.lstrip().upper().startswith("SELECT tickets.id".upper()):
+            statements.append((statement, params))
+
+    set_now(T0 + timedelta(days=8))
+    sa.event.listen(db.engine, "after_cursor_execute", record)
+    try:
+        assert sweep_time_rules() == 1
+    finally:
+        sa.event.remove(db.engine, "after_cursor_execute", record)
+    assert statements
+    connection = db.session.connection()
+    for statement, params in statements:
+        details = [
+            row[-1] for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, params)
+        ]
+        assert any("ix_tickets_status_status_changed_at" in d for d in details), details
+        assert not any(d.startswith(("SCAN tickets", "SCAN automation_runs")) for d in details), (
+            details
+        )
