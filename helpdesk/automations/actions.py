@@ -35,8 +35,8 @@ def default_closing_text(language: str | None) -> str:
     with force_locale(language or "en"):
         return _(
             "We haven't heard back from you for a while, so we are closing this conversation "
-            "for now. If you still need help, just reply to this message and it will open "
-            "again."
+            "for now. If you still need help, reply to this message within 30 days and it "
+            "will open again."
         )
 
 

@@ -258,12 +258,21 @@ def check_actions(actions: tuple[Action, ...] | list[Action]) -> tuple[Action, .
 
 def check_spec(spec: RuleSpec) -> RuleSpec:
     """The rule with every part checked and tidied; raises ValidationError naming the part."""
-    return RuleSpec(
+    checked = RuleSpec(
         name=check_name(spec.name),
         trigger=check_trigger(spec.trigger),
         conditions=check_conditions(spec.conditions),
         actions=check_actions(spec.actions),
     )
+    # A status change is still under way when its rules run: closing there would leave the
+    # change that started it half-applied.
+    if checked.trigger.type == "status_changed" and any(
+        action.type == "close" for action in checked.actions
+    ):
+        raise ValidationError(
+            "close", _("A rule that runs when the status changes cannot change the status.")
+        )
+    return checked
 
 
 # JSON, with a version key ------------------------------------------------------------

@@ -183,6 +183,13 @@ def test_unreadable_or_invalid_actions_are_refused_on_load(stored):
             "round_robin",
         ),
         ({"actions": (Action(type="note", body="a"), Action(type="note", body="b"))}, "actions"),
+        (
+            {
+                "trigger": Trigger(type="status_changed", status="pending"),
+                "actions": (Action(type="close", status="closed"),),
+            },
+            "close",
+        ),
     ],
 )
 def test_shape_checks_name_the_field_at_fault(changes, field):
