@@ -20,9 +20,9 @@ from helpdesk.clock import now
 from helpdesk.db.upsert import insert_on_conflict
 from helpdesk.errors import ValidationError
 from helpdesk.extensions import db
-from helpdesk.founders.escalations import escalation_raise
+from helpdesk.founders.escalations import ACTIVE_STATES, escalation_raise
 from helpdesk.mail.events import mail_staff_reply
-from helpdesk.models import AutomationRule, Message, SavedReply, Tag, Ticket, User
+from helpdesk.models import AutomationRule, Escalation, Message, SavedReply, Tag, Ticket, User
 from helpdesk.rendering import markdown_to_html
 from helpdesk.saved_replies.placeholders import fill_placeholders, promise_time
 from helpdesk.tickets.steps import UNSET, apply_update, clean_body, record_message
@@ -82,6 +82,18 @@ def _ensure_tags(names: tuple[str, ...]) -> None:
         insert_on_conflict(Tag)
         .values([{"name": name} for name in names])
         .on_conflict_do_nothing(index_elements=["name"])
+    )
+
+
+def _in_founders_queue(ticket: Ticket) -> bool:
+    db.session.flush()
+    return (
+        db.session.scalar(
+            sa.select(Escalation.id)
+            .where(Escalation.ticket_id == ticket.id, Escalation.status.in_(ACTIVE_STATES))
+            .limit(1)
+        )
+        is not None
     )
 
 
@@ -181,6 +193,10 @@ def _do(
         return {"type": kind, "saved_reply_id": reply.id, "message_id": message.id}
     if kind == "escalate":
         reason = "complaint" if spec.about_complaint else "automation"
+        # Already in the queue for any cause (a VIP's complaint is put there by recovery
+        # itself, as "vip"): founders see the ticket once.
+        if _in_founders_queue(ticket):
+            return {"type": kind, "reason": reason, "escalation_id": None}
         detail = action.body or _("Rule “%(name)s”", name=rule.name)
         escalation = escalation_raise(ticket=ticket, reason=reason, detail=detail, actor=actor)
         return {

@@ -55,8 +55,10 @@ def actor_name(label: str, changes: Mapping[str, Any] | None = None) -> str:
     the helpdesk's own work (the scheduler, email intake, the CLI) is "Helpdesk"."""
     if label.startswith("customer:"):
         return _("The customer")
-    if label.startswith("automation:") and changes and changes.get("automation"):
-        return _("Automation ‘%(name)s’", name=changes["automation"])
+    if label.startswith("automation:"):
+        if changes and changes.get("automation"):
+            return _("Automation ‘%(name)s’", name=changes["automation"])
+        return _("Automation")
     return _("Helpdesk")
 
 

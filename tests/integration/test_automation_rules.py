@@ -9,7 +9,16 @@ import sqlalchemy as sa
 from helpdesk.automations.rules import Action, Conditions
 from helpdesk.events import publish
 from helpdesk.extensions import db
-from helpdesk.models import AutomationRun, Escalation, Message, Outbox, SavedReply, Ticket
+from helpdesk.founders.escalations import escalation_raise
+from helpdesk.models import (
+    AuditEvent,
+    AutomationRun,
+    Escalation,
+    Message,
+    Outbox,
+    SavedReply,
+    Ticket,
+)
 from helpdesk.tickets.events import CustomerReplied
 from helpdesk.tickets.history import history_entries, staff_names
 from helpdesk.tickets.service import ticket_update
@@ -162,6 +171,13 @@ def test_escalation_reason_depends_on_whether_the_rule_is_about_complaints(datab
         sa.select(Escalation).where(Escalation.ticket_id == ticket.id)
     )
     assert escalation.reason == "automation"
+    raised = db.session.scalar(
+        sa.select(AuditEvent).where(
+            AuditEvent.action == "escalation.raise", AuditEvent.object_id == str(ticket.id)
+        )
+    )
+    [entry] = history_entries([raised], staff_names())
+    assert entry.actor == "Automation"
 
     make_rule(
         "Complaints to founders",
@@ -169,15 +185,28 @@ def test_escalation_reason_depends_on_whether_the_rule_is_about_complaints(datab
         [Action(type="escalate")],
         conditions=Conditions(complaint=True),
     )
-    angry = customer_writes(
-        "This is unacceptable. I am furious, the worst service ever, I want a refund now!",
-        email="angry@example.net",
+    complaint = customer_writes("Hello there", email="c@example.net")
+    complaint.kind = "complaint"  # as the team's label or the detector would have it
+    db.session.commit()
+    customer_replies(complaint, "Any news?")
+    reasons = list(
+        db.session.scalars(sa.select(Escalation.reason).where(Escalation.ticket_id == complaint.id))
     )
-    assert angry.kind == "complaint"
-    reasons = set(
-        db.session.scalars(sa.select(Escalation.reason).where(Escalation.ticket_id == angry.id))
+    assert reasons == ["complaint"]
+
+
+def test_a_ticket_already_in_the_founders_queue_is_not_put_there_twice(database):
+    rule = make_rule("Everything to founders", "customer_replied", [Action(type="escalate")])
+    ticket = customer_writes("Hello there")
+    escalation_raise(ticket=ticket, reason="manual", detail="Look at this", actor="test")
+    db.session.commit()
+    customer_replies(ticket, "Any news?")
+    reasons = list(
+        db.session.scalars(sa.select(Escalation.reason).where(Escalation.ticket_id == ticket.id))
     )
-    assert "complaint" in reasons
+    assert reasons == ["manual"]
+    [run] = runs(AutomationRun.rule_id == rule.id)
+    assert run.done == [{"type": "escalate", "reason": "automation", "escalation_id": None}]
 
 
 def test_a_refused_action_rolls_back_that_rule_only_and_is_recorded(database):
