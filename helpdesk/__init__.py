@@ -101,6 +101,7 @@ FEATURES = (
     "webhooks",
     "saved_replies",
     "sla",
+    "automations",
     "api",
     "dev",
 )

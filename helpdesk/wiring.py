@@ -18,7 +18,9 @@ from helpdesk.tickets.panels import add_inbox_section, add_panel
 # ticket is part of what the rest see), then the founders' queue, promises, saved replies
 # (a reply's actions change the ticket before anyone is told), service levels (clocks
 # start, stop and pause with what the ticket became), notifications (which queue
-# their own emails), email and, last, webhooks (their payload shows the ticket as
+# their own emails), automation rules (after notifications, so those of the event see the
+# ticket as the person left it; a rule's own changes are announced by the events its
+# actions publish), email and, last, webhooks (their payload shows the ticket as
 # everything before left it).
 REACTING_FEATURES = (
     "recovery",
@@ -27,6 +29,7 @@ REACTING_FEATURES = (
     "saved_replies",
     "sla",
     "notifications",
+    "automations",
     "mail",
     "webhooks",
 )

@@ -16,7 +16,7 @@ from helpdesk.clock import now
 from helpdesk.dev.demo_feedback import seed_demo_feedback
 from helpdesk.extensions import db
 from helpdesk.kb.demo_articles import seed_demo_articles
-from helpdesk.models import Customer, Message, SlaPolicy, Tag, Ticket, User
+from helpdesk.models import AutomationRule, Customer, Message, SlaPolicy, Tag, Ticket, User
 from helpdesk.models.ticket import DONE_STATUSES, OPEN_STATUSES
 from helpdesk.recovery.library import seed_library
 from helpdesk.recovery.service import apply_label
@@ -224,6 +224,7 @@ def demo_load(seed: int = 7, demo_port: int = DEMO_PORT) -> bool:
     for user in users:
         audit(actor="cli", action="demo.load", obj=user)
     seed_demo_articles(author=users[0], current=current)
+    _switch_on_rules(users[0])
     db.session.commit()
     return True
 
@@ -271,6 +272,17 @@ def _service_levels(rng: random.Random, tickets: list[Ticket], current: datetime
         sla_clocks.start_for_new_ticket(ticket, started, demo_policies)
         if ticket.first_staff_reply_at is not None:
             sla_clocks.meet_replies(ticket, started)
+
+
+def _switch_on_rules(admin: User) -> None:
+    """The demo shows automation at work: the default rules (migration 0022) go on, so the
+    scheduler closes demo tickets waiting on the customer for a week and new complaints
+    get high priority (and the founders' queue, from VIP or high-value customers)."""
+    for rule in db.session.scalars(
+        sa.select(AutomationRule).where(AutomationRule.enabled.is_(False))
+    ):
+        rule.enabled = True
+        audit(actor=admin, action="automation.update", obj=rule, changes={"enabled": [False, True]})
 
 
 def _label_some(
@@ -399,6 +411,7 @@ def _ticket(
     if status in DONE_STATUSES:
         ticket.resolved_at = min(current, ticket.last_activity_at + timedelta(hours=2))
         ticket.last_activity_at = ticket.resolved_at
+    ticket.status_changed_at = ticket.last_activity_at
     return ticket
 
 

@@ -173,8 +173,9 @@ def _thread_headers(ticket: Ticket) -> dict[str, str]:
 
 
 def mail_staff_reply(message: Message) -> Outbox | None:
-    """Send a public staff reply to the customer (never an internal note)."""
-    if message.internal or message.author_type != "staff":
+    """Send a public staff reply to the customer (never an internal note); also the
+    helpdesk's own public messages (an automation rule's, `author_type="system"`)."""
+    if message.internal or message.author_type not in ("staff", "system"):
         return None
     ticket = message.ticket
     customer = ticket.customer

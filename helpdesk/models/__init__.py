@@ -2,6 +2,7 @@
 
 from helpdesk.models.api import API_SCOPES, WEBHOOK_EVENTS, ApiToken, Webhook
 from helpdesk.models.audit import AuditEvent
+from helpdesk.models.automation import AutomationRule, AutomationRun
 from helpdesk.models.base import Base
 from helpdesk.models.counter import Counter
 from helpdesk.models.customer import Customer
@@ -40,6 +41,8 @@ __all__ = [
     "Article",
     "Attachment",
     "AuditEvent",
+    "AutomationRule",
+    "AutomationRun",
     "Base",
     "ComplaintLabel",
     "Counter",

@@ -69,6 +69,9 @@ class Ticket(Base):
     waiting_since: Mapped[datetime | None]
     first_staff_reply_at: Mapped[datetime | None]
     resolved_at: Mapped[datetime | None]
+    # When the status last changed (set by `tickets.steps.apply_status`): how long a ticket
+    # has been waiting on the customer, for time-based automation rules.
+    status_changed_at: Mapped[datetime | None] = mapped_column(default=now)
     # Set when a customer message here was strongly negative: founders should look.
     founder_flagged_at: Mapped[datetime | None]
     # Bumped by each reply with a guarded UPDATE, so two replies racing from pages that
@@ -119,6 +122,8 @@ class Ticket(Base):
         # The "due soonest" sort and the "Breaching soon" view.
         sa.Index("ix_tickets_status_sla_due_at", "status", "sla_due_at", "id"),
         sa.Index("ix_tickets_status_sla_warn_at", "status", "sla_warn_at", "id"),
+        # Time-based automation rules: "waiting on the customer for 7 days".
+        sa.Index("ix_tickets_status_status_changed_at", "status", "status_changed_at", "id"),
     )
 
     @validates("priority")

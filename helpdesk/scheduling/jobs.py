@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from helpdesk.automations import sweep as automation_sweep
 from helpdesk.feedback import nps
 from helpdesk.founders import digest
 from helpdesk.mail import imap, outbox
@@ -44,6 +45,12 @@ def sweep_sla_breaches() -> None:
     """Mark service-level clocks whose due time passed unmet as breached and escalate them
     as their policy says (exactly once)."""
     sla_sweeps.sweep_breaches()
+
+
+def automation_time_rules() -> None:
+    """Run time-based automation rules ("waiting on the customer for 7 days") on the
+    tickets whose wait was reached, each once."""
+    automation_sweep.sweep_time_rules()
 
 
 def send_outbox() -> None:
@@ -89,6 +96,7 @@ JOBS: tuple[Job, ...] = (
     Job("sweep_promises", sweep_promises, seconds=5),
     Job("sweep_sla_breaches", sweep_sla_breaches, seconds=5),
     Job("send_outbox", send_outbox, seconds=10),
+    Job("automation_time_rules", automation_time_rules, seconds=60),
     Job("fetch_mail", fetch_mail, seconds=60),
     Job("purge_idempotency_records", purge_idempotency_records, seconds=3600),
     Job("weekly_digest", weekly_digest, seconds=3600),

@@ -49,11 +49,16 @@ def _moment(value: str) -> str:
         return value
 
 
-def actor_name(label: str) -> str:
+def actor_name(label: str, changes: Mapping[str, Any] | None = None) -> str:
     """Who did it, for a person: a customer's record ("customer:31") is "The customer";
+    an automation rule ("automation:4") is named by the rule's name recorded with the change;
     the helpdesk's own work (the scheduler, email intake, the CLI) is "Helpdesk"."""
     if label.startswith("customer:"):
         return _("The customer")
+    if label.startswith("automation:"):
+        if changes and changes.get("automation"):
+            return _("Automation ‘%(name)s’", name=changes["automation"])
+        return _("Automation")
     return _("Helpdesk")
 
 
@@ -91,7 +96,11 @@ def history_entries(events: list[AuditEvent], names: dict[int, str]) -> list[His
         entries.append(
             HistoryEntry(
                 at=event.created_at,
-                actor=event.actor.name if event.actor else actor_name(event.actor_label),
+                actor=(
+                    event.actor.name
+                    if event.actor
+                    else actor_name(event.actor_label, event.changes)
+                ),
                 action=str(ACTION_LABELS.get(event.action, event.action)),
                 details=details,
             )

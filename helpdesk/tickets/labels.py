@@ -58,6 +58,8 @@ ACTION_LABELS = {
     "escalation.resolve": _l("finished the founders' review"),
     "ticket.founder_reply": _l("replied as a founder"),
     "sla.breached": _l("missed a service-level target"),
+    "automation.run": _l("changed the ticket"),
+    "automation.failed": _l("could not change the ticket"),
 }
 STATUS_LABELS = {
     "new": _l("New"),

@@ -164,6 +164,7 @@ def apply_status(ticket: Ticket, status: str, actor: User | None = None) -> None
     if old == status:
         return
     ticket.status = status
+    ticket.status_changed_at = now()
     # Handlers see the time it was last resolved (a reopening within 14 days counts against
     # a recovery), so the resolution time is set after them.
     publish(StatusChanged(ticket=ticket, old=old, new=status, actor=actor))

@@ -32,6 +32,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("hours.hours_page", lazy_gettext("Business hours"), "admin"),
     NavItem("sla.policies_page", lazy_gettext("Service levels"), "admin"),
     NavItem("formats.formats_page", lazy_gettext("Formats"), "admin"),
+    NavItem("automations.rule_list", lazy_gettext("Automations"), "admin"),
     NavItem("phrases.library_page", lazy_gettext("Phrases"), "admin"),
     NavItem("saved_replies.reply_list", lazy_gettext("Saved replies"), "agent"),
     NavItem("widget_settings.settings_page", lazy_gettext("Widget"), "admin"),

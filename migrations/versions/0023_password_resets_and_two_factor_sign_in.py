@@ -9,7 +9,7 @@
   filters by action or subject type and pages newest first by id.
 
 Revision ID: 0023
-Revises: 0020
+Revises: 0022
 Create Date: 2026-12-05 17:34:10.868731
 
 """
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0023"
-down_revision = "0020"
+down_revision = "0022"
 branch_labels = None
 depends_on = None
 

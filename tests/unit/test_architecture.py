@@ -46,6 +46,7 @@ def test_handlers_run_in_the_documented_order(app) -> None:
         "helpdesk.founders.reactions",
         "helpdesk.sla.reactions",
         "helpdesk.notifications.reactions",
+        "helpdesk.automations.reactions",
         "helpdesk.mail.reactions",
         "helpdesk.webhooks.reactions",
     ]

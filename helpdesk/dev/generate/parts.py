@@ -17,7 +17,7 @@ TICKET_COLUMNS = (
     "id", "number", "subject", "status", "priority", "priority_rank", "kind", "channel",
     "customer_id", "assignee_id", "sentiment_score", "sentiment_reasons", "created_at",
     "last_activity_at", "waiting_since", "first_staff_reply_at", "resolved_at",
-    "founder_flagged_at", "version", "last_message_snippet",
+    "founder_flagged_at", "version", "last_message_snippet", "status_changed_at",
     "sla_due_at", "sla_due_kind", "sla_warn_at",
 )  # fmt: skip
 MESSAGE_COLUMNS = (

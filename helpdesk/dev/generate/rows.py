@@ -174,6 +174,7 @@ class TicketBuilder:
                 flagged,
                 1,
                 snippet(public[-1][2]) if public else "",
+                last_activity,  # status_changed_at: the status last moved with the activity
                 sla_due,
                 sla_kind,
                 sla_warn,
