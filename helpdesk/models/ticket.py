@@ -80,6 +80,15 @@ class Ticket(Base):
     # the inbox can show and sort by it without a join; None: no running clock.
     sla_due_at: Mapped[datetime | None]
     sla_due_kind: Mapped[str | None] = mapped_column(sa.String(20))
+    # Snoozed until then: out of the working views, back by itself (tickets/snooze.py).
+    snoozed_until: Mapped[datetime | None]
+    # Merged into the ticket with this id (the same customer's); links to this one lead
+    # there (tickets/merge.py). No foreign key: adding one rebuilds `tickets` on SQLite
+    # (and its search triggers), and tickets are never deleted.
+    merged_into_id: Mapped[int | None]
+    # Closed as spam, and the status "Not spam" gives back (tickets/spam.py).
+    spam_at: Mapped[datetime | None]
+    status_before_spam: Mapped[str | None] = mapped_column(sa.String(20))
 
     customer: Mapped[Customer] = relationship(back_populates="tickets")
     assignee: Mapped[User | None] = relationship(back_populates="assigned_tickets")
@@ -116,6 +125,10 @@ class Ticket(Base):
         sa.Index("ix_tickets_customer_id_created_at", "customer_id", "created_at"),
         # The "due soonest" sort and the "Breaching soon" view.
         sa.Index("ix_tickets_status_sla_due_at", "status", "sla_due_at", "id"),
+        # The "Snoozed" view (wake time order), its counts and the wake sweep; the "Spam"
+        # view and its count. Both columns are NULL on almost every row.
+        sa.Index("ix_tickets_snoozed_until", "snoozed_until", "id"),
+        sa.Index("ix_tickets_spam_at", "spam_at", "id"),
     )
 
     @validates("priority")
