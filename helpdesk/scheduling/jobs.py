@@ -17,6 +17,7 @@ from helpdesk.mail import imap, outbox
 from helpdesk.notifications import digest as notification_digest
 from helpdesk.promises import sweeps
 from helpdesk.recovery import adaptation
+from helpdesk.tickets import snooze_sweep
 from helpdesk.web import idempotency
 
 
@@ -37,6 +38,11 @@ def heartbeat() -> None:
 def sweep_promises() -> None:
     """Send due promise reminders, mark missed promises and escalate them (exactly once)."""
     sweeps.sweep_promises()
+
+
+def wake_snoozed() -> None:
+    """Bring back snoozed tickets whose time has come (exactly once)."""
+    snooze_sweep.sweep_snoozed()
 
 
 def send_outbox() -> None:
@@ -80,6 +86,7 @@ def nps_round() -> None:
 JOBS: tuple[Job, ...] = (
     Job("heartbeat", heartbeat, seconds=5),
     Job("sweep_promises", sweep_promises, seconds=5),
+    Job("wake_snoozed", wake_snoozed, seconds=30),
     Job("send_outbox", send_outbox, seconds=10),
     Job("fetch_mail", fetch_mail, seconds=60),
     Job("purge_idempotency_records", purge_idempotency_records, seconds=3600),

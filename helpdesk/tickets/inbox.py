@@ -25,6 +25,8 @@ from helpdesk.models.base import UTCDateTime
 from helpdesk.models.promise import Promise
 from helpdesk.search.tickets import search_hits
 from helpdesk.tickets.inbox_filters import (  # noqa: F401 - re-exported
+    HIDES_SNOOZED,
+    HIDES_SPAM,
     SORTS,
     VIEW_STATUSES,
     VIEWS,
@@ -50,16 +52,44 @@ def view_counts(user: User) -> dict[str, int]:
     counts["promises"] = pending_promises
     for status, kind, assignee_id, count in rows:
         for view in VIEWS:
-            if view == "promises" or status not in VIEW_STATUSES[view]:
-                continue
-            if (
-                (view == "mine" and assignee_id != user.id)
-                or (view == "unassigned" and assignee_id is not None)
-                or (view == "complaints" and kind != "complaint")
-            ):
-                continue
-            counts[view] += count
+            if _counts_in(view, status, kind, assignee_id, user):
+                counts[view] += count
+    # Snoozed and spam tickets, counted above by status, move to their own views.
+    hidden = app_cache(current_app, "hygiene_counts", 1).get(None, _hygiene_rows)
+    for marked, status, kind, assignee_id, count in hidden:
+        hides = HIDES_SNOOZED if marked == "snoozed" else HIDES_SPAM
+        for view in hides:
+            if _counts_in(view, status, kind, assignee_id, user):
+                counts[view] -= count
+        if status in VIEW_STATUSES[marked]:
+            counts[marked] += count
     return counts
+
+
+def _counts_in(view: str, status: str, kind: str, assignee_id: int | None, user: User) -> bool:
+    """Whether a (status, kind, assignee) group belongs to `view`'s count (snoozed and spam
+    tickets aside: they are taken out afterwards)."""
+    if view in ("promises", "snoozed", "spam") or status not in VIEW_STATUSES[view]:
+        return False
+    return not (
+        (view == "mine" and assignee_id != user.id)
+        or (view == "unassigned" and assignee_id is not None)
+        or (view == "complaints" and kind != "complaint")
+    )
+
+
+def _hygiene_rows() -> list[tuple[str, str, str, int | None, int]]:
+    """("snoozed" or "spam", status, kind, assignee id, tickets) groups: few rows, read
+    through the snoozed_until and spam_at indexes."""
+    rows = []
+    for marked, column in (("snoozed", Ticket.snoozed_until), ("spam", Ticket.spam_at)):
+        found = db.session.execute(
+            sa.select(Ticket.status, Ticket.kind, Ticket.assignee_id, sa.func.count())
+            .where(column.is_not(None))
+            .group_by(Ticket.status, Ticket.kind, Ticket.assignee_id)
+        )
+        rows += [(marked, status, kind, assignee, int(n)) for status, kind, assignee, n in found]
+    return rows
 
 
 def _count_rows() -> tuple[list[tuple[str, str, int | None, int]], int]:
@@ -154,6 +184,8 @@ def _page_ids(filters: InboxFilters, user: User) -> tuple[list[int], list[Any]]:
     conditions = filter_conditions(filters, user)
     if filters.view == "promises":
         return _promise_page_ids(filters, conditions)
+    if filters.view in ("snoozed", "spam"):
+        return _marked_page_ids(filters, conditions, statuses)
     if filters.sort == "waiting":
         return _waiting_page_ids(filters, conditions, statuses)
     keys, kinds, descending = _sort_keys(filters.sort)
@@ -217,6 +249,26 @@ def _search_ids(filters: InboxFilters, user: User) -> tuple[list[int], list[Any]
         .limit(PAGE_SIZE + 1)
     ).all()
     return [row[1] for row in rows], [list(row) for row in rows]
+
+
+def _marked_page_ids(
+    filters: InboxFilters, conditions: list[sa.ColumnElement[bool]], statuses: tuple[str, ...]
+) -> tuple[list[int], list[Any]]:
+    """Snoozed tickets by wake time (soonest first), spam by when it was marked (latest
+    first), each read from its own (column, id) index."""
+    keys: list[Any]
+    if filters.view == "snoozed":
+        keys, descending = [Ticket.snoozed_until, Ticket.id], False
+    else:
+        keys, descending = [Ticket.spam_at, Ticket.id], True
+    conditions.append(Ticket.status.in_(statuses))
+    if filters.after:
+        conditions.append(_keyset(keys, decode_cursor(filters.after, (datetime, int)), descending))
+    order = [key.desc() if descending else key.asc() for key in keys]
+    rows = db.session.execute(
+        sa.select(*keys).where(*conditions).order_by(*order).limit(PAGE_SIZE + 1)
+    ).all()
+    return [int(row[1]) for row in rows], [list(row) for row in rows]
 
 
 def _promise_page_ids(

@@ -20,7 +20,21 @@ from helpdesk.forms import MAX_ID, parse_id, strip_control
 from helpdesk.models import Tag, Ticket, User, ticket_tags
 from helpdesk.models.ticket import CHANNELS, OPEN_STATUSES, PRIORITIES, STATUSES
 
-VIEWS = ("open", "mine", "unassigned", "waiting", "promises", "complaints", "all")
+VIEWS = (
+    "open",
+    "mine",
+    "unassigned",
+    "waiting",
+    "promises",
+    "complaints",
+    "snoozed",
+    "spam",
+    "all",
+)
+# The views a snoozed ticket leaves until it wakes (tickets/snooze.py), and those that
+# hide spam (the "Spam" view lists it).
+HIDES_SNOOZED = ("open", "mine", "unassigned", "waiting", "complaints")
+HIDES_SPAM = ("all",)
 SORTS = ("latest", "waiting", "priority")
 
 
@@ -91,11 +105,16 @@ VIEW_STATUSES = {
     "waiting": ("pending",),
     "promises": OPEN_STATUSES,  # tickets with a pending promise, due soonest first
     "complaints": OPEN_STATUSES,
+    "snoozed": OPEN_STATUSES,  # by wake time, soonest first
+    "spam": ("closed",),  # latest marked first
     "all": STATUSES,
 }
 
 
 def _view_extra(view: str, user: User) -> list[sa.ColumnElement[bool]]:
+    hygiene = _hygiene_extra(view)
+    if hygiene is not None:
+        return [hygiene]
     if view == "mine":
         return [Ticket.assignee_id == user.id]
     if view == "unassigned":
@@ -105,9 +124,22 @@ def _view_extra(view: str, user: User) -> list[sa.ColumnElement[bool]]:
     return []
 
 
+def _hygiene_extra(view: str) -> sa.ColumnElement[bool] | None:
+    """Snoozed and spam tickets: in their own views, out of the others."""
+    if view == "snoozed":
+        return Ticket.snoozed_until.is_not(None)
+    if view == "spam":
+        return Ticket.spam_at.is_not(None)
+    if view in HIDES_SPAM:
+        return Ticket.spam_at.is_(None)
+    return None
+
+
 def filter_conditions(filters: InboxFilters, user: User) -> list[sa.ColumnElement[bool]]:
     """Every condition but the status, which `inbox_page` applies one status at a time."""
     conditions = _view_extra(filters.view, user)
+    if filters.view in HIDES_SNOOZED:
+        conditions.append(Ticket.snoozed_until.is_(None))
     if filters.priority:
         conditions.append(Ticket.priority == filters.priority)
     if filters.channel:

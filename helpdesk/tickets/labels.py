@@ -11,6 +11,8 @@ VIEW_LABELS = {
     "waiting": _l("Waiting on customer"),
     "promises": _l("Promises due"),
     "complaints": _l("Complaints"),
+    "snoozed": _l("Snoozed"),
+    "spam": _l("Spam"),
     "all": _l("All"),
 }
 SORT_LABELS = {
@@ -55,6 +57,15 @@ ACTION_LABELS = {
     "escalation.note": _l("added a founder note"),
     "escalation.resolve": _l("finished the founders' review"),
     "ticket.founder_reply": _l("replied as a founder"),
+    "ticket.snooze": _l("snoozed the ticket"),
+    "ticket.bulk_snooze": _l("snoozed the ticket (bulk)"),
+    "ticket.unsnooze": _l("unsnoozed the ticket"),
+    "ticket.wake": _l("brought the snoozed ticket back"),
+    "ticket.merge": _l("merged the ticket into another"),
+    "ticket.merged_in": _l("merged another ticket into this one"),
+    "ticket.spam": _l("marked the ticket as spam"),
+    "ticket.bulk_spam": _l("marked the ticket as spam (bulk)"),
+    "ticket.not_spam": _l("marked the ticket as not spam"),
 }
 STATUS_LABELS = {
     "new": _l("New"),
@@ -87,6 +98,12 @@ FIELD_LABELS = {
     "assignee": _l("assignee"),
     "tags": _l("tags"),
     "channel": _l("channel"),
+    "wakes_at": _l("snoozed until"),
+    "merged_into": _l("merged into"),
+    "merged_from": _l("merged from"),
+    "messages_moved": _l("messages moved"),
+    "blocked": _l("blocked"),
+    "unblocked": _l("unblocked"),
 }
 ESTIMATE_LABELS = {
     "minutes": _l("A few minutes of work"),

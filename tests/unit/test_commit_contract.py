@@ -15,6 +15,7 @@ ALLOWED = {
     "helpdesk/db/transaction.py",
     # Jobs and batch code that commits per batch or per item.
     "helpdesk/promises/sweeps.py",
+    "helpdesk/tickets/snooze_sweep.py",
     "helpdesk/mail/outbox.py",
     "helpdesk/mail/inbound.py",
     "helpdesk/webhooks/delivery.py",
