@@ -5,20 +5,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from helpdesk.clock import now
 from helpdesk.models import Ticket, User
-from helpdesk.settings.hours import business_hours
 from helpdesk.tickets.hygiene_forms import ConfirmForm, MergeForm, SnoozeForm, SpamForm
 from helpdesk.tickets.merge import merge_candidates, merge_target
-from helpdesk.tickets.snooze import QUICK_PICKS, snooze_picks
+from helpdesk.tickets.snooze import QUICK_PICKS
 from helpdesk.tickets.spam import FREE_MAIL_DOMAINS, sender_domain
 
 
 def hygiene_context(ticket: Ticket, user: User) -> dict[str, Any]:
-    picks = snooze_picks(now(), business_hours()) if ticket.is_open else {}
+    # The picks' times are worked out when one is chosen (reading the business hours here
+    # would cost every ticket page a query); the confirmation says the exact time.
     return {
         "snooze_form": SnoozeForm(formdata=None),
-        "snooze_picks": [(name, QUICK_PICKS[name], picks[name]) for name in picks],
+        "snooze_picks": list(QUICK_PICKS.items()) if ticket.is_open else [],
         "merge_form": MergeForm(formdata=None),
         "merge_candidates": merge_candidates(ticket) if ticket.merged_into_id is None else [],
         "spam_form": SpamForm(formdata=None),

@@ -23,10 +23,10 @@ from helpdesk.models import Escalation, Message, Promise, Rating, Ticket, User
 from helpdesk.models.ticket import DONE_STATUSES
 from helpdesk.rendering import markdown_to_html
 from helpdesk.tickets.events import TicketUpdated
+from helpdesk.tickets.queries import customer_other_tickets
 from helpdesk.tickets.steps import SeenState, apply_status, check_not_stale, snippet
 
 MAX_HOPS = 20  # a chain of merges is followed this far (each merge points at a live one)
-CANDIDATES = 20
 
 
 def merge_target(ticket: Ticket) -> Ticket:
@@ -42,20 +42,13 @@ def merge_target(ticket: Ticket) -> Ticket:
 
 
 def merge_candidates(ticket: Ticket) -> list[Ticket]:
-    """The customer's other tickets this one could be merged into, latest first."""
-    return list(
-        db.session.scalars(
-            sa.select(Ticket)
-            .where(
-                Ticket.customer_id == ticket.customer_id,
-                Ticket.id != ticket.id,
-                Ticket.merged_into_id.is_(None),
-                Ticket.spam_at.is_(None),
-            )
-            .order_by(Ticket.created_at.desc(), Ticket.id.desc())
-            .limit(CANDIDATES)
-        )
-    )
+    """The customer's other tickets this one could be merged into, latest first (those
+    the customer panel lists, without merged or spam ones)."""
+    return [
+        other
+        for other in customer_other_tickets(ticket)
+        if other.merged_into_id is None and other.spam_at is None
+    ]
 
 
 def merge_target_by_number(raw: str | int | None) -> Ticket:
