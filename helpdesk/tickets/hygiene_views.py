@@ -209,21 +209,28 @@ def bulk() -> Response:
     if action not in BULK_ACTIONS:
         abort(400, description=_("Unknown value for %(name)s.", name="hygiene"))
     user = staff()
-    if action == "spam":
-        outcome = run_use_case(
-            lambda: spam.tickets_bulk_spam(numbers=request_.numbers, actor=user),
-            catch=(ValidationError, NotAllowed),
+    form = request_.form
+    other_change = (
+        form.status.data
+        or form.assignee.data
+        or (form.tag.data or "").strip()
+        or form.complaint.data
+    )
+
+    def change() -> int:
+        if other_change:
+            raise ValidationError(
+                "hygiene", _("Snooze or mark as spam on their own, without other changes.")
+            )
+        if action == "spam":
+            return spam.tickets_bulk_spam(numbers=request_.numbers, actor=user)
+        return snooze.tickets_bulk_snooze(
+            numbers=request_.numbers,
+            actor=user,
+            until=snooze.parse_snooze_time(pick=BULK_ACTIONS[action], custom=None, zone=None),
         )
-    else:
-        outcome = run_use_case(
-            lambda: snooze.tickets_bulk_snooze(
-                numbers=request_.numbers,
-                actor=user,
-                until=snooze.parse_snooze_time(pick=BULK_ACTIONS[action], custom=None, zone=None),
-            ),
-            catch=(ValidationError, NotAllowed),
-        )
-    return answer_bulk(outcome, request_)
+
+    return answer_bulk(run_use_case(change, catch=(ValidationError, NotAllowed)), request_)
 
 
 @blocked_bp.get("")
