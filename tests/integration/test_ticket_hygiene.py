@@ -526,3 +526,18 @@ def test_logged_out_visitors_reach_none_of_it(app):
         if response.status_code == 302:
             assert "/login" in response.headers["Location"]
     assert client.get(f"/tickets/{number}/merge?target=1").status_code in (302, 401)
+
+
+def test_spam_is_not_counted_as_a_complaint_in_the_trends(database):
+    from datetime import date
+
+    from helpdesk.founders.trends import trend_range
+    from helpdesk.founders.trends.sections import trend_section
+
+    week = datetime(2026, 3, 2, tzinfo=UTC)
+    TicketFactory(kind="complaint", created_at=week + timedelta(days=1))
+    TicketFactory(kind="complaint", created_at=week + timedelta(days=2), spam_at=T0)
+    db.session.commit()
+    rng = trend_range(start=date(2026, 3, 2), end=date(2026, 3, 8))
+    rows = trend_section(name="complaints", rng=rng).rows
+    assert [cell.text for cell in rows[0].cells][0] == "1"
