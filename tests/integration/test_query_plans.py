@@ -44,6 +44,8 @@ def test_hot_pages_never_scan_a_big_table(app, login_as):
             "/inbox?view=waiting&sort=waiting",
             "/inbox?view=all&sort=priority",
             "/inbox?view=all&q=refund",
+            "/inbox?view=snoozed",
+            "/inbox?view=spam",
             f"/tickets/{number}",
         ):
             assert agent.get(url).status_code == 200, url

@@ -160,17 +160,6 @@ def test_unsnooze_is_the_undo(database, make_user):
     assert actions(ticket) == ["ticket.snooze", "ticket.unsnooze"]
 
 
-def test_quick_picks_follow_business_hours():
-    from helpdesk.settings.hours import BusinessHours
-
-    hours = BusinessHours(timezone="UTC")  # Monday to Friday 09:00-17:00
-    friday_afternoon = datetime(2026, 6, 5, 15, 0, tzinfo=UTC)
-    picks = snooze.snooze_picks(friday_afternoon, hours)
-    assert picks["later"] == datetime(2026, 6, 8, 10, 0, tzinfo=UTC)  # 2 h Fri + 1 h Mon
-    assert picks["tomorrow"] == datetime(2026, 6, 8, 9, 0, tzinfo=UTC)  # Saturday is closed
-    assert picks["next_week"] == datetime(2026, 6, 8, 9, 0, tzinfo=UTC)
-
-
 # --- merge -------------------------------------------------------------------------------
 
 
