@@ -530,3 +530,21 @@ def test_spam_is_not_counted_as_a_complaint_in_the_trends(database):
     rng = trend_range(start=date(2026, 3, 2), end=date(2026, 3, 8))
     rows = trend_section(name="complaints", rng=rng).rows
     assert [cell.text for cell in rows[0].cells][0] == "1"
+
+
+def test_spam_and_merge_send_the_customer_no_rating_request(database, make_user):
+    from helpdesk.models import Outbox
+
+    user = agent(make_user)
+    customer = CustomerFactory()
+    source, target = TicketFactory(customer=customer), TicketFactory(customer=customer)
+    junk = TicketFactory(status="open")
+    db.session.commit()
+    merge.ticket_merge(source=source, target=target, actor=user)
+    spam.ticket_mark_spam(ticket=junk, actor=user)
+    sent = db.session.scalars(sa.select(Outbox.template)).all()
+    assert "rating_request" not in sent
+    from helpdesk.tickets.service import ticket_update
+
+    ticket_update(ticket=target, actor=user, status="resolved")  # an ordinary close still asks
+    assert "rating_request" in db.session.scalars(sa.select(Outbox.template)).all()
