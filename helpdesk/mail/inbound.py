@@ -10,15 +10,18 @@ Order of decisions:
 4. A Message-ID already stored → duplicate, nothing written.
 5. From our own address (HELPDESK_MAIL_FROM, any +tag) → dropped: it is our own mail
    coming back, and a ticket for it could start a loop.
-6. More than INBOUND_SENDER_LIMIT_PER_HOUR messages from this sender in the past hour →
+6. From a blocked sender (its address or domain, `tickets/spam.py`) → dropped, logged and
+   counted on the block.
+7. More than INBOUND_SENDER_LIMIT_PER_HOUR messages from this sender in the past hour →
    dropped, logged.
-7. Threading: a Message-ID in In-Reply-To/References that is a stored message's or one of
+8. Threading: a Message-ID in In-Reply-To/References that is a stored message's or one of
    our outbox rows' → that ticket; else a signed reply address (`support+t42-…@`) in
    To/Cc/Delivered-To → that ticket. A reply address whose signature does not match is
    forged: ignored (logged), never attached. The ticket is used only when the sender is its
    customer (anyone else writing into the thread starts their own ticket), and a ticket
-   closed more than 30 days ago (`REOPEN_WINDOW`) is history: a new ticket starts.
-8. Otherwise a new ticket (channel "email"); a new sender becomes a customer named by the
+   closed more than 30 days ago (`REOPEN_WINDOW`) is history: a new ticket starts. A ticket
+   merged into another stands for that one (`merge_target`).
+9. Otherwise a new ticket (channel "email"); a new sender becomes a customer named by the
    From display name, else the address's local part.
 
 Auto-replies: `auto_reply_allowed` is False for mail marked `Auto-Submitted` (other than
@@ -52,6 +55,8 @@ from helpdesk.tickets.intake import (
     ticket_customer_reply,
 )
 from helpdesk.tickets.intake_steps import MAX_NAME_CHARS
+from helpdesk.tickets.merge import merge_target
+from helpdesk.tickets.spam import blocked_sender_count_drop, blocked_sender_for
 from helpdesk.tickets.steps import MAX_BODY_CHARS, MAX_SUBJECT_CHARS
 
 logger = logging.getLogger(__name__)
@@ -163,6 +168,7 @@ def _thread_ticket(parsed: ParsedEmail) -> Ticket | None:
     ticket = db.session.get(Ticket, ticket_id) if ticket_id else None
     if ticket is None:
         return None
+    ticket = merge_target(ticket)
     if ticket.customer.email != parsed.from_address:
         logger.info(
             "Mail from %s threads onto ticket #%s of another customer: new ticket instead",
@@ -247,6 +253,13 @@ def mail_receive(raw: bytes) -> InboundResult:
     if _is_our_address(parsed.from_address):
         logger.warning("Inbound email from our own address %s dropped", parsed.from_address)
         return InboundResult("dropped", "own_address")
+    blocked = blocked_sender_for(parsed.from_address)
+    if blocked is not None:
+        logger.info(
+            "Inbound email from %s dropped: blocked (%s)", parsed.from_address, blocked.pattern
+        )
+        blocked_sender_count_drop(blocked=blocked)
+        return InboundResult("dropped", "blocked_sender")
     if _over_sender_limit(parsed.from_address):
         logger.warning("Inbound email from %s dropped: over the hourly limit", parsed.from_address)
         return InboundResult("dropped", "rate_limited")

@@ -50,6 +50,9 @@ def send_reply(event: StaffReplied) -> None:
 
 
 def ask_for_rating(event: StatusChanged) -> None:
+    # Closed as spam or merged into another ticket (tickets/spam.py, merge.py): no question.
+    if event.ticket.spam_at is not None or event.ticket.merged_into_id is not None:
+        return
     if event.new in DONE_STATUSES and event.old not in DONE_STATUSES:
         mail_rating_request(event.ticket)
 

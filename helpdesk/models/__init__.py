@@ -4,6 +4,7 @@ from helpdesk.models.api import API_SCOPES, WEBHOOK_EVENTS, ApiToken, Webhook
 from helpdesk.models.audit import AuditEvent
 from helpdesk.models.automation import AutomationRule, AutomationRun
 from helpdesk.models.base import Base
+from helpdesk.models.blocked_sender import BlockedSender
 from helpdesk.models.counter import Counter
 from helpdesk.models.customer import Customer
 from helpdesk.models.detector import ComplaintLabel, DetectorAdaptation
@@ -44,6 +45,7 @@ __all__ = [
     "AutomationRule",
     "AutomationRun",
     "Base",
+    "BlockedSender",
     "ComplaintLabel",
     "Counter",
     "Customer",

@@ -85,6 +85,15 @@ class Ticket(Base):
     sla_due_kind: Mapped[str | None] = mapped_column(sa.String(20))
     # When that soonest clock enters its policy's warning window ("Breaching soon").
     sla_warn_at: Mapped[datetime | None]
+    # Snoozed until then: out of the working views, back by itself (tickets/snooze.py).
+    snoozed_until: Mapped[datetime | None]
+    # Merged into the ticket with this id (the same customer's); links to this one lead
+    # there (tickets/merge.py). No foreign key: adding one rebuilds `tickets` on SQLite
+    # (and its search triggers), and tickets are never deleted.
+    merged_into_id: Mapped[int | None]
+    # Closed as spam, and the status "Not spam" gives back (tickets/spam.py).
+    spam_at: Mapped[datetime | None]
+    status_before_spam: Mapped[str | None] = mapped_column(sa.String(20))
 
     customer: Mapped[Customer] = relationship(back_populates="tickets")
     assignee: Mapped[User | None] = relationship(back_populates="assigned_tickets")
@@ -124,6 +133,10 @@ class Ticket(Base):
         sa.Index("ix_tickets_status_sla_warn_at", "status", "sla_warn_at", "id"),
         # Time-based automation rules: "waiting on the customer for 7 days".
         sa.Index("ix_tickets_status_status_changed_at", "status", "status_changed_at", "id"),
+        # The "Snoozed" view (wake time order), its counts and the wake sweep; the "Spam"
+        # view and its count. Both columns are NULL on almost every row.
+        sa.Index("ix_tickets_snoozed_until", "snoozed_until", "id"),
+        sa.Index("ix_tickets_spam_at", "spam_at", "id"),
     )
 
     @validates("priority")

@@ -19,6 +19,7 @@ from helpdesk.notifications import digest as notification_digest
 from helpdesk.promises import sweeps
 from helpdesk.recovery import adaptation
 from helpdesk.sla import sweeps as sla_sweeps
+from helpdesk.tickets import snooze_sweep
 from helpdesk.web import idempotency
 
 
@@ -51,6 +52,11 @@ def automation_time_rules() -> None:
     """Run time-based automation rules ("waiting on the customer for 7 days") on the
     tickets whose wait was reached, each once."""
     automation_sweep.sweep_time_rules()
+
+
+def wake_snoozed() -> None:
+    """Bring back snoozed tickets whose time has come (exactly once)."""
+    snooze_sweep.sweep_snoozed()
 
 
 def send_outbox() -> None:
@@ -95,6 +101,7 @@ JOBS: tuple[Job, ...] = (
     Job("heartbeat", heartbeat, seconds=5),
     Job("sweep_promises", sweep_promises, seconds=5),
     Job("sweep_sla_breaches", sweep_sla_breaches, seconds=5),
+    Job("wake_snoozed", wake_snoozed, seconds=30),
     Job("send_outbox", send_outbox, seconds=10),
     Job("automation_time_rules", automation_time_rules, seconds=60),
     Job("fetch_mail", fetch_mail, seconds=60),

@@ -11,6 +11,8 @@ if TYPE_CHECKING:
 def blueprints(app: Flask) -> tuple[Blueprint, ...]:
     """This feature's blueprints, in registration order (imported here, not at package
     import, so importing the package stays cheap and cycle-free)."""
+    from helpdesk.tickets.hygiene_views import blocked_bp
+    from helpdesk.tickets.hygiene_views import bp as hygiene
     from helpdesk.tickets.views import bp as views
 
-    return (views,)
+    return (views, hygiene, blocked_bp)

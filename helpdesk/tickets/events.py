@@ -105,3 +105,10 @@ class TicketUpdated:
     ticket: Ticket
     changes: dict[str, Any]
     actor: User | None
+
+
+@dataclass(frozen=True)
+class TicketWoke:
+    """A snoozed ticket's time came (`tickets/snooze_sweep.py`); it is back in its views."""
+
+    ticket: Ticket

@@ -83,6 +83,8 @@ class BulkForm(BaseForm):
     assignee = SelectField(_l("Assign to"), validate_choice=False)
     tag = StringField(_l("Add tag"), validators=[Length(max=40)])
     complaint = SelectField(_l("Complaint?"), validate_choice=False)
+    # Snooze or spam: handled by tickets/hygiene_views.py.
+    hygiene = SelectField(_l("Snooze or spam"), validate_choice=False)
 
 
 class PresenceForm(BaseForm):

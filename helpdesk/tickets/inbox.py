@@ -9,7 +9,7 @@ last row, and each status is read from its own (status, sort keys) index and mer
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -26,6 +26,8 @@ from helpdesk.models.base import UTCDateTime
 from helpdesk.models.promise import Promise
 from helpdesk.search.tickets import search_hits
 from helpdesk.tickets.inbox_filters import (  # noqa: F401 - re-exported
+    HIDES_SNOOZED,
+    HIDES_SPAM,
     SORTS,
     VIEW_STATUSES,
     VIEWS,
@@ -40,37 +42,55 @@ from helpdesk.tickets.inbox_filters import (  # noqa: F401 - re-exported
 PAGE_SIZE = 50
 PENDING_PROMISES = "pending promises"  # a label no ticket status has
 BREACHING = "breaching soon"  # the same, for the "Breaching soon" view's count
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def view_counts(user: User) -> dict[str, int]:
     """How many tickets each view holds: one grouped scan of the covering index
-    (status, kind, assignee_id), in index order, summed up here. The scan's rows are kept
-    per process until the data version changes (`helpdesk.db.data_version`), so a page view
-    pays for the scan only after a change; the sums per user are cheap."""
+    (status, kind, assignee_id), in index order, summed up here (snoozed and spam tickets,
+    grouped apart, move from the views that hide them to their own). The scan's rows are
+    kept per process until the data version changes (`helpdesk.db.data_version`), so a page
+    view pays for the scan only after a change; the sums per user are cheap."""
     rows, pending_promises, breaching = app_cache(current_app, "view_counts", 1).get(
         None, _count_rows
     )
     counts = dict.fromkeys(VIEWS, 0)
     counts["promises"] = pending_promises
     counts["breaching"] = breaching
-    for status, kind, assignee_id, count in rows:
+    for label, kind, assignee_id, count in rows:
+        marked, _sep, status = label.rpartition(" ")
+        if marked:  # "snoozed open": already counted under "open"; move it
+            hides = HIDES_SNOOZED if marked == "snoozed" else HIDES_SPAM
+            for view in hides:
+                if _counts_in(view, status, kind, assignee_id, user):
+                    counts[view] -= count
+            if status in VIEW_STATUSES[marked]:
+                counts[marked] += count
+            continue
         for view in VIEWS:
-            if view in ("promises", "breaching") or status not in VIEW_STATUSES[view]:
-                continue
-            if (
-                (view == "mine" and assignee_id != user.id)
-                or (view == "unassigned" and assignee_id is not None)
-                or (view == "complaints" and kind != "complaint")
-            ):
-                continue
-            counts[view] += count
+            if _counts_in(view, status, kind, assignee_id, user):
+                counts[view] += count
     return counts
+
+
+def _counts_in(view: str, status: str, kind: str, assignee_id: int | None, user: User) -> bool:
+    """Whether a (status, kind, assignee) group belongs to `view`'s count (snoozed and spam
+    tickets aside: they are taken out afterwards; "Breaching soon" is counted apart)."""
+    if view in ("promises", "breaching", "snoozed", "spam") or status not in VIEW_STATUSES[view]:
+        return False
+    return not (
+        (view == "mine" and assignee_id != user.id)
+        or (view == "unassigned" and assignee_id is not None)
+        or (view == "complaints" and kind != "complaint")
+    )
 
 
 def _count_rows() -> tuple[list[tuple[str, str, int | None, int]], int, int]:
     """(status, kind, assignee id, tickets) groups, the pending promises and the tickets
-    breaching soon: one query. "Breaching soon" also changes with the clock: like every
-    cached count it is at most `LIFETIME` (a minute) old when nothing else changed."""
+    breaching soon: one query. Snoozed and spam tickets come back too, as groups whose
+    status is prefixed with "snoozed " or "spam " (read through those columns' own
+    indexes). "Breaching soon" also changes with the clock: like every cached count it is
+    at most `LIFETIME` (a minute) old when nothing else changed."""
     # Plain strings, not the enum type, so the labels pass through the union.
     status, kind = sa.type_coerce(Ticket.status, sa.String), sa.type_coerce(Ticket.kind, sa.String)
     groups = sa.select(status, kind, Ticket.assignee_id, sa.func.count().label("n")).group_by(
@@ -82,7 +102,20 @@ def _count_rows() -> tuple[list[tuple[str, str, int | None, int]], int, int]:
     breaching = sa.select(
         sa.literal(BREACHING), sa.null(), sa.null(), sa.func.count(Ticket.id)
     ).where(Ticket.status.in_(VIEW_STATUSES["breaching"]), Ticket.sla_warn_at <= _timestamp(now()))
-    rows: list[Any] = list(db.session.execute(sa.union_all(groups, promises, breaching)).all())
+    # Grouped by the labelled status (an expression no index orders) and filtered on a
+    # range, so the planner reads the few marked rows through the column's own index
+    # instead of walking the whole (status, kind, assignee_id) index for its order.
+    marked = []
+    for name, column in (("snoozed", Ticket.snoozed_until), ("spam", Ticket.spam_at)):
+        label = (sa.literal(f"{name} ") + status).label("label")
+        marked.append(
+            sa.select(label, kind, Ticket.assignee_id, sa.func.count())
+            .where(column > _timestamp(EPOCH))
+            .group_by(label, Ticket.kind, Ticket.assignee_id)
+        )
+    rows: list[Any] = list(
+        db.session.execute(sa.union_all(groups, promises, breaching, *marked)).all()
+    )
     labels = (PENDING_PROMISES, BREACHING)
     pending = sum(int(row[3]) for row in rows if row[0] == PENDING_PROMISES)
     soon = sum(int(row[3]) for row in rows if row[0] == BREACHING)
@@ -166,6 +199,8 @@ def _page_ids(filters: InboxFilters, user: User) -> tuple[list[int], list[Any]]:
         return _promise_page_ids(filters, conditions)
     if filters.view == "breaching":  # only tickets with a due time: soonest first
         return _split_page_ids(filters, conditions, statuses, Ticket.sla_due_at, "due", rest=False)
+    if filters.view in ("snoozed", "spam"):
+        return _marked_page_ids(filters, conditions, statuses)
     if filters.sort == "waiting":
         return _split_page_ids(filters, conditions, statuses, Ticket.waiting_since, "waiting")
     if filters.sort == "due":
@@ -239,6 +274,26 @@ def _search_ids(filters: InboxFilters, user: User) -> tuple[list[int], list[Any]
         .limit(PAGE_SIZE + 1)
     ).all()
     return [row[1] for row in rows], [list(row) for row in rows]
+
+
+def _marked_page_ids(
+    filters: InboxFilters, conditions: list[sa.ColumnElement[bool]], statuses: tuple[str, ...]
+) -> tuple[list[int], list[Any]]:
+    """Snoozed tickets by wake time (soonest first), spam by when it was marked (latest
+    first), each read from its own (column, id) index."""
+    keys: list[Any]
+    if filters.view == "snoozed":
+        keys, descending = [Ticket.snoozed_until, Ticket.id], False
+    else:
+        keys, descending = [Ticket.spam_at, Ticket.id], True
+    conditions.append(Ticket.status.in_(statuses))
+    if filters.after:
+        conditions.append(_keyset(keys, decode_cursor(filters.after, (datetime, int)), descending))
+    order = [key.desc() if descending else key.asc() for key in keys]
+    rows = db.session.execute(
+        sa.select(*keys).where(*conditions).order_by(*order).limit(PAGE_SIZE + 1)
+    ).all()
+    return [int(row[1]) for row in rows], [list(row) for row in rows]
 
 
 def _promise_page_ids(

@@ -21,7 +21,23 @@ from helpdesk.forms import MAX_ID, parse_id, strip_control
 from helpdesk.models import Tag, Ticket, User, ticket_tags
 from helpdesk.models.ticket import CHANNELS, OPEN_STATUSES, PRIORITIES, STATUSES
 
-VIEWS = ("open", "mine", "unassigned", "waiting", "promises", "complaints", "breaching", "all")
+VIEWS = (
+    "open",
+    "mine",
+    "unassigned",
+    "waiting",
+    "promises",
+    "complaints",
+    "breaching",
+    "snoozed",
+    "spam",
+    "all",
+)
+# The views a snoozed ticket leaves until it wakes (tickets/snooze.py), and those that
+# hide spam (the "Spam" view lists it). "Breaching soon" keeps snoozed tickets: their
+# service-level clocks still run.
+HIDES_SNOOZED = ("open", "mine", "unassigned", "waiting", "complaints")
+HIDES_SPAM = ("all",)
 SORTS = ("latest", "waiting", "priority", "due")
 
 
@@ -95,11 +111,16 @@ VIEW_STATUSES = {
     # Running service-level clocks overdue or inside their warning window, soonest due
     # first (paused clocks have no due time, so "pending" never shows here).
     "breaching": ("new", "open"),
+    "snoozed": OPEN_STATUSES,  # by wake time, soonest first
+    "spam": ("closed",),  # latest marked first
     "all": STATUSES,
 }
 
 
 def _view_extra(view: str, user: User) -> list[sa.ColumnElement[bool]]:
+    hygiene = _hygiene_extra(view)
+    if hygiene is not None:
+        return [hygiene]
     if view == "mine":
         return [Ticket.assignee_id == user.id]
     if view == "unassigned":
@@ -111,9 +132,22 @@ def _view_extra(view: str, user: User) -> list[sa.ColumnElement[bool]]:
     return []
 
 
+def _hygiene_extra(view: str) -> sa.ColumnElement[bool] | None:
+    """Snoozed and spam tickets: in their own views, out of the others."""
+    if view == "snoozed":
+        return Ticket.snoozed_until.is_not(None)
+    if view == "spam":
+        return Ticket.spam_at.is_not(None)
+    if view in HIDES_SPAM:
+        return Ticket.spam_at.is_(None)
+    return None
+
+
 def filter_conditions(filters: InboxFilters, user: User) -> list[sa.ColumnElement[bool]]:
     """Every condition but the status, which `inbox_page` applies one status at a time."""
     conditions = _view_extra(filters.view, user)
+    if filters.view in HIDES_SNOOZED:
+        conditions.append(Ticket.snoozed_until.is_(None))
     if filters.priority:
         conditions.append(Ticket.priority == filters.priority)
     if filters.channel:

@@ -311,9 +311,13 @@ def customer_writes(
     )
     db.session.add(message)
     changes: dict[str, object] = {}
-    if ticket.status in (*DONE_STATUSES, "pending"):
+    # A ticket closed as spam stays closed (its sender may not be blocked, or not yet).
+    if ticket.status in (*DONE_STATUSES, "pending") and ticket.spam_at is None:
         changes["status"] = [ticket.status, "open"]
         apply_status(ticket, "open")
+    if ticket.snoozed_until is not None:  # the customer wrote: the snooze ends now
+        changes["wakes_at"] = [ticket.snoozed_until, None]
+        ticket.snoozed_until = None
     record_message(ticket, message)
     db.session.flush()
     _add_email_details(message, email_message_id, [*attachments, *store_uploads(uploads)])

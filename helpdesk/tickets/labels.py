@@ -12,6 +12,8 @@ VIEW_LABELS = {
     "promises": _l("Promises due"),
     "complaints": _l("Complaints"),
     "breaching": _l("Breaching soon"),
+    "snoozed": _l("Snoozed"),
+    "spam": _l("Spam"),
     "all": _l("All"),
 }
 SORT_LABELS = {
@@ -60,6 +62,15 @@ ACTION_LABELS = {
     "sla.breached": _l("missed a service-level target"),
     "automation.run": _l("changed the ticket"),
     "automation.failed": _l("could not change the ticket"),
+    "ticket.snooze": _l("snoozed the ticket"),
+    "ticket.bulk_snooze": _l("snoozed the ticket (bulk)"),
+    "ticket.unsnooze": _l("unsnoozed the ticket"),
+    "ticket.wake": _l("brought the snoozed ticket back"),
+    "ticket.merge": _l("merged the ticket into another"),
+    "ticket.merged_in": _l("merged another ticket into this one"),
+    "ticket.spam": _l("marked the ticket as spam"),
+    "ticket.bulk_spam": _l("marked the ticket as spam (bulk)"),
+    "ticket.not_spam": _l("marked the ticket as not spam"),
 }
 STATUS_LABELS = {
     "new": _l("New"),
@@ -94,6 +105,12 @@ FIELD_LABELS = {
     "channel": _l("channel"),
     "sla_kind": _l("target"),
     "sla_policy": _l("policy"),
+    "wakes_at": _l("snoozed until"),
+    "merged_into": _l("merged into"),
+    "merged_from": _l("merged from"),
+    "messages_moved": _l("messages moved"),
+    "blocked": _l("blocked"),
+    "unblocked": _l("unblocked"),
 }
 ESTIMATE_LABELS = {
     "minutes": _l("A few minutes of work"),

@@ -13,6 +13,7 @@ from typing import Any
 from helpdesk.i18n import LANGUAGE_NAMES
 from helpdesk.models import Ticket, User
 from helpdesk.tickets.history import history_entries, staff_names
+from helpdesk.tickets.hygiene_panel import hygiene_context
 from helpdesk.tickets.presence import presence_others
 from helpdesk.tickets.queries import assignable_users, customer_other_tickets, ticket_audit_events
 
@@ -21,8 +22,8 @@ from helpdesk.tickets.queries import assignable_users, customer_other_tickets, t
 class Panel:
     template: str
     load: Callable[[Ticket, User], dict[str, Any]]
-    # Top to bottom: presence 10, email notice 20, promises 30, service levels 35,
-    # recovery 40, founders 50, properties 60, customer 70, history 80.
+    # Top to bottom: presence 10, snooze/merge/spam 15, email notice 20, promises 30,
+    # service levels 35, recovery 40, founders 50, properties 60, customer 70, history 80.
     position: int
 
 
@@ -44,6 +45,7 @@ def _audit(ticket: Ticket, user: User) -> dict[str, Any]:
 
 _panels: list[Panel] = [
     Panel("tickets/_presence.html", _presence, 10),
+    Panel("tickets/_hygiene.html", hygiene_context, 15),
     Panel("tickets/_properties.html", _properties, 60),
     Panel("tickets/_customer_panel.html", _customer, 70),
     Panel("tickets/_audit_trail.html", _audit, 80),

@@ -4,6 +4,7 @@ lazy loads from templates)."""
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask import g
 from sqlalchemy.orm import joinedload, selectinload
 
 from helpdesk.extensions import db
@@ -56,14 +57,20 @@ def ticket_messages(ticket: Ticket) -> list[Message]:
 
 
 def customer_other_tickets(ticket: Ticket, limit: int = 10) -> list[Ticket]:
-    return list(
-        db.session.scalars(
-            sa.select(Ticket)
-            .where(Ticket.customer_id == ticket.customer_id, Ticket.id != ticket.id)
-            .order_by(Ticket.last_activity_at.desc(), Ticket.id.desc())
-            .limit(limit)
+    """The customer's other tickets, latest activity first; read once per request (the
+    customer panel and the merge picker both show them)."""
+    key = f"customer_other_tickets:{ticket.id}:{limit}"
+    if key not in g:
+        found = list(
+            db.session.scalars(
+                sa.select(Ticket)
+                .where(Ticket.customer_id == ticket.customer_id, Ticket.id != ticket.id)
+                .order_by(Ticket.last_activity_at.desc(), Ticket.id.desc())
+                .limit(limit)
+            )
         )
-    )
+        setattr(g, key, found)
+    return list(getattr(g, key))
 
 
 def ticket_audit_events(ticket: Ticket, limit: int = 100) -> list[AuditEvent]:

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from helpdesk.extensions import db
 from helpdesk.models import Ticket, TicketAccessToken
+from helpdesk.tickets.merge import merge_target
 
 
 def token_hash(token: str) -> str:
@@ -22,9 +23,10 @@ def new_token() -> tuple[str, str]:
     return token, token_hash(token)
 
 
-def ticket_by_token(token: str) -> Ticket | None:
+def ticket_by_token(token: str, *, follow_merges: bool = True) -> Ticket | None:
     """The ticket a customer's access token opens (the ticket's first token or one minted
-    for an email link), or None (for any malformed token too)."""
+    for an email link), or None (for any malformed token too). A token of a ticket merged
+    into another opens that one, unless `follow_merges` is False."""
     if not token or len(token) > 200:
         return None
     digest = token_hash(token)
@@ -35,6 +37,8 @@ def ticket_by_token(token: str) -> Ticket | None:
             .join(TicketAccessToken, TicketAccessToken.ticket_id == Ticket.id)
             .where(TicketAccessToken.token_hash == digest)
         )
+    if ticket is not None and follow_merges and ticket.merged_into_id is not None:
+        ticket = merge_target(ticket)
     return ticket
 
 

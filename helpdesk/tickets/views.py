@@ -145,6 +145,8 @@ def inbox_bulk() -> Response:
         abort(400, description=_("Unknown value for %(name)s.", name="status"))
     if form.complaint.data not in (None, "", "yes", "no"):
         abort(400, description=_("Unknown value for %(name)s.", name="complaint"))
+    if form.hygiene.data:  # snooze or spam: the same form goes on (see below)
+        return redirect(url_for("hygiene.bulk"), code=307)
     if form.complaint.data:
         # The "Complaint?" action is recovery's: the same form goes on there (307 keeps
         # the method and the body), which answers as this action always has.
@@ -202,7 +204,10 @@ def _ticket_page(
     reply_form: ReplyForm | None = None,
     status: int = 200,
     stale: str | None = None,
+    panel_forms: dict[str, Any] | None = None,
 ) -> Response:
+    """The ticket page; `panel_forms` replaces a side panel's blank forms (a refused
+    snooze or merge shows what was typed and why)."""
     messages = ticket_messages(ticket)
     form = reply_form or _reply_form(ticket, messages)
     if stale:
@@ -219,6 +224,7 @@ def _ticket_page(
         "clear_draft": session.pop("sent_draft", None) == ticket.number,
         **panels_context(ticket, staff()),
         **_labels(),
+        **(panel_forms or {}),
     }
     response = make_response(render_template("tickets/ticket.html", **context), status)
     return response

@@ -37,6 +37,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("saved_replies.reply_list", lazy_gettext("Saved replies"), "agent"),
     NavItem("widget_settings.settings_page", lazy_gettext("Widget"), "admin"),
     NavItem("mail_viewer.outbox_list", lazy_gettext("Email"), "admin"),
+    NavItem("blocked_senders.blocked_list", lazy_gettext("Blocked senders"), "admin"),
     NavItem("webhooks.webhook_list", lazy_gettext("Webhooks"), "admin"),
     NavItem("audit_log.audit_page_view", lazy_gettext("Audit log"), "admin"),
     NavItem("api_tokens.index", lazy_gettext("API tokens"), "agent"),

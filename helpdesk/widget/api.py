@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import secrets
 from collections.abc import Callable
 from datetime import tzinfo
 from typing import Any
@@ -61,6 +62,7 @@ from helpdesk.web.json_input import JsonBody, RequestInvalid, parse_body
 from helpdesk.widget.service import (
     Visitor,
     conversation_find,
+    conversation_refused,
     conversation_start,
     conversation_zone,
     conversations_of,
@@ -290,6 +292,8 @@ def create_conversation() -> tuple[Response, int]:
                 _("We could not accept this message. Please write to us by email instead."),
             )
         uploads = check_uploads(files)
+        if conversation_refused(body.email):  # a blocked sender: answered as if accepted
+            return {"number": 0, "token": secrets.token_urlsafe(32), "status": "new"}, 201
         ticket, token = conversation_start(
             uploads=uploads,
             visitor=_visitor(),

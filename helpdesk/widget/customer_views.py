@@ -67,6 +67,11 @@ def open_link(token: str) -> Response:
     ticket = ticket_by_token(token)
     if ticket is None:
         abort(404)
+    return _to_conversation(ticket, token)
+
+
+def _to_conversation(ticket: Ticket, token: str) -> Response:
+    """Redirect to the conversation page with the token in a cookie for its path."""
     response = redirect(_path(ticket.number), code=303)
     response.set_cookie(
         COOKIE,
@@ -78,6 +83,17 @@ def open_link(token: str) -> Response:
         samesite="Lax",
     )
     return response
+
+
+def _merged_away(number: int) -> Response | None:
+    """A bookmarked page of a conversation merged into another: on to that one (the cookie
+    that opened this one opens it)."""
+    token = request.cookies.get(COOKIE, "")
+    opened = ticket_by_token(token, follow_merges=False) if token else None
+    if opened is None or opened.number != number or opened.merged_into_id is None:
+        return None
+    target = ticket_by_token(token)
+    return _to_conversation(target, token) if target is not None else None
 
 
 def _ticket(number: int) -> Ticket:
@@ -122,7 +138,7 @@ def _page(
 @bp.get("/<int:number>")
 @public
 def conversation(number: int) -> Response:
-    return _page(_ticket(number))
+    return _merged_away(number) or _page(_ticket(number))
 
 
 @bp.get("/<number:number>/attachments/<id:attachment_id>")

@@ -26,6 +26,8 @@ from helpdesk.i18n import supported_language
 from helpdesk.models import Customer, Message, Ticket
 from helpdesk.settings.hours import business_hours, is_known_zone
 from helpdesk.tickets.intake import CustomerContact, ticket_create_by_customer
+from helpdesk.tickets.merge import merge_target
+from helpdesk.tickets.spam import blocked_sender_count_drop, blocked_sender_for
 from helpdesk.tickets.tokens import ticket_by_token
 from helpdesk.widget.settings import identity_verified
 
@@ -65,10 +67,11 @@ def conversation_find(*, number: int, token: str | None, visitor: Visitor) -> Ti
     )
     if ticket is None:
         return None
-    if token and ticket_by_token(token) is ticket:  # its first token or an email link's
-        return ticket
+    # A conversation merged into another opens that one (tickets/merge.py).
+    if token and ticket_by_token(token, follow_merges=False) is ticket:  # first or email's
+        return merge_target(ticket)
     if visitor.verified and ticket.customer.email == visitor.email:
-        return ticket
+        return merge_target(ticket)
     return None
 
 
@@ -81,6 +84,17 @@ def last_public_staff_message_id(ticket: Ticket) -> int | None:
             Message.internal.is_(False),
         )
     )
+
+
+def conversation_refused(email: str) -> bool:
+    """True when `email` is a blocked sender's (the refusal is counted on the block); the
+    widget then answers as if it had accepted the conversation, so a spammer learns
+    nothing."""
+    blocked = blocked_sender_for(email)
+    if blocked is None:
+        return False
+    blocked_sender_count_drop(blocked=blocked)
+    return True
 
 
 def conversations_of(visitor: Visitor) -> list[Ticket]:

@@ -6,7 +6,7 @@ backfilled from what the ticket already records (its resolution time when done, 
 last activity). Three default rules are seeded, switched off.
 
 Revision ID: 0022
-Revises: 0020
+Revises: 0021
 Create Date: 2026-12-05 17:34:31.360356
 
 """
@@ -16,7 +16,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0022"
-down_revision = "0020"
+down_revision = "0021"
 branch_labels = None
 depends_on = None
 

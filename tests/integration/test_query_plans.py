@@ -46,6 +46,8 @@ def test_hot_pages_never_scan_a_big_table(app, login_as):
             "/inbox?sort=due",
             "/inbox?view=breaching",
             "/inbox?view=all&q=refund",
+            "/inbox?view=snoozed",
+            "/inbox?view=spam",
             f"/tickets/{number}",
         ):
             assert agent.get(url).status_code == 200, url

@@ -17,6 +17,7 @@ ALLOWED = {
     "helpdesk/promises/sweeps.py",
     "helpdesk/sla/sweeps.py",
     "helpdesk/automations/sweep.py",
+    "helpdesk/tickets/snooze_sweep.py",
     "helpdesk/mail/outbox.py",
     "helpdesk/mail/inbound.py",
     "helpdesk/webhooks/delivery.py",

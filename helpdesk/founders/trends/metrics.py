@@ -86,7 +86,7 @@ def complaints(b: sa.CTE, span: Span) -> sa.Select[Any]:
     return (
         sa.select(*_row(b.c.bucket, None, Ticket.id, Ticket.id))
         .join(b, in_bucket(b, Ticket.created_at, span))
-        .where(Ticket.kind == "complaint")
+        .where(Ticket.kind == "complaint", Ticket.spam_at.is_(None))  # spam is no complaint
     )
 
 
