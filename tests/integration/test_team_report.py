@@ -329,3 +329,47 @@ def test_admins_may_read_it_and_founders_see_it_in_the_navigation(login_as):
     assert 'href="/founders/team"' in founder.get("/founders/team").get_data(as_text=True)
     agent_page = login_as("agent").get("/inbox").get_data(as_text=True)
     assert 'href="/founders/team"' not in agent_page
+
+
+# --- generated data: the rows add up, and the cache --------------------------------------
+
+
+def test_on_generated_data_the_rows_add_up_to_the_team(app, set_now):
+    from helpdesk.dev.generate import generate
+    from helpdesk.founders.team_report.report import TeamRow
+
+    set_now(datetime(2026, 11, 20, 12, tzinfo=UTC))
+    with app.test_request_context():
+        generate(tickets=120, seed=7)
+        rng = trend_range(start=date(2025, 11, 21), end=date(2026, 11, 20))
+        report = team_report(rng)
+    people = [row for row in report.rows if row.kind != "team"]
+    team: TeamRow = report.rows[-1]
+    assert team.kind == "team"
+    counts = [index for index, column in enumerate(report.columns) if "%" not in column.title]
+    counts = [index for index in counts if "business hours" not in report.columns[index].title]
+    for index in counts:
+        assert sum(int(row.cells[index].text) for row in people) == int(team.cells[index].text)
+    assert int(team.cells[0].text) > 0
+    # Generated data has something in every family.
+    for index in counts:
+        assert int(team.cells[index].text) > 0, report.columns[index].title
+
+
+def test_the_page_reuses_its_result_while_the_data_is_unchanged(app, founder, monkeypatch):
+    from helpdesk.founders.team_report import views
+
+    calls = []
+
+    def counting(rng):
+        calls.append(rng)
+        return team_report(rng)
+
+    monkeypatch.setattr(views, "team_report", counting)
+    assert founder.get(f"/founders/team?{RANGE}").status_code == 200
+    assert founder.get(f"/founders/team/team.csv?{RANGE}").status_code == 200
+    assert len(calls) == 1
+    # The trends' cache for the same range is another store.
+    assert founder.get(f"/founders/trends?{RANGE}").status_code == 200
+    assert founder.get(f"/founders/team?{RANGE}").status_code == 200
+    assert len(calls) == 1

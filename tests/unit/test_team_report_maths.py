@@ -112,9 +112,9 @@ def test_every_metric_names_its_family_and_flag():
     assert "complaints" not in TEAM_METRICS
 
 
-def _flags(old: str | None, new: str) -> tuple[int, int] | None:
-    """(resolved_once, reopened) for one status change, via the report's own SQL on an
-    in-memory SQLite database; None when the change is not read at all."""
+def _flags(*changes: tuple[str, str]) -> tuple[int, int] | None:
+    """(resolved_once, reopened) for a ticket's status changes, via the report's own SQL on
+    an in-memory SQLite database; None when the ticket was never resolved."""
     from helpdesk.models import AuditEvent, Customer, Ticket, User
     from helpdesk.models.base import Base
 
@@ -139,26 +139,28 @@ def _flags(old: str | None, new: str) -> tuple[int, int] | None:
             channel="widget", customer_id=1, assignee_id=1, created_at=moment,
             last_activity_at=moment,
         ))  # fmt: skip
-        connection.execute(sa.insert(AuditEvent.__table__).values(
-            actor_label="test", action="ticket.update", object_type="tickets", object_id="1",
-            changes={"status": [old, new]}, created_at=moment,
-        ))  # fmt: skip
+        for number, (old, new) in enumerate(changes):
+            connection.execute(sa.insert(AuditEvent.__table__).values(
+                actor_label="test", action="ticket.update", object_type="tickets",
+                object_id="1", changes={"status": [old, new]},
+                created_at=moment + timedelta(minutes=number),
+            ))  # fmt: skip
         span = (moment - timedelta(days=1), moment + timedelta(days=1))
         row = connection.execute(reopens(span)).first()
     return None if row is None else (row.resolved_once, row.reopened)
 
 
 @pytest.mark.parametrize(
-    ("old", "new", "expected"),
+    ("changes", "expected"),
     [
-        ("open", "resolved", (1, 0)),
-        ("pending", "closed", (1, 0)),
-        ("resolved", "open", (0, 1)),
-        ("closed", "open", (0, 1)),
-        ("resolved", "pending", (0, 1)),
-        ("resolved", "closed", None),  # still done: neither
-        ("new", "open", None),
+        ([("open", "resolved")], (1, 0)),
+        ([("pending", "closed")], (1, 0)),
+        ([("new", "resolved"), ("resolved", "closed")], (1, 0)),  # closing is no reopen
+        ([("open", "resolved"), ("resolved", "open")], (1, 1)),
+        ([("open", "closed"), ("closed", "open"), ("open", "closed")], (1, 1)),
+        ([("open", "resolved"), ("resolved", "pending")], (1, 1)),
+        ([("new", "open"), ("open", "pending")], None),  # never resolved
     ],
 )
-def test_reopen_detection_reads_status_changes_out_of_done(old, new, expected):
-    assert _flags(old, new) == expected
+def test_reopen_detection_reads_status_changes_out_of_done(changes, expected):
+    assert _flags(*changes) == expected

@@ -141,25 +141,28 @@ def recoveries(span: Span) -> sa.Select[Any]:
 def reopens(span: Span) -> sa.Select[Any]:
     old, new = status_old(), status_new()
     reopen = sa.and_(old.in_(DONE_STATUSES), new.not_in(DONE_STATUSES))
-    # Audited object ids are str(id): the events are found through the (object_type,
-    # object_id) index from each ticket in the range.
-    return (
-        _select(
-            who(),
-            Ticket.id.label("ticket_id"),
-            Ticket.id.label("item_id"),
-            flag(is_resolve(old, new), "resolved_once"),
-            flag(reopen, "reopened"),
-        )
-        .join(
-            AuditEvent,
-            sa.and_(
+
+    def happened(change: sa.ColumnElement[bool]) -> sa.Exists:
+        # Correlated, so each ticket in the range looks its events up through the
+        # (object_type, object_id) index (audited object ids are str(id)); a join lets
+        # SQLite start from every ticket event instead.
+        return (
+            sa.select(AuditEvent.id)
+            .where(
                 AuditEvent.object_type == "tickets",
                 AuditEvent.object_id == sa.cast(Ticket.id, sa.String),
-            ),
+                change,
+            )
+            .exists()
         )
-        .where(in_range(span), sa.or_(is_resolve(old, new), reopen))
-    )
+
+    return _select(
+        who(),
+        Ticket.id.label("ticket_id"),
+        Ticket.id.label("item_id"),
+        flag(sa.true(), "resolved_once"),
+        flag(happened(reopen), "reopened"),
+    ).where(in_range(span), happened(is_resolve(old, new)))
 
 
 Family = Callable[[Span], sa.Select[Any]]
