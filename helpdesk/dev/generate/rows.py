@@ -22,7 +22,7 @@ from helpdesk.dev.generate.parts import (
     PRODUCT_SENTINEL,
     PROMISE_WINDOWS,
     RATING_SCORES,
-    REOPEN_SHARE,
+    REOPEN_EVERY,
     STATUS_BY_AGE,
     Context,
     Pick,
@@ -184,7 +184,7 @@ class TicketBuilder:
         self._sla_target(rows, ticket_id, created, first_staff_message)
         if resolved_at is not None:
             actor = (assignee, f"user:{assignee}" if assignee else "system")
-            if rng.random() < REOPEN_SHARE:
+            if ticket_id % REOPEN_EVERY == 0:
                 # Resolved once before, then reopened by the customer writing again.
                 first_resolve = created + (resolved_at - created) * 0.4
                 reopen = created + (resolved_at - created) * 0.6
