@@ -50,38 +50,44 @@ class BusinessClock:
     total, so a duration is the difference of two lookups. Gives the same result as
     `settings.hours.business_time_between` for instants inside the span (the report
     measures thousands of tickets per range; walking day by day for each would cost
-    seconds)."""
+    seconds). Instants can also be given as seconds after `start` (`offsets_between`), as
+    the report reads them from the database, skipping datetime objects altogether."""
 
     def __init__(self, hours: BusinessHours, start: datetime, end: datetime):
         zone = hours.zone
+        self.origin = start.astimezone(UTC)
         first = start.astimezone(zone).date() - timedelta(days=1)
         last = end.astimezone(zone).date() + timedelta(days=1)
-        self._opens: list[datetime] = []
-        self._closes: list[datetime] = []
+        # Open intervals as seconds after the origin, in order.
+        self._opens: list[float] = []
+        self._closes: list[float] = []
         day = first
         while day <= last:
             interval = open_interval(day, hours)
             if interval is not None:
-                self._opens.append(interval[0])
-                self._closes.append(interval[1])
+                self._opens.append((interval[0] - self.origin).total_seconds())
+                self._closes.append((interval[1] - self.origin).total_seconds())
             day += timedelta(days=1)
-        lengths = (
-            (closes - opens).total_seconds()
-            for opens, closes in zip(self._opens, self._closes, strict=True)
-        )
+        lengths = (closes - opens for opens, closes in zip(self._opens, self._closes, strict=True))
         # _before[i]: open seconds in the intervals before interval i.
         self._before = [0.0, *accumulate(lengths)]
 
-    def _elapsed(self, moment: datetime) -> float:
-        """Open seconds from the span's start to `moment`."""
-        index = bisect_right(self._opens, moment) - 1
+    def _elapsed(self, offset: float) -> float:
+        """Open seconds from the first interval to `offset` seconds after the origin."""
+        index = bisect_right(self._opens, offset) - 1
         if index < 0:
             return 0.0
-        inside = (min(moment, self._closes[index]) - self._opens[index]).total_seconds()
-        return self._before[index] + inside
+        return self._before[index] + min(offset, self._closes[index]) - self._opens[index]
+
+    def offsets_between(self, start: float, end: float) -> float:
+        """Open seconds between two instants given as seconds after the origin."""
+        if end <= start:
+            return 0.0
+        return self._elapsed(end) - self._elapsed(start)
 
     def seconds_between(self, start: datetime, end: datetime) -> float:
         """Open seconds between `start` and `end` (zero when `end` is not later)."""
-        if end <= start:
-            return 0.0
-        return self._elapsed(end.astimezone(UTC)) - self._elapsed(start.astimezone(UTC))
+        return self.offsets_between(
+            (start.astimezone(UTC) - self.origin).total_seconds(),
+            (end.astimezone(UTC) - self.origin).total_seconds(),
+        )

@@ -25,7 +25,9 @@ from helpdesk.founders.team_report.metrics import (
     who,
 )
 from helpdesk.founders.trends import Cell, Row, Table, TrendRange
+from helpdesk.founders.trends.sql import seconds_between
 from helpdesk.models import Ticket, User
+from helpdesk.models.base import UTCDateTime
 from helpdesk.models.ticket import DONE_STATUSES
 from helpdesk.settings.hours import business_hours
 
@@ -129,13 +131,15 @@ class Times:
 
 def ticket_times(span: tuple[datetime, datetime]) -> Times:
     """The range's tickets' first-reply and resolution times in business hours: one read
-    of the tickets opened in the range (bounded by it), measured in Python."""
+    of the tickets opened in the range (bounded by it), measured in Python. The database
+    sends each time as seconds after the range's start (no datetime objects to build)."""
+    origin = sa.literal(span[0], UTCDateTime())
     rows = db.session.execute(
         sa.select(
             who(),
-            Ticket.created_at,
-            Ticket.first_staff_reply_at,
-            Ticket.resolved_at,
+            seconds_between(Ticket.created_at, origin),
+            seconds_between(Ticket.first_staff_reply_at, origin),
+            seconds_between(Ticket.resolved_at, origin),
             Ticket.status,
         ).where(
             in_range(span),
@@ -145,17 +149,16 @@ def ticket_times(span: tuple[datetime, datetime]) -> Times:
     times = Times(defaultdict(list), defaultdict(list))
     if not rows:
         return times
-    latest = max(
-        [span[0], *(moment for row in rows for moment in (row[2], row[3]) if moment is not None)]
-    )
-    clock = BusinessClock(business_hours(), span[0], max(latest, span[1]))
+    latest = max(moment for row in rows for moment in (row[2], row[3]) if moment is not None)
+    end = max(span[1], span[0] + timedelta(seconds=latest))
+    clock = BusinessClock(business_hours(), span[0], end)
     for key, created, first_reply, resolved, status in rows:
         if first_reply is not None:
-            seconds = clock.seconds_between(created, first_reply)
+            seconds = clock.offsets_between(created, first_reply)
             times.first_reply[key].append(seconds)
             times.first_reply[TEAM].append(seconds)
         if resolved is not None and status in DONE_STATUSES:
-            seconds = clock.seconds_between(created, resolved)
+            seconds = clock.offsets_between(created, resolved)
             times.resolution[key].append(seconds)
             times.resolution[TEAM].append(seconds)
     return times
