@@ -373,3 +373,16 @@ def test_the_page_reuses_its_result_while_the_data_is_unchanged(app, founder, mo
     assert founder.get(f"/founders/trends?{RANGE}").status_code == 200
     assert founder.get(f"/founders/team?{RANGE}").status_code == 200
     assert len(calls) == 1
+
+
+def test_drilldown_csv_is_streamed_in_batches_without_losing_rows(app, data, founder, monkeypatch):
+    from helpdesk.founders.trends import drill as drill_module
+
+    monkeypatch.setattr(drill_module, "CSV_BATCH", 1)
+    response = founder.get(f"/founders/team/tickets.csv?metric=tickets_all&{RANGE}")
+    assert response.status_code == 200
+    assert response.is_streamed
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert rows[0][0] == "Number"
+    numbers = [int(row[0]) for row in rows[1:]]
+    assert sorted(numbers) == sorted([data["t1"], data["t2"], data["t3"], data["t4"]])

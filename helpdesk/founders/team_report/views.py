@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import timedelta
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, render_template, request, stream_with_context
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
@@ -210,8 +210,8 @@ def team_tickets_csv() -> Response:
         return _plain(error.message, 400)
     whole = rng.whole
     labels = {status: str(STATUS_LABELS.get(status, status)) for status in STATUSES}
-    body = tickets_csv(metric_tickets(metric, (whole.starts, whole.ends), key), labels)
-    response = Response(body, mimetype="text/csv")
+    lines = tickets_csv(metric_tickets(metric, (whole.starts, whole.ends), key), labels)
+    response = Response(stream_with_context(lines), mimetype="text/csv")
     filename = f"team-report-{metric}-{rng.start.isoformat()}-{rng.end.isoformat()}.csv"
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -20,6 +20,7 @@ from helpdesk.founders.trends.metrics import METRICS
 from helpdesk.models import Customer, Ticket
 
 PAGE_SIZE = 50
+CSV_BATCH = 2000
 MAX_KEY_CHARS = 40
 
 
@@ -84,27 +85,34 @@ def ticket_page(ticket_ids: sa.Select[Any], page: int) -> DrillPage:
     )
 
 
-def tickets_csv(ticket_ids: sa.Select[Any], status_labels: Mapping[str, str]) -> str:
-    """Every ticket `ticket_ids` selects, newest first, as CSV (number, subject, customer,
-    status, created in UTC); subjects and names are quoted against formula injection."""
+def tickets_csv(ticket_ids: sa.Select[Any], status_labels: Mapping[str, str]) -> Iterator[str]:
+    """Every ticket `ticket_ids` selects, newest first, as CSV lines (number, subject,
+    customer, status, created in UTC); subjects and names are quoted against formula
+    injection. Rows are read and written in batches, so a long range is streamed rather
+    than held in memory (serve it with `stream_with_context`)."""
     ids = ticket_ids.subquery("ids")
     rows = db.session.execute(
         sa.select(Ticket.number, Ticket.subject, Customer.name, Ticket.status, Ticket.created_at)
         .join(Customer, Customer.id == Ticket.customer_id)
         .where(Ticket.id.in_(sa.select(ids.c.ticket_id)))
         .order_by(Ticket.created_at.desc(), Ticket.id.desc())
+        .execution_options(yield_per=CSV_BATCH)
     )
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([_("Number"), _("Subject"), _("Customer"), _("Status"), _("Created (UTC)")])
-    for number, subject, customer, status, created_at in rows:
-        writer.writerow(
-            [
-                number,
-                safe_cell(subject),
-                safe_cell(customer),
-                status_labels.get(status, status),
-                created_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M"),
-            ]
-        )
-    return out.getvalue()
+    for batch in rows.partitions():
+        for number, subject, customer, status, created_at in batch:
+            writer.writerow(
+                [
+                    number,
+                    safe_cell(subject),
+                    safe_cell(customer),
+                    status_labels.get(status, status),
+                    created_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M"),
+                ]
+            )
+        yield out.getvalue()
+        out.seek(0)
+        out.truncate()
+    yield out.getvalue()
