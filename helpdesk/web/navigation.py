@@ -25,6 +25,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("kb.articles", lazy_gettext("Knowledge base"), "agent"),
     NavItem("founders.queue", lazy_gettext("Review queue"), "founder"),
     NavItem("trends.trends_page", lazy_gettext("Trends"), "founder"),
+    NavItem("team_report.team_page", lazy_gettext("Team report"), "founder"),
     NavItem("digests.digest_list", lazy_gettext("Digests"), "founder"),
     NavItem("nps_admin.rounds_page", lazy_gettext("Surveys"), "founder"),
     NavItem("root_causes.causes_page", lazy_gettext("Root causes"), "founder"),

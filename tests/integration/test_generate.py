@@ -19,6 +19,7 @@ from helpdesk.models import (
     Rating,
     Recovery,
     RecoveryStep,
+    SlaTarget,
     Tag,
     Ticket,
     User,
@@ -132,9 +133,16 @@ def test_complaints_recoveries_promises_ratings(generated):
         == 0
     )
     assert count(Rating, Rating.ticket_id == Ticket.id, Rating.created_at < Ticket.resolved_at) == 0
-    assert count(AuditEvent, AuditEvent.action == "ticket.update") == count(
+    # Every resolved ticket's resolve is audited; a few were resolved and reopened before.
+    reopens = count(AuditEvent, AuditEvent.action == "ticket.customer_reply")
+    assert reopens > 0
+    assert count(AuditEvent, AuditEvent.action == "ticket.update") == reopens + count(
         Ticket, Ticket.resolved_at.is_not(None)
     )
+    # A first-reply clock per ticket: met on time, breached, or still running.
+    assert count(SlaTarget) == count(Ticket)
+    assert count(SlaTarget, SlaTarget.met_at.is_not(None), SlaTarget.breached_at.is_(None)) > 0
+    assert count(SlaTarget, SlaTarget.breached_at.is_not(None)) > 0
 
 
 def expected_next(steps):

@@ -4,7 +4,8 @@ generate`.
 Customers with repeat contacts, in English, Thai, Indonesian and Bengali; tickets whose
 status follows their age; complaints found by the real complaint detector, with their
 recoveries; promises kept, missed and pending; ratings; escalations for the founders; the
-audit events of resolves (the trends read them); tags. Agents, a founder, tags, root causes
+audit events of resolves and a few reopens (the trends and the team report read them);
+first-reply service-level clocks; tags. Agents, a founder, tags, root causes
 and help articles are created only when missing, so the generator may run again to add more.
 
 Speed: rows are built as tuples and written with the driver's executemany, in one
@@ -41,6 +42,7 @@ from helpdesk.models import (
     Recovery,
     RecoveryStep,
     RootCause,
+    SlaTarget,
     Tag,
     Ticket,
     User,
@@ -145,6 +147,7 @@ def _load(
             ("ratings", _table(Rating), parts.RATING_COLUMNS),
             ("escalations", _table(Escalation), parts.ESCALATION_COLUMNS),
             ("audit", _table(AuditEvent), parts.AUDIT_COLUMNS),
+            ("sla_targets", _table(SlaTarget), parts.SLA_TARGET_COLUMNS),
         )
     }
     with search_index_deferred(connection, first_ids):

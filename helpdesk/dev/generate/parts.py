@@ -41,6 +41,7 @@ RATING_COLUMNS = (
 ESCALATION_COLUMNS = (
     "ticket_id", "reason", "detail", "status", "promise_id", "created_at", "updated_at",
 )  # fmt: skip
+SLA_TARGET_COLUMNS = ("ticket_id", "kind", "started_at", "due_at", "met_at", "breached_at")
 AUDIT_COLUMNS = (
     "actor_user_id", "actor_label", "action", "object_type", "object_id", "changes",
     "created_at",
@@ -62,6 +63,10 @@ RATING_SCORES = (("good", 72), ("okay", 18), ("bad", 10))
 COMPLAINT_RATING_SCORES = (("good", 50), ("okay", 25), ("bad", 25))
 PROMISE_WINDOWS = (timedelta(hours=1), timedelta(hours=4), timedelta(days=1), timedelta(days=3))
 OPEN_ESCALATION_AGE = timedelta(days=14)
+# One resolved ticket in REOPEN_EVERY was resolved once before and reopened (the team
+# report's reopens); chosen by id, so the seeded draws of everything else stay the same.
+REOPEN_EVERY = 16
+FIRST_REPLY_TARGET = timedelta(hours=4)
 PRODUCT_SENTINEL = "zzproductzz"
 ORDER_SENTINEL = "zzorderzz"
 
@@ -98,6 +103,7 @@ class Rows:
     ratings: list[tuple[Any, ...]] = field(default_factory=list)
     escalations: list[tuple[Any, ...]] = field(default_factory=list)
     audit: list[tuple[Any, ...]] = field(default_factory=list)
+    sla_targets: list[tuple[Any, ...]] = field(default_factory=list)
 
 
 @dataclass

@@ -1,8 +1,9 @@
 """One generated ticket as rows: the ticket, its messages and tags, and what follows from
 it in the app (a recovery with its steps for a complaint, promises kept, missed or still
-pending, a rating after resolving, escalations for the founders, the audit event of the
-resolve), all consistent with the rules the services keep. The columns, weights and
-records it fills are in `parts.py`.
+pending, a rating after resolving, escalations for the founders, the audit events of the
+resolve (and, for a few, of an earlier resolve and a reopen), a first-reply service-level
+clock), all consistent with the rules the services keep. The columns, weights and records
+it fills are in `parts.py`.
 """
 
 from __future__ import annotations
@@ -14,12 +15,14 @@ from helpdesk.dev.generate.parts import (
     CHANNELS,
     COMPLAINT_PRIORITIES,
     COMPLAINT_RATING_SCORES,
+    FIRST_REPLY_TARGET,
     OPEN_ESCALATION_AGE,
     ORDER_SENTINEL,
     PRIORITIES,
     PRODUCT_SENTINEL,
     PROMISE_WINDOWS,
     RATING_SCORES,
+    REOPEN_EVERY,
     STATUS_BY_AGE,
     Context,
     Pick,
@@ -196,11 +199,24 @@ class TicketBuilder:
             self._recovery(rows, ticket_id, status, assignee, created, last_activity)
         if first_staff_message and assignee and rng.random() < 0.25:
             self._promise(rows, ticket_id, status, assignee, language, first_staff_message[1])
+        self._sla_target(rows, ticket_id, created, first_staff_message)
         if resolved_at is not None:
+            actor = (assignee, f"user:{assignee}" if assignee else "system")
+            if ticket_id % REOPEN_EVERY == 0:
+                # Resolved once before, then reopened by the customer writing again.
+                first_resolve = created + (resolved_at - created) * 0.4
+                reopen = created + (resolved_at - created) * 0.6
+                rows.audit.append(
+                    (*actor, "ticket.update", "tickets", str(ticket_id),
+                     {"status": ["open", "resolved"]}, first_resolve)
+                )  # fmt: skip
+                rows.audit.append(
+                    (None, f"customer:{customer_id}", "ticket.customer_reply", "tickets",
+                     str(ticket_id), {"status": ["resolved", "open"]}, reopen)
+                )  # fmt: skip
             rows.audit.append(
                 (
-                    assignee,
-                    f"user:{assignee}" if assignee else "system",
+                    *actor,
                     "ticket.update",
                     "tickets",
                     str(ticket_id),
@@ -212,6 +228,23 @@ class TicketBuilder:
                 self._rating(rows, ticket_id, customer_id, kind, resolved_at)
 
     # -- what follows from a ticket ---------------------------------------------------
+    def _sla_target(
+        self,
+        rows: Rows,
+        ticket_id: int,
+        created: datetime,
+        first_staff_message: tuple[int, datetime] | None,
+    ) -> None:
+        """A first-reply clock (wall time, not business time: enough for the reports to
+        have attained, missed and running targets to read)."""
+        due = created + FIRST_REPLY_TARGET
+        met = first_staff_message[1] if first_staff_message else None
+        late = (met or self.c.current) > due
+        rows.sla_targets.append(
+            (ticket_id, "first_reply", created, None if met else due, met,
+             due if late else None)
+        )  # fmt: skip
+
     def _escalation(
         self,
         rows: Rows,

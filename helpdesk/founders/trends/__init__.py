@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -106,11 +106,17 @@ def parse_date(value: str | None, field: str) -> date | None:
     return parsed
 
 
-def trend_range(*, start: date | None, end: date | None) -> TrendRange:
-    """The range to show: the given dates, the defaults for those left out. An inverted
-    range or one over five years is a field error."""
+def trend_range(
+    *,
+    start: date | None,
+    end: date | None,
+    defaults: Callable[[ZoneInfo], tuple[date, date]] = default_dates,
+) -> TrendRange:
+    """The range to show: the given dates, `defaults` for those left out (the trends' twelve
+    weeks unless another page passes its own). An inverted range or one over five years is
+    a field error."""
     zone = workspace_zone()
-    default_start, default_end = default_dates(zone)
+    default_start, default_end = defaults(zone)
     start, end = start or default_start, end or default_end
     if end < start:
         raise ValidationError("end", _("The end date must not be before the start date."))

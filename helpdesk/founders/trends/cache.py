@@ -32,10 +32,12 @@ def cached_trends(
     language: str,
     max_age: timedelta,
     compute: Callable[[TrendRange], T],
+    name: str = "trends",
 ) -> T:
     """`compute(rng)` (the tables, and what is drawn from them), or a result of it this
-    process already has that is still good."""
-    cache = app_cache(current_app, "trends", MAX_ENTRIES)
+    process already has that is still good. `name` keeps another page's results (the team
+    report) in a cache of their own."""
+    cache = app_cache(current_app, name, MAX_ENTRIES)
     key = (rng.start, rng.end, rng.zone.key, language)
     value: T = cache.get(key, lambda: _uncompiled(compute, rng), max_age=max_age)
     return value

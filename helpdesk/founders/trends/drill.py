@@ -3,8 +3,12 @@ and a date range), read from the same membership query the number was counted fr
 
 from __future__ import annotations
 
+import csv
+import io
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -12,11 +16,12 @@ from flask_babel import gettext as _
 from helpdesk.errors import ValidationError
 from helpdesk.extensions import db
 from helpdesk.forms import parse_id
-from helpdesk.founders.trends import TrendRange, member_tickets
+from helpdesk.founders.trends import TrendRange, member_tickets, safe_cell
 from helpdesk.founders.trends.metrics import METRICS
 from helpdesk.models import Customer, RootCause, Ticket
 
 PAGE_SIZE = 50
+CSV_BATCH = 2000
 MAX_KEY_CHARS = 40
 
 
@@ -58,7 +63,13 @@ def check_drill(*, metric: str, key: str | None) -> None:
 def trend_tickets(*, metric: str, key: str | None, rng: TrendRange, page: int = 1) -> DrillPage:
     """The tickets behind `metric` (and `key`) over the range, newest first."""
     check_drill(metric=metric, key=key)
-    ids = member_tickets(metric, rng.whole, key).subquery("ids")
+    return ticket_page(member_tickets(metric, rng.whole, key), page)
+
+
+def ticket_page(ticket_ids: sa.Select[Any], page: int) -> DrillPage:
+    """One page of the tickets whose ids `ticket_ids` selects (distinct `ticket_id`s,
+    one column), newest first; a page past the end shows the last one."""
+    ids = ticket_ids.subquery("ids")
     total = int(db.session.scalar(sa.select(sa.func.count()).select_from(ids)) or 0)
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(page, 1), pages)
@@ -129,3 +140,36 @@ def drill_title(metric: str, key: str | None) -> str:
         return f"{title}: {detail}"
     label = keyed.get(metric, {}).get(key)
     return f"{title}: {label}" if label and metric != "detector" else (label or title)
+
+
+def tickets_csv(ticket_ids: sa.Select[Any], status_labels: Mapping[str, str]) -> Iterator[str]:
+    """Every ticket `ticket_ids` selects, newest first, as CSV lines (number, subject,
+    customer, status, created in UTC); subjects and names are quoted against formula
+    injection. Rows are read and written in batches, so a long range is streamed rather
+    than held in memory (serve it with `stream_with_context`)."""
+    ids = ticket_ids.subquery("ids")
+    rows = db.session.execute(
+        sa.select(Ticket.number, Ticket.subject, Customer.name, Ticket.status, Ticket.created_at)
+        .join(Customer, Customer.id == Ticket.customer_id)
+        .where(Ticket.id.in_(sa.select(ids.c.ticket_id)))
+        .order_by(Ticket.created_at.desc(), Ticket.id.desc())
+        .execution_options(yield_per=CSV_BATCH)
+    )
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([_("Number"), _("Subject"), _("Customer"), _("Status"), _("Created (UTC)")])
+    for batch in rows.partitions():
+        for number, subject, customer, status, created_at in batch:
+            writer.writerow(
+                [
+                    number,
+                    safe_cell(subject),
+                    safe_cell(customer),
+                    status_labels.get(status, status),
+                    created_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M"),
+                ]
+            )
+        yield out.getvalue()
+        out.seek(0)
+        out.truncate()
+    yield out.getvalue()
