@@ -18,7 +18,7 @@ from helpdesk.extensions import db
 from helpdesk.models import RootCause, SavedReply, User
 from helpdesk.models.recovery import PHRASE_STEPS
 from helpdesk.recovery.phrases import check_phrase_text
-from helpdesk.recovery.seed_data import PHRASES, ROOT_CAUSES
+from helpdesk.recovery.seed_data import LIBRARY, ROOT_CAUSES
 
 # A phrase of the panel is a team saved reply with its step (this module's name for it).
 Phrase = SavedReply
@@ -26,8 +26,16 @@ Phrase = SavedReply
 LANGUAGES = ("en", "th", "id", "bn")
 
 
-def phrases_for(step: str, language: str | None) -> list[Phrase]:
-    """Active phrases for a step in the customer's language, else English."""
+def _in_register(register: str | None) -> sa.ColumnElement[bool]:
+    """A phrase any register may use, an English one, or one in `register`."""
+    return sa.or_(
+        Phrase.register.is_(None), Phrase.language == "en", Phrase.register == (register or "")
+    )
+
+
+def phrases_for(step: str, language: str | None, register: str | None = None) -> list[Phrase]:
+    """Active phrases for a step in the customer's language (the agent's register and the
+    register-free ones), else English."""
     languages = [language] if language in LANGUAGES and language != "en" else []
     query = (
         sa.select(Phrase)
@@ -36,6 +44,7 @@ def phrases_for(step: str, language: str | None) -> list[Phrase]:
             Phrase.owner_id.is_(None),
             Phrase.active.is_(True),
             Phrase.language.in_([*languages, "en"]),
+            _in_register(register),
         )
         .order_by(Phrase.position, Phrase.id)
     )
@@ -44,8 +53,9 @@ def phrases_for(step: str, language: str | None) -> list[Phrase]:
     return own or [phrase for phrase in found if phrase.language == "en"]
 
 
-def phrases_by_step(language: str | None) -> dict[str, list[Phrase]]:
-    """Every step's phrases (one query), with the same language fallback."""
+def phrases_by_step(language: str | None, register: str | None = None) -> dict[str, list[Phrase]]:
+    """Every step's phrases (one query), with the same language fallback: in the customer's
+    language, the phrases of the agent's `register` and the register-free ones."""
     languages = [language] if language in LANGUAGES and language != "en" else []
     rows = db.session.scalars(
         sa.select(Phrase)
@@ -54,6 +64,7 @@ def phrases_by_step(language: str | None) -> dict[str, list[Phrase]]:
             Phrase.owner_id.is_(None),
             Phrase.active.is_(True),
             Phrase.language.in_([*languages, "en"]),
+            _in_register(register),
         )
         .order_by(Phrase.position, Phrase.id)
     )
@@ -199,13 +210,15 @@ def seed_library() -> None:
     have = sa.select(sa.func.count(Phrase.id)).where(Phrase.heard_step.is_not(None))
     if db.session.scalar(have) == 0:
         created = now()
-        for position, (step, language, text) in enumerate(PHRASES):
+        for position, seed in enumerate(LIBRARY):
             db.session.add(
                 Phrase(
-                    heard_step=step,
-                    language=language,
-                    title=phrase_title(text),
-                    body=text,
+                    heard_step=seed.step,
+                    language=seed.language,
+                    register=seed.register,
+                    seed_key=seed.key,
+                    title=phrase_title(seed.text),
+                    body=seed.text,
                     position=position,
                     created_at=created,
                     updated_at=created,
