@@ -17,6 +17,7 @@ from helpdesk.errors import NotAllowed, ValidationError
 from helpdesk.extensions import db
 from helpdesk.models import RootCause, SavedReply, User
 from helpdesk.models.recovery import PHRASE_STEPS
+from helpdesk.models.user import DEFAULT_REGISTERS
 from helpdesk.recovery.phrases import check_phrase_text
 from helpdesk.recovery.seed_data import LIBRARY, ROOT_CAUSES
 
@@ -26,11 +27,11 @@ Phrase = SavedReply
 LANGUAGES = ("en", "th", "id", "bn")
 
 
-def _in_register(register: str | None) -> sa.ColumnElement[bool]:
-    """A phrase any register may use, an English one, or one in `register`."""
-    return sa.or_(
-        Phrase.register.is_(None), Phrase.language == "en", Phrase.register == (register or "")
-    )
+def _in_register(language: str | None, register: str | None) -> sa.ColumnElement[bool]:
+    """A phrase any register may use, an English one, or one in `register` (the language's
+    default register when none is given)."""
+    register = register or DEFAULT_REGISTERS.get(language or "", "")
+    return sa.or_(Phrase.register.is_(None), Phrase.language == "en", Phrase.register == register)
 
 
 def phrases_for(step: str, language: str | None, register: str | None = None) -> list[Phrase]:
@@ -44,7 +45,7 @@ def phrases_for(step: str, language: str | None, register: str | None = None) ->
             Phrase.owner_id.is_(None),
             Phrase.active.is_(True),
             Phrase.language.in_([*languages, "en"]),
-            _in_register(register),
+            _in_register(language, register),
         )
         .order_by(Phrase.position, Phrase.id)
     )
@@ -64,7 +65,7 @@ def phrases_by_step(language: str | None, register: str | None = None) -> dict[s
             Phrase.owner_id.is_(None),
             Phrase.active.is_(True),
             Phrase.language.in_([*languages, "en"]),
-            _in_register(register),
+            _in_register(language, register),
         )
         .order_by(Phrase.position, Phrase.id)
     )
