@@ -8,6 +8,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import pgettext
 
 from helpdesk.errors import ValidationError
 from helpdesk.extensions import db
@@ -91,7 +92,7 @@ def drill_title(metric: str, key: str | None) -> str:
             "hear": _("Hear"),
             "empathize": _("Empathize"),
             "apologize": _("Apologize"),
-            "resolve": _("Resolve"),
+            "resolve": pgettext("HEARD step", "Resolve"),
             "diagnose": _("Diagnose"),
         },
     }
