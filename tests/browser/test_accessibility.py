@@ -35,6 +35,7 @@ STAFF_PAGES = {
     "settings-api-tokens": "/settings/api-tokens",
     "settings-webhooks": "/settings/webhooks",
     "settings-saved-replies": "/settings/saved-replies",
+    "account": "/account",
 }
 PUBLIC_PAGES = {
     "login": "/login",
