@@ -17,7 +17,7 @@ from helpdesk.errors import NotAllowed, ValidationError
 from helpdesk.extensions import db
 from helpdesk.models import RootCause, SavedReply, User
 from helpdesk.models.recovery import PHRASE_STEPS
-from helpdesk.models.user import DEFAULT_REGISTERS
+from helpdesk.models.user import DEFAULT_REGISTERS, PHRASE_REGISTERS
 from helpdesk.recovery.phrases import check_phrase_text
 from helpdesk.recovery.seed_data import LIBRARY, ROOT_CAUSES
 
@@ -85,7 +85,7 @@ def phrase_title(text: str) -> str:
     return words if len(words) <= 60 else words[:59].rstrip() + "…"
 
 
-def _check(step: str, language: str) -> None:
+def _check(step: str, language: str, register: str | None = None) -> None:
     if step == "general":
         # General phrases became team saved replies (one library: Settings, Saved replies).
         raise ValidationError("step", _("General phrases are saved replies now: add it there."))
@@ -93,18 +93,25 @@ def _check(step: str, language: str) -> None:
         raise ValidationError("step", _("Unknown step."))
     if language not in LANGUAGES:
         raise ValidationError("language", _("Choose a language from the list."))
+    if register is not None and register not in PHRASE_REGISTERS.get(language, ()):
+        raise ValidationError(
+            "register", _("This language has no such voice: choose one of its own, or every voice.")
+        )
 
 
 @use_case
-def phrase_create(*, actor: User, step: str, language: str, text: str) -> Phrase:
+def phrase_create(
+    *, actor: User, step: str, language: str, text: str, register: str | None = None
+) -> Phrase:
     if not actor.can("admin"):
         raise NotAllowed(_("Only an admin can change the phrase library."))
-    _check(step, language)
+    _check(step, language, register)
     text = check_phrase_text(text)
     created = now()
     phrase = Phrase(
         heard_step=step,
         language=language,
+        register=register,
         title=phrase_title(text),
         body=text,
         created_at=created,
@@ -116,24 +123,38 @@ def phrase_create(*, actor: User, step: str, language: str, text: str) -> Phrase
         actor=actor,
         action="phrase.create",
         obj=phrase,
-        changes={"step": step, "language": language, "text": text},
+        changes={"step": step, "language": language, "register": register, "text": text},
     )
     return phrase
 
 
 @use_case
-def phrase_update(*, actor: User, phrase: Phrase, step: str, language: str, text: str) -> Phrase:
+def phrase_update(
+    *,
+    actor: User,
+    phrase: Phrase,
+    step: str,
+    language: str,
+    text: str,
+    register: str | None = None,
+) -> Phrase:
     if not actor.can("admin"):
         raise NotAllowed(_("Only an admin can change the phrase library."))
-    _check(step, language)
+    _check(step, language, register)
     if phrase.heard_step is None:
         raise NotAllowed(_("Change everyday replies under Saved replies."))
     text = check_phrase_text(text)
-    before = {"step": phrase.heard_step, "language": phrase.language, "text": phrase.body}
-    after = {"step": step, "language": language, "text": text}
+    before = {
+        "step": phrase.heard_step,
+        "language": phrase.language,
+        "register": phrase.register,
+        "text": phrase.body,
+    }
+    after = {"step": step, "language": language, "register": register, "text": text}
     changes = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
     if changes:
         phrase.heard_step, phrase.language, phrase.body = step, language, text
+        phrase.register = register
         phrase.title = phrase_title(text)
         phrase.updated_at = now()
         audit(actor=actor, action="phrase.update", obj=phrase, changes=changes)

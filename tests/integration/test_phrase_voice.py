@@ -224,3 +224,53 @@ def test_the_promise_sentence_follows_the_agents_register(app):
         user_set_phrase_voice(user=agent, voice={"th": "khrap"})
         sentence = promise_sentence(ticket=ticket, agent=agent, due=due)
         assert sentence.startswith("ผมจะแจ้งความคืบหน้า") and sentence.endswith("ครับ")
+
+
+def test_admins_give_a_phrase_its_voice_and_a_foreign_voice_is_refused(app, login_as):
+    admin = login_as("admin")
+    token = csrf_token(admin, "/settings/phrases")
+    page = admin.get("/settings/phrases").get_data(as_text=True)
+    assert "Every voice" in page and "Thai: ผม … ครับ" in page
+    wrong = admin.post(
+        "/settings/phrases",
+        data={
+            "step": "empathize",
+            "language": "id",
+            "register": "khrap",
+            "text": "Saya paham sekali, Kak.",
+            "csrf_token": token,
+        },
+    )
+    assert wrong.status_code == 422
+    html = wrong.get_data(as_text=True)
+    assert 'id="register-error"' in html and "This language has no such voice" in html
+    assert "Saya paham sekali, Kak." in html  # what was typed is kept
+    good = admin.post(
+        "/settings/phrases",
+        data={
+            "step": "empathize",
+            "language": "th",
+            "register": "khrap",
+            "text": "ผมเข้าใจครับ คุณ{customer_first_name}",
+            "csrf_token": token,
+        },
+    )
+    assert good.status_code == 302
+    with app.app_context():
+        phrases = library.phrases_for("empathize", "th", "khrap")
+        assert [p.body for p in phrases] == ["ผมเข้าใจครับ คุณ{customer_first_name}"]
+        assert library.phrases_for("empathize", "th", "kha") == []
+        event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "phrase.create"))
+        assert event.changes["register"] == "khrap"
+    agent = login_as("agent")
+    refused = agent.post(
+        "/settings/phrases",
+        data={
+            "step": "empathize",
+            "language": "th",
+            "register": "kha",
+            "text": "x",
+            "csrf_token": csrf_token(agent, "/inbox"),
+        },
+    )
+    assert refused.status_code in (403, 404)
