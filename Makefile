@@ -98,7 +98,7 @@ translations: $(STAMPS)/translations
 # Refresh the catalogs after adding or changing user-visible text. (Babel skips directories
 # named _* by default; templates/_partials and _macros hold text too.)
 extract-messages: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs ".* __pycache__ node_modules" -o $(TRANSLATIONS)/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 --ignore-dirs ".* __pycache__ node_modules" -o $(TRANSLATIONS)/messages.pot .
 	$(BIN)/pybabel update --ignore-obsolete -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS)
 
 clean:

@@ -100,3 +100,32 @@ class TwoFactorDisableForm(BaseForm):
 
 class RecoveryCodesForm(BaseForm):
     submit = SubmitField(_l("Make new recovery codes"))
+
+
+class PhraseVoiceForm(BaseForm):
+    """The register of the HEARD panel's phrases, per customer language. The choices are
+    checked by the service (auth.service.user_set_phrase_voice) and shown next to the field."""
+
+    voice_th = SelectField(
+        _l("Thai phrases"),
+        validate_choice=False,
+        choices=[SelectChoice("kha", "ดิฉัน … ค่ะ"), SelectChoice("khrap", "ผม … ครับ")],
+        description=_l("The pronoun and polite ending the phrases use for you."),
+    )
+    voice_id = SelectField(
+        _l("Indonesian phrases"),
+        validate_choice=False,
+        choices=[
+            SelectChoice("formal", _l("Formal: Anda, Bapak/Ibu")),
+            SelectChoice("friendly", _l("Friendly: Kak")),
+        ],
+    )
+    voice_bn = SelectField(
+        _l("Bengali phrases"),
+        validate_choice=False,
+        choices=[
+            SelectChoice("formal", _l("Formal (আপনি)")),
+            SelectChoice("friendly", _l("Warmer (still আপনি)")),
+        ],
+    )
+    submit = SubmitField(_l("Save phrase voice"))

@@ -19,6 +19,7 @@ from helpdesk.db.transaction import use_case
 from helpdesk.errors import NotAllowed, ValidationError
 from helpdesk.extensions import db
 from helpdesk.models import ROLES, ApiToken, PasswordReset, User
+from helpdesk.models.user import PHRASE_REGISTERS
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 200
@@ -200,6 +201,31 @@ def user_update_profile(*, user: User, name: str, timezone: str, language: str |
     }
     if changes:
         user.name, user.timezone, user.language = name, timezone, language
+        audit(actor=user, action="user.update_profile", obj=user, changes=changes)
+    return user
+
+
+@use_case
+def user_set_phrase_voice(*, user: User, voice: dict[str, str]) -> User:
+    """Choose the register of the HEARD phrases per customer language ({"th": "khrap"});
+    a language left out keeps its current choice."""
+    chosen = dict(user.phrase_voice or {})
+    for language, register in voice.items():
+        if language not in PHRASE_REGISTERS:
+            raise ValidationError("voice", _("Choose a language from the list."))
+        if register not in PHRASE_REGISTERS[language]:
+            # Named for the account page's field (voice_th, voice_id, voice_bn).
+            raise ValidationError(f"voice_{language}", _("Choose one of the voices on the list."))
+        chosen[language] = register
+    before = {language: user.phrase_register(language) for language in PHRASE_REGISTERS}
+    after = {language: chosen.get(language, before[language]) for language in PHRASE_REGISTERS}
+    changes = {
+        f"phrase_voice.{language}": [before[language], after[language]]
+        for language in PHRASE_REGISTERS
+        if before[language] != after[language]
+    }
+    if changes:
+        user.phrase_voice = chosen  # a new dict: the JSON column sees the change
         audit(actor=user, action="user.update_profile", obj=user, changes=changes)
     return user
 

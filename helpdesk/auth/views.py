@@ -27,6 +27,7 @@ from helpdesk.auth.forms import (
     LoginForm,
     LogoutForm,
     PasswordForm,
+    PhraseVoiceForm,
     ProfileForm,
     RecoveryCodesForm,
     ResetPasswordForm,
@@ -322,13 +323,25 @@ def _profile_form(formdata: object | None = None) -> ProfileForm:
     return form
 
 
+def _voice_form() -> PhraseVoiceForm:
+    user = staff()
+    return PhraseVoiceForm(
+        formdata=None,
+        data={f"voice_{code}": user.phrase_register(code) for code in ("th", "id", "bn")},
+    )
+
+
 def _account_page(
-    profile: ProfileForm | None = None, password: PasswordForm | None = None, status: int = 200
+    profile: ProfileForm | None = None,
+    password: PasswordForm | None = None,
+    status: int = 200,
+    voice: PhraseVoiceForm | None = None,
 ) -> tuple[str, int]:
     return render_template(
         "auth/account.html",
         profile=profile or _profile_form(),
         password=password or PasswordForm(formdata=None),
+        voice=voice or _voice_form(),
     ), status
 
 
@@ -354,6 +367,27 @@ def account_profile() -> Response | tuple[str, int]:
             flash(_("Your profile is saved."), "success")
             return redirect(url_for("auth.account"))
     return _account_page(profile=form, status=422)
+
+
+@bp.post("/account/phrase-voice")
+def account_phrase_voice() -> Response | tuple[str, int]:
+    form = PhraseVoiceForm()
+    if form.validate_on_submit():
+        try:
+            service.user_set_phrase_voice(
+                user=staff(),
+                voice={
+                    "th": form.voice_th.data,
+                    "id": form.voice_id.data,
+                    "bn": form.voice_bn.data,
+                },
+            )
+        except ValidationError as error:
+            show_domain_error(form, error)
+        else:
+            flash(_("Your phrase voice is saved."), "success")
+            return redirect(url_for("auth.account"))
+    return _account_page(voice=form, status=422)
 
 
 @bp.post("/account/password")

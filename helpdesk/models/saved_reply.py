@@ -18,11 +18,13 @@ from helpdesk.clock import now
 from helpdesk.models.base import Base, str_enum
 from helpdesk.models.recovery import PHRASE_STEPS
 from helpdesk.models.ticket import PRIORITIES, STATUSES
+from helpdesk.models.user import DEFAULT_REGISTERS, PHRASE_REGISTERS, REGISTER_VALUES
 
 if TYPE_CHECKING:
     from helpdesk.models.user import User
 
 SAVED_REPLY_LANGUAGES = ("en", "th", "id", "bn")
+__all__ = ["DEFAULT_REGISTERS", "PHRASE_REGISTERS", "REGISTER_VALUES", "SavedReply"]
 
 
 class SavedReply(Base):
@@ -44,6 +46,11 @@ class SavedReply(Base):
     heard_step: Mapped[str | None] = mapped_column(
         str_enum("saved_reply_heard_step", *PHRASE_STEPS)
     )
+    # The register a phrase is written in (see PHRASE_REGISTERS); NULL: any register.
+    register: Mapped[str | None] = mapped_column(str_enum("saved_reply_register", *REGISTER_VALUES))
+    # The starting library's key for a seeded phrase ("hear.thanks"), so a later release can
+    # update the rows nobody edited; NULL for phrases the team wrote.
+    seed_key: Mapped[str | None] = mapped_column(sa.String(40))
     active: Mapped[bool] = mapped_column(default=True)
     position: Mapped[int] = mapped_column(default=0)
     use_count: Mapped[int] = mapped_column(default=0)

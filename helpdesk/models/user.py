@@ -4,7 +4,7 @@ password change and deactivation end every session of a user."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -15,6 +15,18 @@ from helpdesk.models.base import Base, str_enum
 
 if TYPE_CHECKING:
     from helpdesk.models.ticket import Ticket
+
+# A HEARD phrase's register (voice) per language; an agent picks one per language on their
+# account page (`User.phrase_voice`) and the panel offers that register's phrases plus the
+# register-free ones. th: ผม…ครับ (khrap) or ดิฉัน…ค่ะ (kha); id: Anda, Bapak/Ibu (formal) or
+# "Kak" (friendly, still no "kamu"); bn: আপনি in both, formal or warmer wording (friendly).
+PHRASE_REGISTERS: dict[str, tuple[str, ...]] = {
+    "th": ("kha", "khrap"),
+    "id": ("formal", "friendly"),
+    "bn": ("formal", "friendly"),
+}
+DEFAULT_REGISTERS = {"th": "kha", "id": "formal", "bn": "formal"}
+REGISTER_VALUES = ("kha", "khrap", "formal", "friendly")
 
 ROLES = ("agent", "founder", "admin")
 # What each role may do: an admin can do everything, a founder also sees founder pages,
@@ -32,6 +44,11 @@ class User(Base):
     role: Mapped[str] = mapped_column(str_enum("role", *ROLES))
     timezone: Mapped[str] = mapped_column(sa.String(64), default="UTC")
     language: Mapped[str | None] = mapped_column(sa.String(8))
+    # The register the HEARD panel's phrases use, per customer language: {"th": "khrap"}.
+    # Missing languages use DEFAULT_REGISTERS (helpdesk.models.saved_reply).
+    phrase_voice: Mapped[dict[str, Any]] = mapped_column(
+        sa.JSON, default=dict, server_default=sa.text("'{}'")
+    )
     active: Mapped[bool] = mapped_column(default=True)
     session_version: Mapped[int] = mapped_column(default=1)
     # Round-robin assignment: who takes new tickets, and whose turn is next.
@@ -61,6 +78,13 @@ class User(Base):
     def can(self, role: str) -> bool:
         """Whether this user holds the rights of `role` (admin holds all)."""
         return role in ROLE_GRANTS[self.role]
+
+    def phrase_register(self, language: str | None) -> str | None:
+        """The register this agent writes phrases in for `language` (None: no choice)."""
+        if language not in PHRASE_REGISTERS:
+            return None
+        chosen = (self.phrase_voice or {}).get(language)
+        return chosen if chosen in PHRASE_REGISTERS[language] else DEFAULT_REGISTERS[language]
 
     @property
     def first_name(self) -> str:

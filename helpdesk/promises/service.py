@@ -89,14 +89,15 @@ def promise_sentence(*, ticket: Ticket, agent: User, due: datetime) -> str:
         locale=locale,
         options=format_options(locale),
     )
-    phrases = phrases_for("promise", language)
+    register = agent.phrase_register(language)
+    phrases = phrases_for("promise", language, register)
     template = phrases[0].body if phrases else FALLBACK_SENTENCE
     values = {
         "customer_first_name": customer.first_name if customer.name else None,
         "agent_first_name": agent.first_name,
         "promise_time": when,
     }
-    return render_phrase(template, values, phrases[0].language if phrases else "en")
+    return render_phrase(template, values, phrases[0].language if phrases else "en", register)
 
 
 def promise_make(*, ticket: Ticket, agent: User, due_at: datetime, text: str) -> Promise:

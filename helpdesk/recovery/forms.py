@@ -40,12 +40,18 @@ class LabelForm(BaseForm):
 class PhraseForm(BaseForm):
     step = SelectField(_l("Step"), validate_choice=False)
     language = SelectField(_l("Language"), validate_choice=False)
+    # The register (voice) of a Thai, Indonesian or Bengali phrase; empty: every voice.
+    register = SelectField(
+        _l("Voice"),
+        validate_choice=False,
+        description=_l("Agents are offered the phrases of the voice they chose, and these."),
+    )
     text = TextAreaField(
         _l("Phrase"),
         validators=[Length(max=20_000)],  # the service explains its own, lower limit
         description=_l(
             "Placeholders: {customer_first_name}, {agent_first_name}, {product}, "
-            "{issue_summary}, {promise_time}."
+            "{issue_summary}, {resolution}, {promise_time}."
         ),
     )
 

@@ -4,12 +4,14 @@ checklist, in the agent's language; and the blame-shifting words an apology shou
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 STEP_LABELS = {
     "hear": _l("Hear"),
     "empathize": _l("Empathize"),
     "apologize": _l("Apologize"),
-    "resolve": _l("Resolve"),
+    # The step, not the action ("Resolve" on the founders' queue): some languages differ.
+    "resolve": lazy_pgettext("HEARD step", "Resolve"),
     "diagnose": _l("Diagnose"),
 }
 

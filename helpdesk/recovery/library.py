@@ -17,8 +17,9 @@ from helpdesk.errors import NotAllowed, ValidationError
 from helpdesk.extensions import db
 from helpdesk.models import RootCause, SavedReply, User
 from helpdesk.models.recovery import PHRASE_STEPS
+from helpdesk.models.user import DEFAULT_REGISTERS, PHRASE_REGISTERS
 from helpdesk.recovery.phrases import check_phrase_text
-from helpdesk.recovery.seed_data import PHRASES, ROOT_CAUSES
+from helpdesk.recovery.seed_data import LIBRARY, ROOT_CAUSES
 
 # A phrase of the panel is a team saved reply with its step (this module's name for it).
 Phrase = SavedReply
@@ -26,8 +27,16 @@ Phrase = SavedReply
 LANGUAGES = ("en", "th", "id", "bn")
 
 
-def phrases_for(step: str, language: str | None) -> list[Phrase]:
-    """Active phrases for a step in the customer's language, else English."""
+def _in_register(language: str | None, register: str | None) -> sa.ColumnElement[bool]:
+    """A phrase any register may use, an English one, or one in `register` (the language's
+    default register when none is given)."""
+    register = register or DEFAULT_REGISTERS.get(language or "", "")
+    return sa.or_(Phrase.register.is_(None), Phrase.language == "en", Phrase.register == register)
+
+
+def phrases_for(step: str, language: str | None, register: str | None = None) -> list[Phrase]:
+    """Active phrases for a step in the customer's language (the agent's register and the
+    register-free ones), else English."""
     languages = [language] if language in LANGUAGES and language != "en" else []
     query = (
         sa.select(Phrase)
@@ -36,6 +45,7 @@ def phrases_for(step: str, language: str | None) -> list[Phrase]:
             Phrase.owner_id.is_(None),
             Phrase.active.is_(True),
             Phrase.language.in_([*languages, "en"]),
+            _in_register(language, register),
         )
         .order_by(Phrase.position, Phrase.id)
     )
@@ -44,8 +54,9 @@ def phrases_for(step: str, language: str | None) -> list[Phrase]:
     return own or [phrase for phrase in found if phrase.language == "en"]
 
 
-def phrases_by_step(language: str | None) -> dict[str, list[Phrase]]:
-    """Every step's phrases (one query), with the same language fallback."""
+def phrases_by_step(language: str | None, register: str | None = None) -> dict[str, list[Phrase]]:
+    """Every step's phrases (one query), with the same language fallback: in the customer's
+    language, the phrases of the agent's `register` and the register-free ones."""
     languages = [language] if language in LANGUAGES and language != "en" else []
     rows = db.session.scalars(
         sa.select(Phrase)
@@ -54,6 +65,7 @@ def phrases_by_step(language: str | None) -> dict[str, list[Phrase]]:
             Phrase.owner_id.is_(None),
             Phrase.active.is_(True),
             Phrase.language.in_([*languages, "en"]),
+            _in_register(language, register),
         )
         .order_by(Phrase.position, Phrase.id)
     )
@@ -73,7 +85,7 @@ def phrase_title(text: str) -> str:
     return words if len(words) <= 60 else words[:59].rstrip() + "…"
 
 
-def _check(step: str, language: str) -> None:
+def _check(step: str, language: str, register: str | None = None) -> None:
     if step == "general":
         # General phrases became team saved replies (one library: Settings, Saved replies).
         raise ValidationError("step", _("General phrases are saved replies now: add it there."))
@@ -81,18 +93,25 @@ def _check(step: str, language: str) -> None:
         raise ValidationError("step", _("Unknown step."))
     if language not in LANGUAGES:
         raise ValidationError("language", _("Choose a language from the list."))
+    if register is not None and register not in PHRASE_REGISTERS.get(language, ()):
+        raise ValidationError(
+            "register", _("This language has no such voice: choose one of its own, or every voice.")
+        )
 
 
 @use_case
-def phrase_create(*, actor: User, step: str, language: str, text: str) -> Phrase:
+def phrase_create(
+    *, actor: User, step: str, language: str, text: str, register: str | None = None
+) -> Phrase:
     if not actor.can("admin"):
         raise NotAllowed(_("Only an admin can change the phrase library."))
-    _check(step, language)
+    _check(step, language, register)
     text = check_phrase_text(text)
     created = now()
     phrase = Phrase(
         heard_step=step,
         language=language,
+        register=register,
         title=phrase_title(text),
         body=text,
         created_at=created,
@@ -104,24 +123,38 @@ def phrase_create(*, actor: User, step: str, language: str, text: str) -> Phrase
         actor=actor,
         action="phrase.create",
         obj=phrase,
-        changes={"step": step, "language": language, "text": text},
+        changes={"step": step, "language": language, "register": register, "text": text},
     )
     return phrase
 
 
 @use_case
-def phrase_update(*, actor: User, phrase: Phrase, step: str, language: str, text: str) -> Phrase:
+def phrase_update(
+    *,
+    actor: User,
+    phrase: Phrase,
+    step: str,
+    language: str,
+    text: str,
+    register: str | None = None,
+) -> Phrase:
     if not actor.can("admin"):
         raise NotAllowed(_("Only an admin can change the phrase library."))
-    _check(step, language)
+    _check(step, language, register)
     if phrase.heard_step is None:
         raise NotAllowed(_("Change everyday replies under Saved replies."))
     text = check_phrase_text(text)
-    before = {"step": phrase.heard_step, "language": phrase.language, "text": phrase.body}
-    after = {"step": step, "language": language, "text": text}
+    before = {
+        "step": phrase.heard_step,
+        "language": phrase.language,
+        "register": phrase.register,
+        "text": phrase.body,
+    }
+    after = {"step": step, "language": language, "register": register, "text": text}
     changes = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
     if changes:
         phrase.heard_step, phrase.language, phrase.body = step, language, text
+        phrase.register = register
         phrase.title = phrase_title(text)
         phrase.updated_at = now()
         audit(actor=actor, action="phrase.update", obj=phrase, changes=changes)
@@ -199,13 +232,15 @@ def seed_library() -> None:
     have = sa.select(sa.func.count(Phrase.id)).where(Phrase.heard_step.is_not(None))
     if db.session.scalar(have) == 0:
         created = now()
-        for position, (step, language, text) in enumerate(PHRASES):
+        for position, seed in enumerate(LIBRARY):
             db.session.add(
                 Phrase(
-                    heard_step=step,
-                    language=language,
-                    title=phrase_title(text),
-                    body=text,
+                    heard_step=seed.step,
+                    language=seed.language,
+                    register=seed.register,
+                    seed_key=seed.key,
+                    title=phrase_title(seed.text),
+                    body=seed.text,
                     position=position,
                     created_at=created,
                     updated_at=created,

@@ -36,6 +36,7 @@ SAMPLE = {
     "agent_first_name": "Dewi",
     "product": "the Team plan",
     "issue_summary": "you were charged twice in March",
+    "resolution": "I refunded the second charge",
     "promise_time": "Thursday 3 pm",
 }
 
@@ -49,7 +50,12 @@ def _phrase_or_404(phrase_id: int) -> SavedReply:
 
 def _phrase_form(formdata: object | None = None, phrase: SavedReply | None = None) -> PhraseForm:
     data = (
-        {"step": phrase.heard_step, "language": phrase.language, "text": phrase.body}
+        {
+            "step": phrase.heard_step,
+            "language": phrase.language,
+            "register": phrase.register or "",
+            "text": phrase.body,
+        }
         if phrase is not None
         else None
     )
@@ -59,7 +65,21 @@ def _phrase_form(formdata: object | None = None, phrase: SavedReply | None = Non
         SelectChoice(step, _step_label(step)) for step in PHRASE_STEPS if step != "general"
     ]
     form.language.choices = [SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()]
+    form.register.choices = [
+        SelectChoice("", _("Every voice")),
+        *(SelectChoice(code, label) for code, label in register_labels().items()),
+    ]
     return form
+
+
+def register_labels() -> dict[str, str]:
+    """The voices' names on the phrase library pages."""
+    return {
+        "kha": _("Thai: ดิฉัน … ค่ะ"),
+        "khrap": _("Thai: ผม … ครับ"),
+        "formal": _("Formal (Indonesian, Bengali)"),
+        "friendly": _("Friendly (Indonesian, Bengali)"),
+    }
 
 
 def _step_label(step: str) -> str:
@@ -91,6 +111,7 @@ def _library_page(
         language=language,
         languages=LANGUAGE_NAMES,
         step_label=_step_label,
+        register_labels=register_labels(),
         action_form=EmptyForm(formdata=None),
     ), status
 
@@ -106,7 +127,11 @@ def phrase_add() -> Response | tuple[str, int]:
     if form.validate_on_submit():
         try:
             library.phrase_create(
-                actor=staff(), step=form.step.data, language=form.language.data, text=form.text.data
+                actor=staff(),
+                step=form.step.data,
+                language=form.language.data,
+                text=form.text.data,
+                register=form.register.data or None,
             )
         except ValidationError as error:
             show_domain_error(form, error)
@@ -125,7 +150,9 @@ def phrase_preview() -> str:
         check_phrase_text(form.text.data or "")
     except ValidationError as error:
         return render_template("recovery/_phrase_preview.html", error=error.message)
-    text = render_phrase(form.text.data or "", SAMPLE, form.language.data or "en")
+    text = render_phrase(
+        form.text.data or "", SAMPLE, form.language.data or "en", form.register.data or None
+    )
     return render_template("recovery/_phrase_preview.html", text=text)
 
 
@@ -141,6 +168,7 @@ def phrase_edit(phrase_id: int) -> Response | tuple[str, int]:
                 step=form.step.data,
                 language=form.language.data,
                 text=form.text.data,
+                register=form.register.data or None,
             )
         except ValidationError as error:
             show_domain_error(form, error)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
+
 from helpdesk.models import ComplaintLabel, Recovery, RecoveryStep, RootCause, Ticket, User
 from helpdesk.models.recovery import STEPS
 from helpdesk.recovery.forms import ReasonForm, StepForm
@@ -13,13 +15,26 @@ from helpdesk.recovery.library import phrases_by_step, root_causes
 from helpdesk.recovery.phrases import render_phrase
 from helpdesk.recovery.reasons import Reason, describe
 from helpdesk.recovery.settings import recovery_settings
+from helpdesk.saved_replies.placeholders import FIELD_PLACEHOLDERS, placeholders_in
 from helpdesk.tickets.panels import Panel
 
 
 @dataclass
 class RenderedPhrase:
     id: int
+    # The phrase as it goes into the reply ("" while a field it needs is unwritten).
     text: str
+    # For a phrase using a step's field ({issue_summary}, {resolution}): the phrase with
+    # those placeholders left in, which static/js/phrases.js fills as the agent types, and
+    # "placeholder=field id" pairs naming the fields.
+    template: str = ""
+    fields: list[str] = field(default_factory=list)
+    # Shown beside a phrase offered disabled because its field is still empty.
+    hint: str = ""
+
+    @property
+    def waiting(self) -> bool:
+        return not self.text
 
 
 @dataclass
@@ -50,9 +65,45 @@ def phrase_values(ticket: Ticket, user: User, recovery: Recovery | None) -> dict
         "customer_first_name": customer.first_name if customer and customer.name else None,
         "agent_first_name": user.first_name,
         "product": recovery_settings().product_name or None,
-        "issue_summary": recovery.problem_summary if recovery else None,
+        "issue_summary": _clause(recovery.problem_summary if recovery else None),
+        "resolution": _clause(recovery.resolution if recovery else None),
         "promise_time": None,
     }
+
+
+def _clause(text: str | None) -> str | None:
+    """A field written as a sentence, made a clause for a phrase: one line, no final full
+    stop (the phrase has its own). phrases.js does the same as the agent types."""
+    if not text:
+        return None
+    return " ".join(text.split()).rstrip(".。।") or None
+
+
+FIELD_HINTS = {
+    "issue_summary": _l("Write the summary first."),
+    "resolution": _l("Write what you did first."),
+}
+
+
+def render_for_panel(
+    body: str, values: dict[str, str | None], language: str, register: str | None
+) -> tuple[str, str, list[str], str]:
+    """(text, template, fields, hint) of one phrase: a phrase that needs a step's field
+    the agent has not written yet has no text (the panel shows it disabled with the hint)
+    instead of a fallback sentence that would confirm nothing."""
+    needed = sorted(placeholders_in(body) & FIELD_PLACEHOLDERS.keys())
+    if not needed:
+        return render_phrase(body, values, language, register), "", [], ""
+    live = frozenset(needed)
+    template = render_phrase(
+        body, {k: v for k, v in values.items() if k not in live}, language, register, keep=live
+    )
+    fields = [f"{name}={FIELD_PLACEHOLDERS[name]}" for name in needed]
+    missing = [name for name in needed if not (values.get(name) or "").strip()]
+    hint = str(FIELD_HINTS[(missing or needed)[0]])
+    if missing:
+        return "", template, fields, hint
+    return render_phrase(body, values, language, register), template, fields, hint
 
 
 def recovery_panel(ticket: Ticket, user: User) -> RecoveryPanel:
@@ -67,11 +118,14 @@ def recovery_panel(ticket: Ticket, user: User) -> RecoveryPanel:
     if recovery is None or recovery.state == "ended":
         return RecoveryPanel(recovery, [], reasons, [], [], label)
     values = phrase_values(ticket, user, recovery)
-    by_step = phrases_by_step(language)
+    register = user.phrase_register(language)
+    by_step = phrases_by_step(language, register)
 
     def rendered(step: str) -> list[RenderedPhrase]:
         return [
-            RenderedPhrase(phrase.id, render_phrase(phrase.body, values, phrase.language))
+            RenderedPhrase(
+                phrase.id, *render_for_panel(phrase.body, values, phrase.language, register)
+            )
             for phrase in by_step.get(step, [])[:6]
         ]
 

@@ -39,6 +39,13 @@ def check_phrase_text(text: str) -> str:
     return text
 
 
-def render_phrase(text: str, values: Mapping[str, str | None], language: str) -> str:
+def render_phrase(
+    text: str,
+    values: Mapping[str, str | None],
+    language: str,
+    register: str | None = None,
+    *,
+    keep: frozenset[str] = frozenset(),
+) -> str:
     """The phrase with placeholders filled in (plain text; the template escapes it)."""
-    return fill_placeholders(text, values, language)
+    return fill_placeholders(text, values, language, register, keep=keep)

@@ -4,6 +4,7 @@ the service's rules, so every door gets the same messages)."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length
 
@@ -13,7 +14,7 @@ from helpdesk.forms import BaseForm
 class SavedReplyForm(BaseForm):
     title = StringField(_l("Title"), validators=[Length(max=1000)])
     body = TextAreaField(
-        _l("Reply"),
+        lazy_pgettext("saved reply text", "Reply"),
         validators=[Length(max=50_000)],  # the service explains its own, lower limit
         description=_l(
             "Placeholders, filled in for each ticket: {customer_first_name}, "

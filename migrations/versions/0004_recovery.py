@@ -91,7 +91,8 @@ def upgrade():
     # ### end Alembic commands ###
 
     # The starting phrase library and root causes (helpdesk/recovery/seed_data.py).
-    from helpdesk.recovery.seed_data import PHRASES, ROOT_CAUSES
+    from helpdesk.recovery.legacy_phrases import PHRASES
+    from helpdesk.recovery.seed_data import ROOT_CAUSES
 
     created = datetime.now(UTC)
     phrases = sa.table(

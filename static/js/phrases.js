@@ -8,7 +8,7 @@
 
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-phrase]");
-    if (!button) return;
+    if (!button || button.disabled || !button.getAttribute("data-phrase")) return;
     var box = composer();
     if (!box) return;
     var text = button.getAttribute("data-phrase");
@@ -23,6 +23,48 @@
     box.setSelectionRange(caret, caret);
     box.dispatchEvent(new Event("input", { bubbles: true }));
   });
+
+  // A phrase using a step's field ({issue_summary}, {resolution}) follows that field as the
+  // agent types: filled in and enabled when the field has words, disabled with its hint
+  // while it is empty. Buttons carry data-phrase-template and data-phrase-fields
+  // ("issue_summary=problem_summary": placeholder=field id).
+  function fieldsOf(button) {
+    return (button.getAttribute("data-phrase-fields") || "").split(" ").filter(Boolean).map(function (pair) {
+      var parts = pair.split("=");
+      return { name: parts[0], field: document.getElementById(parts[1]) };
+    });
+  }
+
+  function refreshPhrase(button) {
+    var fields = fieldsOf(button);
+    if (!fields.length || fields.some(function (f) { return !f.field; })) return; // the server's rendering stands
+    var text = button.getAttribute("data-phrase-template");
+    var ready = true;
+    fields.forEach(function (f) {
+      var value = f.field.value.replace(/\s+/g, " ").trim().replace(/[.。।]$/, "");
+      if (!value) { ready = false; return; }
+      text = text.split("{" + f.name + "}").join(value);
+    });
+    var hint = button.parentNode.querySelector("[data-phrase-hint]");
+    button.disabled = !ready;
+    button.setAttribute("data-phrase", ready ? text : "");
+    button.textContent = ready ? text : button.getAttribute("data-phrase-template");
+    if (hint) hint.hidden = ready;
+  }
+
+  function refreshAll() {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-phrase-template]"), refreshPhrase);
+  }
+
+  document.addEventListener("input", function (event) {
+    var id = event.target && event.target.id;
+    if (!id) return;
+    Array.prototype.forEach.call(document.querySelectorAll("[data-phrase-template]"), function (button) {
+      if ((" " + button.getAttribute("data-phrase-fields")).indexOf("=" + id) !== -1) refreshPhrase(button);
+    });
+  });
+  document.addEventListener("htmx:afterSwap", refreshAll);
+  refreshAll();
 
   function escapeRegExp(text) { return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); }
 

@@ -37,6 +37,7 @@ STAFF_PAGES = {
     "settings-saved-replies": "/settings/saved-replies",
     "settings-audit": "/settings/audit",
     "account-two-factor": "/account/two-factor",
+    "account": "/account",
 }
 PUBLIC_PAGES = {
     "login": "/login",

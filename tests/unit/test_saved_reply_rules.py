@@ -28,7 +28,7 @@ def test_placeholders_are_filled():
 
 @pytest.mark.parametrize(
     ("language", "expected"),
-    [("en", "Hi there, tomorrow"), ("th", "Hi ลูกค้า, พรุ่งนี้"), ("xx", "Hi there, tomorrow")],
+    [("en", "Hi there, tomorrow"), ("th", "Hi ลูกค้า, วันพรุ่งนี้"), ("xx", "Hi there, tomorrow")],
 )
 def test_missing_values_fall_back_in_the_replys_language(language, expected):
     values = {**VALUES, "customer_first_name": "  ", "promise_time": None}

@@ -12,6 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import pgettext
 
 from helpdesk.errors import ValidationError
 from helpdesk.extensions import db
@@ -102,7 +103,7 @@ def drill_title(metric: str, key: str | None) -> str:
             "hear": _("Hear"),
             "empathize": _("Empathize"),
             "apologize": _("Apologize"),
-            "resolve": _("Resolve"),
+            "resolve": pgettext("HEARD step", "Resolve"),
             "diagnose": _("Diagnose"),
         },
     }

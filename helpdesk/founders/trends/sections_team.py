@@ -4,6 +4,7 @@ their steps, repeat contacts and response times (`sections.py` lists every secti
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from flask_babel import pgettext
 
 from helpdesk.founders.trends import (
     TOTAL,
@@ -83,7 +84,7 @@ def recovery_steps(rng: TrendRange) -> Table:
         "hear": _("Hear"),
         "empathize": _("Empathize"),
         "apologize": _("Apologize"),
-        "resolve": _("Resolve"),
+        "resolve": pgettext("HEARD step", "Resolve"),
         "diagnose": _("Diagnose"),
     }
     rows = tuple(
