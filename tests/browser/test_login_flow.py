@@ -69,7 +69,8 @@ def test_pages_fit_a_phone_screen_and_show_keyboard_focus(page, make_user, runne
         wide = page.evaluate(
             "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right"
             " > document.documentElement.clientWidth + 0.5 && !e.closest('.table-wrap'))"
-            ".slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + e.getBoundingClientRect().right)"
+            ".slice(0, 5).map(e => e.tagName + '.' + e.className + ' '"
+            " + e.getBoundingClientRect().right)"
         )
         assert overflow <= 0, f"{path} is {overflow}px wider than a phone: {wide}"
         assert page.get_by_role("button", name="Log out").is_visible()
