@@ -178,8 +178,9 @@ def run_event_rules(
 ) -> int:
     """Run each enabled rule with one of `triggers` whose conditions hold on the ticket, once
     for this event (`key` names it); returns how many acted. Does nothing while a rule is
-    acting (no loops)."""
-    if acting():
+    acting (no loops), nor on a ticket closed as spam or merged away (a rule must never
+    write to a spammer or on a conversation that moved)."""
+    if acting() or ticket.spam_at is not None or ticket.merged_into_id is not None:
         return 0
     rules = enabled_rules(triggers)
     if not rules:

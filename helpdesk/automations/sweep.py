@@ -95,6 +95,8 @@ def due_tickets(loaded: LoadedRule, *, cutoff: datetime) -> sa.Select[Any]:
             Ticket.status.in_(statuses),
             column.is_not(None),
             column <= cutoff - spec.trigger.wait,
+            Ticket.spam_at.is_(None),  # never act on spam, nor on a ticket merged away
+            Ticket.merged_into_id.is_(None),
             ~already,
         )
         .order_by(column, Ticket.id)

@@ -44,13 +44,21 @@ class AuditFilters:
     end: date | None = None
 
 
+# The filter's day range: a day's end must still be a date (9999-12-31 has no next day).
+FIRST_DAY = date(1970, 1, 1)
+LAST_DAY = date(9000, 12, 31)
+
+
 def _date(raw: str, field: str) -> date | None:
     if not raw:
         return None
     try:
-        return date.fromisoformat(raw)
+        day = date.fromisoformat(raw)
     except ValueError as exc:
         raise ValidationError(field, _("Enter a date as YYYY-MM-DD.")) from exc
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValidationError(field, _("Enter a date between 1970 and 9000."))
+    return day
 
 
 def parse_filters(args: dict[str, str]) -> AuditFilters:

@@ -110,6 +110,8 @@ def test_filters_by_actor_action_subject_and_dates(login_as, events):
         ("from=yesterday", "Enter a date as YYYY-MM-DD."),
         ("from=2026-03-05&to=2026-03-01", "The end date is before the start date."),
         ("actor=-1", "Choose someone from the list."),
+        ("to=9999-12-31", "Enter a date between 1970 and 9000."),  # no day after it
+        ("from=0001-01-01", "Enter a date between 1970 and 9000."),
     ],
 )
 def test_bad_filters_are_explained(login_as, events, query, message):

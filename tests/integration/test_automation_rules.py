@@ -252,3 +252,23 @@ def test_disabled_rules_and_rules_whose_conditions_fail_do_nothing(database):
     assert ticket.priority == "normal"
     assert runs() == []
     assert db.session.scalar(sa.select(sa.func.count(Ticket.id))) == 1
+
+
+def test_no_rule_acts_on_a_ticket_closed_as_spam(database):
+    from helpdesk.tickets.spam import ticket_mark_spam
+
+    agent = staff("Agent")
+    rule = make_rule(
+        "Thank on close",
+        "status_changed",
+        [Action(type="note", body="Closed, thanks")],
+        status="closed",
+    )
+    ticket = customer_writes("Cheap watches!!!", email="spam@example.net")
+    ticket_mark_spam(ticket=ticket, actor=agent)
+    assert ticket.status == "closed" and ticket.spam_at is not None
+    assert runs(AutomationRun.rule_id == rule.id) == []  # nothing written to a spammer
+
+    other = customer_writes("Please close this", email="real@example.net")
+    ticket_update(ticket=other, actor=agent, status="closed")
+    assert len(runs(AutomationRun.rule_id == rule.id)) == 1  # a person's close still runs it
