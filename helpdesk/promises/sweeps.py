@@ -15,7 +15,7 @@ batch by batch, up to a bound; the next sweep carries on from there.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -26,6 +26,7 @@ from sqlalchemy.orm.util import identity_key
 
 from helpdesk.audit import audit
 from helpdesk.clock import now
+from helpdesk.db.batches import drain
 from helpdesk.db.locking import claimable
 from helpdesk.events import publish
 from helpdesk.extensions import db
@@ -34,10 +35,6 @@ from helpdesk.models import Ticket
 from helpdesk.models.promise import Escalation, Promise
 from helpdesk.promises.events import PromisesMissed, RemindersDue
 from helpdesk.webhooks.events import promises_missed_event
-
-# At most this many batches per kind of work in one sweep, so one call always ends; with
-# the default batch that is 100,000 promises, and the next sweep carries on.
-MAX_BATCHES = 200
 
 
 @dataclass(frozen=True)
@@ -62,26 +59,9 @@ def sweep_promises(*, batch: int = 500) -> SweepResult:
     if batch < 1:
         raise ValueError("batch must be positive")
     cutoff = now()
-    reminded = _drain(_remind_batch, cutoff=cutoff, batch=batch)
-    missed = _drain(_miss_batch, cutoff=cutoff, batch=batch)
+    reminded = drain(_remind_batch, cutoff=cutoff, batch=batch)
+    missed = drain(_miss_batch, cutoff=cutoff, batch=batch)
     return SweepResult(reminded=reminded, missed=missed)
-
-
-def _drain(step: Callable[..., int], *, cutoff: datetime, batch: int) -> int:
-    """Run `step` batch after batch until it finds less than a full batch (nothing is left
-    that another sweeper has not locked), each batch committed or rolled back whole."""
-    done = 0
-    for _ in range(MAX_BATCHES):
-        try:
-            count = step(cutoff=cutoff, batch=batch)
-            db.session.commit()
-        except BaseException:
-            db.session.rollback()
-            raise
-        done += count
-        if count < batch:
-            break
-    return done
 
 
 def _remind_batch(*, cutoff: datetime, batch: int) -> int:

@@ -9,7 +9,7 @@ that UPDATE returned, and commits once. On PostgreSQL the candidates are first l
 `FOR UPDATE SKIP LOCKED` (`db/locking.py`), so concurrent sweepers take disjoint batches;
 on SQLite the UPDATE with its subquery is atomic. A clock met a moment earlier no longer
 matches the WHERE; a paused clock has no due time. A process killed mid-batch commits
-nothing and the next sweep does the work. At most `MAX_BATCHES` batches per call.
+nothing and the next sweep does the work. At most `db.batches.MAX_BATCHES` batches per call.
 """
 
 from __future__ import annotations
@@ -22,13 +22,12 @@ from sqlalchemy.orm.util import identity_key
 
 from helpdesk.audit import audit
 from helpdesk.clock import now
+from helpdesk.db.batches import drain
 from helpdesk.db.locking import claimable
 from helpdesk.extensions import db
 from helpdesk.founders.escalations import escalation_raise
 from helpdesk.models import SlaPolicy, SlaTarget, Ticket
 from helpdesk.notifications.steps import NewNotification, notify
-
-MAX_BATCHES = 200
 
 DETAILS = {
     "first_reply": "First reply target missed (due {due} UTC, policy “{policy}”).",
@@ -49,21 +48,7 @@ class _Claimed:
 def sweep_breaches(*, batch: int = 500) -> int:
     """Breach and escalate every overdue clock, in due order; returns how many this call
     breached (other sweepers may have done the rest)."""
-    if batch < 1:
-        raise ValueError("batch must be positive")
-    cutoff = now()
-    done = 0
-    for _ in range(MAX_BATCHES):
-        try:
-            count = _breach_batch(cutoff=cutoff, batch=batch)
-            db.session.commit()
-        except BaseException:
-            db.session.rollback()
-            raise
-        done += count
-        if count < batch:
-            break
-    return done
+    return drain(_breach_batch, cutoff=now(), batch=batch)
 
 
 def _due(cutoff: datetime) -> sa.ColumnElement[bool]:

@@ -21,32 +21,17 @@ from sqlalchemy.orm.util import identity_key
 
 from helpdesk.audit import audit
 from helpdesk.clock import now
+from helpdesk.db.batches import drain
 from helpdesk.db.locking import claimable
 from helpdesk.events import publish
 from helpdesk.extensions import db
 from helpdesk.models import Ticket
 from helpdesk.tickets.events import TicketWoke
 
-MAX_BATCHES = 200
-
 
 def sweep_snoozed(*, batch: int = 500) -> int:
     """Wake every ticket whose snooze has ended; returns how many this call woke."""
-    if batch < 1:
-        raise ValueError("batch must be positive")
-    cutoff = now()
-    woken = 0
-    for _ in range(MAX_BATCHES):
-        try:
-            count = _wake_batch(cutoff=cutoff, batch=batch)
-            db.session.commit()
-        except BaseException:
-            db.session.rollback()
-            raise
-        woken += count
-        if count < batch:
-            break
-    return woken
+    return drain(_wake_batch, cutoff=now(), batch=batch)
 
 
 def _wake_batch(*, cutoff: datetime, batch: int) -> int:

@@ -18,11 +18,11 @@ import sqlalchemy as sa
 
 from helpdesk import clock, create_app
 from helpdesk.auth.service import user_create
+from helpdesk.db import batches
 from helpdesk.extensions import db
 from helpdesk.models import AuditEvent, Escalation, Notification, Promise, Ticket
 from helpdesk.notifications import reactions as notification_reactions
 from helpdesk.promises import service as promises
-from helpdesk.promises import sweeps
 from helpdesk.promises.sweeps import SweepResult, sweep_promises
 from tests.conftest import app_config
 from tests.factories import CustomerFactory, TicketFactory
@@ -249,7 +249,7 @@ def test_one_sweep_is_bounded_and_the_next_carries_on_oldest_first(database, set
         promise_for(TicketFactory(), promiser, due=DUE + timedelta(minutes=minutes))
         for minutes in range(12, 0, -1)
     ]
-    monkeypatch.setattr(sweeps, "MAX_BATCHES", 2)
+    monkeypatch.setattr(batches, "MAX_BATCHES", 2)
     set_now(DUE + timedelta(days=1))
 
     assert sweep_promises(batch=4) == SweepResult(reminded=8, missed=8)

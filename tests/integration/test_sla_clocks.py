@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from helpdesk import clock, create_app
 from helpdesk.auth.service import user_create
+from helpdesk.db import batches
 from helpdesk.extensions import db
 from helpdesk.models import AuditEvent, Escalation, Notification, SlaTarget, Ticket
 from helpdesk.sla import policies
@@ -327,14 +328,13 @@ def test_a_paused_or_met_clock_is_never_breached(database, set_now):
 
 
 def test_the_sweep_is_bounded_and_the_next_carries_on(database, set_now, monkeypatch):
-    from helpdesk.sla import sweeps
 
     set_now(MONDAY)
     staff = agent()
     policy("Everyone", first_reply_minutes=30)
     for number in range(5):
         new_ticket(staff, email=f"c{number}@example.net")
-    monkeypatch.setattr(sweeps, "MAX_BATCHES", 1)
+    monkeypatch.setattr(batches, "MAX_BATCHES", 1)
     set_now(MONDAY + timedelta(hours=1))
     assert sweep_breaches(batch=2) == 2
     assert sweep_breaches(batch=2) == 2

@@ -14,10 +14,8 @@ ALLOWED = {
     # The decorator that commits every use case.
     "helpdesk/db/transaction.py",
     # Jobs and batch code that commits per batch or per item.
-    "helpdesk/promises/sweeps.py",
-    "helpdesk/sla/sweeps.py",
+    "helpdesk/db/batches.py",
     "helpdesk/automations/sweep.py",
-    "helpdesk/tickets/snooze_sweep.py",
     "helpdesk/mail/outbox.py",
     "helpdesk/mail/inbound.py",
     "helpdesk/webhooks/delivery.py",
