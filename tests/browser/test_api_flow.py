@@ -7,6 +7,7 @@ import json
 import urllib.request
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -30,13 +31,13 @@ def test_token_to_ticket_in_the_inbox(page, make_user, live_server):
     secret_box = page.get_by_label("Token", exact=True)
     secret = secret_box.input_value()
     assert secret.startswith("hd_")
-    assert page.get_by_role("cell", name="Billing alerts", exact=True).is_visible()
+    expect(page.get_by_role("cell", name="Billing alerts", exact=True)).to_be_visible()
 
     # The reference page renders from installed assets under the app's CSP.
     page.get_by_role("link", name="API reference").click()
     page.wait_for_url("**/api/docs")
     page.get_by_text("/api/v1/tickets", exact=True).first.wait_for()
-    assert page.get_by_role("button", name="Authorize").is_visible()
+    expect(page.get_by_role("button", name="Authorize")).to_be_visible()
 
     request = urllib.request.Request(  # noqa: S310 - the test's own loopback server
         f"{live_server}/api/v1/tickets",
@@ -57,7 +58,7 @@ def test_token_to_ticket_in_the_inbox(page, make_user, live_server):
 
     page.goto("/inbox")
     link = page.get_by_role("link", name="Payment failed twice")
-    assert link.is_visible()
+    expect(link).to_be_visible()
     link.click()
     page.wait_for_url(f"**/tickets/{number}")
-    assert page.get_by_text("but I was charged").is_visible()
+    expect(page.get_by_text("but I was charged")).to_be_visible()

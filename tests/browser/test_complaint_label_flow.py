@@ -5,6 +5,7 @@ ends), all without leaving the ticket page; then two tickets are marked from the
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -52,7 +53,7 @@ def test_agent_marks_complaints_on_the_ticket_and_in_the_inbox(page, make_user, 
     assert "Is this a complaint?" in panel.inner_text()
     panel.get_by_role("button", name="Yes, a complaint").click()
     panel.get_by_text("Marked as a complaint by Dewi Lestari").wait_for()
-    assert panel.get_by_role("button", name="Mark “Hear” done").is_visible()
+    expect(panel.get_by_role("button", name="Mark “Hear” done")).to_be_visible()
     assert page.url.endswith(f"/tickets/{first}")  # swapped in place, no reload
 
     panel.get_by_role("button", name="Not a complaint").click()

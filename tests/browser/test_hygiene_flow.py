@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from playwright.sync_api import expect
 
 from helpdesk import clock
 
@@ -91,4 +92,4 @@ def test_snooze_comes_back_merge_and_spam_with_undo(app, page, make_user, ticket
     page.wait_for_url(f"**/tickets/{spam}")
     flash = page.locator(".flashes").inner_text()
     assert "is not spam any more" in flash and "win@pills.example is unblocked" in flash
-    assert page.get_by_text("Mark as spam…").is_visible()
+    expect(page.get_by_text("Mark as spam…")).to_be_visible()

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -135,7 +136,7 @@ def test_reply_hear_step_and_promise_by_keyboard_alone(page, make_user, complain
     assert now["text"] == "Send"
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/tickets/{complaint}#composer")
-    assert page.locator(".flash").get_by_text("Reply sent to Nok Srisuk").is_visible()
+    expect(page.locator(".flash").get_by_text("Reply sent to Nok Srisuk")).to_be_visible()
     assert sentence in page.locator("#promises").inner_text()
     assert "Thank you for telling us, Nok." in page.locator(".messages").inner_text()
     page.wait_for_function("() => document.getElementById('announcer').textContent.includes('Nok')")

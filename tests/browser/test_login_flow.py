@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -16,12 +17,12 @@ def test_admin_logs_in_sees_admin_navigation_and_logs_out(page, make_user):
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url("**/settings/team")
     nav = page.get_by_role("navigation", name="Main")
-    assert nav.get_by_role("link", name="Inbox").is_visible()
-    assert nav.get_by_role("link", name="Team", exact=True).is_visible()
-    assert page.get_by_role("heading", name="Team").is_visible()
+    expect(nav.get_by_role("link", name="Inbox")).to_be_visible()
+    expect(nav.get_by_role("link", name="Team", exact=True)).to_be_visible()
+    expect(page.get_by_role("heading", name="Team")).to_be_visible()
     page.get_by_role("button", name="Log out").click()
     page.wait_for_url("**/login")
-    assert page.get_by_text("You are logged out.").is_visible()
+    expect(page.get_by_text("You are logged out.")).to_be_visible()
     page.goto("/inbox")
     assert "/login" in page.url
 
@@ -34,11 +35,11 @@ def test_agent_sees_only_agent_navigation(page, make_user):
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url("**/inbox")
     nav = page.get_by_role("navigation", name="Main")
-    assert nav.get_by_role("link", name="Inbox").is_visible()
+    expect(nav.get_by_role("link", name="Inbox")).to_be_visible()
     assert nav.get_by_role("link", name="Team", exact=True).count() == 0
     response = page.goto("/settings/team")
     assert response.status == 403
-    assert page.get_by_role("heading", name="Not allowed").is_visible()
+    expect(page.get_by_role("heading", name="Not allowed")).to_be_visible()
 
 
 def test_wrong_password_shows_the_error_and_keeps_the_email(page, make_user):
@@ -73,7 +74,7 @@ def test_pages_fit_a_phone_screen_and_show_keyboard_focus(page, make_user, runne
             " + e.getBoundingClientRect().right)"
         )
         assert overflow <= 0, f"{path} is {overflow}px wider than a phone: {wide}"
-        assert page.get_by_role("button", name="Log out").is_visible()
+        expect(page.get_by_role("button", name="Log out")).to_be_visible()
     page.keyboard.press("Tab")
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline not in ("", "none")

@@ -14,6 +14,7 @@ from typing import Any
 import pyotp
 import pytest
 from aiosmtpd.controller import Controller
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -66,7 +67,7 @@ def test_forgot_password_email_new_password_logged_in_old_sessions_gone(
         page.get_by_label("Email").fill(agent.email)
         page.get_by_role("button", name="Send me a reset link").click()
         page.wait_for_url("**/password/forgot")
-        assert page.locator(".flash").get_by_text("we have sent it a link").is_visible()
+        expect(page.locator(".flash").get_by_text("we have sent it a link")).to_be_visible()
 
         with app.app_context():
             result = send_outbox()  # the outbox job
@@ -82,13 +83,13 @@ def test_forgot_password_email_new_password_logged_in_old_sessions_gone(
         page.get_by_label("New password again").fill(NEW_PASSWORD)
         page.get_by_role("button", name="Set the new password").click()
         page.wait_for_url("**/inbox")
-        assert page.locator(".flash").get_by_text("Your password is changed").is_visible()
+        expect(page.locator(".flash").get_by_text("Your password is changed")).to_be_visible()
 
         old.goto("/inbox")
         assert "/login" in old.url
         # The link worked once.
         page.goto(link)
-        assert page.get_by_text("This reset link is not valid any more").is_visible()
+        expect(page.get_by_text("This reset link is not valid any more")).to_be_visible()
     finally:
         other.close()
         server.stop()
@@ -107,7 +108,7 @@ def test_enrol_log_out_log_in_with_a_code_then_with_a_recovery_code(page, make_u
     totp = pyotp.TOTP(secret)
     page.get_by_label("Code from the app").fill(totp.now())
     page.get_by_role("button", name="Turn on two-factor sign-in").click()
-    assert page.get_by_role("heading", name="Your recovery codes").is_visible()
+    expect(page.get_by_role("heading", name="Your recovery codes")).to_be_visible()
     codes = [item.inner_text().strip() for item in page.locator(".recovery-codes code").all()]
     assert len(codes) == 10
     page.get_by_role("link", name="I have saved them").click()
@@ -131,4 +132,6 @@ def test_enrol_log_out_log_in_with_a_code_then_with_a_recovery_code(page, make_u
     page.get_by_label("Code", exact=True).fill(codes[0])
     page.get_by_role("button", name="Verify").click()
     page.wait_for_url("**/inbox")
-    assert page.locator(".flash").get_by_text("You used a recovery code; 9 are left.").is_visible()
+    expect(
+        page.locator(".flash").get_by_text("You used a recovery code; 9 are left.")
+    ).to_be_visible()

@@ -5,6 +5,7 @@ follow, what the agent types in the step's field."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -59,11 +60,11 @@ def test_thai_khrap_voice_and_live_phrases(page, make_user, thai_complaint):
     # The confirm phrase waits for the summary, then follows it as the agent types.
     confirm = panel.locator('button.phrase[data-phrase-fields^="issue_summary"]')
     assert confirm.is_disabled()
-    assert panel.get_by_text("Write the summary first.").is_visible()
+    expect(panel.get_by_text("Write the summary first.")).to_be_visible()
     summary = panel.get_by_label("The problem, in the customer's words")
     summary.fill("ตัดเงินซ้ำสองครั้งในเดือนมีนาคม")
     assert confirm.is_enabled()
-    assert not panel.get_by_text("Write the summary first.").is_visible()
+    expect(panel.get_by_text("Write the summary first.")).not_to_be_visible()
     confirm.click()
     reply = page.get_by_label("Message")
     assert reply.input_value() == (

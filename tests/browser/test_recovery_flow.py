@@ -5,6 +5,7 @@ ticket resolved, Diagnose completed, and the complaint closed."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -68,12 +69,12 @@ def test_full_heard_recovery(page, make_user, complaint):
     # A blame-shifting word earns a gentle hint, not a block.
     reply.press("End")
     reply.type(" But our policy says")
-    assert page.locator("#blame-hint").is_visible()
+    expect(page.locator("#blame-hint")).to_be_visible()
     reply.fill(
         "I'd be frustrated too, Nok. We got this wrong, and I apologise. "
         "I've refunded the duplicate charge."
     )
-    assert not page.locator("#blame-hint").is_visible()
+    expect(page.locator("#blame-hint")).not_to_be_visible()
     panel.get_by_role("button", name="Mark “Apologize” done").click()
 
     # Resolve, then send the reply and resolve the ticket.
@@ -82,7 +83,7 @@ def test_full_heard_recovery(page, make_user, complaint):
     panel.get_by_label("Root cause").wait_for()
     page.get_by_role("button", name="Send and resolve").click()
     page.wait_for_url(f"**/tickets/{complaint}#composer")
-    assert page.locator(".flash").get_by_text("Reply sent to Nok Srisuk").is_visible()
+    expect(page.locator(".flash").get_by_text("Reply sent to Nok Srisuk")).to_be_visible()
 
     # Closing before Diagnose is refused, with the reason shown.
     page.get_by_label("Status").select_option("closed")

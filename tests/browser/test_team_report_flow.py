@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -44,7 +45,7 @@ def test_founder_reads_the_report_drills_down_and_downloads_csv(page, make_user,
 
     page.get_by_role("link", name="Team report").click()
     page.wait_for_url("**/founders/team")
-    assert page.get_by_role("heading", name="For coaching, not blame").is_visible()
+    expect(page.get_by_role("heading", name="For coaching, not blame")).to_be_visible()
 
     page.get_by_label("From").fill("2026-03-02")
     page.get_by_label("To (included)").fill("2026-03-15")
@@ -61,7 +62,7 @@ def test_founder_reads_the_report_drills_down_and_downloads_csv(page, make_user,
     assert listed.count() == 2
     assert "Old parcel" not in page.content()
     for number in numbers:
-        assert page.get_by_role("link", name=f"#{number}").is_visible()
+        expect(page.get_by_role("link", name=f"#{number}")).to_be_visible()
 
     page.get_by_role("link", name="Back to the team report").click()
     page.wait_for_url("**/founders/team?**")

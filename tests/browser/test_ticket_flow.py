@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -79,8 +80,8 @@ def test_filter_search_keyboard_reply_status_history_reload(page, make_user, see
     page.keyboard.type("Hi Nok, I have refunded order 5521. Sorry for the trouble!")
     page.get_by_role("button", name="Send and resolve").click()
     page.wait_for_url(f"**/tickets/{seeded}#composer")
-    assert page.locator(".flash").get_by_text("Reply sent to Nok Srisuk").is_visible()
-    assert page.get_by_text("I have refunded order 5521").is_visible()
+    expect(page.locator(".flash").get_by_text("Reply sent to Nok Srisuk")).to_be_visible()
+    expect(page.get_by_text("I have refunded order 5521")).to_be_visible()
     assert page.get_by_label("Status").input_value() == "resolved"
 
     # Change status inline; the history panel updates without a reload.
@@ -103,7 +104,7 @@ def test_a_draft_survives_a_reload_and_a_failed_send(page, make_user, seeded):
     )
     page.get_by_label("Message").fill("   ")
     page.get_by_role("button", name="Send", exact=True).click()
-    assert page.get_by_text("Write a message first.").is_visible()
+    expect(page.get_by_text("Write a message first.")).to_be_visible()
 
 
 def test_a_draft_note_comes_back_as_a_note(page, make_user, seeded):
@@ -122,9 +123,9 @@ def test_shortcuts_dialog_opens_with_question_mark(page, make_user):
     log_in(page, agent)
     page.locator("body").press("?")
     dialog = page.get_by_role("dialog", name="Keyboard shortcuts")
-    assert dialog.is_visible()
+    expect(dialog).to_be_visible()
     dialog.get_by_role("button", name="Close").click()
-    assert not dialog.is_visible()
+    expect(dialog).not_to_be_visible()
 
 
 def test_a_panel_refresh_never_copies_a_browser_added_style_attribute(page, make_user, seeded):
