@@ -398,10 +398,14 @@ def test_weeks_follow_the_workspace_time_zone(app, set_now):
             ["2026-03-02", "1"],
             ["2026-03-09", "0"],
         ]
-        set_now(datetime(2026, 3, 18, 12, tzinfo=UTC))  # a Wednesday
+        # The default twelve weeks end today, the current week so far included; at 01:00
+        # UTC on Thursday it is still Wednesday 18 March in New York.
+        set_now(datetime(2026, 3, 19, 1, tzinfo=UTC))
         rng = trend_range(start=None, end=None)
-        assert (rng.start, rng.end) == (date(2025, 12, 22), date(2026, 3, 15))
-        assert len(rng.weeks()) == 12
+        assert (rng.start, rng.end) == (date(2025, 12, 29), date(2026, 3, 18))
+        weeks = rng.weeks()
+        assert len(weeks) == 12
+        assert (weeks[-1].first, weeks[-1].last) == (date(2026, 3, 16), date(2026, 3, 18))
 
 
 class _Tables(HTMLParser):
@@ -477,10 +481,10 @@ def test_default_page_renders_with_data_and_links_every_number(app, founder, set
     with app.app_context():
         TicketFactory(kind="complaint", created_at=at(W1, 1))
     html = founder.get("/founders/trends").get_data(as_text=True)
-    assert 'value="2025-12-22"' in html and 'value="2026-03-15"' in html
+    assert 'value="2025-12-29"' in html and 'value="2026-03-18"' in html
     assert "<svg" in html and "<title" in html
     assert "/founders/trends/tickets?metric=complaints" in html
-    assert "/founders/trends/complaints.csv?start=2025-12-22&amp;end=2026-03-15" in html
+    assert "/founders/trends/complaints.csv?start=2025-12-29&amp;end=2026-03-18" in html
 
 
 # --- bad input and permissions ------------------------------------------------------------

@@ -84,10 +84,11 @@ class TrendRange:
 
 
 def default_dates(zone: ZoneInfo) -> tuple[date, date]:
-    """The last twelve full weeks before the current one."""
+    """Twelve weeks up to today: the current week so far and the eleven before it (a range
+    that ended last Sunday showed nothing of what the team did this week)."""
     today = now().astimezone(zone).date()
     monday = today - timedelta(days=today.weekday())
-    return monday - timedelta(weeks=DEFAULT_WEEKS), monday - timedelta(days=1)
+    return monday - timedelta(weeks=DEFAULT_WEEKS - 1), today
 
 
 def parse_date(value: str | None, field: str) -> date | None:
