@@ -158,7 +158,9 @@ LOCAL_OPENERS = {"th": THAI_OPENERS, "id": INDONESIAN_OPENERS, "bn": BENGALI_OPE
 
 STATUS_WEIGHTS = (("new", 12), ("open", 25), ("pending", 15), ("resolved", 35), ("closed", 13))
 TAGS = ("billing", "refund", "bug", "login", "shipping", "feature", "account", "onboarding")
-TICKET_COUNT = 60
+TICKET_COUNT = 90
+# Tickets arrive over the past three months, so every trend has weeks to compare.
+DEMO_DAYS = 91
 # Where `make run` serves the demo shop (`flask helpdesk demo-site`), a different origin.
 DEMO_PORT = 5001
 
@@ -195,7 +197,7 @@ def demo_load(seed: int = 7, demo_port: int = DEMO_PORT) -> bool:
         customer = repeat if index < 3 else rng.choice(customers)
         scenario = SCENARIOS[1] if index < 3 else rng.choice(SCENARIOS)
         created = current - timedelta(
-            days=index * 4 if index < 3 else rng.randint(0, 60), minutes=rng.randint(0, 1439)
+            days=index * 4 if index < 3 else rng.randint(0, DEMO_DAYS), minutes=rng.randint(0, 1439)
         )
         ticket = _ticket(
             rng=rng,
@@ -216,6 +218,16 @@ def demo_load(seed: int = 7, demo_port: int = DEMO_PORT) -> bool:
             actor="demo", action="ticket.create", obj=ticket, changes={"channel": ticket.channel}
         )
         event.created_at = ticket.created_at
+        if ticket.resolved_at is not None:
+            # The move into resolved/closed, as the ticket page would have audited it
+            # (the founders' resolution times read it).
+            resolved = audit(
+                actor=ticket.assignee or "demo",
+                action="ticket.update",
+                obj=ticket,
+                changes={"status": ["open", ticket.status]},
+            )
+            resolved.created_at = ticket.resolved_at
         # The detector decides which demo tickets are complaints, as it would live.
         detect_complaint(ticket=ticket, message=ticket.messages[0])
     _label_some(rng, tickets, kinds, agents)

@@ -51,9 +51,14 @@ def seed_demo_feedback(
         sa.select(Escalation).where(Escalation.ticket_id.in_(by_id))
     ):
         _backdate(escalation, by_id[escalation.ticket_id].created_at)
+    # So did the recoveries it started: they began minutes after the message came in.
+    for recovery in db.session.scalars(sa.select(Recovery).where(Recovery.ticket_id.in_(by_id))):
+        arrived = by_id[recovery.ticket_id].created_at
+        recovery.started_at = arrived + timedelta(minutes=rng.randint(5, 90))
     _finish_recoveries(rng, tickets)
     _rate(rng, tickets)
     _nps(rng, tickets, current)
+    _kept_and_missed_promises(rng, tickets, agents)
     _missed_promises(rng, tickets, agents, current)
 
 
@@ -152,6 +157,49 @@ def _nps(rng: random.Random, tickets: list[Ticket], current: datetime) -> None:
                 actor=f"customer:{customer_id}",
             )
             _backdate(raised, answered)
+
+
+def _kept_and_missed_promises(
+    rng: random.Random, tickets: list[Ticket], agents: list[User]
+) -> None:
+    """Over the months, agents promised updates on about half the tickets they resolved:
+    most were kept by the resolving reply (some early), a few were missed, escalated and
+    handled by a founder."""
+    for ticket in tickets:
+        if ticket.resolved_at is None or rng.random() < 0.5:
+            continue
+        agent = ticket.assignee or rng.choice(agents)
+        promised = ticket.created_at + timedelta(minutes=rng.randint(10, 120))
+        if promised >= ticket.resolved_at:
+            continue
+        promise = Promise(
+            ticket=ticket,
+            agent_id=agent.id,
+            created_at=promised,
+            text="I'll send you an update by tomorrow.",
+        )
+        db.session.add(promise)
+        if rng.random() < 0.15:
+            # Missed: the due time passed before the resolving reply.
+            due = promised + (ticket.resolved_at - promised) / 2
+            promise.due_at, promise.remind_at = due, due - timedelta(minutes=30)
+            promise.status, promise.reminded_at, promise.escalated_at = "missed", due, due
+            raised = escalation_raise(
+                ticket=ticket,
+                reason="missed_promise",
+                detail="Promised an update and did not send it in time.",
+                actor="system",
+                promise=promise,
+            )
+            _backdate(raised, due)
+            if raised is not None:
+                raised.status, raised.outcome = "done", "retained"
+                raised.founder_note = "Called the customer and apologised; they stayed."
+            continue
+        due = ticket.resolved_at + timedelta(minutes=rng.choice((10, 20, 60, 360, 1440)))
+        promise.due_at, promise.remind_at = due, due - timedelta(minutes=30)
+        promise.status, promise.fulfilled_at = "kept", ticket.resolved_at
+        promise.kept_early = (due - ticket.resolved_at) >= (due - promised) / 4
 
 
 def _missed_promises(

@@ -163,6 +163,30 @@ def test_demo_gives_founders_a_queue_ratings_nps_and_finished_recoveries(app, ru
         assert all(len(r.steps) == 5 for r in completed)
 
 
+def test_demo_gives_every_trend_a_story_over_three_months(app, runner):
+    """The default trends (twelve weeks to today) show every section with data, and the
+    recoveries, diagnoses, promises and resolutions are spread over the weeks, not piled
+    into the week the demo was loaded."""
+    import re
+
+    from helpdesk.dev.demo import DEMO_PASSWORD
+
+    runner.invoke(args=["helpdesk", "demo"])
+    client = app.test_client()
+    login(client, "founder@example.com", DEMO_PASSWORD)
+    html = client.get("/founders/trends").get_data(as_text=True)
+    assert "No data in this range yet" not in html
+    for section in ("root_causes", "promises", "recovery", "response_times"):
+        csv = client.get(f"/founders/trends/{section}.csv").get_data(as_text=True)
+        weeks = [line for line in csv.splitlines()[1:] if re.match(r"\d{4}-", line)]
+        with_data = [w for w in weeks if any(v not in ("", "0") for v in w.split(",")[1:])]
+        assert len(with_data) >= 6, (section, weeks)
+    resolved = client.get("/founders/trends/response_times.csv").get_data(as_text=True)
+    header, *rows = (line.split(",") for line in resolved.splitlines())
+    column = header.index("Resolved")
+    assert sum(int(row[column] or 0) for row in rows if re.match(r"\d{4}-", row[0])) >= 20
+
+
 def test_demo_logins_work(app, runner):
     from helpdesk.dev.demo import DEMO_PASSWORD, DEMO_USERS
 
