@@ -8,6 +8,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import Length
 
@@ -27,7 +28,7 @@ class RuleForm(BaseForm):
     name = StringField(_l("Name"), validators=[Length(max=1000)])
     enabled = BooleanField(_l("Switched on"))
     # When
-    trigger = SelectField(_l("When"), validate_choice=False)
+    trigger = SelectField(lazy_pgettext("automation trigger", "When"), validate_choice=False)
     trigger_status = SelectField(_l("To status (status changes only)"), validate_choice=False)
     time_amount = StringField(_l("How long"), validators=[Length(max=20)])
     time_unit = SelectField(_l("Unit"), validate_choice=False)

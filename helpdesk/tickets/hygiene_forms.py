@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from wtforms import HiddenField, IntegerField, RadioField, SelectChoice, StringField
 from wtforms.validators import Length, NumberRange, Optional
 
@@ -38,7 +39,7 @@ class SpamForm(BaseForm):
     block = RadioField(
         _l("Also block"),
         choices=[
-            SelectChoice("", _l("Nobody")),
+            SelectChoice("", lazy_pgettext("block sender", "Nobody")),
             SelectChoice("sender", _l("This address")),
             SelectChoice("domain", _l("The whole domain")),
         ],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 VIEW_LABELS = {
     "open": _l("Open"),
@@ -121,6 +122,6 @@ ESTIMATE_LABELS = {
 PROMISE_STATE_LABELS = {
     "pending": _l("Pending"),
     "kept": _l("Kept"),
-    "missed": _l("Missed"),
+    "missed": lazy_pgettext("promise", "Missed"),
     "cancelled": _l("Replaced"),
 }

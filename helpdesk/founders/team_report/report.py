@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import pgettext
 
 from helpdesk.clock import now
 from helpdesk.extensions import db
@@ -102,7 +103,7 @@ def columns() -> tuple[Column, ...]:
         Column(_("Resolution"), _("Median (business hours)"), no_resolved),
         Column(_("Resolution"), _("90th percentile (business hours)"), no_resolved),
         Column(_("Service levels"), _("Attained")),
-        Column(_("Service levels"), _("Missed")),
+        Column(_("Service levels"), pgettext("service level", "Missed")),
         Column(
             _("Service levels"),
             _("Attained (%)"),
@@ -110,7 +111,7 @@ def columns() -> tuple[Column, ...]:
         ),
         Column(_("Promises"), _("Kept")),
         Column(_("Promises"), _("Kept early")),
-        Column(_("Promises"), _("Missed")),
+        Column(_("Promises"), pgettext("promise", "Missed")),
         Column(_("Recoveries"), _("Started")),
         Column(_("Recoveries"), _("Completed")),
         Column(_("Reopened"), _("Reopened")),

@@ -92,7 +92,11 @@ def drill_title(metric: str, key: str | None) -> str:
     Shipping or delivery problem"), for its heading."""
     keyed: dict[str, dict[str, str]] = {
         "rating": {"good": _("Good"), "okay": _("Okay"), "bad": _("Bad")},
-        "promise": {"kept": _("Kept"), "early": _("Kept early"), "missed": _("Missed")},
+        "promise": {
+            "kept": _("Kept"),
+            "early": _("Kept early"),
+            "missed": pgettext("promise", "Missed"),
+        },
         "detector": {
             "caught": _("Complaints caught"),
             "missed": _("Complaints missed"),

@@ -41,7 +41,7 @@ def promises(rng: TrendRange) -> Table:
         _("Promises per week"),
         _("Promises by the week they fell due: kept (early ones included), kept early, missed."),
         _("Week of"),
-        (_("Kept"), _("Kept early"), _("Missed")),
+        (_("Kept"), _("Kept early"), pgettext("promise", "Missed")),
         rows,
         chart_columns=(0, 1, 2),
     )
