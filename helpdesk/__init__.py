@@ -45,6 +45,7 @@ def register_extensions(app: Flask) -> None:
     from helpdesk.extensions import db  # local: the package `helpdesk.db` shadows a global
     from helpdesk.format_filters import register_format_filters
     from helpdesk.i18n import current_locale, select_locale, select_timezone
+    from helpdesk.template_gettext import register_template_gettext
     from helpdesk.web.converters import register_converters
 
     register_converters(app)  # before any blueprint's rules use them
@@ -69,6 +70,7 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     app.jinja_env.globals["current_locale"] = current_locale
     register_format_filters(app)  # after Babel: its date and number filters are replaced
+    register_template_gettext(app)  # after Babel too: numbers in the language's digits
     limiter.init_app(app)
     if sqlite:
         from helpdesk.db.sqlite import enable_wal_and_busy_timeout

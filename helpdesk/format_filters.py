@@ -43,6 +43,12 @@ def localise(text: str) -> str:
     return locale_format.localise_digits(text, _locale(), options())
 
 
+def writes_native_digits() -> bool:
+    """Whether the locale in use writes digits other than ASCII (Bengali by default)."""
+    language = language_of(_locale())
+    return language in NATIVE_DIGITS and language in options().native_digits
+
+
 def datetimeformat(
     value: datetime | None,
     format: str = "medium",

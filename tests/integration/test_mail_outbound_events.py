@@ -116,6 +116,29 @@ def test_the_usual_reply_time_is_quoted_only_with_enough_history(database, set_n
     assert "we usually reply within 2 hours on business days" in row.body_text
 
 
+def test_a_bengali_email_writes_the_usual_reply_time_in_bengali_digits_too(
+    database, make_user, set_now
+):
+    """One digit policy per language: the reply time's number follows the date's digits."""
+    set_now(TUESDAY)
+    customer = customer_ticket(language="bn")[0].customer
+    for _ in range(5):
+        ticket, _token = customer_ticket(email=customer.email, language="bn")
+        ticket.first_staff_reply_at = ticket.created_at + timedelta(minutes=90)
+    db.session.commit()
+    customer_ticket(email="rahim@example.com.bd", language="bn")
+    row = rows("ticket_received")[-1]
+    assert "২" in row.body_text and "২" in row.body_html
+    body = row.body_text.replace("UTC", "")
+    # The only ASCII digits left are in the links.
+    lines = [line for line in body.splitlines() if re.search(r"[0-9]", line)]
+    assert all("http" in line for line in lines), lines
+
+    set_formats(make_user, bengali_digits=False)
+    customer_ticket(email="karim@example.com.bd", language="bn")
+    assert "২" not in rows("ticket_received")[-1].body_text
+
+
 def test_an_unverified_address_gets_one_acknowledgement_per_hour(database, set_now):
     set_now(TUESDAY)
     customer_ticket(verified=False)

@@ -1,0 +1,94 @@
+"""The templates' `_`, `gettext`, `ngettext`, `pgettext` and `npgettext`, writing the
+numbers they are given with the digits of the language in use.
+
+Flask-Babel installs Jinja's "newstyle" gettext, which fills `%(count)d` with ASCII digits
+whatever the language: a Bengali email said "২ মার্চ" in its date but "4 ঘণ্টা" in its
+reply time. These do what Jinja's newstyle functions do (translate, mark safe when
+autoescaping, always `%`-format) and, for a language whose digits are not ASCII (Bengali,
+and Thai when the workspace chooses Thai digits: `helpdesk.settings.formats`), first write
+each integer variable as text in those digits. Only integers change: names, emails and
+order numbers inside text are the customer's and keep their own digits.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import Flask
+from flask_babel import get_translations
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
+
+from helpdesk.format_filters import localise, writes_native_digits
+
+_NUMBER_FIELD = re.compile(r"%\((\w+)\)d")
+
+
+def _local_numbers(text: str, variables: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """`text` and `variables` with every integer variable as text in the locale's digits
+    (its `%(name)d` fields read `%(name)s`); unchanged when the locale writes ASCII."""
+    if not writes_native_digits():
+        return text, variables
+    numbers = {
+        name: localise(str(value))
+        for name, value in variables.items()
+        if isinstance(value, int) and not isinstance(value, bool)
+    }
+    if not numbers:
+        return text, variables
+    text = _NUMBER_FIELD.sub(
+        lambda field: f"%({field[1]})s" if field[1] in numbers else field[0], text
+    )
+    return text, {**variables, **numbers}
+
+
+def _finish(context: Context, text: str, variables: dict[str, Any]) -> str:
+    text, variables = _local_numbers(text, variables)
+    if context.eval_ctx.autoescape:
+        # A translation (ours), as Jinja's own gettext marks it; the variables are escaped.
+        return Markup(text) % variables  # noqa: S704  # nosec B704
+    return text % variables
+
+
+@pass_context
+def gettext(__context: Context, __string: str, **variables: Any) -> str:
+    return _finish(__context, get_translations().ugettext(__string), variables)
+
+
+@pass_context
+def ngettext(
+    __context: Context, __singular: str, __plural: str, __num: int, **variables: Any
+) -> str:
+    variables.setdefault("num", __num)
+    text = get_translations().ungettext(__singular, __plural, __num)
+    return _finish(__context, text, variables)
+
+
+@pass_context
+def pgettext(__context: Context, __string_ctx: str, __string: str, **variables: Any) -> str:
+    text = get_translations().upgettext(__string_ctx, __string)
+    return _finish(__context, text, variables)
+
+
+@pass_context
+def npgettext(
+    __context: Context,
+    __string_ctx: str,
+    __singular: str,
+    __plural: str,
+    __num: int,
+    **variables: Any,
+) -> str:
+    variables.setdefault("num", __num)
+    text = get_translations().unpgettext(__string_ctx, __singular, __plural, __num)
+    return _finish(__context, text, variables)
+
+
+def register_template_gettext(app: Flask) -> None:
+    """Replace Flask-Babel's newstyle callables (after `babel.init_app`); Jinja's `_` and
+    `{% trans %}` call these through the `gettext` family's names."""
+    app.jinja_env.globals.update(
+        gettext=gettext, ngettext=ngettext, pgettext=pgettext, npgettext=npgettext
+    )
