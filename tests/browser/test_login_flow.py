@@ -18,8 +18,26 @@ def test_admin_logs_in_sees_admin_navigation_and_logs_out(page, make_user):
     page.wait_for_url("**/settings/team")
     nav = page.get_by_role("navigation", name="Main")
     expect(nav.get_by_role("link", name="Inbox")).to_be_visible()
-    expect(nav.get_by_role("link", name="Team", exact=True)).to_be_visible()
     expect(page.get_by_role("heading", name="Team")).to_be_visible()
+    # Settings and the founders' pages are two menus, not twenty links in a row.
+    settings, founders = nav.locator("summary", has_text="Settings"), nav.get_by_text("Founders")
+    team = nav.get_by_role("link", name="Team", exact=True)
+    expect(team).to_be_hidden()
+    settings.click()
+    expect(team).to_be_visible()
+    expect(team).to_have_attribute("aria-current", "page")
+    founders.click()  # opening one menu closes the other
+    expect(nav.get_by_role("link", name="Trends")).to_be_visible()
+    expect(team).to_be_hidden()
+    page.keyboard.press("Escape")
+    expect(nav.get_by_role("link", name="Trends")).to_be_hidden()
+    settings.click()
+    nav.get_by_role("link", name="Audit log").click()
+    page.wait_for_url("**/settings/audit")
+    settings.click()
+    expect(nav.get_by_role("link", name="Audit log")).to_be_visible()
+    page.get_by_role("heading", level=1).click()  # a click elsewhere closes an open menu
+    expect(nav.get_by_role("link", name="Audit log")).to_be_hidden()
     page.get_by_role("button", name="Log out").click()
     page.wait_for_url("**/login")
     expect(page.get_by_text("You are logged out.")).to_be_visible()
@@ -37,6 +55,9 @@ def test_agent_sees_only_agent_navigation(page, make_user):
     nav = page.get_by_role("navigation", name="Main")
     expect(nav.get_by_role("link", name="Inbox")).to_be_visible()
     assert nav.get_by_role("link", name="Team", exact=True).count() == 0
+    # An agent's one setting is a plain link, not a menu of one.
+    expect(nav.get_by_role("link", name="API tokens")).to_be_visible()
+    assert nav.locator("summary").count() == 0
     response = page.goto("/settings/team")
     assert response.status == 403
     expect(page.get_by_role("heading", name="Not allowed")).to_be_visible()
@@ -75,6 +96,21 @@ def test_pages_fit_a_phone_screen_and_show_keyboard_focus(page, make_user, runne
         )
         assert overflow <= 0, f"{path} is {overflow}px wider than a phone: {wide}"
         expect(page.get_by_role("button", name="Log out")).to_be_visible()
+        # The admin's twenty pages sit in two menus: the header stays a few lines high.
+        header = page.locator(".site-header").bounding_box()
+        assert header is not None and header["height"] < 200, header
+    # The inbox is a list of cards on a phone: nothing in it scrolls sideways, and a
+    # ticket's status sits below its subject, not in a column beside it.
+    page.goto("/inbox")
+    wrap = page.locator(".table-wrap")
+    assert wrap.evaluate("e => e.scrollWidth - e.clientWidth") <= 0
+    row = page.locator("[data-row]").first
+    subject, status = (
+        row.locator(".ticket-link").bounding_box(),
+        row.locator(".status").bounding_box(),
+    )
+    assert subject is not None and status is not None
+    assert status["y"] > subject["y"] + subject["height"] - 1
     page.keyboard.press("Tab")
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline not in ("", "none")
