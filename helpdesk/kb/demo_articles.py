@@ -132,6 +132,64 @@ someone is away.
     ),
 )
 
+# Translations of the demo articles: slug, original's slug, language, title, Markdown body,
+# days since publishing. A Thai customer searching "คืนเงิน" (refund) finds the Thai one.
+DEMO_TRANSLATIONS: tuple[tuple[str, str, str, str, str, int], ...] = (
+    (
+        "refund-policy-th",
+        "refund-policy",
+        "th",
+        "นโยบายการคืนเงิน",
+        """เราอยากให้คุณพอใจกับสิ่งที่จ่ายไป
+
+- **สมัครใช้งานครั้งแรก**: คืนเงินเต็มจำนวนภายใน **30 วัน** นับจากการชำระเงินครั้งแรก ไม่ต้องแจ้งเหตุผล
+- **ต่ออายุ**: คืนเงินได้ภายใน **14 วัน** นับจากวันต่ออายุ หากยังไม่ได้ใช้บริการหลังจากนั้น
+- **ถูกตัดเงินซ้ำ?** เป็นความผิดพลาดของเรา เราคืนส่วนที่ตัดเกินให้ทันทีที่คุณแจ้ง
+
+เงินจะคืนเข้าบัตรหรือบัญชีที่คุณใช้ชำระ โดยปกติธนาคารจะแสดงยอดภายใน **5–10 วันทำการ**
+
+หากต้องการขอคืนเงิน เขียนถึงเราด้วยอีเมลที่ใช้กับบัญชีและวันที่ถูกตัดเงิน
+""",
+        20,
+    ),
+    (
+        "refund-policy-id",
+        "refund-policy",
+        "id",
+        "Kebijakan pengembalian dana",
+        """Kami ingin Anda puas dengan apa yang Anda bayar.
+
+- **Langganan baru**: pengembalian dana penuh dalam **30 hari** sejak pembayaran pertama,
+  tanpa pertanyaan.
+- **Perpanjangan**: pengembalian dana dalam **14 hari** sejak tanggal perpanjangan jika
+  layanan belum Anda gunakan sejak itu.
+- **Tertagih dua kali?** Itu kesalahan kami: kelebihan tagihan kami kembalikan segera.
+
+Dana kembali ke kartu atau rekening yang Anda pakai untuk membayar, biasanya dalam
+**5–10 hari kerja**.
+
+Untuk meminta pengembalian dana, silakan tulis kepada kami dengan alamat email akun Anda
+dan tanggal tagihannya.
+""",
+        20,
+    ),
+    (
+        "reset-your-password-bn",
+        "reset-your-password",
+        "bn",
+        "পাসওয়ার্ড রিসেট করুন",
+        """পাসওয়ার্ড ভুলে গেছেন? এক মিনিটেই নতুন পাসওয়ার্ড বেছে নিতে পারেন।
+
+1. সাইন-ইন পেজে **পাসওয়ার্ড ভুলে গেছেন?** বেছে নিন।
+2. যে ইমেইল দিয়ে সাইন আপ করেছিলেন সেটি লিখে **লিংক পাঠান** বেছে নিন।
+3. আমাদের ইমেইলটি খুলে **এক ঘণ্টার** মধ্যে লিংকটি অনুসরণ করুন।
+4. কমপক্ষে ১০ অক্ষরের একটি নতুন পাসওয়ার্ড বেছে নিন।
+
+ইমেইল না পেলে স্প্যাম ফোল্ডার দেখুন, অথবা হেল্প বাটন থেকে আমাদের লিখুন।
+""",
+        15,
+    ),
+)
 
 _BLOCK_START = re.compile(r"(#+ |[-*] |\d+\. )")
 
@@ -151,13 +209,20 @@ def unwrap(text: str) -> str:
 
 
 def seed_demo_articles(*, author: User | None, current: datetime) -> int:
-    """Add the demo articles missing from the database (by slug), published; returns how
-    many were added. Does not commit."""
-    slugs = [slug for slug, _title, _body, _age in DEMO_ARTICLES]
-    present = set(db.session.scalars(sa.select(Article.slug).where(Article.slug.in_(slugs))))
+    """Add the demo articles and their translations missing from the database (by slug),
+    published; returns how many were added. Does not commit."""
+    wanted = [
+        (slug, None, "en", title, body, age) for slug, title, body, age in DEMO_ARTICLES
+    ] + list(DEMO_TRANSLATIONS)
+    slugs = [row[0] for row in wanted] + [row[1] for row in DEMO_TRANSLATIONS]
+    present = dict(
+        db.session.execute(sa.select(Article.slug, Article.id).where(Article.slug.in_(slugs)))
+        .tuples()
+        .all()
+    )
     added = []
-    for slug, title, wrapped, age in DEMO_ARTICLES:
-        if slug in present:
+    for slug, original_slug, language, title, wrapped, age in wanted:
+        if slug in present or (original_slug is not None and original_slug not in present):
             continue
         body = unwrap(wrapped)
         published = current - timedelta(days=age)
@@ -171,8 +236,12 @@ def seed_demo_articles(*, author: User | None, current: datetime) -> int:
             author_id=author.id if author else None,
             created_at=published,
             updated_at=published,
+            language=language,
+            translation_of_id=present[original_slug] if original_slug else None,
         )
         db.session.add(article)
+        db.session.flush()
+        present[slug] = article.id
         added.append(article)
     db.session.flush()
     for article in added:

@@ -4,7 +4,7 @@ name the field and say how long the text was)."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, StringField, TextAreaField
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length
 
 from helpdesk.forms import BaseForm
@@ -20,6 +20,17 @@ class ArticleForm(BaseForm):
             "Leave it empty to make one from the title."
         ),
         render_kw={"maxlength": MAX_SLUG_CHARS, "autocapitalize": "none", "spellcheck": "false"},
+    )
+    # Choices are set by the view (the app's languages; the originals in the knowledge
+    # base); the service checks the values.
+    language = SelectField(_l("Language"), validate_choice=False)
+    translation_of = SelectField(
+        _l("Translation of"),
+        description=_l(
+            "Readers of this language see this version instead of the original in the help "
+            "centre and the widget."
+        ),
+        validate_choice=False,
     )
     body = TextAreaField(
         _l("Article"),

@@ -3,6 +3,10 @@
 shown, whoever asks and whatever slug they guess. The pages use their own layout, so no
 staff navigation appears on them even for a logged-in staff member.
 
+Readers get articles in their language (`?lang=`, else the browser's): the Thai version of
+an article when there is one, else the original (`search.articles.for_language`); an
+article page links its other published language versions.
+
 A browser's vote is counted once per article per session (the session remembers the last
 `MAX_REMEMBERED_VOTES` articles voted on); voting again is thanked and not counted.
 """
@@ -27,9 +31,10 @@ from werkzeug.wrappers import Response
 from helpdesk.auth.access import public
 from helpdesk.errors import NotAllowed
 from helpdesk.forms import parse_id
+from helpdesk.i18n import current_locale, use_language
 from helpdesk.kb import service
 from helpdesk.kb.forms import VoteForm
-from helpdesk.kb.queries import articles_slice
+from helpdesk.kb.queries import articles_slice, language_versions
 from helpdesk.models import Article
 from helpdesk.search.articles import (
     article_by_slug,
@@ -41,6 +46,14 @@ from helpdesk.search.terms import highlight
 from helpdesk.web.htmx_render import wants_fragment
 
 bp = Blueprint("help", __name__, url_prefix="/help")
+
+
+@bp.before_request
+def _reader_language() -> None:
+    """`?lang=th` (a language version's link) shows the page, and picks articles, in that
+    language; otherwise the browser's preference decides."""
+    use_language(request.args.get("lang"))
+
 
 PER_PAGE = 20
 MAX_QUERY_CHARS = 200
@@ -62,7 +75,7 @@ def index() -> str:
     page = parse_id(request.args.get("page", "1")) or 1
     has_next = False
     if q:
-        found = article_search(q, limit=PER_PAGE)
+        found = article_search(q, limit=PER_PAGE, language=current_locale())
         results = [
             {
                 "article": article,
@@ -72,7 +85,9 @@ def index() -> str:
             for article in found
         ]
     else:
-        rows = articles_slice(newest_published(), offset=(page - 1) * PER_PAGE, limit=PER_PAGE + 1)
+        rows = articles_slice(
+            newest_published(current_locale()), offset=(page - 1) * PER_PAGE, limit=PER_PAGE + 1
+        )
         has_next = len(rows) > PER_PAGE
         results = [
             {"article": article, "title": article.title, "snippet": article_snippet(article)}
@@ -88,6 +103,7 @@ def article(slug: str) -> str:
     return render_template(
         "help/article.html",
         article=found,
+        translations=language_versions(found, published_only=True),
         description=article_snippet(found),
         canonical=_canonical(found),
         voted=found.id in session.get(VOTES_KEY, []),

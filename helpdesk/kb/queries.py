@@ -24,3 +24,27 @@ def ticket_message(ticket: Ticket | None, message_id: int) -> Message | None:
     if ticket is None or message is None or message.ticket_id != ticket.id:
         return None
     return message
+
+
+def original_choices(*, exclude: int | None) -> list[tuple[str, str]]:
+    """(id, "title (language)") of every original article (drafts too) but `exclude`, by
+    title: what a new translation may translate."""
+    rows = db.session.execute(
+        sa.select(Article.id, Article.title, Article.language)
+        .where(Article.translation_of_id.is_(None))
+        .order_by(Article.title, Article.id)
+    )
+    return [(str(row.id), f"{row.title} ({row.language})") for row in rows if row.id != exclude]
+
+
+def language_versions(article: Article, *, published_only: bool = False) -> list[Article]:
+    """The article's other language versions (its original and the original's
+    translations; drafts too unless `published_only`), in language order."""
+    original_id = article.original_id
+    statement = sa.select(Article).where(
+        sa.or_(Article.id == original_id, Article.translation_of_id == original_id),
+        Article.id != article.id,
+    )
+    if published_only:
+        statement = statement.where(Article.published.is_(True))
+    return list(db.session.scalars(statement.order_by(Article.language, Article.id)))

@@ -13,6 +13,11 @@ and are not audited: one row per click would let anyone fill the audit log). Rul
   letters or digits (Thai, Bengali) gets `article-<id>`. A slug typed by hand that another
   article holds is a field error. Editing with the slug left empty keeps the current one,
   so published links keep working.
+- Language: one of the app's languages (a new article: its author's, else the default). An
+  article may be the translation of an original (`translation_of`; a translation's own
+  translation counts as one of the original): never of itself, never in the original's
+  language, at most one per language, and an article with translations of its own cannot
+  become a translation.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ import secrets
 import unicodedata
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
@@ -30,6 +36,7 @@ from helpdesk.clock import now
 from helpdesk.db.transaction import use_case
 from helpdesk.errors import Conflict, NotAllowed, ValidationError
 from helpdesk.extensions import db
+from helpdesk.i18n import LANGUAGE_NAMES
 from helpdesk.models import Article, Customer, Message, User
 from helpdesk.rendering import markdown_to_html
 
@@ -47,25 +54,59 @@ _NOT_SLUG = re.compile(r"[^a-z0-9]+", re.ASCII)
 
 
 @use_case
-def article_create(*, actor: User, title: str, body: str, slug: str | None = None) -> Article:
+def article_create(
+    *,
+    actor: User,
+    title: str,
+    body: str,
+    slug: str | None = None,
+    language: str | None = None,
+    translation_of_id: int | None = None,
+) -> Article:
     """A new draft article (not visible in the help centre until published)."""
+    language = language or default_language(actor)
+    _check_language(language)
+    original = _original(translation_of_id, None, language)
     article = _new_article(actor=actor, title=title, body=body, slug=slug)
-    audit(actor=actor, action="article.create", obj=article, changes={"slug": article.slug})
+    article.language = language
+    article.translation_of_id = original.id if original is not None else None
+    changes: dict[str, object] = {"slug": article.slug, "language": language}
+    if original is not None:
+        changes["translation_of"] = original.id
+    audit(actor=actor, action="article.create", obj=article, changes=changes)
     _flush()
     return article
 
 
 @use_case
 def article_update(
-    *, article: Article, actor: User, title: str, body: str, slug: str | None
+    *,
+    article: Article,
+    actor: User,
+    title: str,
+    body: str,
+    slug: str | None,
+    language: str | None = None,
+    translation_of_id: int | None = None,
 ) -> Article:
-    """Change an article's title, body and slug (an empty slug keeps the current one)."""
+    """Change an article's title, body, slug, language and original (an empty slug keeps
+    the current one; no language keeps the current one)."""
     title = clean_title(title)
     body = clean_body(body)
     wanted = (slug or "").strip().lower()
     new_slug = article.slug if not wanted else _typed_slug(wanted, exclude_id=article.id)
-    changes = {}
-    for name, value in (("title", title), ("body_source", body), ("slug", new_slug)):
+    language = language or article.language
+    _check_language(language)
+    original = _original(translation_of_id, article, language)
+    original_id = original.id if original is not None else None
+    changes: dict[str, object] = {}
+    for name, value in (
+        ("title", title),
+        ("body_source", body),
+        ("slug", new_slug),
+        ("language", language),
+        ("translation_of_id", original_id),
+    ):
         if getattr(article, name) != value:
             changes[name] = "changed" if name == "body_source" else value
             setattr(article, name, value)
@@ -274,6 +315,82 @@ def _new_article(*, actor: User, title: str, body: str, slug: str | None) -> Art
     return article
 
 
+def default_language(actor: User | None) -> str:
+    """A new article's language: its author's, else the app's default."""
+    languages = current_app.config["LANGUAGES"]
+    if actor is not None and actor.language in languages:
+        return str(actor.language)
+    return str(current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def _check_language(language: str) -> None:
+    if language not in current_app.config["LANGUAGES"]:
+        raise ValidationError("language", _("Choose one of the languages in the list."))
+
+
+def _original(
+    translation_of_id: int | None, article: Article | None, language: str
+) -> Article | None:
+    """The original an article in `language` translates (None: it is an original), checked.
+    `article` is the article being edited (None while it is being written)."""
+    if translation_of_id is None:
+        if article is not None and _translations_in(article.id, language, exclude=None):
+            raise ValidationError(
+                "language",
+                _(
+                    "This article has a translation in %(language)s already.",
+                    language=_name(language),
+                ),
+            )
+        return None
+    original = db.session.get(Article, translation_of_id)
+    if original is None:
+        raise ValidationError("translation_of", _("That article no longer exists. Choose another."))
+    if original.translation_of is not None:
+        original = original.translation_of  # a translation's translation is the original's
+    if article is not None and original.id == article.id:
+        raise ValidationError("translation_of", _("An article cannot be a translation of itself."))
+    if article is not None and _translations_in(article.id, None, exclude=None):
+        raise ValidationError(
+            "translation_of",
+            _(
+                "This article has translations of its own, so it cannot be a translation "
+                "of another."
+            ),
+        )
+    if original.language == language:
+        raise ValidationError(
+            "language",
+            _(
+                "The original is in %(language)s too: choose the language of this translation.",
+                language=_name(language),
+            ),
+        )
+    if _translations_in(original.id, language, exclude=article.id if article else None):
+        raise ValidationError(
+            "language",
+            _(
+                "That article has a translation in %(language)s already.",
+                language=_name(language),
+            ),
+        )
+    return original
+
+
+def _translations_in(original_id: int, language: str | None, *, exclude: int | None) -> bool:
+    """Whether the original `original_id` has a translation (in `language`, when given)."""
+    statement = sa.select(Article.id).where(Article.translation_of_id == original_id)
+    if language is not None:
+        statement = statement.where(Article.language == language)
+    if exclude is not None:
+        statement = statement.where(Article.id != exclude)
+    return db.session.scalar(statement.limit(1)) is not None
+
+
+def _name(language: str) -> str:
+    return LANGUAGE_NAMES.get(language, language)
+
+
 def _flush() -> None:
     """Write the use case's changes now, so that two people saving the same new address at
     the same moment is a Conflict (and `@use_case` rolls back), not a failed commit."""
@@ -281,7 +398,10 @@ def _flush() -> None:
         db.session.flush()
     except IntegrityError as error:
         raise Conflict(
-            _("Another article took this address a moment ago. Save again to pick another.")
+            _(
+                "Another article took this address or this translation a moment ago. "
+                "Save again to pick another."
+            )
         ) from error
 
 

@@ -4,17 +4,32 @@ live preview), publish and unpublish, and "Publish as article" from a ticket rep
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
 from helpdesk.auth.access import require_role
 from helpdesk.errors import Conflict, NotAllowed, ValidationError
+from helpdesk.format_filters import language_name
 from helpdesk.forms import parse_id
 from helpdesk.kb import service
 from helpdesk.kb.forms import ArticleForm, EmptyForm, PreviewForm
-from helpdesk.kb.queries import articles_slice, ticket_message
+from helpdesk.kb.queries import (
+    articles_slice,
+    language_versions,
+    original_choices,
+    ticket_message,
+)
 from helpdesk.models import Article
 from helpdesk.rendering import markdown_to_html
 from helpdesk.search.articles import search_statement
@@ -72,9 +87,41 @@ def articles() -> Response:
     )
 
 
+def _form(article: Article | None, formdata: bool = True) -> ArticleForm:
+    """The article form with its language and original choices (and, for a GET, the
+    article's values)."""
+    if formdata:
+        form = ArticleForm()
+    else:
+        # "Translate this article" opens the new form with the original chosen.
+        data = {
+            "language": service.default_language(staff()),
+            "translation_of": request.args.get("translation_of", "")[:12],
+        }
+        if article is not None:
+            data = {
+                "title": article.title,
+                "slug": article.slug,
+                "body": article.body_source,
+                "language": article.language,
+                "translation_of": str(article.translation_of_id or ""),
+            }
+        form = ArticleForm(formdata=None, data=data)
+    form.language.choices = [
+        (code, language_name(code)) for code in current_app.config["LANGUAGES"]
+    ]
+    originals = original_choices(exclude=article.id if article is not None else None)
+    form.translation_of.choices = [("", _("None: this is an original")), *originals]
+    return form
+
+
+def _translation_of(form: ArticleForm) -> int | None:
+    return parse_id(form.translation_of.data or "")
+
+
 @bp.route("/kb/articles/new", methods=["GET", "POST"])
 def article_new() -> Response | tuple[str, int]:
-    form = ArticleForm()
+    form = _form(None, formdata=request.method == "POST")
     if form.validate_on_submit():
         created = run_use_case(
             lambda: service.article_create(
@@ -82,6 +129,8 @@ def article_new() -> Response | tuple[str, int]:
                 title=form.title.data or "",
                 body=form.body.data or "",
                 slug=form.slug.data or None,
+                language=form.language.data or None,
+                translation_of_id=_translation_of(form),
             ),
             form=form,
             catch=(ValidationError, Conflict),
@@ -91,19 +140,16 @@ def article_new() -> Response | tuple[str, int]:
             flash(_("Draft saved. Publish it when it is ready."), "success")
             return redirect(url_for("kb.article_edit", article_id=created.value.id))
     status = 422 if request.method == "POST" else 200
-    return render_template("kb/edit.html", form=form, article=None, action_form=None), status
+    html = render_template("kb/edit.html", form=form, article=None, action_form=None, versions=[])
+    return html, status
 
 
 @bp.route("/kb/articles/<id:article_id>/edit", methods=["GET", "POST"])
 def article_edit(article_id: int) -> Response | tuple[str, int]:
     article = _get_article(article_id)
     if request.method == "GET":
-        form = ArticleForm(
-            formdata=None,
-            data={"title": article.title, "slug": article.slug, "body": article.body_source},
-        )
-        return _edit_page(article, form, 200)
-    form = ArticleForm()
+        return _edit_page(article, _form(article, formdata=False), 200)
+    form = _form(article)
     if form.validate_on_submit():
         updated = run_use_case(
             lambda: service.article_update(
@@ -112,6 +158,8 @@ def article_edit(article_id: int) -> Response | tuple[str, int]:
                 title=form.title.data or "",
                 body=form.body.data or "",
                 slug=form.slug.data or None,
+                language=form.language.data or None,
+                translation_of_id=_translation_of(form),
             ),
             form=form,
             catch=(ValidationError, Conflict),
@@ -125,7 +173,11 @@ def article_edit(article_id: int) -> Response | tuple[str, int]:
 
 def _edit_page(article: Article, form: ArticleForm, status: int) -> tuple[str, int]:
     html = render_template(
-        "kb/edit.html", form=form, article=article, action_form=EmptyForm(formdata=None)
+        "kb/edit.html",
+        form=form,
+        article=article,
+        action_form=EmptyForm(formdata=None),
+        versions=language_versions(article),
     )
     return html, status
 

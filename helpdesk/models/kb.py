@@ -31,6 +31,13 @@ class Article(Base):
         sa.ForeignKey("tickets.id", ondelete="SET NULL")
     )
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # One of the app's languages; the help centre and widget show a reader the article in
+    # theirs when there is one (helpdesk.search.articles.for_language).
+    language: Mapped[str] = mapped_column(sa.String(8), default="en", server_default="en")
+    # The original this article translates; translations of one original share it.
+    translation_of_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("articles.id", ondelete="SET NULL")
+    )
     helpful_yes: Mapped[int] = mapped_column(default=0, server_default="0")
     helpful_no: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=now)
@@ -38,11 +45,21 @@ class Article(Base):
 
     source_ticket: Mapped[Ticket | None] = relationship()
     author: Mapped[User | None] = relationship()
+    translation_of: Mapped[Article | None] = relationship(remote_side=[id])
 
     __table_args__ = (
         sa.Index("ix_articles_published_updated_at", "published", "updated_at", "id"),
         sa.CheckConstraint("helpful_yes >= 0 AND helpful_no >= 0", name="votes_not_negative"),
+        # At most one translation per language of an original.
+        sa.Index(
+            "ix_articles_translation_of_id_language", "translation_of_id", "language", unique=True
+        ),
     )
+
+    @property
+    def original_id(self) -> int:
+        """The id its translations share: the original's."""
+        return self.translation_of_id or self.id
 
     def __repr__(self) -> str:
         return f"<Article {self.slug}>"

@@ -20,6 +20,11 @@ body_source)` (GIN index); ranked by the number of terms matched, then ts_rank p
 `ARTICLE_TITLE_WEIGHT` for a term in the title and `ARTICLE_BODY_WEIGHT` for a term in the
 body.
 
+Readers see articles in their language: `for_language` keeps the articles in it and, of
+the others, those with no published translation into it (a Thai reader gets the Thai
+version of an article when there is one, else the original; an English reader never sees
+the Thai translation of an English article).
+
 The help centre's other article lookups (by slug, newest published, snippets) live here
 too, beside the search they share their queries and snippets with.
 """
@@ -28,9 +33,11 @@ from __future__ import annotations
 
 import html
 import re
+from typing import Any
 
 import nh3
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 
 from helpdesk.extensions import db
 from helpdesk.models import Article
@@ -53,15 +60,36 @@ SNIPPET_CHARS = 160
 SNIPPET_LEAD = 40
 
 
-def article_search(query: str, *, published_only: bool = True, limit: int = 20) -> list[Article]:
+def article_search(
+    query: str, *, published_only: bool = True, limit: int = 20, language: str | None = None
+) -> list[Article]:
     """Articles matching any term of `query`, those with the most terms first; [] when it
-    has nothing to search for (empty, or only punctuation and operators)."""
+    has nothing to search for (empty, or only punctuation and operators). With `language`,
+    only what a reader of it should see (`for_language`)."""
     statement = search_statement(query)
     if statement is None:
         return []
     if published_only:
         statement = statement.where(Article.published.is_(True))
+    if language is not None:
+        statement = for_language(statement, language)
     return list(db.session.scalars(statement.limit(max(0, limit))))
+
+
+def for_language(statement: sa.Select[Any], language: str) -> sa.Select[Any]:
+    """`statement` keeping the articles a reader of `language` should see: those in it, and
+    those in another language with no published version in it (the same original's)."""
+    other = aliased(Article)
+    same_original = sa.or_(
+        other.id == Article.translation_of_id,  # its original
+        other.translation_of_id == sa.func.coalesce(Article.translation_of_id, Article.id),
+    )
+    readable = (
+        sa.select(other.id)
+        .where(same_original, other.language == language, other.published.is_(True))
+        .exists()
+    )
+    return statement.where(sa.or_(Article.language == language, ~readable))
 
 
 def article_terms(query: str) -> list[str]:
@@ -71,12 +99,13 @@ def article_terms(query: str) -> list[str]:
     return [term for term in terms if term not in STOP_WORDS] or terms
 
 
-def article_suggestions(query: str, limit: int = 5) -> list[Article]:
+def article_suggestions(query: str, limit: int = 5, language: str | None = None) -> list[Article]:
     """Published articles for a live search box: the best matches for `query`, or the
-    newest published articles when it has nothing to search for."""
+    newest published articles when it has nothing to search for; for a reader of
+    `language` when given."""
     if query_terms(query or ""):
-        return article_search(query, published_only=True, limit=limit)
-    return list(db.session.scalars(newest_published().limit(max(0, limit))))
+        return article_search(query, published_only=True, limit=limit, language=language)
+    return list(db.session.scalars(newest_published(language).limit(max(0, limit))))
 
 
 def article_by_slug(slug: str) -> Article | None:
@@ -86,13 +115,15 @@ def article_by_slug(slug: str) -> Article | None:
     )
 
 
-def newest_published() -> sa.Select[Article]:
-    """Published articles, newest first (the help centre's front page)."""
-    return (
+def newest_published(language: str | None = None) -> sa.Select[Article]:
+    """Published articles, newest first (the help centre's front page); for a reader of
+    `language` when given."""
+    statement = (
         sa.select(Article)
         .where(Article.published.is_(True))
         .order_by(Article.published_at.desc(), Article.id.desc())
     )
+    return for_language(statement, language) if language is not None else statement
 
 
 def search_statement(query: str) -> sa.Select[Article] | None:

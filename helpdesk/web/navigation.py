@@ -57,9 +57,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("phrases.library_page", lazy_gettext("Phrases"), "admin", "settings"),
     NavItem("widget_settings.settings_page", lazy_gettext("Widget"), "admin", "settings"),
     NavItem("mail_viewer.outbox_list", lazy_gettext("Email"), "admin", "settings"),
-    NavItem(
-        "blocked_senders.blocked_list", lazy_gettext("Blocked senders"), "admin", "settings"
-    ),
+    NavItem("blocked_senders.blocked_list", lazy_gettext("Blocked senders"), "admin", "settings"),
     NavItem("webhooks.webhook_list", lazy_gettext("Webhooks"), "admin", "settings"),
     NavItem("audit_log.audit_page_view", lazy_gettext("Audit log"), "admin", "settings"),
     NavItem("api_tokens.index", lazy_gettext("API tokens"), "agent", "settings"),

@@ -51,6 +51,7 @@ from helpdesk.extensions import csrf, limiter
 from helpdesk.feedback.service import can_rate, rating_for, rating_record
 from helpdesk.format_filters import datetimeformat
 from helpdesk.forms import parse_id, strip_control
+from helpdesk.i18n import current_locale
 from helpdesk.mail.compose import reply_expectation
 from helpdesk.models import Attachment, Message, Rating, Ticket
 from helpdesk.search.articles import article_by_slug, article_snippet, article_suggestions
@@ -467,7 +468,7 @@ def choose_language() -> Response:
 @public
 def suggest_articles() -> Response:
     query = str(strip_control(request.args.get("q", "")))[:200]
-    articles = article_suggestions(query)
+    articles = article_suggestions(query, language=current_locale())
     return jsonify(
         articles=[
             {
