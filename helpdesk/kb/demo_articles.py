@@ -215,11 +215,12 @@ def seed_demo_articles(*, author: User | None, current: datetime) -> int:
         (slug, None, "en", title, body, age) for slug, title, body, age in DEMO_ARTICLES
     ] + list(DEMO_TRANSLATIONS)
     slugs = [row[0] for row in wanted] + [row[1] for row in DEMO_TRANSLATIONS]
-    present = dict(
-        db.session.execute(sa.select(Article.slug, Article.id).where(Article.slug.in_(slugs)))
-        .tuples()
-        .all()
-    )
+    present = {
+        slug: article_id
+        for slug, article_id in db.session.execute(
+            sa.select(Article.slug, Article.id).where(Article.slug.in_(slugs))
+        )
+    }
     added = []
     for slug, original_slug, language, title, wrapped, age in wanted:
         if slug in present or (original_slug is not None and original_slug not in present):

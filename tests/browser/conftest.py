@@ -52,9 +52,9 @@ def browser() -> Iterator[object]:
 
 
 @contextmanager
-def serving(wsgi_app: Any) -> Iterator[str]:
-    """`wsgi_app` on 127.0.0.1 at a free port, in a thread, while the block runs."""
-    server = make_server("127.0.0.1", 0, wsgi_app, threaded=True)
+def serving(wsgi_app: Any, port: int = 0) -> Iterator[str]:
+    """`wsgi_app` on 127.0.0.1 at `port` (0: a free one), in a thread, while the block runs."""
+    server = make_server("127.0.0.1", port, wsgi_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
