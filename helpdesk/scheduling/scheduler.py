@@ -25,6 +25,7 @@ from helpdesk.clock import now
 from helpdesk.extensions import db
 from helpdesk.scheduling.jobs import JOBS, Job
 from helpdesk.scheduling.runs import job_finished, job_started
+from helpdesk.scheduling.timeouts import limit_scheduler_sessions
 
 logger = logging.getLogger(__name__)
 
@@ -86,7 +87,8 @@ def build_scheduler(app: Flask) -> BackgroundScheduler:
 
 def run_external(app: Flask) -> None:
     """Run the scheduler in this process until SIGTERM or SIGINT (Ctrl+C), then stop cleanly:
-    no new runs start and running ones finish. A second signal stops at once."""
+    no new runs start and running ones finish. A second signal stops at once. On
+    PostgreSQL its sessions get time limits (`scheduling.timeouts`)."""
     stop = threading.Event()
 
     def request_stop(signum: int, frame: FrameType | None) -> None:
@@ -94,6 +96,7 @@ def run_external(app: Flask) -> None:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         stop.set()
 
+    limit_scheduler_sessions(app)
     scheduler = build_scheduler(app)
     previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
