@@ -5,13 +5,20 @@ many schedulers run it.
 
 Claiming. A row is due when `status = 'pending' AND next_attempt_at <= now`. A sender
 claims a batch with one conditional UPDATE that moves `next_attempt_at` a lease ahead
-(LEASE) and counts the attempt, and commits that claim before talking to SMTP (no database
-transaction stays open across the network). On PostgreSQL the candidates are first locked
-with `FOR UPDATE SKIP LOCKED`, so concurrent senders take disjoint batches; on SQLite the
-single `UPDATE ... WHERE id IN (SELECT ...) AND <due> RETURNING id` is atomic because writes
-are serialised. Another sender's UPDATE re-checks `next_attempt_at <= now` at fire time and
-so skips leased rows. A sender that dies mid-batch leaves its rows leased; they come due
-again when the lease ends and are retried (counted as an attempt).
+(LEASE), counts the attempt and writes the claim's own token (`lease_token`), and commits
+that claim before talking to SMTP (no database transaction stays open across the network).
+On PostgreSQL the candidates are first locked with `FOR UPDATE SKIP LOCKED`, so concurrent
+senders take disjoint batches; on SQLite the single `UPDATE ... WHERE id IN (SELECT ...)
+AND <due> RETURNING id` is atomic because writes are serialised. Another sender's UPDATE
+re-checks `next_attempt_at <= now` at fire time and so skips leased rows.
+
+Leases are short and renewed: while it works through its batch the sender moves the lease
+of the rows it still holds another LEASE ahead every RENEW_EVERY (a heartbeat), and it
+starts a row only while the lease has at least LEASE - RENEW_EVERY left. A sender that
+dies (kill -9) stops renewing: its rows come due again within LEASE and another sender
+takes them (counted as an attempt). Outcomes are fenced: a row's result is written only
+while the row still carries the claim's token, so a sender that stalled past its lease and
+wakes up after another took the row over changes nothing (it logs the discarded outcome).
 
 Outcome. Each row's result is committed on its own right after its SMTP exchange: sent
 (status sent), a temporary failure (next attempt after BACKOFF[attempts - 1]), or a
@@ -27,6 +34,7 @@ Webhook deliveries do not need SMTP and go out either way.
 from __future__ import annotations
 
 import logging
+import secrets
 import smtplib
 import time
 from collections.abc import Mapping
@@ -59,9 +67,11 @@ BACKOFF: tuple[timedelta, ...] = (
     timedelta(hours=24),
 )
 MAX_ATTEMPTS = len(BACKOFF) + 1
-# How long a claimed row is reserved for its sender; well above a batch's worst case
-# (BATCH rows × the SMTP timeout would be a dead server, which fails fast on connect).
-LEASE = timedelta(minutes=10)
+# How long a claimed row is reserved for its sender without a renewal, and how often the
+# sender renews it: a row starts with at least LEASE - RENEW_EVERY left, more than one SMTP
+# exchange needs (HELPDESK_SMTP_TIMEOUT, 20 s by default, per step).
+LEASE = timedelta(seconds=60)
+RENEW_EVERY = timedelta(seconds=20)
 BATCH = 50
 MAX_ERROR_CHARS = 1000
 MAX_SUBJECT_CHARS = 300
@@ -78,6 +88,60 @@ ALLOWED_HEADERS = frozenset(
         "List-Unsubscribe-Post",
     }
 )
+
+
+@dataclass
+class Claim:
+    """Rows a sender leased, under its own token, and when it last renewed the lease."""
+
+    token: str
+    ids: list[int]
+    renewed: float  # time.monotonic()
+
+    def renew_if_due(self) -> set[int]:
+        """The heartbeat: when RENEW_EVERY has passed, move the lease of the rows still
+        held another LEASE ahead (committed); returns the ids still held."""
+        if time.monotonic() - self.renewed < RENEW_EVERY.total_seconds():
+            return set(self.ids)
+        held = set(
+            db.session.scalars(
+                sa.update(Outbox)
+                .where(
+                    Outbox.id.in_(self.ids),
+                    Outbox.lease_token == self.token,
+                    Outbox.status == "pending",
+                )
+                .values(next_attempt_at=now() + LEASE)
+                .returning(Outbox.id)
+                .execution_options(synchronize_session=False)
+            )
+        )
+        db.session.commit()
+        self.ids = [row_id for row_id in self.ids if row_id in held]
+        self.renewed = time.monotonic()
+        return held
+
+    def fence(self, row: Outbox) -> bool:
+        """Take the row out of the lease to record its outcome in this transaction; False
+        (and nothing to record) when the row no longer carries this claim's token."""
+        taken = db.session.execute(
+            sa.update(Outbox)
+            .where(
+                Outbox.id == row.id,
+                Outbox.lease_token == self.token,
+                Outbox.status == "pending",
+            )
+            .values(lease_token=None)
+            .execution_options(synchronize_session=False)
+        )
+        if taken.rowcount == 1:  # type: ignore[attr-defined]
+            return True
+        db.session.rollback()
+        logger.warning(
+            "outbox row %s: lease lost before its outcome was recorded; another sender has it",
+            row.id,
+        )
+        return False
 
 
 @dataclass(frozen=True)
@@ -152,12 +216,13 @@ def _send_emails(*, batch: int) -> tuple[int, int, int]:
         return (0, 0, 0)
     totals = [0, 0, 0]
     while True:
-        ids = _claim(batch=batch)
-        if not ids:
+        claim = _claim(batch=batch)
+        if claim is None:
             break
-        counts, reachable = _send_batch(ids, settings)
+        claimed = len(claim.ids)
+        counts, reachable = _send_batch(claim, settings)
         totals = [total + count for total, count in zip(totals, counts, strict=True)]
-        if len(ids) < batch or not reachable:
+        if claimed < batch or not reachable:
             break
     return (totals[0], totals[1], totals[2])
 
@@ -166,23 +231,28 @@ def _send_webhooks(*, batch: int) -> tuple[int, int, int]:
     """Webhook rows are claimed here like emails and POSTed by `webhooks.delivery`."""
     sent = retrying = failed = 0
     while True:
-        ids = _claim(batch=batch, kind="webhook")
-        if not ids:
+        claim = _claim(batch=batch, kind="webhook")
+        if claim is None:
             break
-        outcome = webhook_delivery.send_claimed(ids, time_limit=LEASE.total_seconds() / 2)
+        claimed = len(claim.ids)
+        outcome = webhook_delivery.send_claimed(
+            claim.ids, keep=claim.fence, time_limit=(LEASE - RENEW_EVERY).total_seconds()
+        )
         sent, retrying, failed = (
             sent + outcome.sent,
             retrying + outcome.retrying,
             failed + outcome.failed,
         )
-        if len(ids) < batch:
+        if claimed < batch:
             break
     return (sent, retrying, failed)
 
 
-def _claim(*, batch: int, kind: str = "email") -> list[int]:
-    """Lease up to `batch` due rows of `kind` (oldest due first) and commit the lease."""
+def _claim(*, batch: int, kind: str = "email") -> Claim | None:
+    """Lease up to `batch` due rows of `kind` (oldest due first) under a new token and
+    commit the lease; None when nothing is due."""
     cutoff = now()
+    token = secrets.token_hex(16)
     due = sa.and_(Outbox.kind == kind, Outbox.status == "pending", Outbox.next_attempt_at <= cutoff)
     candidates = (
         sa.select(Outbox.id).where(due).order_by(Outbox.next_attempt_at, Outbox.id).limit(batch)
@@ -191,11 +261,11 @@ def _claim(*, batch: int, kind: str = "email") -> list[int]:
         target = claimable(candidates)
         if target is None:
             db.session.rollback()
-            return []
+            return None
         claim = (
             sa.update(Outbox)
             .where(Outbox.id.in_(target), due)
-            .values(next_attempt_at=cutoff + LEASE, attempts=Outbox.attempts + 1)
+            .values(next_attempt_at=cutoff + LEASE, attempts=Outbox.attempts + 1, lease_token=token)
             .returning(Outbox.id)
             .execution_options(synchronize_session=False)
         )
@@ -208,23 +278,21 @@ def _claim(*, batch: int, kind: str = "email") -> list[int]:
         loaded = db.session.identity_map.get(identity_key(Outbox, row_id))
         if loaded is not None:
             db.session.expire(loaded)
-    return ids
+    return Claim(token, ids, time.monotonic()) if ids else None
 
 
-def _send_batch(ids: list[int], settings: smtp.SmtpSettings) -> tuple[tuple[int, int, int], bool]:
-    """Send the claimed rows over one connection (reopened after a temporary failure);
-    returns (sent, retrying, failed) and whether the server could be reached at all."""
+def _send_batch(claim: Claim, settings: smtp.SmtpSettings) -> tuple[tuple[int, int, int], bool]:
+    """Send the claimed rows over one connection (reopened after a temporary failure),
+    renewing their lease as it goes; returns (sent, retrying, failed) and whether the
+    server could be reached at all."""
     sent = retrying = failed = 0
     connection: smtplib.SMTP | None = None
     reachable = True
     unreachable: smtp.SmtpFailure | None = None
-    started = time.monotonic()
     try:
-        for row_id in ids:
-            if time.monotonic() - started > LEASE.total_seconds() / 2:
-                # Stop well inside the lease: past it, another sender may claim these rows
-                # and both would send them. The rest keep their lease and go next time.
-                break
+        for row_id in list(claim.ids):
+            if row_id not in claim.renew_if_due():
+                continue  # the lease ran out (a stall): another sender has the row
             row = db.session.get(Outbox, row_id)
             if row is None or row.status != "pending":
                 continue
@@ -241,11 +309,15 @@ def _send_batch(ids: list[int], settings: smtp.SmtpSettings) -> tuple[tuple[int,
                 elif not failure.permanent:
                     smtp.close(connection)
                     connection = None
+                if not claim.fence(row):
+                    continue
                 if _record_failure(row, failure):
                     failed += 1
                 else:
                     retrying += 1
             else:
+                if not claim.fence(row):
+                    continue
                 row.status = "sent"
                 row.sent_at = now()
                 row.last_error = None

@@ -51,6 +51,8 @@ class Outbox(Base):
     status: Mapped[str] = mapped_column(str_enum("status", *OUTBOX_STATES), default="pending")
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=now)
+    # The claim of the sender holding the row's lease (helpdesk.mail.outbox), None otherwise.
+    lease_token: Mapped[str | None] = mapped_column(sa.String(32))
     last_error: Mapped[str | None] = mapped_column(sa.Text)
     sent_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=now)

@@ -42,6 +42,7 @@ import logging
 import socket
 import ssl
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -196,9 +197,10 @@ def deliver(row: Outbox, webhook: Webhook, *, allow_private: bool) -> int:
     return post(target, body=row.body_text, headers=headers)
 
 
-def send_claimed(ids: list[int], *, time_limit: float) -> Outcome:
-    """Send the claimed webhook rows one by one, committing each outcome; stops after
-    `time_limit` seconds (the rest keep their lease and go next time)."""
+def send_claimed(ids: list[int], *, keep: Callable[[Outbox], bool], time_limit: float) -> Outcome:
+    """Send the claimed webhook rows one by one, committing each outcome that `keep` lets
+    through (the claim's fence: False when the lease was lost, and nothing is recorded);
+    stops after `time_limit` seconds (the rest keep their lease and go next time)."""
     sent = retrying = failed = 0
     allow_private = webhook_settings().allow_private
     started = time.monotonic()
@@ -214,6 +216,8 @@ def send_claimed(ids: list[int], *, time_limit: float) -> Outcome:
             else None
         )
         if webhook is None or not webhook.active:
+            if not keep(row):
+                continue
             row.status = "failed"
             row.last_error = "the subscription was paused or deleted before this was sent"
             failed += 1
@@ -221,11 +225,15 @@ def send_claimed(ids: list[int], *, time_limit: float) -> Outcome:
             try:
                 status = deliver(row, webhook, allow_private=allow_private)
             except DeliveryFailure as failure:
+                if not keep(row):
+                    continue
                 if _record_failure(row, failure):
                     failed += 1
                 else:
                     retrying += 1
             else:
+                if not keep(row):
+                    continue
                 row.status = "sent"
                 row.sent_at = now()
                 row.response_code = status

@@ -276,15 +276,61 @@ def test_two_senders_never_send_a_row_twice(database, server, set_now):
     customer_ticket()
     (row,) = rows()
 
-    claimed = outbox._claim(batch=10)  # a sender that claimed the row and died
-    assert claimed == [row.id]
+    claimed = outbox._claim(batch=10)  # a sender that claimed the row and died (kill -9)
+    assert claimed is not None and claimed.ids == [row.id]
     assert send_outbox() == SendResult(0, 0, 0)  # leased: the other sender leaves it
-    set_now(TUESDAY + LEASE)
+    set_now(TUESDAY + LEASE)  # a minute later, not ten: the lease is short
     assert send_outbox() == SendResult(sent=1, retrying=0, failed=0)
     assert send_outbox() == SendResult(0, 0, 0)
     assert len(server.handler.received) == 1
     db.session.refresh(row)
-    assert (row.status, row.attempts) == ("sent", 2)
+    assert (row.status, row.attempts, row.lease_token) == ("sent", 2, None)
+
+
+def test_a_sender_that_wakes_after_its_lease_ran_out_writes_nothing(database, server, set_now):
+    """Fencing: the stalled sender's outcome is discarded, the row stays as the sender
+    that took it over recorded it."""
+    set_now(TUESDAY)
+    customer_ticket()
+    (row,) = rows()
+    stalled = outbox._claim(batch=10)
+    assert stalled is not None
+    set_now(TUESDAY + LEASE + timedelta(seconds=1))
+    assert send_outbox() == SendResult(sent=1, retrying=0, failed=0)  # the other sender
+    db.session.refresh(row)
+    sent_at = row.sent_at
+    # The stalled sender wakes: its SMTP exchange "failed", and it tries to record that.
+    set_now(TUESDAY + LEASE + timedelta(minutes=5))
+    assert stalled.fence(db.session.get(Outbox, row.id)) is False
+    db.session.expire_all()
+    row = db.session.get(Outbox, row.id)
+    assert (row.status, row.sent_at, row.last_error) == ("sent", sent_at, None)
+    # Nor can it renew a lease that is no longer its own.
+    stalled.renewed -= outbox.RENEW_EVERY.total_seconds()
+    assert stalled.renew_if_due() == set() and stalled.ids == []
+
+
+def test_a_working_sender_renews_its_lease(database, server, set_now):
+    """The heartbeat: a sender still working keeps its rows past the first LEASE."""
+    set_now(TUESDAY)
+    customer_ticket()
+    (row,) = rows()
+    claim = outbox._claim(batch=10)
+    assert claim is not None
+    # RENEW_EVERY later (monotonic time), the sender renews; the other senders then
+    # find nothing due at the end of the first lease.
+    renewed_at = TUESDAY + outbox.RENEW_EVERY
+    set_now(renewed_at)
+    claim.renewed -= outbox.RENEW_EVERY.total_seconds()
+    assert claim.renew_if_due() == {row.id}
+    set_now(TUESDAY + LEASE)
+    assert send_outbox() == SendResult(0, 0, 0)
+    db.session.refresh(row)
+    assert row.next_attempt_at == renewed_at + LEASE and row.lease_token == claim.token
+    # Not yet due for renewal: nothing is written.
+    assert claim.renew_if_due() == {row.id}
+    db.session.refresh(row)
+    assert row.next_attempt_at == renewed_at + LEASE
 
 
 def test_without_smtp_configured_mail_waits_in_the_outbox(app, database, set_now):
