@@ -22,6 +22,7 @@ class NavItem:
 
 NAVIGATION: tuple[NavItem, ...] = (
     NavItem("tickets.inbox", lazy_gettext("Inbox"), "agent"),
+    NavItem("customers.directory", lazy_gettext("Customers"), "agent"),
     NavItem("kb.articles", lazy_gettext("Knowledge base"), "agent"),
     NavItem("founders.queue", lazy_gettext("Review queue"), "founder"),
     NavItem("trends.trends_page", lazy_gettext("Trends"), "founder"),
