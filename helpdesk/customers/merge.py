@@ -24,6 +24,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm import InstrumentedAttribute
 
 from helpdesk.audit import audit
 from helpdesk.clock import now
@@ -50,7 +51,9 @@ from helpdesk.models import (
 FILLED = ("company", "plan", "language", "timezone")
 
 
-def _move(model: Any, column: sa.Column[Any], source: Customer, target: Customer) -> int:
+def _move(
+    model: Any, column: InstrumentedAttribute[Any], source: Customer, target: Customer
+) -> int:
     """Point every row of `model` that names `source` in `column` at `target`."""
     result = db.session.execute(
         sa.update(model)

@@ -42,8 +42,9 @@ MAX_COMPANY_CHARS = 120
 # A field the caller did not send: the customer keeps what they have.
 UNSET: Any = object()
 
-# The fields an update may change besides the keys, in the order they are checked.
-FIELDS = ("name", "company", "plan", "lifetime_value_cents", "vip", "language", "timezone")
+# The fields an upsert (the REST API) may change besides the keys, in the order they are
+# checked; staff may also set the company (`customer_update`).
+FIELDS = ("name", "plan", "lifetime_value_cents", "vip", "language", "timezone")
 
 
 @functools.cache

@@ -100,7 +100,7 @@ def conversation_refused(email: str) -> bool:
 
 def conversations_of(visitor: Visitor) -> list[Ticket]:
     """A verified visitor's most recent conversations (none for an anonymous one)."""
-    if not visitor.verified:
+    if visitor.email is None:
         return []
     customer = customer_by_email(visitor.email)
     if customer is None:
@@ -119,7 +119,7 @@ def visitor_language(visitor: Visitor) -> str | None:
     """The language stored on a verified visitor's customer record, so a panel opened on a
     new device can switch to it; None for an anonymous visitor, whatever email they claim
     (an unverified visitor learns nothing about a customer record)."""
-    if not visitor.verified:
+    if visitor.email is None:
         return None
     customer = customer_by_email(visitor.email)
     return supported_language(customer.language if customer else None)
