@@ -5,8 +5,13 @@ A customer's tags are the tags of their tickets (customers carry none of their o
 matches a customer when it is part of their name, email or company, or is exactly one of
 those tags. Every term must match.
 
-Each page costs two statements whatever its size: the customers (with their open-ticket
-counts as a correlated count, evaluated for the page's rows only) and their tags. The sorts
+Each page costs two statements whatever its size (three with a search): the customers
+(the page is cut first, then their open tickets are counted for its rows only) and their
+tags. A search first reads the ids it matches, up to `CANDIDATES`: a rare name is then
+sorted from those few rows instead of checked along a walk of every customer (300 ms at
+100,000 customers on SQLite, 1 ms from the ids); a common one keeps the walk, which meets
+a page of matches early. Name and email are matched through the search indexes
+(`helpdesk/search/customers.py`). The sorts
 walk an index: `ix_customers_last_contact_at_id` (customers who never wrote come last, in
 an arm of their own so PostgreSQL's NULLs-first order needs no sort) and
 `ix_customers_lifetime_value_cents_id`; "open tickets" groups the open tickets (few of all)
@@ -26,13 +31,16 @@ from helpdesk.errors import ValidationError
 from helpdesk.extensions import db
 from helpdesk.models import Customer, Tag, Ticket
 from helpdesk.models.ticket import OPEN_STATUSES, ticket_tags
-from helpdesk.search.terms import like_pattern, query_terms
+from helpdesk.search.customers import customer_text_match
+from helpdesk.search.terms import query_terms
 
 PAGE_SIZE = 50
 MAX_PAGE = 200
 MAX_QUERY_CHARS = 200
 MAX_TAGS_SHOWN = 5
 SORTS = ("last_contact", "value", "open")
+# A search matching at most this many customers is sorted from its matches (see _search).
+CANDIDATES = 2000
 
 
 @dataclass(frozen=True)
@@ -75,38 +83,35 @@ def _matching(q: str) -> sa.Select[Any]:
     """Customers matching every term of `q` (all of them for an empty query)."""
     query = sa.select(Customer)
     for term in query_terms(q):
-        pattern = like_pattern(term)
         tagged = (
             sa.select(Ticket.customer_id)
             .join(ticket_tags, ticket_tags.c.ticket_id == Ticket.id)
             .join(Tag, Tag.id == ticket_tags.c.tag_id)
             .where(Tag.name == term)
         )
-        query = query.where(
-            sa.or_(
-                Customer.name.ilike(pattern, escape="\\"),
-                Customer.email.ilike(pattern, escape="\\"),
-                Customer.company.ilike(pattern, escape="\\"),
-                Customer.id.in_(tagged),
-            )
-        )
+        query = query.where(sa.or_(customer_text_match(term), Customer.id.in_(tagged)))
     return query
 
 
-def _open_count(customer_id: Any) -> sa.ScalarSelect[Any]:
-    return (
-        sa.select(sa.func.count(Ticket.id))
-        .where(Ticket.customer_id == customer_id, Ticket.status.in_(OPEN_STATUSES))
-        .scalar_subquery()
-    )
+def _search(q: str) -> sa.Select[Any]:
+    """The customers a search matches, in the form the sorts read fastest: a few (at most
+    CANDIDATES) as a list of ids, sorted on their own; many as the conditions, checked
+    along the sort's index walk (which meets enough matches early)."""
+    matching = _matching(q)
+    if not query_terms(q):
+        return matching
+    ids = list(db.session.scalars(matching.with_only_columns(Customer.id).limit(CANDIDATES + 1)))
+    if len(ids) > CANDIDATES:
+        return matching
+    return sa.select(Customer).where(Customer.id.in_(ids))
 
 
 def _ordered(matching: sa.Select[Any], sort: str, offset: int, limit: int) -> sa.Select[Any]:
-    """The page's customers with their open-ticket counts, in the sort's order."""
+    """The page's customers in the sort's order ("open" adds their open-ticket counts as
+    `open_tickets`)."""
     if sort == "value":
         return (
-            matching.add_columns(_open_count(Customer.id))
-            .order_by(Customer.lifetime_value_cents.desc(), Customer.id.desc())
+            matching.order_by(Customer.lifetime_value_cents.desc(), Customer.id.desc())
             .offset(offset)
             .limit(limit)
         )
@@ -119,7 +124,7 @@ def _ordered(matching: sa.Select[Any], sort: str, offset: int, limit: int) -> sa
         )
         open_tickets = sa.func.coalesce(counts.c.open_tickets, 0)
         return (
-            matching.add_columns(open_tickets)
+            matching.add_columns(open_tickets.label("open_tickets"))
             .outerjoin(counts, counts.c.customer_id == Customer.id)
             .order_by(open_tickets.desc(), Customer.id.desc())
             .offset(offset)
@@ -143,11 +148,32 @@ def _ordered(matching: sa.Select[Any], sort: str, offset: int, limit: int) -> sa
     both = sa.union_all(sa.select(contacted), sa.select(never)).subquery()
     row = aliased(Customer, both)
     return (
-        sa.select(row, _open_count(row.id))
+        sa.select(row)
         .order_by(row.last_contact_at.is_(None), row.last_contact_at.desc(), row.id.desc())
         .offset(offset)
         .limit(limit)
     )
+
+
+def _with_open_counts(page: sa.Subquery, sort: str) -> sa.Select[Any]:
+    """The page's rows (already cut to size) with their open-ticket counts, counted for
+    those rows only, in the sort's order again (a subquery's order is not kept)."""
+    row = aliased(Customer, page)
+    if sort == "open":
+        count: sa.ColumnElement[Any] = page.c.open_tickets
+        order = [count.desc(), row.id.desc()]
+    else:
+        count = (
+            sa.select(sa.func.count(Ticket.id))
+            .where(Ticket.customer_id == row.id, Ticket.status.in_(OPEN_STATUSES))
+            .scalar_subquery()
+        )
+        order = (
+            [row.lifetime_value_cents.desc(), row.id.desc()]
+            if sort == "value"
+            else [row.last_contact_at.is_(None), row.last_contact_at.desc(), row.id.desc()]
+        )
+    return sa.select(row, count).order_by(*order)
 
 
 def _tags_of(customer_ids: list[int]) -> dict[int, list[str]]:
@@ -171,9 +197,8 @@ def _tags_of(customer_ids: list[int]) -> dict[int, list[str]]:
 def directory_page(query: DirectoryQuery) -> DirectoryPage:
     """One page of the directory (and whether another follows)."""
     offset = (query.page - 1) * PAGE_SIZE
-    found = db.session.execute(
-        _ordered(_matching(query.q), query.sort, offset, PAGE_SIZE + 1)
-    ).all()
+    page = _ordered(_search(query.q), query.sort, offset, PAGE_SIZE + 1).subquery()
+    found = db.session.execute(_with_open_counts(page, query.sort)).all()
     rows = [DirectoryRow(customer=customer, open_tickets=count) for customer, count in found]
     has_next = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]

@@ -24,6 +24,9 @@ down_revision = "0025"
 branch_labels = None
 depends_on = None
 
+# Named search_* so autogenerate ignores it, as the other search indexes (0003).
+COMPANY_TRIGRAMS = "search_customers_company_trgm"
+
 
 def upgrade():
     op.create_table(
@@ -92,9 +95,20 @@ def upgrade():
         ["lifetime_value_cents", "id"],
         unique=False,
     )
+    # The directory's company search, on PostgreSQL: a trigram index beside the name and
+    # email ones of 0003 (when pg_trgm is there; without it, ILIKE scans).
+    if op.get_context().dialect.name == "postgresql" and (
+        op.get_context().as_sql
+        or op.get_bind()
+        .exec_driver_sql("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
+        .scalar()
+    ):
+        op.execute(f"CREATE INDEX {COMPANY_TRIGRAMS} ON customers USING gin (company gin_trgm_ops)")
 
 
 def downgrade():
+    if op.get_context().dialect.name == "postgresql":
+        op.execute(f"DROP INDEX IF EXISTS {COMPANY_TRIGRAMS}")
     op.drop_index("ix_customers_lifetime_value_cents_id", table_name="customers")
     op.drop_index("ix_customers_last_contact_at_id", table_name="customers")
     op.drop_column("customers", "last_contact_at")
