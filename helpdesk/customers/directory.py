@@ -159,6 +159,7 @@ def _with_open_counts(page: sa.Subquery, sort: str) -> sa.Select[Any]:
     """The page's rows (already cut to size) with their open-ticket counts, counted for
     those rows only, in the sort's order again (a subquery's order is not kept)."""
     row = aliased(Customer, page)
+    order: list[sa.ColumnElement[Any]]
     if sort == "open":
         count: sa.ColumnElement[Any] = page.c.open_tickets
         order = [count.desc(), row.id.desc()]

@@ -11,8 +11,10 @@ the alias's `merged_from_id`.
 The kept record's details win; the ones it lacks (company, plan, language, time zone,
 external id) come from the merged record; VIP if either was; the higher lifetime value
 (both records usually mirror the same host-site account, so adding would count it twice);
-the later last contact. One NPS invitation per round and customer: when both were invited
-in a round, the invitation with an answer is kept (the kept record's when both answered).
+the later last contact. When the moved tickets' plan or VIP flag changes with them,
+`CustomerUpdated` is published so service levels match them again. One NPS invitation per
+round and customer: when both were invited in a round, the invitation with an answer is
+kept (the kept record's when both answered).
 
 Refused: a record into itself, and a merge whose other record is gone (a stale page). No
 undo.
@@ -20,6 +22,7 @@ undo.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -28,9 +31,11 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from helpdesk.audit import audit
 from helpdesk.clock import now
+from helpdesk.customers.events import CustomerUpdated
 from helpdesk.customers.service import customer_change
 from helpdesk.db.transaction import use_case
 from helpdesk.errors import Conflict, NotAllowed, ValidationError
+from helpdesk.events import publish
 from helpdesk.extensions import db
 from helpdesk.models import (
     Customer,
@@ -90,7 +95,8 @@ def _settle_nps_rounds(source: Customer, target: Customer) -> int:
     return dropped
 
 
-def _take_details(source: Customer, target: Customer, actor: User) -> None:
+def _wanted_details(source: Customer, target: Customer) -> dict[str, Any]:
+    """What the kept record takes from the merged one (read before that one is deleted)."""
     wanted: dict[str, Any] = {
         field: getattr(source, field)
         for field in FILLED
@@ -100,15 +106,11 @@ def _take_details(source: Customer, target: Customer, actor: User) -> None:
     wanted["lifetime_value_cents"] = max(target.lifetime_value_cents, source.lifetime_value_cents)
     if target.external_id is None and source.external_id is not None:
         wanted["external_id"] = source.external_id
-        source.external_id = None
-        db.session.flush()  # the id is unique: free it first
-    customer_change(target, wanted, actor)
-    for field in ("last_contact_at", "last_seen_at"):
-        later = max(
-            (value for value in (getattr(target, field), getattr(source, field)) if value),
-            default=None,
-        )
-        setattr(target, field, later)
+    return wanted
+
+
+def _later(*moments: datetime | None) -> datetime | None:
+    return max((moment for moment in moments if moment is not None), default=None)
 
 
 @use_case
@@ -126,7 +128,12 @@ def customer_merge(*, actor: User, source_id: int, target_id: int) -> Customer:
         raise ValidationError(
             "target", _("That customer no longer exists: someone merged or removed it.")
         )
-    _take_details(source, target, actor)
+    wanted = _wanted_details(source, target)
+    merged = {"id": source.id, "email": source.email, "name": source.name}
+    plan_and_vip = (source.plan, source.vip)
+    last_contact = _later(target.last_contact_at, source.last_contact_at)
+    last_seen = _later(target.last_seen_at, source.last_seen_at)
+    source.external_id = None  # unique: freed for the kept record
     db.session.flush()
     dropped_answers = _settle_nps_rounds(source, target)
     if db.session.scalar(sa.select(SurveyOptOut.id).where(SurveyOptOut.customer_id == target.id)):
@@ -151,19 +158,38 @@ def customer_merge(*, actor: User, source_id: int, target_id: int) -> Customer:
     db.session.expunge(source)
     db.session.add(
         CustomerAlias(
-            email=source.email, customer_id=target.id, merged_from_id=source.id, created_at=now()
+            email=merged["email"],
+            customer_id=target.id,
+            merged_from_id=merged["id"],
+            created_at=now(),
         )
     )
     db.session.flush()
-    db.session.expire(target, ["tickets"])
+    # The UPDATEs bypassed the session: what it holds of the moved rows is stale.
+    db.session.expire_all()
+    customer_change(target, wanted, actor)
+    target.last_contact_at, target.last_seen_at = last_contact, last_seen
+    if moved["tickets"] and plan_and_vip != (target.plan, target.vip):
+        # The moved tickets' customer now has another plan or VIP flag: service levels
+        # match them again, as for an edit.
+        publish(
+            CustomerUpdated(
+                customer=target,
+                changes={
+                    "plan": [plan_and_vip[0], target.plan],
+                    "vip": [plan_and_vip[1], target.vip],
+                },
+                actor=actor,
+            )
+        )
     audit(
         actor=actor,
         action="customer.merge",
         obj=target,
         changes={
-            "merged_customer_id": source.id,
-            "merged_email": source.email,
-            "merged_name": source.name,
+            "merged_customer_id": merged["id"],
+            "merged_email": merged["email"],
+            "merged_name": merged["name"],
             **moved,
             "nps_answers_dropped": dropped_answers,
         },

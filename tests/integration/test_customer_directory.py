@@ -513,3 +513,34 @@ def test_merge_through_the_pages(app, login_as):
     )
     assert again.status_code == 409
     assert "no longer exists" in again.get_data(as_text=True)
+
+
+def test_tickets_merged_into_a_vip_move_to_the_vip_service_level(database, make_user):
+    from helpdesk.models import SlaTarget
+    from helpdesk.sla import policies
+    from helpdesk.sla.policies import PolicyFields
+    from helpdesk.tickets.intake import ticket_create
+
+    user = staff_user(make_user)
+    admin = staff_user(make_user, "admin")
+    vip = policies.sla_policy_create(
+        actor=admin, fields=PolicyFields(name="VIP", vip_only=True, first_reply_minutes=30)
+    )
+    policies.sla_policy_create(
+        actor=admin, fields=PolicyFields(name="Everyone", first_reply_minutes=240)
+    )
+    kept = CustomerFactory(email="boss@bigco.example", vip=True)
+    ticket = ticket_create(
+        actor=user,
+        customer_email="boss.private@gmail.example",
+        customer_name="Boss",
+        subject="Help",
+        body="It broke.",
+    )
+    customer_merge(actor=user, source_id=ticket.customer_id, target_id=kept.id)
+    clock_ = db.session.scalars(
+        sa.select(SlaTarget)
+        .where(SlaTarget.ticket_id == ticket.id, SlaTarget.kind == "first_reply")
+        .order_by(SlaTarget.id.desc())
+    ).first()
+    assert clock_ is not None and clock_.policy_id == vip.id
