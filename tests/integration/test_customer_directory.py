@@ -174,6 +174,12 @@ def test_staff_see_the_directory_and_a_customer_page(app, login_as, role):
     assert listing.status_code == 200
     assert "Dewi Lestari" in listing.get_data(as_text=True)
     assert 'href="/customers"' in client.get("/tickets").get_data(as_text=True)
+    with app.app_context():
+        number = db.session.scalar(
+            sa.select(Ticket.number).where(Ticket.customer_id == customer_id)
+        )
+    ticket_page = client.get(f"/tickets/{number}").get_data(as_text=True)
+    assert f'href="/customers/{customer_id}"' in ticket_page  # the side panel links there
     page = client.get(f"/customers/{customer_id}")
     assert page.status_code == 200
     assert "Where is my order" in page.get_data(as_text=True)
