@@ -76,7 +76,3 @@ def customer_language_set(*, actor: User, customer: Customer, language: str | No
     if not actor.can("agent"):
         raise NotAllowed(_("Only staff can change customers."))
     return _change(customer, clean_language(language, allow_none=True), actor)
-
-
-def customer_by_email(email: str) -> Customer | None:
-    return db.session.scalar(sa.select(Customer).where(Customer.email == email))

@@ -1,7 +1,9 @@
 """Customer records kept in step with the host site: create or update a customer found by
-email or by the site's own external id, with plan, lifetime value, VIP flag, language and
-time zone. One use case (`customer_upsert`, decorated `@use_case`: one commit, or a
-rollback when it raises), audited.
+email (or an alias of a merged record) or by the site's own external id, with plan, lifetime
+value, VIP flag, language and time zone (`customer_upsert`, the REST API); and staff's
+changes to one customer from the directory (`customer_update`, which may also set the
+company). Each is a `@use_case` (one commit, or a rollback when it raises), audited as
+`customer.create` / `customer.update`.
 
 Keys: an external id names one customer for good; an email may move to another address
 when the external id says whose it is. An email already held by a different customer
@@ -28,17 +30,20 @@ from helpdesk.errors import Conflict, NotAllowed, ValidationError
 from helpdesk.events import publish
 from helpdesk.extensions import db
 from helpdesk.forms import strip_control
-from helpdesk.models import Customer, User
+from helpdesk.models import Customer, CustomerAlias, User
 from helpdesk.models.customer import MAX_LIFETIME_VALUE_CENTS
+from helpdesk.tickets.customer_lookup import customer_by_email
 
 MAX_NAME_CHARS = 120
 MAX_EXTERNAL_ID_CHARS = 120
 MAX_PLAN_CHARS = 60
+MAX_COMPANY_CHARS = 120
 
 # A field the caller did not send: the customer keeps what they have.
 UNSET: Any = object()
 
-# The fields an update may change besides the keys, in the order they are checked.
+# The fields an upsert (the REST API) may change besides the keys, in the order they are
+# checked; staff may also set the company (`customer_update`).
 FIELDS = ("name", "plan", "lifetime_value_cents", "vip", "language", "timezone")
 
 
@@ -76,6 +81,10 @@ def _clean_name(value: object) -> str:
 
 def _clean_plan(value: object) -> str | None:
     return (_text(value, "plan", MAX_PLAN_CHARS) or None) if value is not None else None
+
+
+def _clean_company(value: object) -> str | None:
+    return (_text(value, "company", MAX_COMPANY_CHARS) or None) if value is not None else None
 
 
 def _clean_value(value: object) -> int:
@@ -118,6 +127,7 @@ def _clean_timezone(value: object) -> str | None:
 
 _CLEANERS = {
     "name": _clean_name,
+    "company": _clean_company,
     "plan": _clean_plan,
     "lifetime_value_cents": _clean_value,
     "vip": _clean_vip,
@@ -173,17 +183,63 @@ def customer_upsert(
     return customer, created
 
 
+@use_case
+def customer_update(
+    *,
+    actor: User,
+    customer: Customer,
+    name: str | None = UNSET,
+    company: str | None = UNSET,
+    plan: str | None = UNSET,
+    lifetime_value_cents: int = UNSET,
+    vip: bool = UNSET,
+    language: str | None = UNSET,
+    timezone: str | None = UNSET,
+) -> dict[str, list[object]]:
+    """Staff change one customer's details (fields left UNSET keep their value); returns
+    what changed, field by field ([before, after]), after auditing it."""
+    if not actor.can("agent"):
+        raise NotAllowed(_("Only staff can change customers."))
+    given = {
+        "name": name,
+        "company": company,
+        "plan": plan,
+        "lifetime_value_cents": lifetime_value_cents,
+        "vip": vip,
+        "language": language,
+        "timezone": timezone,
+    }
+    values = {
+        field: _CLEANERS[field](value) for field, value in given.items() if value is not UNSET
+    }
+    return customer_change(customer, values, actor)
+
+
+def customer_change(
+    customer: Customer, wanted: dict[str, Any], actor: User | str
+) -> dict[str, list[object]]:
+    """Set the fields that differ; flush, audit and publish `CustomerUpdated` when any did
+    (a step of the caller's use case)."""
+    changes: dict[str, list[object]] = {}
+    for field, value in wanted.items():
+        before = getattr(customer, field)
+        if before != value:
+            changes[field] = [before, value]
+            setattr(customer, field, value)
+    if changes:
+        db.session.flush()
+        audit(actor=actor, action="customer.update", obj=customer, changes=changes)
+        publish(CustomerUpdated(customer=customer, changes=changes, actor=actor))
+    return changes
+
+
 def _find(email: str | None, external_id: str | None) -> Customer | None:
     by_external = (
         db.session.scalar(sa.select(Customer).where(Customer.external_id == external_id))
         if external_id is not None
         else None
     )
-    by_email = (
-        db.session.scalar(sa.select(Customer).where(Customer.email == email))
-        if email is not None
-        else None
-    )
+    by_email = customer_by_email(email) if email is not None else None
     if by_external is not None and by_email is not None and by_external is not by_email:
         raise Conflict(_("That email belongs to another customer than the external id's."))
     if (
@@ -194,6 +250,17 @@ def _find(email: str | None, external_id: str | None) -> Customer | None:
     ):
         raise Conflict(_("That email belongs to a customer with another external id."))
     return by_external or by_email
+
+
+def _is_alias_of(customer: Customer, email: str) -> bool:
+    return (
+        db.session.scalar(
+            sa.select(CustomerAlias.id).where(
+                CustomerAlias.email == email, CustomerAlias.customer_id == customer.id
+            )
+        )
+        is not None
+    )
 
 
 def _apply(
@@ -213,18 +280,10 @@ def _apply(
         audit(actor=actor, action="customer.create", obj=customer, changes=recorded)
         return customer, True
     wanted = dict(values)
-    if email is not None:
+    # An address that is one of the customer's aliases (a merged record's) stays an alias.
+    if email is not None and email != customer.email and not _is_alias_of(customer, email):
         wanted["email"] = email
     if external_id is not None:
         wanted["external_id"] = external_id
-    changes: dict[str, list[object]] = {}
-    for field, value in wanted.items():
-        before = getattr(customer, field)
-        if before != value:
-            changes[field] = [before, value]
-            setattr(customer, field, value)
-    if changes:
-        db.session.flush()
-        audit(actor=actor, action="customer.update", obj=customer, changes=changes)
-        publish(CustomerUpdated(customer=customer, changes=changes, actor=actor))
+    customer_change(customer, wanted, actor)
     return customer, False

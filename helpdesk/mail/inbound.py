@@ -48,7 +48,8 @@ from helpdesk.extensions import db
 from helpdesk.mail.addresses import mail_from_address, parse_reply_address
 from helpdesk.mail.attachments import SkippedFile, attachments_store
 from helpdesk.mail.parse import ParsedEmail, not_mime, parse_email
-from helpdesk.models import Attachment, Customer, EmailBounce, Message, Outbox, Ticket
+from helpdesk.models import Attachment, EmailBounce, Message, Outbox, Ticket
+from helpdesk.tickets.customer_lookup import customer_by_email
 from helpdesk.tickets.intake import (
     CustomerContact,
     ticket_create_by_customer,
@@ -96,7 +97,7 @@ def _is_our_address(address: str) -> bool:
 def _record_bounce(parsed: ParsedEmail) -> InboundResult:
     """One EmailBounce per failed recipient (we only learn of our own customers here)."""
     for failure in parsed.failures:
-        customer = db.session.scalar(sa.select(Customer).where(Customer.email == failure.email))
+        customer = customer_by_email(failure.email)
         bounce = EmailBounce(
             customer_id=customer.id if customer else None,
             email=failure.email[:254],
@@ -125,11 +126,12 @@ def _already_stored(message_id: str) -> bool:
 
 def _over_sender_limit(address: str) -> bool:
     limit = int(current_app.config["INBOUND_SENDER_LIMIT_PER_HOUR"])
+    customer = customer_by_email(address)
+    if customer is None:
+        return False
     recent = db.session.scalar(
-        sa.select(sa.func.count(Message.id))
-        .join(Customer, Customer.id == Message.author_customer_id)
-        .where(
-            Customer.email == address,
+        sa.select(sa.func.count(Message.id)).where(
+            Message.author_customer_id == customer.id,
             Message.email_message_id.is_not(None),
             Message.created_at > now() - timedelta(hours=1),
         )

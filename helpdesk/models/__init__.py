@@ -6,7 +6,7 @@ from helpdesk.models.automation import AutomationRule, AutomationRun
 from helpdesk.models.base import Base
 from helpdesk.models.blocked_sender import BlockedSender
 from helpdesk.models.counter import Counter
-from helpdesk.models.customer import Customer
+from helpdesk.models.customer import Customer, CustomerAlias, CustomerNote
 from helpdesk.models.detector import ComplaintLabel, DetectorAdaptation
 from helpdesk.models.digest import Digest
 from helpdesk.models.escalation import Escalation
@@ -49,6 +49,8 @@ __all__ = [
     "ComplaintLabel",
     "Counter",
     "Customer",
+    "CustomerAlias",
+    "CustomerNote",
     "DetectorAdaptation",
     "Digest",
     "EmailBounce",

@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
-import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from helpdesk.attachments.storing import attach, store_uploads
@@ -25,6 +24,7 @@ from helpdesk.models.ticket import CHANNELS, DONE_STATUSES
 from helpdesk.rendering import markdown_to_html
 from helpdesk.settings.service import settings_read
 from helpdesk.tickets.assignment import assign_round_robin
+from helpdesk.tickets.customer_lookup import customer_by_email
 from helpdesk.tickets.events import (
     CustomerReplied,
     CustomerWriting,
@@ -153,7 +153,7 @@ def open_ticket_for_customer(
         raise ValidationError("channel", _("Unknown channel."))
     if not actor.can("agent"):
         raise NotAllowed(_("Only staff can open tickets for customers."))
-    customer = db.session.scalar(sa.select(Customer).where(Customer.email == email))
+    customer = customer_by_email(email)
     if customer is None:
         name = " ".join((customer_name or "").split())
         if not name:
@@ -206,7 +206,7 @@ def open_conversation(
     page_url = _clean_page_url(page_url)
     # Reads first: SQLite writes one transaction at a time, from its first write to commit.
     settings_read()
-    customer = db.session.scalar(sa.select(Customer).where(Customer.email == email))
+    customer = customer_by_email(email)
     writing = CustomerWriting(
         email=email,
         customer=customer,

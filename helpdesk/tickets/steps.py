@@ -66,6 +66,8 @@ def record_message(ticket: Ticket, message: Message) -> None:
         return
     ticket.last_message_snippet = snippet(message.body_source)
     if message.author_type == "customer":
+        if message.author_customer is not None:  # the directory's "last contact"
+            message.author_customer.last_contact_at = at
         if ticket.waiting_since is None:
             ticket.waiting_since = at
     elif message.author_type == "staff":

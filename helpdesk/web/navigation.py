@@ -41,6 +41,7 @@ class NavGroup:
 
 NAVIGATION: tuple[NavItem, ...] = (
     NavItem("tickets.inbox", lazy_gettext("Inbox"), "agent"),
+    NavItem("customers.directory", lazy_gettext("Customers"), "agent"),
     NavItem("kb.articles", lazy_gettext("Knowledge base"), "agent"),
     NavItem("saved_replies.reply_list", lazy_gettext("Saved replies"), "agent"),
     NavItem("founders.queue", lazy_gettext("Review queue"), "founder", "founders"),

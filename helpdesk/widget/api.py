@@ -41,11 +41,7 @@ from helpdesk.attachments.queries import (
 from helpdesk.attachments.serving import download_response
 from helpdesk.attachments.uploads import check_uploads
 from helpdesk.auth.access import public
-from helpdesk.customers.language import (
-    clean_language,
-    customer_by_email,
-    customer_language_choose,
-)
+from helpdesk.customers.language import clean_language, customer_language_choose
 from helpdesk.errors import ValidationError
 from helpdesk.extensions import csrf, limiter
 from helpdesk.feedback.service import can_rate, rating_for, rating_record
@@ -55,6 +51,7 @@ from helpdesk.i18n import current_locale
 from helpdesk.mail.compose import reply_expectation
 from helpdesk.models import Attachment, Message, Rating, Ticket
 from helpdesk.search.articles import article_by_slug, article_snippet, article_suggestions
+from helpdesk.tickets.customer_lookup import customer_by_email
 from helpdesk.tickets.intake import ticket_customer_reply
 from helpdesk.tickets.intake_steps import contact_problems
 from helpdesk.web import idempotency

@@ -23,8 +23,9 @@ from helpdesk.auth.service import normalise_email
 from helpdesk.errors import ValidationError
 from helpdesk.extensions import db
 from helpdesk.i18n import supported_language
-from helpdesk.models import Customer, Message, Ticket
+from helpdesk.models import Message, Ticket
 from helpdesk.settings.hours import business_hours, is_known_zone
+from helpdesk.tickets.customer_lookup import customer_by_email
 from helpdesk.tickets.intake import CustomerContact, ticket_create_by_customer
 from helpdesk.tickets.merge import merge_target
 from helpdesk.tickets.spam import blocked_sender_count_drop, blocked_sender_for
@@ -99,13 +100,15 @@ def conversation_refused(email: str) -> bool:
 
 def conversations_of(visitor: Visitor) -> list[Ticket]:
     """A verified visitor's most recent conversations (none for an anonymous one)."""
-    if not visitor.verified:
+    if visitor.email is None:
+        return []
+    customer = customer_by_email(visitor.email)
+    if customer is None:
         return []
     return list(
         db.session.scalars(
             sa.select(Ticket)
-            .join(Customer, Customer.id == Ticket.customer_id)
-            .where(Customer.email == visitor.email)
+            .where(Ticket.customer_id == customer.id)
             .order_by(Ticket.last_activity_at.desc(), Ticket.id.desc())
             .limit(MAX_LISTED)
         )
@@ -116,12 +119,10 @@ def visitor_language(visitor: Visitor) -> str | None:
     """The language stored on a verified visitor's customer record, so a panel opened on a
     new device can switch to it; None for an anonymous visitor, whatever email they claim
     (an unverified visitor learns nothing about a customer record)."""
-    if not visitor.verified:
+    if visitor.email is None:
         return None
-    language = db.session.scalar(
-        sa.select(Customer.language).where(Customer.email == visitor.email)
-    )
-    return supported_language(language)
+    customer = customer_by_email(visitor.email)
+    return supported_language(customer.language if customer else None)
 
 
 def conversation_zone(ticket: Ticket) -> ZoneInfo:

@@ -169,6 +169,7 @@ def _load(
                 writer.insert(getattr(batch, name))
             done += size
             progress(size)
+        _set_last_contact(connection, first_ids["customers"])
 
 
 def _table(model: type[Any]) -> sa.Table:
@@ -222,8 +223,8 @@ def _insert_customers(
 ) -> tuple[list[int], list[str]]:
     languages, plans = parts.Pick(text.LANGUAGES), parts.Pick(text.PLANS)
     columns = (
-        "id", "email", "name", "plan", "lifetime_value_cents", "vip", "language", "timezone",
-        "created_at",
+        "id", "email", "name", "company", "plan", "lifetime_value_cents", "vip", "language",
+        "timezone", "created_at",
     )  # fmt: skip
     writer = TableWriter(connection, _table(Customer), columns)
     chosen: list[str] = []
@@ -238,6 +239,9 @@ def _insert_customers(
                     customer_id,
                     f"c{customer_id}@{GENERATED_DOMAIN}",
                     name,
+                    f"{rng.choice(text.LAST_NAMES)} {rng.choice(text.COMPANY_KINDS)}"
+                    if rng.random() < 0.6
+                    else None,
                     plans(rng),
                     rng.randint(0, 1_000_000),
                     rng.random() < 0.03,
@@ -248,6 +252,21 @@ def _insert_customers(
             )
         writer.insert(batch)
     return list(range(start, start + count)), chosen
+
+
+def _set_last_contact(connection: sa.Connection, first_customer_id: int) -> None:
+    """The generated customers' last contact: their newest message (as migration 0026
+    fills it), one grouped pass."""
+    connection.execute(
+        sa.text(
+            "UPDATE customers SET last_contact_at = newest.at"
+            " FROM (SELECT author_customer_id AS customer_id, max(created_at) AS at"
+            " FROM messages WHERE author_type = 'customer' AND author_customer_id >= :first"
+            " GROUP BY author_customer_id) AS newest"
+            " WHERE newest.customer_id = customers.id"
+        ),
+        {"first": first_customer_id},
+    )
 
 
 def _sync_sequences() -> None:

@@ -29,6 +29,8 @@ TIMEZONES = {
     "bn": ("Asia/Dhaka",),
 }
 PLANS = (("starter", 60), ("team", 30), ("business", 10))
+# Companies are "<last name> <kind>"; two customers in five have none.
+COMPANY_KINDS = ("Foods", "Trading", "Tech", "Studio", "Logistics", "Clinic", "Co")
 
 # Product names: syllables combined into a long tail (a few common, most rare).
 PRODUCT_PARTS = (
