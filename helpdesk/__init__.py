@@ -92,6 +92,7 @@ FEATURES = (
     "recovery",
     "settings",
     "customers",
+    "privacy",
     "promises",
     "notifications",
     "widget",

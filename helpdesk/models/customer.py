@@ -32,6 +32,10 @@ class Customer(Base):
     timezone: Mapped[str | None] = mapped_column(sa.String(64))
     last_seen_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=now)
+    # Erasure is refused while set (helpdesk/privacy): records kept for a legal claim.
+    legal_hold: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # When the personal data was erased (helpdesk/privacy/erase.py); None: never.
+    erased_at: Mapped[datetime | None]
 
     tickets: Mapped[list[Ticket]] = relationship(back_populates="customer")
 
