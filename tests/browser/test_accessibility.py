@@ -36,6 +36,8 @@ STAFF_PAGES = {
     "settings-webhooks": "/settings/webhooks",
     "settings-saved-replies": "/settings/saved-replies",
     "settings-audit": "/settings/audit",
+    "privacy": "/customers/{customer}/privacy",
+    "privacy-erase": "/customers/{customer}/privacy/erase",
     "account-two-factor": "/account/two-factor",
     "account": "/account",
 }
@@ -77,6 +79,7 @@ def describe(violations: list[dict[str, Any]]) -> str:
 @dataclass(frozen=True)
 class Scene:
     ticket: int
+    customer: int
     slug: str
     token: str
     staff: dict[str, Any]
@@ -129,7 +132,13 @@ def scene(app, make_user) -> Scene:  # type: ignore[no-untyped-def]
             body="Open **Account**, choose *Forgot password* and follow the email we send.",
         )
         article_publish(article=article, actor=actor)
-        return Scene(ticket=complaint.number, slug=article.slug, token=token, staff=staff)
+        return Scene(
+            ticket=complaint.number,
+            customer=complaint.customer_id,
+            slug=article.slug,
+            token=token,
+            staff=staff,
+        )
 
 
 @pytest.fixture
@@ -193,7 +202,7 @@ def test_staff_page_has_no_serious_violations(new_page, scene, name, language): 
     page = new_page(language)
     user = scene.staff[language]
     log_in(page, user.email, user.password)
-    page.goto(STAFF_PAGES[name].format(ticket=scene.ticket))
+    page.goto(STAFF_PAGES[name].format(ticket=scene.ticket, customer=scene.customer))
     if name == "ticket":
         page.locator("#recovery .step-current").wait_for()
     if name == "settings-widget":
