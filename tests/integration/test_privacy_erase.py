@@ -257,3 +257,36 @@ def test_unknown_customer_is_404(login_as):
     admin = login_as("admin")
     assert admin.get("/customers/999999/privacy").status_code == 404
     assert admin.get("/customers/99999999999/privacy").status_code == 404
+
+
+@pytest.mark.usefixtures("storage_backend")
+def test_a_failure_half_way_erases_nothing(app: Flask, make_user, monkeypatch):
+    from helpdesk.models import User
+    from helpdesk.privacy import erase
+
+    admin = make_user("admin")
+    agent = make_user("agent")
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(erase, "_erase_audit", broken)
+    with app.app_context():
+        built = scenario.build(admin.id, agent.id)
+        customer = db.session.get(Customer, built.customer_id)
+        actor = db.session.get(User, admin.id)
+        with pytest.raises(RuntimeError):
+            erase.customer_erase(actor=actor, customer=customer, confirmation="ERASE")
+        db.session.remove()
+        customer = db.session.get(Customer, built.customer_id)
+        assert customer is not None and customer.name == scenario.NAME
+        assert customer.erased_at is None
+        assert (
+            db.session.scalar(
+                sa.select(sa.func.count())
+                .select_from(Message)
+                .where(Message.body_source == scenario.BODIES[0])
+            )
+            == 1
+        )
+    assert built.file_key in stored_keys(app)  # files are deleted only after a commit
