@@ -52,6 +52,7 @@ from helpdesk.models import (
     IdempotencyRecord,
     Message,
     NpsResponse,
+    NpsSurvey,
     Outbox,
     Promise,
     Rating,
@@ -129,7 +130,7 @@ def customer_erase(*, actor: User, customer: Customer, confirmation: str | None)
     numbers = set(
         db.session.scalars(sa.select(Ticket.number).where(Ticket.customer_id == customer.id))
     )
-    message_ids = _message_ids(customer.id, ticket_ids)
+    message_ids = _message_ids(ticket_ids)
     files = _erase_attachments(message_ids)
     _erase_conversations(ticket_ids, message_ids)
     _erase_feedback(customer.id, ticket_ids)
@@ -165,13 +166,11 @@ def _chunks(ids: list[Any]) -> list[list[Any]]:
     return [ids[start : start + _CHUNK] for start in range(0, len(ids), _CHUNK)]
 
 
-def _message_ids(customer_id: int, ticket_ids: list[int]) -> list[int]:
-    """Every message on their tickets, and theirs on any other (a merged conversation)."""
-    found = set(
-        db.session.scalars(sa.select(Message.id).where(Message.author_customer_id == customer_id))
-    )
+def _message_ids(ticket_ids: list[int]) -> list[int]:
+    """Every message on their tickets (staff replies and notes too), by the ticket index."""
+    found: list[int] = []
     for chunk in _chunks(ticket_ids):
-        found.update(db.session.scalars(sa.select(Message.id).where(Message.ticket_id.in_(chunk))))
+        found.extend(db.session.scalars(sa.select(Message.id).where(Message.ticket_id.in_(chunk))))
     return sorted(found)
 
 
@@ -226,13 +225,8 @@ def _erase_conversations(ticket_ids: list[int], message_ids: list[int]) -> None:
 
 
 def _erase_feedback(customer_id: int, ticket_ids: list[int]) -> None:
-    """Comments and reasons cleared; the scores stay."""
-    db.session.execute(
-        sa.update(Rating)
-        .where(Rating.customer_id == customer_id)
-        .values(comment="")
-        .execution_options(synchronize_session=False)
-    )
+    """Comments and reasons cleared; the scores stay. (Ratings by their ticket, NPS
+    answers through the customer's surveys: both indexed.)"""
     for chunk in _chunks(ticket_ids):
         db.session.execute(
             sa.update(Rating)
@@ -240,9 +234,10 @@ def _erase_feedback(customer_id: int, ticket_ids: list[int]) -> None:
             .values(comment="")
             .execution_options(synchronize_session=False)
         )
+    surveys = sa.select(NpsSurvey.id).where(NpsSurvey.customer_id == customer_id)
     db.session.execute(
         sa.update(NpsResponse)
-        .where(NpsResponse.customer_id == customer_id)
+        .where(NpsResponse.survey_id.in_(surveys))
         .values(reason="")
         .execution_options(synchronize_session=False)
     )

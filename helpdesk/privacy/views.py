@@ -22,8 +22,11 @@ bp = Blueprint("privacy", __name__, url_prefix="/customers/<id:customer_id>/priv
 bp.before_request(require_role("admin"))
 
 
-def _page(customer: Customer, *, hold_form: LegalHoldForm | None = None, status: int = 200):
-    hold_form = hold_form or LegalHoldForm(legal_hold=customer.legal_hold)
+def _page(
+    customer: Customer, *, hold_form: LegalHoldForm | None = None, status: int = 200
+) -> tuple[str, int]:
+    # The stored value, not a POST's (an export refused for its token posts no hold).
+    hold_form = hold_form or LegalHoldForm(formdata=None, legal_hold=customer.legal_hold)
     return (
         render_template(
             "privacy/page.html",
