@@ -94,6 +94,7 @@ FEATURES = (
     "recovery",
     "settings",
     "customers",
+    "privacy",
     "promises",
     "notifications",
     "widget",

@@ -17,6 +17,7 @@ def blueprints(app: Flask) -> tuple[Blueprint, ...]:
     from helpdesk.api.docs_views import bp as docs_views
     from helpdesk.api.escalations import bp as escalations
     from helpdesk.api.feedback import bp as feedback
+    from helpdesk.api.privacy import bp as privacy
     from helpdesk.api.promises import bp as promises
     from helpdesk.api.root_causes import bp as root_causes
     from helpdesk.api.tickets import bp as tickets
@@ -29,6 +30,7 @@ def blueprints(app: Flask) -> tuple[Blueprint, ...]:
         tickets,
         articles,
         customers,
+        privacy,
         promises,
         escalations,
         feedback,

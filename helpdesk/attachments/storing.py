@@ -8,6 +8,10 @@ deletes exactly those objects, so an upload that fails half-way leaves no file b
 commit the list is simply forgotten. Objects that existed before (the same bytes attached
 earlier) are never deleted.
 
+`delete_after_commit` is the other direction (erasing a customer's files): the objects
+named are deleted only once the transaction that removed their rows has committed, so a
+rolled-back erasure leaves every file in place.
+
 Known limit: two requests storing identical new bytes at the same moment, one failing,
 may delete the object the other just committed; the other's download then answers 404
 (logged). Content addressing makes this need the same file from two people within
@@ -20,10 +24,12 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 
-from helpdesk.attachments.storage import Storage, content_key, storage
+from helpdesk.attachments.previews import LABEL as PREVIEW_LABEL
+from helpdesk.attachments.storage import Storage, content_key, derived_key, storage
 from helpdesk.attachments.uploads import Upload
 from helpdesk.extensions import db
 from helpdesk.models import Attachment, Message
@@ -31,6 +37,7 @@ from helpdesk.models import Attachment, Message
 logger = logging.getLogger(__name__)
 
 INFO_KEY = "helpdesk_new_attachment_objects"
+RELEASED_KEY = "helpdesk_released_attachment_objects"
 
 
 def store_uploads(uploads: Sequence[Upload]) -> list[Attachment]:
@@ -66,13 +73,41 @@ def attach(message: Message, attachments: Sequence[Attachment]) -> None:
         message.has_attachments = True
 
 
+def unreferenced_keys(keys: Sequence[str]) -> list[str]:
+    """Those of `keys` no attachment row refers to any more (in this transaction)."""
+    wanted = sorted(set(keys))
+    used: set[str] = set()
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        used.update(
+            db.session.scalars(sa.select(Attachment.sha256).where(Attachment.sha256.in_(chunk)))
+        )
+    return [key for key in wanted if key not in used]
+
+
+def delete_after_commit(keys: Sequence[str]) -> None:
+    """Delete these objects, and their previews, once the caller's transaction commits
+    (a step: the caller has removed the rows that referred to them)."""
+    store = storage()
+    released: list[tuple[Storage, str]] = db.session().info.setdefault(RELEASED_KEY, [])
+    for key in keys:
+        released.append((store, key))
+        released.append((store, derived_key(key, PREVIEW_LABEL)))
+
+
 def _forget(session: Session, *args: Any) -> None:
     session.info.pop(INFO_KEY, None)
+    for store, key in session.info.pop(RELEASED_KEY, []):
+        try:
+            store.delete(key)
+        except Exception:  # the commit has happened; a leftover object is logged
+            logger.exception("Could not delete released attachment object %s", key)
 
 
 def _delete_created(session: Session, previous_transaction: SessionTransaction) -> None:
     if previous_transaction.nested:
         return  # a savepoint: the outer transaction may still commit
+    session.info.pop(RELEASED_KEY, None)  # rolled back: the rows, so the objects, stay
     for store, key in session.info.pop(INFO_KEY, []):
         try:
             store.delete(key)

@@ -39,6 +39,10 @@ class Customer(Base):
     # "last contact" sort reads it through an index instead of grouping every message.
     last_contact_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=now)
+    # Erasure is refused while set (helpdesk/privacy): records kept for a legal claim.
+    legal_hold: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # When the personal data was erased (helpdesk/privacy/erase.py); None: never.
+    erased_at: Mapped[datetime | None]
 
     tickets: Mapped[list[Ticket]] = relationship(back_populates="customer")
 

@@ -38,6 +38,8 @@ STAFF_PAGES = {
     "settings-webhooks": "/settings/webhooks",
     "settings-saved-replies": "/settings/saved-replies",
     "settings-audit": "/settings/audit",
+    "privacy": "/customers/{customer}/privacy",
+    "privacy-erase": "/customers/{customer}/privacy/erase",
     "account-two-factor": "/account/two-factor",
     "account": "/account",
 }
