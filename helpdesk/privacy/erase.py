@@ -46,6 +46,8 @@ from helpdesk.models import (
     Attachment,
     AuditEvent,
     Customer,
+    CustomerAlias,
+    CustomerNote,
     Digest,
     EmailBounce,
     Escalation,
@@ -119,7 +121,13 @@ def customer_erase(*, actor: User, customer: Customer, confirmation: str | None)
         raise ValidationError(
             "confirmation", _("Type the customer's email address, or ERASE, to confirm.")
         )
-    identity = [customer.name, customer.email, customer.external_id]
+    aliases = list(
+        db.session.scalars(
+            sa.select(CustomerAlias.email).where(CustomerAlias.customer_id == customer.id)
+        )
+    )
+    # Their other addresses (kept as aliases by a merge) are theirs too.
+    identity = [customer.name, customer.email, customer.external_id, *aliases]
     # `broad` searches every row (full values only); `near` also takes the words of the
     # name out of text about their tickets ("Hi Ana," in a promise).
     broad = Redactor(identity)
@@ -139,9 +147,17 @@ def customer_erase(*, actor: User, customer: Customer, confirmation: str | None)
     _erase_audit(customer.id, ticket_ids, broad, near)
     _erase_digests(numbers, broad, near)
     _erase_idempotency(broad)
+    # The staff's notes about them, and their other addresses, go entirely.
+    db.session.execute(sa.delete(CustomerNote).where(CustomerNote.customer_id == customer.id))
+    db.session.execute(sa.delete(CustomerAlias).where(CustomerAlias.customer_id == customer.id))
     db.session.execute(
         sa.update(EmailBounce)
-        .where(sa.or_(EmailBounce.customer_id == customer.id, EmailBounce.email == customer.email))
+        .where(
+            sa.or_(
+                EmailBounce.customer_id == customer.id,
+                EmailBounce.email.in_([customer.email, *aliases]),
+            )
+        )
         .values(email=erased_email(customer.id), reason="")
         .execution_options(synchronize_session=False)
     )
@@ -150,6 +166,7 @@ def customer_erase(*, actor: User, customer: Customer, confirmation: str | None)
     customer.name = erased_name(customer.id)
     customer.email = erased_email(customer.id)
     customer.external_id = None
+    customer.company = None
     customer.erased_at = now()
     result = Erasure(
         customer_id=customer.id,

@@ -5,7 +5,7 @@ Plain ADD/DROP COLUMN on both databases: a batch (copy-and-rename) migration of
 `customers` would drop its search triggers on SQLite (see 0003).
 
 Revision ID: 0027
-Revises: 0025
+Revises: 0026
 Create Date: 2026-12-05 21:10:00.000000
 
 """
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0027"
-down_revision = "0025"
+down_revision = "0026"
 branch_labels = None
 depends_on = None
 

@@ -290,3 +290,26 @@ def test_a_failure_half_way_erases_nothing(app: Flask, make_user, monkeypatch):
             == 1
         )
     assert built.file_key in stored_keys(app)  # files are deleted only after a commit
+
+
+def test_erasure_takes_their_other_addresses_notes_and_company_too(app: Flask, make_user):
+    """A merge leaves a customer's old address as an alias, and staff write notes about
+    them (the directory): both are theirs, and go."""
+    from helpdesk.models import CustomerAlias, CustomerNote, User
+    from helpdesk.privacy.erase import customer_erase
+
+    admin = make_user("admin")
+    agent = make_user("agent")
+    alias, note, company = "ana.old@example.net", "Prefers calls after 5pm", "Lima Bakery"
+    with app.app_context():
+        built = scenario.build(admin.id, agent.id)
+        customer = db.session.get(Customer, built.customer_id)
+        customer.company = company
+        db.session.add(CustomerAlias(email=alias, customer_id=customer.id))
+        db.session.add(CustomerNote(customer_id=customer.id, author_id=agent.id, body=note))
+        db.session.commit()
+        customer_erase(
+            actor=db.session.get(User, admin.id), customer=customer, confirmation="ERASE"
+        )
+        assert text_hits((alias, note, company)) == []
+        assert db.session.scalar(sa.select(sa.func.count(CustomerAlias.id))) == 0
