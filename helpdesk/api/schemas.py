@@ -5,8 +5,9 @@ not a silently ignored value."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
+from email_validator import SPECIAL_USE_DOMAIN_NAMES
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -14,14 +15,23 @@ from pydantic import (
     StrictBool,
     StrictInt,
     StrictStr,
+    field_validator,
     model_validator,
 )
+from pydantic.config import JsonDict
 from spectree.model_adapter.pydantic_adapter import BaseFile
 
-from helpdesk.forms import MAX_ID, strip_control
+from helpdesk.forms import CONTROL_CHARACTERS, MAX_ID, strip_control
 from helpdesk.models import Message, Ticket
 from helpdesk.models.ticket import AUTHOR_TYPES, CHANNELS, KINDS, PRIORITIES, STATUSES
 from helpdesk.tickets.inbox_filters import SORTS, VIEWS
+from helpdesk.tickets.steps import (
+    MAX_BODY_CHARS,
+    MAX_SUBJECT_CHARS,
+    MAX_TAG_CHARS,
+    MAX_TAGS,
+    tag_pattern,
+)
 from helpdesk.webhooks.payloads import message_json, ticket_json
 
 Status = Literal[STATUSES]  # type: ignore[valid-type]
@@ -33,30 +43,147 @@ View = Literal[VIEWS]  # type: ignore[valid-type]
 Sort = Literal[SORTS]  # type: ignore[valid-type]
 
 
+CONTROL_REFUSED = (
+    "Remove the control characters (U+0000-U+001F but tab, line feed and carriage return; "
+    "U+007F-U+009F)."
+)
+# A cursor: base64url without padding (what `next_cursor` gives).
+CURSOR = r"^[A-Za-z0-9_-]*$"
+
+_LABEL = "abcdefghijklmnopqrstuvwxyz0123456789-"
+
+
+def _either_case(chars: str) -> str:
+    return "[" + "".join(sorted({*chars, *chars.upper()})) + "]"
+
+
+def _last_label_not(words: list[str]) -> str:
+    """A regex (no look-around: Rust and ECMAScript alike) for a top-level label that starts
+    with a letter or digit, ends with a letter and is none of `words` (any case): each way
+    of leaving the words' trie."""
+    options: list[str] = []
+
+    def leave(prefix: str) -> None:
+        following = {
+            word[len(prefix)] for word in words if word.startswith(prefix) and word != prefix
+        }
+        if prefix and prefix not in words:
+            options.append(prefix)
+        # A label starts with a letter or digit.
+        others = "".join(
+            char for char in _LABEL if char not in following and (prefix or char != "-")
+        )
+        letters = "".join(char for char in others if char.isalpha())
+        tail = f"{_either_case(others)}[-0-9A-Za-z]*[A-Za-z]"
+        options.append(
+            f"{prefix}(?:{_either_case(letters)}|{tail})"
+            if prefix
+            else tail + "|" + _either_case(letters)
+        )
+        for char in sorted(following):
+            leave(prefix + char)
+
+    leave("")
+    return "|".join(options)
+
+
+# An address the services take (`normalise_email`): the format, and a top-level domain
+# that ends with a letter and is not a special-use name (.test, .local, .invalid...).
+EMAIL: JsonDict = {
+    "format": "email",
+    "pattern": rf"^[^{CONTROL_CHARACTERS}]*\.(?:{_last_label_not(SPECIAL_USE_DOMAIN_NAMES)})$",
+}
+
+
+def _digits_at_most(limit: str) -> str:
+    """A regex alternation for the strings of len(limit) ASCII digits that are <= limit."""
+    options = [limit]
+    for place, digit in enumerate(limit):
+        if digit != "0":
+            rest = len(limit) - place - 1
+            options.append(f"{limit[:place]}[0-{int(digit) - 1}][0-9]{{{rest}}}")
+    return "|".join(options)
+
+
+# An id as `parse_id` reads it: up to 10 ASCII digits, at most MAX_ID.
+ID_DIGITS = f"[0-9]{{1,{len(str(MAX_ID)) - 1}}}|{_digits_at_most(str(MAX_ID))}"
+
+
+# What the In models refuse, as JSON Schema patterns (read alike by Python and ECMAScript).
+# Whitespace is what Python's str.split() and strip() remove, less the control characters.
+SPACES = r"\t\n\r \xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+NO_CONTROL = rf"^[^{CONTROL_CHARACTERS}]*$"
+# Text that is more than whitespace (a subject, a message): the services trim it and
+# refuse it when nothing is left.
+VISIBLE = rf"^[^{CONTROL_CHARACTERS}]*[^{CONTROL_CHARACTERS}{SPACES}][^{CONTROL_CHARACTERS}]*$"
+
+
 class Out(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
 
 class In(BaseModel):
     """A request body or query. JSON bodies use the Strict types: `"yes"` is not a boolean
-    and `"5"` not a number (query strings are text, so queries use plain types). Control
-    characters are removed from every string first, as the web forms do (PostgreSQL
-    refuses NUL, and the two databases must store the same thing)."""
+    and `"5"` not a number (query strings are text, so queries use plain types). A control
+    character in any string is refused (422 naming the field), not removed: PostgreSQL
+    refuses NUL, and what a client sent must be what it gets back or an error. The OpenAPI
+    document says so: every string without a pattern of its own gets `NO_CONTROL`."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra=lambda schema, model: _declare(schema, model)
+    )
+    # Rules across fields, added to the model's JSON Schema (e.g. `anyOf` required keys).
+    schema_rules: ClassVar[dict[str, Any]] = {}
 
-    @model_validator(mode="before")
+    @field_validator("*", mode="before")
     @classmethod
-    def _without_control_characters(cls, data: Any) -> Any:
-        return _strip_strings(data)
+    def _no_control_characters(cls, value: Any) -> Any:
+        if isinstance(value, float) and value.is_integer():
+            # JSON Schema's integers include 7.0 (a strict int field still refuses "7").
+            return int(value)
+        return refuse_control(value)
 
 
-def _strip_strings(value: Any) -> Any:
+def refuse_control(value: Any) -> Any:
+    """`value`, or a ValueError when a string in it holds a control character."""
+    if _has_control(value):
+        raise ValueError(CONTROL_REFUSED)
+    return value
+
+
+def _has_control(value: Any) -> bool:
+    if isinstance(value, str):
+        return strip_control(value) != value
     if isinstance(value, dict):
-        return {key: _strip_strings(item) for key, item in value.items()}
+        return any(_has_control(key) or _has_control(item) for key, item in value.items())
     if isinstance(value, list):
-        return [_strip_strings(item) for item in value]
-    return strip_control(value)
+        return any(_has_control(item) for item in value)
+    return False
+
+
+def _declare(schema: dict[str, Any], model: Any) -> None:
+    """Complete an In model's JSON Schema: the `NO_CONTROL` pattern, and its `schema_rules`."""
+    _no_control(schema)
+    schema.update(model.schema_rules)
+
+
+def _no_control(schema: Any) -> None:
+    """Give every string schema in `schema` without a pattern, enum, const or format of
+    its own the `NO_CONTROL` pattern (in place)."""
+    if isinstance(schema, list):
+        for item in schema:
+            _no_control(item)
+        return
+    if not isinstance(schema, dict):
+        return
+    if (
+        schema.get("type") == "string"
+        and not {"pattern", "enum", "const", "format"} & schema.keys()
+    ):
+        schema["pattern"] = NO_CONTROL
+    for key, item in schema.items():
+        if key not in ("default", "examples", "enum", "const"):
+            _no_control(item)
 
 
 class UserRef(Out):
@@ -146,23 +273,35 @@ class TicketQuery(In):
     view: View = "all"
     status: Status | None = None
     priority: Priority | None = None
-    tag: str | None = Field(default=None, max_length=30)
+    tag: str | None = Field(default=None, max_length=MAX_TAG_CHARS)
     assignee: str | None = Field(
-        default=None, description="A user id, or `none` for unassigned tickets.", max_length=20
+        default=None,
+        pattern=f"^(none|{ID_DIGITS})?$",
+        description="A user id, or `none` for unassigned tickets.",
     )
     channel: Channel | None = None
     sort: Sort = "latest"
     q: str | None = Field(default=None, max_length=200, description="Full-text search.")
-    after: str | None = Field(default=None, max_length=500, description="A `next_cursor`.")
+    after: str | None = Field(
+        default=None,
+        max_length=500,
+        pattern=CURSOR,
+        description="The `next_cursor` of the previous page, with the same parameters "
+        "(another sort or view has other cursors): any other value is a 422.",
+    )
 
 
 class TicketCreate(In):
-    customer_email: StrictStr = Field(max_length=254)
+    customer_email: StrictStr = Field(max_length=254, json_schema_extra=EMAIL)
     customer_name: StrictStr = Field(
-        default="", max_length=120, description="Needed when the customer is new."
+        default="",
+        max_length=120,
+        description="Needed when the customer is new (a 409 without it).",
     )
-    subject: StrictStr = Field(max_length=200)
-    body: StrictStr = Field(description="The customer's words, Markdown.")
+    subject: StrictStr = Field(max_length=MAX_SUBJECT_CHARS, pattern=VISIBLE)
+    body: StrictStr = Field(
+        max_length=MAX_BODY_CHARS, pattern=VISIBLE, description="The customer's words, Markdown."
+    )
     priority: Priority = "normal"
 
 
@@ -173,9 +312,15 @@ class TicketUpdate(In):
         default=None,
         ge=1,
         le=MAX_ID,
-        description="A staff user's id; null unassigns (only when sent).",
+        description="A staff user's id; null unassigns (only when sent). Someone who is "
+        "not an active staff member is a 409.",
     )
-    tags: list[StrictStr] | None = Field(default=None, max_length=50)
+    tags: list[Annotated[StrictStr, Field(pattern=tag_pattern())]] | None = Field(
+        default=None,
+        max_length=MAX_TAGS,
+        description=f"Up to {MAX_TAG_CHARS} letters, digits, - or _ each, starting with a "
+        "letter or digit; stored in lower case.",
+    )
 
 
 class MessageCreateForm(BaseModel):
@@ -187,14 +332,28 @@ class MessageCreateForm(BaseModel):
 
     model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
 
-    body: str = Field(description="Markdown.")
+    body: str = Field(max_length=MAX_BODY_CHARS, pattern=VISIBLE, description="Markdown.")
     internal: bool = Field(default=False, description="An internal note, never sent.")
-    status: Status | None = None
-    attachments: list[BaseFile] | BaseFile | None = Field(default=None)
+    # A form has no null: these may be left out, not sent empty.
+    status: Status = None
+    attachments: list[BaseFile] | BaseFile = None  # type: ignore[assignment]
+
+    # Not an In: the files are bytes. The body is text, refused with control characters.
+    _body_text = field_validator("body", mode="before")(refuse_control)
+
+    @field_validator("internal", mode="before")
+    @classmethod
+    def _true_or_false(cls, value: Any) -> Any:
+        # A form sends a boolean as "true" or "false"; "0", "1", "yes" are not booleans.
+        if value in ("true", "false"):
+            return value == "true"
+        if isinstance(value, bool):
+            return value
+        raise ValueError("Use true or false.")
 
 
 class MessageCreate(In):
-    body: StrictStr = Field(description="Markdown.")
+    body: StrictStr = Field(max_length=MAX_BODY_CHARS, pattern=VISIBLE, description="Markdown.")
     internal: StrictBool = Field(default=False, description="An internal note, never sent.")
     status: Status | None = Field(
         default=None, description="Move the ticket on with the reply (e.g. resolved)."
