@@ -276,6 +276,7 @@ class TicketQuery(In):
     tag: str | None = Field(default=None, max_length=MAX_TAG_CHARS)
     assignee: str | None = Field(
         default=None,
+        max_length=10,
         pattern=f"^(none|{ID_DIGITS})?$",
         description="A user id, or `none` for unassigned tickets.",
     )
