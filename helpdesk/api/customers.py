@@ -21,8 +21,9 @@ from pydantic import (
 
 from helpdesk.api.blueprint import api_blueprint
 from helpdesk.api.pagination import PageQuery, paginate
-from helpdesk.api.schemas import EMAIL, VISIBLE, In, Out, TicketOut
+from helpdesk.api.schemas import In, Out, TicketOut
 from helpdesk.api.spec import responses, spec
+from helpdesk.api.text_rules import EMAIL, VISIBLE
 from helpdesk.auth.access import require_role
 from helpdesk.auth.service import LANGUAGES, normalise_email
 from helpdesk.customers import service

@@ -15,7 +15,8 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from pydantic import Field
 
-from helpdesk.api.schemas import CURSOR, In
+from helpdesk.api.schemas import In
+from helpdesk.api.text_rules import CURSOR
 from helpdesk.errors import ValidationError
 from helpdesk.extensions import db
 from helpdesk.forms import MAX_ID

@@ -24,8 +24,9 @@ from sqlalchemy.orm import joinedload
 
 from helpdesk.api.blueprint import api_blueprint, fields_named
 from helpdesk.api.pagination import PageQuery, paginate
-from helpdesk.api.schemas import VISIBLE, In, Out, UserRef
+from helpdesk.api.schemas import In, Out, UserRef
 from helpdesk.api.spec import responses, spec
+from helpdesk.api.text_rules import VISIBLE
 from helpdesk.auth.access import require_role
 from helpdesk.forms import MAX_ID
 from helpdesk.models import Promise, Ticket

@@ -167,7 +167,7 @@ def test_text_the_schema_refuses_is_refused(client, api_token, changes, field):
 def test_the_schema_states_formats_and_text_rules(client):
     import re
 
-    from helpdesk.api.schemas import VISIBLE
+    from helpdesk.api.text_rules import VISIBLE
 
     spec = _spec(client)
     ticket = _body_schema(spec, "/api/v1/tickets", "post")["properties"]
