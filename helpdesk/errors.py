@@ -30,6 +30,11 @@ class NotAllowed(DomainError):
 
 
 class Conflict(DomainError):
-    """The request clashes with the current state (a duplicate, a stale change)."""
+    """The request clashes with the current state (a duplicate, a stale change); `field`
+    names the input that clashes, when one does (shown beside it, like a ValidationError)."""
 
     code = "conflict"
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field

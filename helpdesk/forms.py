@@ -10,8 +10,10 @@ from flask_wtf import FlaskForm
 
 from helpdesk.errors import DomainError, ValidationError
 
-# C0 controls except tab, newline and carriage return; DEL; C1 controls.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# C0 controls except tab, newline and carriage return; DEL; C1 controls. Written so that
+# Python and ECMAScript (JSON Schema's `pattern`) read the class the same way.
+CONTROL_CHARACTERS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+_CONTROL = re.compile(f"[{CONTROL_CHARACTERS}]")
 
 
 def strip_control(value: Any) -> Any:

@@ -16,6 +16,7 @@ from helpdesk.api.blueprint import api_blueprint
 from helpdesk.api.pagination import PageQuery, paginate
 from helpdesk.api.schemas import In, Out, UserRef
 from helpdesk.api.spec import responses, spec
+from helpdesk.api.text_rules import VISIBLE
 from helpdesk.auth.access import require_role
 from helpdesk.forms import MAX_ID
 from helpdesk.kb import service
@@ -72,9 +73,9 @@ SLUG = r"^([a-z0-9]+(-[a-z0-9]+)*)?$"
 
 
 class ArticleCreate(In):
-    title: StrictStr = Field(min_length=1, max_length=service.MAX_TITLE_CHARS)
+    title: StrictStr = Field(max_length=service.MAX_TITLE_CHARS, pattern=VISIBLE)
     body: StrictStr = Field(
-        min_length=1, max_length=service.MAX_BODY_CHARS, description="Markdown."
+        max_length=service.MAX_BODY_CHARS, pattern=VISIBLE, description="Markdown."
     )
     slug: StrictStr | None = Field(
         default=None,
@@ -88,9 +89,11 @@ class ArticleCreate(In):
 
 
 class ArticleUpdate(In):
-    title: StrictStr | None = Field(default=None, min_length=1, max_length=service.MAX_TITLE_CHARS)
+    title: StrictStr | None = Field(
+        default=None, max_length=service.MAX_TITLE_CHARS, pattern=VISIBLE
+    )
     body: StrictStr | None = Field(
-        default=None, min_length=1, max_length=service.MAX_BODY_CHARS, description="Markdown."
+        default=None, max_length=service.MAX_BODY_CHARS, pattern=VISIBLE, description="Markdown."
     )
     slug: StrictStr | None = Field(
         default=None,
@@ -150,7 +153,7 @@ def create_article(json: ArticleCreate) -> tuple[Response, int, dict[str, str]]:
     """Write an article.
 
     It is a draft unless `published` is true. The slug is made from the title when absent
-    (and made unique); a slug typed here that another article holds is a 422."""
+    (and made unique); a slug typed here that another article holds is a 409."""
     article = service.article_create(
         actor=staff(), title=json.title, body=json.body, slug=json.slug
     )
@@ -175,7 +178,7 @@ def update_article(article_id: int, json: ArticleUpdate) -> Response:
     """Change an article's title, body or slug, or publish or unpublish it.
 
     Send only what changes. An empty or null slug keeps the current address, so links
-    already shared keep working."""
+    already shared keep working; another article's slug is a 409."""
     article = _article(article_id)
     if json.title is not None or json.body is not None or json.slug:
         service.article_update(

@@ -13,10 +13,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from helpdesk.auth.bearer import check_scope
-from helpdesk.errors import ValidationError
+from helpdesk.errors import Conflict, ValidationError
 from helpdesk.extensions import csrf, limiter
 from helpdesk.web import idempotency
 from helpdesk.web.json_api import json_api_errors, no_store
+from helpdesk.web.json_input import RequestInvalid
 
 BODY_METHODS = ("POST", "PUT", "PATCH")
 
@@ -92,13 +93,27 @@ def _release_idempotency_key(error: BaseException | None) -> None:
 
 @contextmanager
 def fields_named(**names: str) -> Iterator[None]:
-    """Report a service's ValidationError under the API's name for the field (the web
-    form's `email` is the API's `customer_email`, say)."""
+    """Report a service's ValidationError or Conflict under the API's name for the field
+    (the web form's `email` is the API's `customer_email`, say)."""
+    try:
+        yield
+    except (ValidationError, Conflict) as error:
+        if error.field in names:
+            error.field = names[error.field]
+        raise
+
+
+@contextmanager
+def conflicts(*fields: str) -> Iterator[None]:
+    """Answer a service's ValidationError on one of `fields` as a 409 Conflict: the value
+    is well formed but does not fit the data as it is now (an assignee who left the team,
+    a customer who does not exist yet and so needs a name). The OpenAPI document can say
+    what is well formed, not what exists; 422 is kept for what it can say."""
     try:
         yield
     except ValidationError as error:
-        if error.field in names:
-            error.field = names[error.field]
+        if error.field in fields:
+            raise Conflict(error.message, field=error.field) from error
         raise
 
 
@@ -107,8 +122,14 @@ MULTIPART_ENDPOINTS = frozenset({"api_tickets.create_message"})
 
 
 def _json_bodies_only() -> Response | None:
-    if request.method not in BODY_METHODS or request.is_json:
+    """A body is a JSON object (415 for another media type, 422 for `null`, `[]`, `""`,
+    `false` or `0`, which SpecTree would read as an empty object: an update of nothing)."""
+    if request.method not in BODY_METHODS:
         return None
+    if request.is_json:
+        if isinstance(request.get_json(), dict):  # parsed already: bad JSON was a 400
+            return None
+        raise RequestInvalid({"body": _("The body must be a JSON object.")})
     if request.endpoint in MULTIPART_ENDPOINTS and request.mimetype == "multipart/form-data":
         return None
     response = jsonify(

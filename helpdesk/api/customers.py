@@ -4,20 +4,28 @@ and create-or-update keyed by email or external id (helpdesk.customers.service).
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar, Literal
+from zoneinfo import available_timezones
 
 import sqlalchemy as sa
 from flask import Response, abort, jsonify, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from pydantic import BaseModel, Field, StrictBool, StrictInt, StrictStr
+from pydantic import (
+    BaseModel,
+    Field,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+)
 
 from helpdesk.api.blueprint import api_blueprint
 from helpdesk.api.pagination import PageQuery, paginate
 from helpdesk.api.schemas import In, Out, TicketOut
 from helpdesk.api.spec import responses, spec
+from helpdesk.api.text_rules import EMAIL, VISIBLE
 from helpdesk.auth.access import require_role
-from helpdesk.auth.service import normalise_email
+from helpdesk.auth.service import LANGUAGES, normalise_email
 from helpdesk.customers import service
 from helpdesk.customers.queries import customer_by_id, customer_recent_tickets
 from helpdesk.customers.service import UNSET, customer_upsert
@@ -60,32 +68,59 @@ class CustomerPage(BaseModel):
 
 
 class CustomerQuery(PageQuery):
-    email: str | None = Field(default=None, max_length=254)
-    external_id: str | None = Field(default=None, max_length=service.MAX_EXTERNAL_ID_CHARS)
+    email: str | None = Field(default=None, max_length=254, json_schema_extra=EMAIL)
+    external_id: str | None = Field(
+        default=None, max_length=service.MAX_EXTERNAL_ID_CHARS, pattern=VISIBLE
+    )
+
+
+# The languages and time zones a customer may have, listed in the document.
+Language = Literal[LANGUAGES]  # type: ignore[valid-type]
+TimeZone = Literal[tuple(sorted(available_timezones()))]  # type: ignore[valid-type]
 
 
 class CustomerUpsert(In):
+    """`email` or `external_id` (or both) is required (the service says so, naming
+    `email`; `schema_rules` tells the document); `name`, `lifetime_value_cents` and `vip`
+    cannot be cleared (no `null`)."""
+
+    schema_rules: ClassVar[dict[str, Any]] = {
+        "anyOf": [
+            {"required": [key], "properties": {key: {"not": {"type": "null"}}}}
+            for key in ("email", "external_id")
+        ]
+    }
+
     email: StrictStr | None = Field(
         default=None,
         max_length=254,
+        json_schema_extra=EMAIL,
         description="Finds the customer (with no `external_id`), or their new address.",
     )
     external_id: StrictStr | None = Field(
         default=None,
         max_length=service.MAX_EXTERNAL_ID_CHARS,
+        pattern=VISIBLE,
         description="The host site's id: finds the customer first when given.",
     )
-    name: StrictStr | None = Field(
-        default=None, max_length=service.MAX_NAME_CHARS, description="Needed for a new customer."
+    # Not nullable, yet optional: the default is never validated, and a field left out
+    # is not passed on (`model_fields_set`).
+    name: StrictStr = Field(  # type: ignore[assignment]
+        default=None,
+        max_length=service.MAX_NAME_CHARS,
+        pattern=VISIBLE,
+        description="Needed for a new customer (a 409 without it).",
     )
     plan: StrictStr | None = Field(default=None, max_length=service.MAX_PLAN_CHARS)
-    lifetime_value_cents: StrictInt | None = Field(default=None, ge=0, le=MAX_LIFETIME_VALUE_CENTS)
-    vip: StrictBool | None = None
-    language: StrictStr | None = Field(
-        default=None, max_length=8, description="A language the helpdesk speaks: en, th, id, bn."
+    lifetime_value_cents: StrictInt = Field(  # type: ignore[assignment]
+        default=None, ge=0, le=MAX_LIFETIME_VALUE_CENTS
     )
-    timezone: StrictStr | None = Field(
-        default=None, max_length=64, description="An IANA time zone name, e.g. Asia/Bangkok."
+    vip: StrictBool = None  # type: ignore[assignment]
+    language: Language | None = Field(
+        default=None, description="A language the helpdesk speaks: en, th, id, bn."
+    )
+    timezone: TimeZone | None = Field(  # type: ignore[valid-type]
+        default=None, description="An IANA time zone name, e.g. Asia/Bangkok."
     )
 
 

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from pydantic import Field
 
 from helpdesk.api.schemas import In
+from helpdesk.api.text_rules import CURSOR
 from helpdesk.errors import ValidationError
 from helpdesk.extensions import db
 from helpdesk.forms import MAX_ID
@@ -30,7 +31,10 @@ class PageQuery(In):
 
     limit: int = Field(default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
     after: str | None = Field(
-        default=None, max_length=200, description="The `next_cursor` of the previous page."
+        default=None,
+        max_length=200,
+        pattern=CURSOR,
+        description="The `next_cursor` of the previous page; any other value is a 422.",
     )
 
 

@@ -26,6 +26,7 @@ from helpdesk.api.blueprint import api_blueprint, fields_named
 from helpdesk.api.pagination import PageQuery, paginate
 from helpdesk.api.schemas import In, Out, UserRef
 from helpdesk.api.spec import responses, spec
+from helpdesk.api.text_rules import VISIBLE
 from helpdesk.auth.access import require_role
 from helpdesk.forms import MAX_ID
 from helpdesk.models import Promise, Ticket
@@ -75,12 +76,14 @@ class PromiseCreate(In):
     due_at: AwareDatetime = Field(
         description=(
             "When the customer will hear from you: ISO 8601 with its offset, in the future "
-            f"and at most {MAX_AHEAD.days} days ahead."
+            f"and at most {MAX_AHEAD.days} days ahead (a 422 otherwise: the window moves "
+            "with the clock, so the document cannot state it as a bound)."
         )
     )
     text: StrictStr | None = Field(
         default=None,
         max_length=MAX_PROMISE_TEXT,
+        pattern=VISIBLE,
         description="The reply telling the customer; without it, the usual promise sentence "
         "in the customer's language and time zone.",
     )

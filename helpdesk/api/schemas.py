@@ -5,7 +5,7 @@ not a silently ignored value."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     BaseModel,
@@ -14,14 +14,30 @@ from pydantic import (
     StrictBool,
     StrictInt,
     StrictStr,
+    field_validator,
     model_validator,
 )
 from spectree.model_adapter.pydantic_adapter import BaseFile
 
-from helpdesk.forms import MAX_ID, strip_control
+from helpdesk.api.text_rules import (
+    CURSOR,
+    EMAIL,
+    ID_DIGITS,
+    NO_CONTROL,
+    VISIBLE,
+    refuse_control,
+)
+from helpdesk.forms import MAX_ID
 from helpdesk.models import Message, Ticket
 from helpdesk.models.ticket import AUTHOR_TYPES, CHANNELS, KINDS, PRIORITIES, STATUSES
 from helpdesk.tickets.inbox_filters import SORTS, VIEWS
+from helpdesk.tickets.steps import (
+    MAX_BODY_CHARS,
+    MAX_SUBJECT_CHARS,
+    MAX_TAG_CHARS,
+    MAX_TAGS,
+    tag_pattern,
+)
 from helpdesk.webhooks.payloads import message_json, ticket_json
 
 Status = Literal[STATUSES]  # type: ignore[valid-type]
@@ -39,24 +55,49 @@ class Out(BaseModel):
 
 class In(BaseModel):
     """A request body or query. JSON bodies use the Strict types: `"yes"` is not a boolean
-    and `"5"` not a number (query strings are text, so queries use plain types). Control
-    characters are removed from every string first, as the web forms do (PostgreSQL
-    refuses NUL, and the two databases must store the same thing)."""
+    and `"5"` not a number (query strings are text, so queries use plain types). A control
+    character in any string is refused (422 naming the field), not removed: PostgreSQL
+    refuses NUL, and what a client sent must be what it gets back or an error. The OpenAPI
+    document says so: every string without a pattern of its own gets `NO_CONTROL`."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra=lambda schema, model: _declare(schema, model)
+    )
+    # Rules across fields, added to the model's JSON Schema (e.g. `anyOf` required keys).
+    schema_rules: ClassVar[dict[str, Any]] = {}
 
-    @model_validator(mode="before")
+    @field_validator("*", mode="before")
     @classmethod
-    def _without_control_characters(cls, data: Any) -> Any:
-        return _strip_strings(data)
+    def _no_control_characters(cls, value: Any) -> Any:
+        if isinstance(value, float) and value.is_integer():
+            # JSON Schema's integers include 7.0 (a strict int field still refuses "7").
+            return int(value)
+        return refuse_control(value)
 
 
-def _strip_strings(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {key: _strip_strings(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_strip_strings(item) for item in value]
-    return strip_control(value)
+def _declare(schema: dict[str, Any], model: Any) -> None:
+    """Complete an In model's JSON Schema: the `NO_CONTROL` pattern, and its `schema_rules`."""
+    _no_control(schema)
+    schema.update(model.schema_rules)
+
+
+def _no_control(schema: Any) -> None:
+    """Give every string schema in `schema` without a pattern, enum, const or format of
+    its own the `NO_CONTROL` pattern (in place)."""
+    if isinstance(schema, list):
+        for item in schema:
+            _no_control(item)
+        return
+    if not isinstance(schema, dict):
+        return
+    if (
+        schema.get("type") == "string"
+        and not {"pattern", "enum", "const", "format"} & schema.keys()
+    ):
+        schema["pattern"] = NO_CONTROL
+    for key, item in schema.items():
+        if key not in ("default", "examples", "enum", "const"):
+            _no_control(item)
 
 
 class UserRef(Out):
@@ -146,23 +187,36 @@ class TicketQuery(In):
     view: View = "all"
     status: Status | None = None
     priority: Priority | None = None
-    tag: str | None = Field(default=None, max_length=30)
+    tag: str | None = Field(default=None, max_length=MAX_TAG_CHARS)
     assignee: str | None = Field(
-        default=None, description="A user id, or `none` for unassigned tickets.", max_length=20
+        default=None,
+        max_length=10,
+        pattern=f"^(none|{ID_DIGITS})?$",
+        description="A user id, or `none` for unassigned tickets.",
     )
     channel: Channel | None = None
     sort: Sort = "latest"
     q: str | None = Field(default=None, max_length=200, description="Full-text search.")
-    after: str | None = Field(default=None, max_length=500, description="A `next_cursor`.")
+    after: str | None = Field(
+        default=None,
+        max_length=500,
+        pattern=CURSOR,
+        description="The `next_cursor` of the previous page, with the same parameters "
+        "(another sort or view has other cursors): any other value is a 422.",
+    )
 
 
 class TicketCreate(In):
-    customer_email: StrictStr = Field(max_length=254)
+    customer_email: StrictStr = Field(max_length=254, json_schema_extra=EMAIL)
     customer_name: StrictStr = Field(
-        default="", max_length=120, description="Needed when the customer is new."
+        default="",
+        max_length=120,
+        description="Needed when the customer is new (a 409 without it).",
     )
-    subject: StrictStr = Field(max_length=200)
-    body: StrictStr = Field(description="The customer's words, Markdown.")
+    subject: StrictStr = Field(max_length=MAX_SUBJECT_CHARS, pattern=VISIBLE)
+    body: StrictStr = Field(
+        max_length=MAX_BODY_CHARS, pattern=VISIBLE, description="The customer's words, Markdown."
+    )
     priority: Priority = "normal"
 
 
@@ -173,9 +227,15 @@ class TicketUpdate(In):
         default=None,
         ge=1,
         le=MAX_ID,
-        description="A staff user's id; null unassigns (only when sent).",
+        description="A staff user's id; null unassigns (only when sent). Someone who is "
+        "not an active staff member is a 409.",
     )
-    tags: list[StrictStr] | None = Field(default=None, max_length=50)
+    tags: list[Annotated[StrictStr, Field(pattern=tag_pattern())]] | None = Field(
+        default=None,
+        max_length=MAX_TAGS,
+        description=f"Up to {MAX_TAG_CHARS} letters, digits, - or _ each, starting with a "
+        "letter or digit; stored in lower case.",
+    )
 
 
 class MessageCreateForm(BaseModel):
@@ -187,14 +247,28 @@ class MessageCreateForm(BaseModel):
 
     model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
 
-    body: str = Field(description="Markdown.")
+    body: str = Field(max_length=MAX_BODY_CHARS, pattern=VISIBLE, description="Markdown.")
     internal: bool = Field(default=False, description="An internal note, never sent.")
-    status: Status | None = None
-    attachments: list[BaseFile] | BaseFile | None = Field(default=None)
+    # A form has no null: these may be left out, not sent empty.
+    status: Status = None
+    attachments: list[BaseFile] | BaseFile = None  # type: ignore[assignment]
+
+    # Not an In: the files are bytes. The body is text, refused with control characters.
+    _body_text = field_validator("body", mode="before")(refuse_control)
+
+    @field_validator("internal", mode="before")
+    @classmethod
+    def _true_or_false(cls, value: Any) -> Any:
+        # A form sends a boolean as "true" or "false"; "0", "1", "yes" are not booleans.
+        if value in ("true", "false"):
+            return value == "true"
+        if isinstance(value, bool):
+            return value
+        raise ValueError("Use true or false.")
 
 
 class MessageCreate(In):
-    body: StrictStr = Field(description="Markdown.")
+    body: StrictStr = Field(max_length=MAX_BODY_CHARS, pattern=VISIBLE, description="Markdown.")
     internal: StrictBool = Field(default=False, description="An internal note, never sent.")
     status: Status | None = Field(
         default=None, description="Move the ticket on with the reply (e.g. resolved)."

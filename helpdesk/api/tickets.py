@@ -7,7 +7,7 @@ from flask import Response, abort, jsonify, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from helpdesk.api.blueprint import api_blueprint, fields_named
+from helpdesk.api.blueprint import api_blueprint, conflicts, fields_named
 from helpdesk.api.schemas import (
     AttachmentList,
     AttachmentOut,
@@ -96,13 +96,13 @@ def list_tickets(query: TicketQuery) -> Response:
 
 
 @bp.post("/tickets")
-@spec.validate(json=TicketCreate, resp=responses({201: TicketDetail}, 415, 422), tags=[TAG])
+@spec.validate(json=TicketCreate, resp=responses({201: TicketDetail}, 409, 415, 422), tags=[TAG])
 def create_ticket(json: TicketCreate) -> tuple[Response, int, dict[str, str]]:
     """Open a ticket for a customer.
 
-    The customer is found by email, or created (then `customer_name` is needed). The body
-    is the customer's first message. The channel is `api`."""
-    with fields_named(email="customer_email"):
+    The customer is found by email, or created (then `customer_name` is needed: a 409
+    without it). The body is the customer's first message. The channel is `api`."""
+    with fields_named(email="customer_email"), conflicts("customer_name"):
         ticket = ticket_create(
             actor=current_user,
             customer_email=json.customer_email,
@@ -128,10 +128,11 @@ def get_ticket(number: int) -> Response:
 def update_ticket(number: int, json: TicketUpdate) -> Response:
     """Change status, priority, assignee or tags.
 
-    Send only what changes; `assignee_id: null` unassigns. Tags replace the ticket's tags."""
+    Send only what changes; `assignee_id: null` unassigns, and an id that is not an active
+    staff member's is a 409. Tags replace the ticket's tags."""
     ticket = _ticket(number)
     sent = json.model_fields_set
-    with fields_named(assignee="assignee_id"):
+    with fields_named(assignee="assignee_id"), conflicts("assignee"):
         ticket_update(
             ticket=ticket,
             actor=current_user,

@@ -269,10 +269,11 @@ def _apply(
     """Find, then create or change, the customer in the session (flushed, audited)."""
     customer = _find(email, external_id)
     if customer is None:
+        # Well-formed requests that only fail because no such customer exists yet: a 409.
         if email is None:
-            raise ValidationError("email", _("A new customer needs an email address."))
+            raise Conflict(_("A new customer needs an email address."), field="email")
         if "name" not in values:
-            raise ValidationError("name", _("Enter the customer's name."))
+            raise Conflict(_("Enter the customer's name."), field="name")
         customer = Customer(email=email, external_id=external_id, created_at=now(), **values)
         db.session.add(customer)
         db.session.flush()

@@ -263,7 +263,7 @@ def _typed_slug(slug: str, *, exclude_id: int | None = None) -> str:
         )
     holder = db.session.scalar(sa.select(Article.id).where(Article.slug == slug))
     if holder is not None and holder != exclude_id:
-        raise ValidationError("slug", _("Another article already has this address."))
+        raise Conflict(_("Another article already has this address."), field="slug")
     return slug
 
 

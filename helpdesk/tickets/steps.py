@@ -5,6 +5,9 @@ do, through `@use_case`); other features compose these steps into their own use 
 
 from __future__ import annotations
 
+import functools
+import itertools
+import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -120,6 +123,46 @@ def valid_tag(name: str) -> bool:
     if not 0 < len(name) <= MAX_TAG_CHARS or unicodedata.category(name[0])[0] not in "LN":
         return False
     return all(char in "-_" or unicodedata.category(char)[0] in "LMN" for char in name)
+
+
+# Where letters, marks and digits can be: planes 0-3, and plane 14's variation selectors
+# (the other planes are unassigned or private use).
+_ASSIGNED = (range(0x40000), range(0xE0000, 0xE1000))
+
+
+def _class(codes: list[int]) -> str:
+    """A regex character class of `codes` (ascending), written with the characters
+    themselves, so Python, Rust and ECMAScript read it alike."""
+    ranges: list[list[int]] = []
+    for code in codes:
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    parts = (
+        re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+        for a, b in ranges
+    )
+    return "[" + "".join(parts) + "]"
+
+
+@functools.cache
+def tag_pattern() -> str:
+    """A tag as the REST API takes it, as a regex: one word that `valid_tag` allows once
+    lower-cased (the API refuses what the web form would trim or join with hyphens).
+    Computed from this Python's Unicode tables, once (a few tenths of a second)."""
+    first: list[int] = []
+    rest: list[int] = []
+    for code in itertools.chain(*_ASSIGNED):
+        lowered = chr(code).lower()
+        if len(lowered) != 1:
+            continue
+        kind = "_" if lowered in "-_" else unicodedata.category(lowered)[0]
+        if kind in "LN":
+            first.append(code)
+        if kind in "LMN_":
+            rest.append(code)
+    return f"^{_class(first)}{_class(rest)}{{0,{MAX_TAG_CHARS - 1}}}$"
 
 
 def parse_tags(raw: str | list[str]) -> list[str]:

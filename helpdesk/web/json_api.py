@@ -12,7 +12,8 @@ from helpdesk.errors import Conflict, DomainError, NotAllowed, ValidationError
 
 
 def json_domain_error(error: DomainError) -> tuple[Response, int]:
-    """ValidationError 422 (with `fields` naming the field), NotAllowed 403, Conflict 409,
+    """ValidationError 422 (with `fields` naming the field), NotAllowed 403, Conflict 409
+    (naming its field when it has one),
     any other DomainError 400. An error carrying a `fields` mapping (the REST API's
     RequestInvalid: every problem of a request body) is a 422 listing them all."""
     body: dict[str, Any] = {"code": error.code, "message": error.message}
@@ -29,6 +30,8 @@ def json_domain_error(error: DomainError) -> tuple[Response, int]:
         status = 403
     elif isinstance(error, Conflict):
         status = 409
+        if error.field:
+            body["fields"] = {error.field: error.message}
     return jsonify(error=body), status
 
 

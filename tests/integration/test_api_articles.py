@@ -147,7 +147,7 @@ def test_create_needs_title_and_body_and_a_free_slug(app, client, api_token):
     assert {"title", "body"} <= set(response.json["error"]["fields"])
     _create(client, caller, slug="taken")
     duplicate = _create(client, caller, title="Other", slug="taken")
-    assert duplicate.status_code == 422
+    assert duplicate.status_code == 409
     assert duplicate.json["error"]["fields"] == {
         "slug": "Another article already has this address."
     }
@@ -160,10 +160,13 @@ def test_create_needs_json(client, api_token):
     assert response.status_code == 415
 
 
-def test_control_characters_are_removed_as_in_the_web_form(client, api_token):
+def test_control_characters_are_refused(app, client, api_token):
     caller = api_token("agent")
-    body = _create(client, caller, title="Re\x00set\x07 it", body="Bo\x1bdy\nline two").json
-    assert body["title"] == "Reset it" and body["body"] == "Body\nline two"
+    response = _create(client, caller, title="Re\x00set\x07 it", body="Bo\x1bdy\nline two")
+    assert response.status_code == 422
+    assert set(response.json["error"]["fields"]) == {"title", "body"}
+    assert _count(app) == 0
+    assert _create(client, caller, body="Tabs\tand\r\nline breaks stay.").status_code == 201
 
 
 def test_update_edits_publishes_and_unpublishes(app, client, api_token):
@@ -222,14 +225,14 @@ def test_update_bad_input_is_422_and_changes_nothing(app, client, api_token, cha
     assert _actions(app) == ["article.create"]
 
 
-def test_update_to_a_slug_another_article_holds_is_422(client, api_token):
+def test_update_to_a_slug_another_article_holds_is_409(client, api_token):
     caller = api_token("agent")
     _create(client, caller, slug="taken")
     other = _create(client, caller, title="Other").json
     response = client.patch(
         f"/api/v1/articles/{other['id']}", json={"slug": "taken"}, headers=caller.headers
     )
-    assert response.status_code == 422 and "slug" in response.json["error"]["fields"]
+    assert response.status_code == 409 and "slug" in response.json["error"]["fields"]
 
 
 def test_delete_removes_it_from_the_help_centre(app, client, api_token):

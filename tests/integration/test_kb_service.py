@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from helpdesk.errors import NotAllowed, ValidationError
+from helpdesk.errors import Conflict, NotAllowed, ValidationError
 from helpdesk.extensions import db
 from helpdesk.kb import service
 from helpdesk.models import Article, AuditEvent, User
@@ -102,9 +102,9 @@ def test_generated_slugs_get_a_suffix_and_typed_ones_must_be_free(database):
     assert [first.slug, second.slug, third.slug] == ["refunds", "refunds-2", "refunds-3"]
     typed = service.article_create(actor=writer, title="Other", body="x", slug="My-Page")
     assert typed.slug == "my-page"  # lower-cased
-    with pytest.raises(ValidationError) as raised:
+    with pytest.raises(Conflict) as taken:  # a 409 on the API, beside the field on the page
         service.article_create(actor=writer, title="Copy", body="x", slug="refunds")
-    assert raised.value.field == "slug"
+    assert taken.value.field == "slug"
 
 
 def test_titles_without_ascii_get_article_and_the_id(database):
@@ -126,9 +126,9 @@ def test_update_changes_text_and_keeps_or_checks_the_slug(database):
     service.article_update(
         article=article, actor=writer, title="Shipping times", body="New *text*", slug="shipping"
     )
-    with pytest.raises(ValidationError) as raised:
+    with pytest.raises(Conflict) as taken:
         service.article_update(article=article, actor=writer, title="T", body="B", slug=other.slug)
-    assert raised.value.field == "slug"
+    assert taken.value.field == "slug"
     db.session.rollback()
     service.article_update(
         article=article, actor=writer, title="Shipping times", body="New *text*", slug="ship"
