@@ -52,9 +52,12 @@ def test_erase_and_legal_hold(app, client, api_token, customer_id):
     assert wrong.status_code == 422
     assert "confirmation" in wrong.json["error"]["fields"]
 
-    done = client.post(
+    # The API takes only the word (the admin page also takes the email address).
+    email = client.post(
         f"{base}/erase", json={"confirmation": "ANA@example.com"}, headers=caller.headers
     )
+    assert email.status_code == 422
+    done = client.post(f"{base}/erase", json={"confirmation": "ERASE"}, headers=caller.headers)
     assert done.status_code == 200, done.json
     assert done.json["tickets"] == 1 and done.json["messages"] == 1
     assert done.json["customer"]["erased_at"] is not None
