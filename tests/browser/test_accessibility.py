@@ -59,12 +59,15 @@ def axe_source() -> str:
     return AXE_SOURCE.read_text(encoding="utf-8")
 
 
-def axe_violations(page: Any) -> list[dict[str, Any]]:
-    """The serious and critical violations axe finds on the page as it is now."""
+def axe_violations(page: Any, include: str | None = None) -> list[dict[str, Any]]:
+    """The serious and critical violations axe finds on the page as it is now (in the
+    elements matching `include` only, when given)."""
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.evaluate(axe_source())
     result = page.evaluate(
-        "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+        "([tags, include]) => axe.run(include ? {include: [include]} : document,"
+        " {runOnly: {type: 'tag', values: tags}})",
+        [AXE_TAGS, include],
     )
     return [v for v in result["violations"] if v["impact"] in BLOCKING]
 
@@ -75,6 +78,13 @@ def describe(violations: list[dict[str, Any]]) -> str:
         lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
         for node in violation["nodes"][:8]:
             lines.append(f"    {node['target']}: {node['failureSummary'].splitlines()[-1].strip()}")
+            related = [
+                related["target"]
+                for check in node["any"] + node["all"] + node["none"]
+                for related in check.get("relatedNodes", [])
+            ]
+            if related:
+                lines.append(f"      near: {related[:4]}")
     return "\n".join(lines)
 
 
@@ -181,10 +191,14 @@ def log_in(page: Any, email: str, password: str) -> None:
 
 
 def open_everything(page: Any) -> None:
-    """Open every disclosure (the recovery steps, the promise picker, ...) so axe sees the
-    content behind them too; wait for htmx loads (the bell) to settle first."""
+    """Open every disclosure in the page (the recovery steps, the promise picker, ...) so
+    axe sees the content behind them too; wait for htmx loads (the bell) to settle first.
+    The navigation's menus are dropdowns over the page: `check` opens them one at a time."""
     page.wait_for_load_state("networkidle")
-    page.evaluate("document.querySelectorAll('details').forEach((d) => { d.open = true; })")
+    page.evaluate(
+        "document.querySelectorAll('details:not([data-nav-menu])')"
+        ".forEach((d) => { d.open = true; })"
+    )
 
 
 def check(page: Any, name: str, language: str) -> None:
@@ -196,6 +210,18 @@ def check(page: Any, name: str, language: str) -> None:
     assert violations == [], (
         f"axe found serious/critical violations on {name} ({language}):\n{describe(violations)}"
     )
+    # Each navigation menu open, as a person opens it (one at a time, over the page): its
+    # links are checked in the header (what they cover below is not a target then).
+    menus = page.locator("details[data-nav-menu] > summary")
+    for index in range(menus.count()):
+        menus.nth(index).click()
+        violations = axe_violations(page, include=".site-header")
+        assert violations == [], (
+            f"axe found serious/critical violations in menu {index} of {name} ({language}):\n"
+            f"{describe(violations)}"
+        )
+    if menus.count():
+        page.keyboard.press("Escape")
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

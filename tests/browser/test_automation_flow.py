@@ -37,6 +37,7 @@ def test_an_admin_creates_a_rule_and_it_runs(app, page, make_user, no_default_ru
     admin = make_user("admin", name="Ana Admin")
     dewi = make_user("agent", name="Dewi Lestari")
     log_in(page, admin)
+    page.get_by_text("Settings", exact=True).click()  # the navigation's settings menu
     page.get_by_role("link", name="Automations").click()
     page.get_by_role("link", name="Add a rule").click()
     page.get_by_label("Name").fill("Refunds to Dewi")

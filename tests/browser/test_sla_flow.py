@@ -36,6 +36,7 @@ def test_a_vip_ticket_counts_down_breaches_and_reaches_the_founders(  # type: ig
     log_in(page, admin)
 
     # The admin creates the policy in the UI.
+    page.get_by_text("Settings", exact=True).click()  # the navigation's settings menu
     page.get_by_role("link", name="Service levels").click()
     page.wait_for_url("**/settings/service-levels")
     page.get_by_label("Name").fill("VIP customers")

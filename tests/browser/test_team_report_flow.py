@@ -43,6 +43,7 @@ def test_founder_reads_the_report_drills_down_and_downloads_csv(page, make_user,
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url("**/inbox")
 
+    page.get_by_text("Founders", exact=True).click()  # the navigation's founders' menu
     page.get_by_role("link", name="Team report").click()
     page.wait_for_url("**/founders/team")
     expect(page.get_by_role("heading", name="For coaching, not blame")).to_be_visible()
