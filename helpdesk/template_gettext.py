@@ -29,15 +29,14 @@ _NUMBER_FIELD = re.compile(r"%\((\w+)\)d")
 def _local_numbers(text: str, variables: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """`text` and `variables` with every integer variable as text in the locale's digits
     (its `%(name)d` fields read `%(name)s`); unchanged when the locale writes ASCII."""
-    if not writes_native_digits():
-        return text, variables
-    numbers = {
-        name: localise(str(value))
+    integers = {
+        name: value
         for name, value in variables.items()
         if isinstance(value, int) and not isinstance(value, bool)
     }
-    if not numbers:
+    if not integers or not writes_native_digits():  # most calls have no numbers at all
         return text, variables
+    numbers = {name: localise(str(value)) for name, value in integers.items()}
     text = _NUMBER_FIELD.sub(
         lambda field: f"%({field[1]})s" if field[1] in numbers else field[0], text
     )
