@@ -159,17 +159,14 @@ def customer_upsert(
     key_external = clean_external_id(external_id) if external_id is not None else None
     if key_email is None and key_external is None:
         raise ValidationError("email", _("Give the customer's email or external id."))
-    given = {
-        "name": name,
-        "plan": plan,
-        "lifetime_value_cents": lifetime_value_cents,
-        "vip": vip,
-        "language": language,
-        "timezone": timezone,
-    }
-    values = {
-        field: _CLEANERS[field](value) for field, value in given.items() if value is not UNSET
-    }
+    values = _cleaned(
+        name=name,
+        plan=plan,
+        lifetime_value_cents=lifetime_value_cents,
+        vip=vip,
+        language=language,
+        timezone=timezone,
+    )
     try:
         customer, created = _apply(key_email, key_external, values, actor)
     except IntegrityError:
@@ -200,19 +197,21 @@ def customer_update(
     what changed, field by field ([before, after]), after auditing it."""
     if not actor.can("agent"):
         raise NotAllowed(_("Only staff can change customers."))
-    given = {
-        "name": name,
-        "company": company,
-        "plan": plan,
-        "lifetime_value_cents": lifetime_value_cents,
-        "vip": vip,
-        "language": language,
-        "timezone": timezone,
-    }
-    values = {
-        field: _CLEANERS[field](value) for field, value in given.items() if value is not UNSET
-    }
+    values = _cleaned(
+        name=name,
+        company=company,
+        plan=plan,
+        lifetime_value_cents=lifetime_value_cents,
+        vip=vip,
+        language=language,
+        timezone=timezone,
+    )
     return customer_change(customer, values, actor)
+
+
+def _cleaned(**given: Any) -> dict[str, Any]:
+    """The fields given (not UNSET), each checked and normalised by its cleaner."""
+    return {field: _CLEANERS[field](value) for field, value in given.items() if value is not UNSET}
 
 
 def customer_change(

@@ -184,14 +184,7 @@ def _kept_and_missed_promises(
             due = promised + (ticket.resolved_at - promised) / 2
             promise.due_at, promise.remind_at = due, due - timedelta(minutes=30)
             promise.status, promise.reminded_at, promise.escalated_at = "missed", due, due
-            raised = escalation_raise(
-                ticket=ticket,
-                reason="missed_promise",
-                detail="Promised an update and did not send it in time.",
-                actor="system",
-                promise=promise,
-            )
-            _backdate(raised, due)
+            raised = _escalate_miss(ticket, promise, due)
             if raised is not None:
                 raised.status, raised.outcome = "done", "retained"
                 raised.founder_note = "Called the customer and apologised; they stayed."
@@ -221,11 +214,18 @@ def _missed_promises(
             escalated_at=due,
         )
         db.session.add(promise)
-        raised = escalation_raise(
-            ticket=ticket,
-            reason="missed_promise",
-            detail="Promised an update and did not send it in time.",
-            actor="system",
-            promise=promise,
-        )
-        _backdate(raised, due)
+        _escalate_miss(ticket, promise, due)
+
+
+def _escalate_miss(ticket: Ticket, promise: Promise, due: datetime) -> Escalation | None:
+    """The founders' queue item the sweep would have raised for a missed promise, dated
+    when it was missed."""
+    raised = escalation_raise(
+        ticket=ticket,
+        reason="missed_promise",
+        detail="Promised an update and did not send it in time.",
+        actor="system",
+        promise=promise,
+    )
+    _backdate(raised, due)
+    return raised
