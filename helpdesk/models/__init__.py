@@ -20,6 +20,7 @@ from helpdesk.models.recovery import Recovery, RecoveryStep, RootCause
 from helpdesk.models.saved_reply import SavedReply
 from helpdesk.models.scheduler import SchedulerRun
 from helpdesk.models.setting import Setting
+from helpdesk.models.shared_result import SharedResult
 from helpdesk.models.sla import SLA_KINDS, SlaPolicy, SlaTarget
 from helpdesk.models.ticket import (
     Message,
@@ -76,6 +77,7 @@ __all__ = [
     "SlaPolicy",
     "SlaTarget",
     "Setting",
+    "SharedResult",
     "SurveyOptOut",
     "Tag",
     "Ticket",
