@@ -29,6 +29,7 @@ from helpdesk.models.ticket import (
     TicketPresence,
     ticket_tags,
 )
+from helpdesk.models.usage import CustomerUsage, UsageDaily, UsageEventId
 from helpdesk.models.user import ROLES, PasswordReset, RecoveryCode, User
 from helpdesk.models.widget import IdempotencyRecord
 
@@ -51,6 +52,7 @@ __all__ = [
     "Customer",
     "CustomerAlias",
     "CustomerNote",
+    "CustomerUsage",
     "DetectorAdaptation",
     "Digest",
     "EmailBounce",
@@ -81,6 +83,8 @@ __all__ = [
     "Ticket",
     "TicketAccessToken",
     "TicketPresence",
+    "UsageDaily",
+    "UsageEventId",
     "User",
     "ticket_tags",
 ]
