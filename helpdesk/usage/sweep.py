@@ -38,7 +38,7 @@ NEVER = datetime(2000, 1, 1, tzinfo=UTC)
 def sweep_usage_health(*, batch: int = 500) -> int:
     """Recompute every customer's usage state (batch by batch, each committed); returns
     how many customers this call checked."""
-    return drain(_health_batch, cutoff=now(), batch=batch)
+    return drain(usage_health_batch, cutoff=now(), batch=batch)
 
 
 def _add_missing_rows(cutoff: datetime) -> None:
@@ -123,7 +123,9 @@ def _histories(ids: list[int], today: date, key_event: str) -> dict[int, _Histor
     return found
 
 
-def _health_batch(*, cutoff: datetime, batch: int) -> int:
+def usage_health_batch(*, cutoff: datetime, batch: int) -> int:
+    """One batch of the sweep, in the caller's transaction (never commits): claim up to
+    `batch` customers not checked since `cutoff`, recompute them, publish each change."""
     _add_missing_rows(cutoff)
     ids = _claim(cutoff, batch)
     if not ids:

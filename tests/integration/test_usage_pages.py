@@ -132,3 +132,13 @@ def test_admins_change_usage_settings_with_errors_kept(app, login_as):
         stored = db.session.get(Setting, "usage").value
         assert stored["key_event"] == "order_placed" and stored["daily_retention_days"] == 90
         assert db.session.query(CustomerUsage).count() == 0
+
+
+def test_the_demo_has_customers_at_risk(app, runner, login_as):
+    assert runner.invoke(args=["helpdesk", "demo"]).exit_code == 0
+    founder = login_as("founder")
+    html = founder.get("/founders/at-risk").get_data(as_text=True)
+    table = html.split('id="at-risk"')[1]
+    # Slipping, by lifetime value (7,200 then 4,100), then the dormant one (150).
+    assert table.index("Budi Santoso") < table.index("Priya Sharma") < table.index("Amara Okafor")
+    assert table.count("<tr>") == 4  # the header and three customers
