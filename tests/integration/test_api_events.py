@@ -135,6 +135,8 @@ def test_malformed_batches_are_refused_whole(app, client, api_token, set_now):
         "unknown field": [{**_event("a"), "user": "x"}],
         "bad property name": [{**_event("a"), "properties": {"has space": 1}}],
         "nested property": [{**_event("a"), "properties": {"a": {"b": 1}}}],
+        "control character": [{**_event("a"), "properties": {"a": "x\u0000y"}}],
+        "external id of spaces": [_event("a", external_id="   ")],
         "empty": [],
     }
     for label, events in cases.items():
