@@ -163,3 +163,32 @@ def test_two_sweepers_publish_each_change_once(database, database_url, set_now):
     assert sorted(published) == sorted(customer.id for customer in customers)
     db.session.expire_all()
     assert set(_states().values()) == {"slipping"}
+
+
+def test_a_merge_adds_the_merged_records_counts_to_the_kept_one(database, make_user, set_now):
+    from helpdesk.customers.merge import customer_merge
+    from helpdesk.models import User
+
+    set_now(NOW)
+    kept, duplicate = CustomerFactory(), CustomerFactory()
+    db.session.flush()
+    _history(kept.id, [0, 0, 0, 0, 0, 4, 4])  # weeks 5 and 6 back
+    _history(duplicate.id, [1, 3, 3, 3, 3, 3])  # the same days, and later ones
+    db.session.commit()
+    sweep_usage_health()
+    assert _states()[duplicate.id] == "slipping"
+    user = db.session.get(User, make_user("agent").id)
+    customer_merge(actor=user, source_id=duplicate.id, target_id=kept.id)
+    counts = dict(
+        db.session.execute(
+            sa.select(UsageDaily.day, UsageDaily.count).where(UsageDaily.customer_id == kept.id)
+        ).all()
+    )
+    assert sorted(counts.values()) == [1, 3, 3, 3, 3, 4, 7]  # week 5: 4 + 3
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(UsageDaily)) == 7
+    row = db.session.get(CustomerUsage, kept.id)
+    assert row.checked_at < NOW and row.first_event_on == NOW.date() - timedelta(days=43)
+    assert duplicate.id not in _states()
+    SEEN.clear()
+    sweep_usage_health()
+    assert _states() == {kept.id: "slipping"}
