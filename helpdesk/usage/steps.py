@@ -61,3 +61,11 @@ def usage_move(*, source_id: int, target_id: int) -> int:
     db.session.delete(source)
     db.session.flush()
     return int(moved.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def usage_forget(*, customer_id: int) -> int:
+    """A customer's personal data erased: their product usage (daily counts and state) goes
+    too, so an erased customer never shows as slipping. Returns the daily rows deleted."""
+    deleted = db.session.execute(sa.delete(UsageDaily).where(UsageDaily.customer_id == customer_id))
+    db.session.execute(sa.delete(CustomerUsage).where(CustomerUsage.customer_id == customer_id))
+    return int(deleted.rowcount or 0)  # type: ignore[attr-defined]

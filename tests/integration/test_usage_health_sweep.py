@@ -192,3 +192,21 @@ def test_a_merge_adds_the_merged_records_counts_to_the_kept_one(database, make_u
     SEEN.clear()
     sweep_usage_health()
     assert _states() == {kept.id: "slipping"}
+
+
+def test_erasing_a_customer_forgets_their_usage(database, make_user, set_now):
+    from helpdesk.models import User
+    from helpdesk.privacy.erase import customer_erase
+
+    set_now(NOW)
+    erased, other = CustomerFactory(), CustomerFactory()
+    db.session.flush()
+    _history(erased.id, [1, 20, 20, 20, 20])
+    _history(other.id, [1, 20, 20, 20, 20])
+    db.session.commit()
+    sweep_usage_health()
+    admin = db.session.get(User, make_user("admin").id)
+    customer_erase(actor=admin, customer=erased, confirmation="ERASE")
+    assert _states() == {other.id: "slipping"}
+    owners = set(db.session.scalars(sa.select(UsageDaily.customer_id)))
+    assert owners == {other.id}
