@@ -133,7 +133,7 @@ class EventBatch(In):
 
 
 class EventError(BaseModel):
-    code: Literal["unknown_customer", "at_in_future", "too_old", "at_invalid"]
+    code: Literal["unknown_customer", "at_in_future", "too_old", "at_invalid", "invalid_name"]
     message: str
 
 

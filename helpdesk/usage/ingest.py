@@ -25,7 +25,7 @@ from helpdesk.db.upsert import insert_on_conflict
 from helpdesk.errors import ValidationError
 from helpdesk.extensions import db
 from helpdesk.models import Customer, CustomerAlias, UsageDaily, UsageEventId
-from helpdesk.usage.settings import usage_settings
+from helpdesk.usage.settings import check_event_name, usage_settings
 
 MAX_BATCH = 1000
 # A clock a little ahead of ours is fine; more is a client bug.
@@ -62,6 +62,14 @@ class BatchOutcome:
 
 def _rejected(event: EventIn, code: str, message: str) -> EventOutcome:
     return EventOutcome(id=event.id, status="rejected", code=code, message=message)
+
+
+def _is_event_name(name: str) -> bool:
+    try:
+        check_event_name(name)
+    except ValidationError:
+        return False
+    return True
 
 
 def _utc(at: datetime) -> datetime | None:
@@ -149,7 +157,11 @@ def usage_events_record(*, events: list[EventIn]) -> BatchOutcome:
     valid: dict[str, tuple[int, int, date, datetime]] = {}  # id -> (index, customer, day, at)
     for index, event in enumerate(events):
         at = _utc(event.at)
-        if at is None:
+        if not _is_event_name(event.name):
+            outcomes[index] = _rejected(
+                event, "invalid_name", _("Name the event with lower-case letters, e.g. logged_in.")
+            )
+        elif at is None:
             outcomes[index] = _rejected(event, "at_invalid", _("This time cannot be read."))
         elif at > received + MAX_AHEAD:
             outcomes[index] = _rejected(

@@ -37,23 +37,17 @@ MAX_PAGE = 100_000
 
 @bp.get("/at-risk")
 def at_risk() -> tuple[str, int]:
-    raw = request.args.get("page", "1")
-    page = parse_id(raw)
-    if page is None or page > MAX_PAGE:
-        return render_template(
-            "usage/at_risk.html",
-            result=at_risk_page(1),
-            state_labels={key: str(label) for key, label in STATE_LABELS.items()},
-            reason_labels={key: str(label) for key, label in REASON_LABELS.items()},
-            page_error=_("Unknown page."),
-        ), 400
+    """Slipping and dormant customers, highest lifetime value first; a page number that is
+    not one shows the first page with the error (400)."""
+    page = parse_id(request.args.get("page", "1"))
+    valid = page is not None and page <= MAX_PAGE
     return render_template(
         "usage/at_risk.html",
-        result=at_risk_page(page),
+        result=at_risk_page(page if valid and page else 1),
         state_labels={key: str(label) for key, label in STATE_LABELS.items()},
         reason_labels={key: str(label) for key, label in REASON_LABELS.items()},
-        page_error=None,
-    ), 200
+        page_error=None if valid else _("Unknown page."),
+    ), 200 if valid else 400
 
 
 @bp.get("/at-risk.csv")

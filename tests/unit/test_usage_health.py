@@ -96,3 +96,11 @@ def test_a_key_event_not_seen_for_n_days_is_slipping() -> None:
     assert (health.state, health.reason) == ("slipping", "key_event")
     # Without a key event configured, the same history is active.
     assert _health(weeks, key_last=TODAY - timedelta(days=40)).state == "active"
+
+
+def test_the_service_checks_event_names_itself() -> None:
+    from helpdesk.usage.ingest import _is_event_name
+
+    assert _is_event_name("logged_in") and _is_event_name("order.placed:v2")
+    assert not _is_event_name("Logged_in") and not _is_event_name("1st") and not _is_event_name("")
+    assert not _is_event_name("a" * 61)
