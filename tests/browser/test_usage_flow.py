@@ -107,3 +107,37 @@ def test_events_through_the_api_put_a_slipping_customer_at_risk(app, page, live_
     expect(card.locator("#usage-state")).to_have_text("Slipping")
     expect(card.locator("#usage-last-7")).to_have_text("1 event")
     expect(card).to_contain_text("14 events")  # their usual week: two a day
+
+
+def test_a_signed_in_customers_page_view_on_the_host_site_counts(app, page, live_server):
+    """The loader reports a verified customer's page view (a beacon) as `page_viewed`."""
+    from helpdesk.extensions import db
+    from helpdesk.models import UsageDaily
+    from helpdesk.widget.demo_site import DEMO_CUSTOMER_EMAIL, create_demo_site
+    from helpdesk.widget.settings import widget_secret
+    from tests.browser.conftest import serving
+    from tests.factories import CustomerFactory
+
+    clock.set_now(NOW)
+    with app.app_context():
+        sam = CustomerFactory(email=DEMO_CUSTOMER_EMAIL, name="Sam Lee")
+        widget_secret()
+        db.session.commit()
+        sam_id = sam.id
+
+    def secret() -> str:
+        with app.app_context():
+            return widget_secret()
+
+    with serving(create_demo_site(live_server, secret=secret)) as shop:
+        with page.expect_response("**/api/widget/v1/page-views") as beacon:
+            page.goto(f"{shop}/?signed=1")
+        assert beacon.value.status == 204
+        # Anonymous visitors send nothing.
+        page.goto(f"{shop}/")
+        expect(page.locator("[data-helpdesk-widget]")).to_have_count(1)
+    with app.app_context():
+        counted = db.session.execute(
+            db.select(UsageDaily.customer_id, UsageDaily.name, UsageDaily.count)
+        ).all()
+    assert [tuple(row) for row in counted] == [(sam_id, "page_viewed", 1)]
