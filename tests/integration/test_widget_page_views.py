@@ -81,3 +81,18 @@ def test_malformed_beacons_are_refused(app, client):
     assert _beacon(client, {"id": "not-a-uuid", "email": "a@example.com", "hash": "x"}) == 400
     assert _beacon(client, {"id": view, "email": "a" * 3000, "hash": "x"}) == 413
     assert client.get("/api/widget/v1/page-views").status_code == 405
+
+
+def test_hostile_text_is_a_400_never_a_500(app, client):
+    view = str(uuid.uuid4())
+    for raw in (
+        '{"id": "VIEW", "email": "a\\ud800b@example.com", "hash": "x"}'.replace("VIEW", view),
+        '{"id": "VIEW", "email": "a@example.com", "hash": "\\ud800"}'.replace("VIEW", view),
+        '{"id": "VIEW", "email": "a\\u0000b@example.com", "hash": "x"}'.replace("VIEW", view),
+        b'{"id": "x", "email": "a\xff\xfeb", "hash": "x"}',
+        b'{"id": "x", "email": "a\xed\xa0\x80b", "hash": "x"}',
+    ):
+        response = client.post(
+            "/api/widget/v1/page-views", data=raw, content_type="text/plain;charset=UTF-8"
+        )
+        assert response.status_code in (204, 400), (raw, response.status_code)
