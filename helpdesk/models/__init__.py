@@ -30,6 +30,7 @@ from helpdesk.models.ticket import (
     TicketPresence,
     ticket_tags,
 )
+from helpdesk.models.usage import CustomerUsage, UsageDaily, UsageEventId
 from helpdesk.models.user import ROLES, PasswordReset, RecoveryCode, User
 from helpdesk.models.widget import IdempotencyRecord
 
@@ -52,6 +53,7 @@ __all__ = [
     "Customer",
     "CustomerAlias",
     "CustomerNote",
+    "CustomerUsage",
     "DetectorAdaptation",
     "Digest",
     "EmailBounce",
@@ -83,6 +85,8 @@ __all__ = [
     "Ticket",
     "TicketAccessToken",
     "TicketPresence",
+    "UsageDaily",
+    "UsageEventId",
     "User",
     "ticket_tags",
 ]
