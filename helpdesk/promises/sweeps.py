@@ -11,6 +11,13 @@ sweepers take disjoint batches instead of queueing on each other; on SQLite one 
 are serialised. A process killed mid-batch never commits: its claim rolls back with the
 rest and the next sweep does the work. After downtime a sweep catches up in due order,
 batch by batch, up to a bound; the next sweep carries on from there.
+
+Catch-up reads right: a reminder is for a time still ahead, so a promise whose due time
+has passed by the sweep's cutoff is never reminded (its `reminded_at` stays empty, and the
+reminder claim's WHERE says `due_at > cutoff`, so no sweeper can send it later either).
+It is reported once, as missed, by the miss batch of the same sweep: the miss's email
+says when the update was promised and when it was found overdue, and goes to whoever
+wanted the reminder's email too (`notifications.emails`).
 """
 
 from __future__ import annotations
@@ -69,6 +76,7 @@ def _remind_batch(*, cutoff: datetime, batch: int) -> int:
         Promise.status == "pending",
         Promise.reminded_at.is_(None),
         Promise.remind_at <= cutoff,
+        Promise.due_at > cutoff,  # overdue: no reminder for a time gone; the miss tells
     )
     ids = _claim(due, order=Promise.remind_at, values={"reminded_at": cutoff}, batch=batch)
     publish(RemindersDue(promise_ids=list(ids)))
