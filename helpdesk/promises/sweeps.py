@@ -33,7 +33,7 @@ from sqlalchemy.orm.util import identity_key
 
 from helpdesk.audit import audit
 from helpdesk.clock import now
-from helpdesk.db.batches import drain
+from helpdesk.db.batches import BATCH, drain
 from helpdesk.db.locking import claimable
 from helpdesk.events import publish
 from helpdesk.extensions import db
@@ -60,7 +60,7 @@ class _Claimed:
     text: str
 
 
-def sweep_promises(*, batch: int = 500) -> SweepResult:
+def sweep_promises(*, batch: int = BATCH) -> SweepResult:
     """Send every due reminder, then mark every overdue promise missed and escalate it,
     in due order; returns how many of each this call did (others may have done the rest)."""
     if batch < 1:
