@@ -12,6 +12,14 @@ are serialised. A process killed mid-batch never commits: its claim rolls back w
 rest and the next sweep does the work. After downtime a sweep catches up in due order,
 batch by batch, up to a bound; the next sweep carries on from there.
 
+A sweeper paused mid-batch (SIGSTOP, a debugger, a hung process still connected) holds its
+batch's rows: on PostgreSQL they stay locked and the other sweepers skip them until the
+server ends the idle transaction (the scheduler's idle-in-transaction timeout,
+`scheduling/timeouts.py`, 30 s); the claim rolls back with it and the next sweep of any
+sweeper does the batch. On SQLite the paused transaction holds the one write lock until
+the process resumes (web writes answer 503 meanwhile, `web/error_handlers.py`). Batches are
+small (`db.batches.BATCH`) so that locks are held only for a short stretch of work.
+
 Catch-up reads right: a reminder is for a time still ahead, so a promise whose due time
 has passed by the sweep's cutoff is never reminded (its `reminded_at` stays empty, and the
 reminder claim's WHERE says `due_at > cutoff`, so no sweeper can send it later either).

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -25,6 +26,7 @@ from helpdesk.models import AuditEvent, Escalation, Notification, Outbox, Promis
 from helpdesk.notifications import reactions as notification_reactions
 from helpdesk.promises import service as promises
 from helpdesk.promises.sweeps import SweepResult, sweep_promises
+from helpdesk.scheduling.timeouts import limit_scheduler_sessions
 from tests.conftest import app_config
 from tests.factories import CustomerFactory, TicketFactory
 
@@ -464,6 +466,73 @@ def test_a_sweeper_killed_mid_batch_loses_nothing_and_the_next_finishes_once(
     assert sweep_promises() == SweepResult(reminded=0, missed=5)
     assert sweep_promises() == NOTHING
     assert (count(Escalation), len(missed_audits()), count(Notification)) == (5, 5, 10)
+    assert duplicated_notifications() == 0
+
+
+PAUSED_LIMITS = {"idle_in_transaction_session_timeout": "1s"}
+
+
+def _paused_mid_miss(url: str, at: datetime, claimed: Any) -> None:
+    """Child process: a scheduler (with the scheduler's session limits, the idle timeout
+    shortened) that claims a miss batch and then hangs inside its transaction; the parent
+    also stops it (SIGSTOP)."""
+    app = create_app({**app_config(url), "SCHEDULER_PG_LIMITS": PAUSED_LIMITS})
+    limit_scheduler_sessions(app)
+    clock.set_now(at)
+
+    def hang(promise_ids: Any, kind: str) -> None:
+        if kind == "promise_missed":
+            claimed.set()
+            time.sleep(600)
+        real(promise_ids, kind)
+
+    real = notification_reactions._about_promises
+    notification_reactions._about_promises = hang
+    with app.app_context():
+        sweep_promises(batch=50)
+
+
+def test_a_paused_sweepers_batch_is_taken_over_once_its_transaction_is_ended(
+    database, database_url, set_now
+):
+    """PostgreSQL: the paused sweeper's claim (rows locked FOR UPDATE, uncommitted) is
+    skipped by the others until the server ends its idle transaction
+    (idle_in_transaction_session_timeout, 30 s in production); then another sweeper does
+    the batch, once."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("row locks and the idle-in-transaction timeout are PostgreSQL's")
+    set_now(T0)
+    promiser = staff("Promiser")
+    for _ in range(5):
+        promise_for(TicketFactory(), promiser)
+    set_now(DUE)
+    db.session.rollback()
+
+    context = multiprocessing.get_context("spawn")
+    claimed = context.Event()
+    child = context.Process(
+        target=_paused_mid_miss,
+        args=(f"{database_url}?application_name=paused-sweeper", DUE, claimed),
+    )
+    child.start()
+    try:
+        assert claimed.wait(120), "the paused sweeper never claimed its batch"
+        assert child.pid is not None
+        os.kill(child.pid, signal.SIGSTOP)
+        assert sweep_promises() == NOTHING  # its rows are locked: skipped, not waited on
+        assert count(Promise, Promise.status == "pending") == 5
+
+        _wait_for_the_server_to_drop(database_url, "paused-sweeper")
+        assert sweep_promises() == SweepResult(reminded=0, missed=5)
+        assert sweep_promises() == NOTHING
+    finally:
+        if child.pid is not None:
+            os.kill(child.pid, signal.SIGCONT)
+        child.kill()
+        child.join(60)
+    assert count(Promise, Promise.status == "missed") == 5
+    assert (count(Escalation), len(missed_audits())) == (5, 5)
+    assert len(notifications("promise_missed")) == 5
     assert duplicated_notifications() == 0
 
 
