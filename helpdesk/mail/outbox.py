@@ -349,10 +349,14 @@ def _send_batch(claim: Claim, settings: smtp.SmtpSettings) -> tuple[tuple[int, i
                     raise unreachable  # the server did not answer: don't wait on it per row
                 if connection is None:
                     connection = smtp.connect(settings)
+                # Built first (it reads the reply's files): the mark's commit then ends the
+                # transaction, and none is open during the SMTP exchange (on PostgreSQL the
+                # scheduler's idle-in-transaction timeout would end a slow one).
+                message = smtp.build_message(row)
                 if not claim.mark_sending(row):
                     continue  # the lease ran out meanwhile: another sender has the row
                 started = True
-                smtp.deliver(connection, row)
+                smtp.deliver(connection, row, message)
             except smtp.SmtpFailure as failure:
                 if connection is None:
                     reachable = False

@@ -319,9 +319,9 @@ def crash_during_delivery(monkeypatch: Any, *, after_handing_over: bool) -> None
     message (the real window for a duplicate) or before anything was handed over."""
     real_deliver = outbox.smtp.deliver
 
-    def deliver(connection: Any, row: Outbox) -> None:
+    def deliver(connection: Any, row: Outbox, message: Any = None) -> None:
         if after_handing_over:
-            real_deliver(connection, row)
+            real_deliver(connection, row, message)
         raise Killed
 
     monkeypatch.setattr(outbox.smtp, "deliver", deliver)
@@ -339,18 +339,26 @@ def test_a_normal_send_marks_sending_and_clears_it_with_the_outcome(
     database, server, set_now, monkeypatch
 ):
     set_now(TUESDAY)
-    customer_ticket()
+    ticket, _token = customer_ticket()
     (row,) = rows()
+    # As a staff reply's email does: building the message reads the message's files.
+    row.source_message_id = db.session.scalar(
+        sa.select(Message.id).where(Message.ticket_id == ticket.id)
+    )
+    db.session.commit()
     seen: list[Any] = []
     real_deliver = outbox.smtp.deliver
 
-    def deliver(connection: Any, sending: Outbox) -> None:
-        # What another connection sees during the SMTP transaction: the committed mark.
+    def deliver(connection: Any, sending: Outbox, message: Any = None) -> None:
+        # During the SMTP transaction: the mark is committed (another connection sees it)
+        # and this sender has no database transaction open.
+        assert not db.session().in_transaction()
         with db.engine.connect() as other:
             seen.append(
                 other.execute(sa.select(Outbox.sending_at).where(Outbox.id == sending.id)).scalar()
             )
-        real_deliver(connection, sending)
+        real_deliver(connection, sending, message)
+        assert not db.session().in_transaction()
 
     monkeypatch.setattr(outbox.smtp, "deliver", deliver)
     assert send_outbox() == SendResult(sent=1, retrying=0, failed=0)
