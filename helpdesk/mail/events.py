@@ -290,7 +290,7 @@ def mail_promises_missed(*, promise_ids: Sequence[int], found_at: datetime) -> i
             ticket=ticket,
             promise_text=promise.text,
             due=_staff_time(promise.due_at, user),
-            found=_staff_time(found_at, user),
+            found=_staff_time(found_at, user, same_day_as=promise.due_at),
             link=external_url("tickets.ticket", number=ticket.number),
         )
     return len(rows)
@@ -355,5 +355,10 @@ def mail_nps_surveys(*, round_id: int) -> int:
     return len(surveys)
 
 
-def _staff_time(moment: datetime, user: User) -> str:
-    return format_moment(moment, language=mail_language(user.language), zone=user.timezone)
+def _staff_time(moment: datetime, user: User, *, same_day_as: datetime | None = None) -> str:
+    return format_moment(
+        moment,
+        language=mail_language(user.language),
+        zone=user.timezone,
+        same_day_as=same_day_as,
+    )
