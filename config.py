@@ -189,6 +189,9 @@ class Config:
         self.SQLITE_SYNCHRONOUS = _choice(
             environ, "HELPDESK_SQLITE_SYNCHRONOUS", ("NORMAL", "FULL"), "NORMAL"
         )
+        # SQLite only: how long a write waits for its turn, and then for SQLite's lock,
+        # before the request answers 503 with Retry-After (milliseconds, each).
+        self.SQLITE_BUSY_TIMEOUT_MS = max(1, _int(environ, "HELPDESK_SQLITE_BUSY_TIMEOUT_MS", 5000))
         # How long slow-moving statistics (the founders' trends, the typical first-reply
         # time in acknowledgements) may be reused after the data changed (seconds).
         self.STATS_CACHE_SECONDS = _int(environ, "HELPDESK_STATS_CACHE_SECONDS", 300)
