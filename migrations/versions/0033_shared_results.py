@@ -3,7 +3,7 @@ trends and team report), kept with the data version they were computed from and 
 of the worker computing them now (used when no Redis is configured).
 
 Revision ID: 0033
-Revises: 0030
+Revises: 0032
 Create Date: 2026-12-06 00:10:00
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0033"
-down_revision = "0030"
+down_revision = "0032"
 branch_labels = None
 depends_on = None
 
