@@ -77,10 +77,12 @@ BACKOFF: tuple[timedelta, ...] = (
 )
 MAX_ATTEMPTS = len(BACKOFF) + 1
 # How long a claimed row is reserved for its sender without a renewal, and how often the
-# sender renews it: a row starts with at least LEASE - RENEW_EVERY left, more than one SMTP
-# exchange needs (HELPDESK_SMTP_TIMEOUT, 20 s by default, per step).
-LEASE = timedelta(seconds=60)
-RENEW_EVERY = timedelta(seconds=20)
+# sender renews it: a dead sender's rows are taken over within 30 s (issue 26), and a row
+# starts with at least LEASE - RENEW_EVERY (20 s) left, many times what an SMTP exchange
+# takes; one that stalls longer (HELPDESK_SMTP_TIMEOUT, 20 s per step) may be taken over
+# and sent again, which the "sending" marker counts as a possible duplicate.
+LEASE = timedelta(seconds=30)
+RENEW_EVERY = timedelta(seconds=10)
 BATCH = 50
 MAX_ERROR_CHARS = 1000
 MAX_SUBJECT_CHARS = 300

@@ -279,7 +279,7 @@ def test_two_senders_never_send_a_row_twice(database, server, set_now):
     claimed = outbox._claim(batch=10)  # a sender that claimed the row and died (kill -9)
     assert claimed is not None and claimed.ids == [row.id]
     assert send_outbox() == SendResult(0, 0, 0)  # leased: the other sender leaves it
-    set_now(TUESDAY + LEASE)  # a minute later, not ten: the lease is short
+    set_now(TUESDAY + LEASE)  # 30 s later, not ten minutes: the lease is short
     assert send_outbox() == SendResult(sent=1, retrying=0, failed=0)
     assert send_outbox() == SendResult(0, 0, 0)
     assert len(server.handler.received) == 1
