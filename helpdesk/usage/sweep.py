@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm.util import identity_key
 
 from helpdesk.clock import now
-from helpdesk.db.batches import drain
+from helpdesk.db.batches import BATCH, drain
 from helpdesk.db.locking import claimable
 from helpdesk.db.transaction import use_case
 from helpdesk.db.upsert import insert_on_conflict
@@ -35,7 +35,7 @@ from helpdesk.usage.settings import usage_settings
 NEVER = datetime(2000, 1, 1, tzinfo=UTC)
 
 
-def sweep_usage_health(*, batch: int = 500) -> int:
+def sweep_usage_health(*, batch: int = BATCH) -> int:
     """Recompute every customer's usage state (batch by batch, each committed); returns
     how many customers this call checked."""
     return drain(usage_health_batch, cutoff=now(), batch=batch)
