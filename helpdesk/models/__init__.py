@@ -14,6 +14,7 @@ from helpdesk.models.feedback import RATING_SCORES, Rating
 from helpdesk.models.kb import Article
 from helpdesk.models.mail import Attachment, EmailBounce, Outbox
 from helpdesk.models.notification import Notification, NotificationPreference
+from helpdesk.models.outreach import FeatureRequest, FeatureRequestTicket, Outreach
 from helpdesk.models.nps import NpsResponse, NpsRound, NpsSurvey, SurveyOptOut
 from helpdesk.models.promise import Promise
 from helpdesk.models.recovery import Recovery, RecoveryStep, RootCause
@@ -63,6 +64,9 @@ __all__ = [
     "NpsRound",
     "NpsSurvey",
     "Outbox",
+    "Outreach",
+    "FeatureRequest",
+    "FeatureRequestTicket",
     "PasswordReset",
     "SavedReply",
     "Promise",

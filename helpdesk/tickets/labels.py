@@ -28,6 +28,7 @@ CHANNEL_LABELS = {
     "email": _l("Email"),
     "api": _l("API"),
     "agent": _l("Agent"),
+    "outreach": _l("Outreach"),
 }
 KIND_LABELS = {
     "question": _l("Question"),

@@ -1,0 +1,1 @@
+"""Product events in and each customer's usage health."""
