@@ -105,6 +105,7 @@ FEATURES = (
     "saved_replies",
     "sla",
     "automations",
+    "outreach",
     "api",
     "dev",
 )

@@ -14,8 +14,8 @@ from helpdesk.models.feedback import RATING_SCORES, Rating
 from helpdesk.models.kb import Article
 from helpdesk.models.mail import Attachment, EmailBounce, Outbox
 from helpdesk.models.notification import Notification, NotificationPreference
-from helpdesk.models.outreach import FeatureRequest, FeatureRequestTicket, Outreach
 from helpdesk.models.nps import NpsResponse, NpsRound, NpsSurvey, SurveyOptOut
+from helpdesk.models.outreach import FeatureRequest, FeatureRequestTicket, Outreach
 from helpdesk.models.promise import Promise
 from helpdesk.models.recovery import Recovery, RecoveryStep, RootCause
 from helpdesk.models.saved_reply import SavedReply

@@ -38,9 +38,7 @@ class Outreach(Base):
     body: Mapped[str] = mapped_column(sa.Text)
     # The language the draft was written in (the customer's, else the workspace default).
     language: Mapped[str] = mapped_column(sa.String(8))
-    assignee_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL")
-    )
+    assignee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     # A code of `outreach.suppression.REASONS` while suppressed, else None.
     suppressed_reason: Mapped[str | None] = mapped_column(sa.String(30))
     # The conversation sending opened.
