@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired
 
 from helpdesk.forms import BaseForm
@@ -37,7 +44,9 @@ class FeatureStatusForm(BaseForm):
     status = SelectField(
         _l("Status"),
         validate_choice=False,
-        choices=[(key, label) for key, label in FEATURE_STATUS_LABELS.items()],
+        choices=lambda: [
+            SelectChoice(key, str(label)) for key, label in FEATURE_STATUS_LABELS.items()
+        ],
     )
 
 

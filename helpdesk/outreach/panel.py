@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from wtforms import SelectChoice
+
 from helpdesk.models import Ticket, User
 from helpdesk.outreach.forms import EmptyForm, LinkFeatureForm
 from helpdesk.outreach.labels import FEATURE_STATUS_LABELS
@@ -22,8 +24,8 @@ def panel_context(
     linked = ticket_features(ticket)
     linked_ids = {feature.id for feature in linked}
     form = link_form or LinkFeatureForm(formdata=None)
-    form.feature_id.choices = [("", "—")] + [
-        (str(feature.id), feature.title)
+    form.feature_id.choices = [SelectChoice("", "—")] + [
+        SelectChoice(str(feature.id), feature.title)
         for feature in features_for_picker()
         if feature.id not in linked_ids
     ]

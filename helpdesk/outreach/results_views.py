@@ -41,7 +41,7 @@ def results_page() -> tuple[str, int]:
     return render_template("outreach/results.html", weeks=_weeks(), measures=RESULT_MEASURES), 200
 
 
-@bp.get(".csv")
+@bp.get("/results.csv")
 def results_csv() -> Response:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
+from wtforms import SelectChoice
 
 from helpdesk.auth.access import require_role
 from helpdesk.extensions import db
@@ -30,11 +31,11 @@ bp.before_request(require_role("admin"))
 
 
 def _choices(form: PlaybooksForm) -> PlaybooksForm:
-    people = [("", _("The first founder"))] + [
-        (str(user.id), user.name) for user in outreach_people()
+    people = [SelectChoice("", _("The first founder"))] + [
+        SelectChoice(str(user.id), user.name) for user in outreach_people()
     ]
-    replies = [("", _("The built-in message"))] + [
-        (str(reply.id), f"{reply.title} ({reply.language})")
+    replies = [SelectChoice("", _("The built-in message"))] + [
+        SelectChoice(str(reply.id), f"{reply.title} ({reply.language})")
         for reply in db.session.scalars(
             sa.select(SavedReply)
             .where(

@@ -189,7 +189,9 @@ def test_the_draft_is_the_saved_reply_in_the_customers_language(
 ) -> None:
     set_now(NOW)
     founder = staff("founder", "Mina Founder")
-    english = SavedReply(title="Check-in", body="Hi {customer_first_name}, miss you!", language="en")
+    english = SavedReply(
+        title="Check-in", body="Hi {customer_first_name}, miss you!", language="en"
+    )
     thai = SavedReply(
         title="Check-in",
         body="สวัสดีค่ะ คุณ{customer_first_name} จาก {agent_first_name}",
@@ -268,7 +270,11 @@ def test_sending_opens_a_conversation_emailed_like_a_reply_and_the_answer_thread
 
     ticket = db.session.get(Ticket, outreach.ticket_id)
     assert ticket is not None
-    assert (ticket.channel, ticket.status, ticket.assignee_id) == ("outreach", "pending", founder.id)
+    assert (ticket.channel, ticket.status, ticket.assignee_id) == (
+        "outreach",
+        "pending",
+        founder.id,
+    )
     [first] = ticket.messages
     assert (first.author_type, first.author_user_id, first.body_source) == (
         "staff",
@@ -280,9 +286,7 @@ def test_sending_opens_a_conversation_emailed_like_a_reply_and_the_answer_thread
     assert email.subject == f"{isolate('Checking in')} [#{ticket.number}]"  # no "Re:"
     assert "All well?" in email.body_text and f"Hi {isolate('Ana')}," in email.body_text
     assert (outreach.state, outreach.sent_at) == ("sent", NOW)
-    assert db.session.scalar(
-        sa.select(AuditEvent.id).where(AuditEvent.action == "outreach.send")
-    )
+    assert db.session.scalar(sa.select(AuditEvent.id).where(AuditEvent.action == "outreach.send"))
 
     set_now(NOW + DAY)
     answer = EmailMessage()
@@ -307,9 +311,7 @@ def test_a_customer_active_again_within_30_days_came_back(database: Any, set_now
     founder = staff("founder")
     early, recent = CustomerFactory(), CustomerFactory()
     for customer in (early, recent):
-        outreach_send(
-            actor=founder, outreach=_draft(customer, founder), subject="Hi", body="Hello"
-        )
+        outreach_send(actor=founder, outreach=_draft(customer, founder), subject="Hi", body="Hello")
     set_now(NOW + 20 * DAY)
     usage_changed(recent, "active")
     set_now(NOW + 31 * DAY)
@@ -333,7 +335,10 @@ def test_sending_rechecks_and_refuses_with_the_reason(database: Any, set_now: An
     outreach_dismiss(actor=founder, outreach=outreach)
     with pytest.raises(Conflict):
         outreach_send(actor=founder, outreach=outreach, subject="Hi", body="Hello")
-    assert db.session.scalar(sa.select(sa.func.count(Ticket.id)).where(Ticket.channel == "outreach")) == 0
+    assert (
+        db.session.scalar(sa.select(sa.func.count(Ticket.id)).where(Ticket.channel == "outreach"))
+        == 0
+    )
 
 
 # Left ------------------------------------------------------------------------------------
@@ -381,9 +386,12 @@ def test_a_customer_who_left_gets_no_rating_request_and_no_survey(
     assert survey_round is not None
     invited = set(db.session.scalars(sa.select(NpsSurvey.customer_id)))
     assert invited == {stays.customer_id}
-    assert db.session.scalar(
-        sa.select(sa.func.count(Outbox.id)).where(Outbox.template == "nps_survey")
-    ) == 1
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count(Outbox.id)).where(Outbox.template == "nps_survey")
+        )
+        == 1
+    )
 
 
 # Feature requests ------------------------------------------------------------------------
@@ -400,7 +408,9 @@ def test_shipping_drafts_a_note_per_requester_skipping_who_left(
     TicketFactory(status="open", kind="complaint", customer=unhappy.customer)
     gone = TicketFactory(status="resolved", customer__name="Chen Wei")
     again = TicketFactory(status="resolved", customer=happy.customer)
-    feature = feature_request_link(actor=agent, ticket=happy, feature_id=None, new_title="Dark mode")
+    feature = feature_request_link(
+        actor=agent, ticket=happy, feature_id=None, new_title="Dark mode"
+    )
     for ticket in (unhappy, gone, again):
         feature_request_link(actor=agent, ticket=ticket, feature_id=feature.id, new_title=None)
     customer_mark_left(actor=founder, customer=gone.customer)
@@ -422,7 +432,9 @@ def test_shipping_drafts_a_note_per_requester_skipping_who_left(
     sent = feature_request_send_drafts(actor=founder, feature=feature)
     assert (sent.sent, sent.held) == (1, 0)
     assert note.state == "sent" and held.state == "suppressed"
-    emails = db.session.scalars(sa.select(Outbox.to_address).where(Outbox.template == "staff_reply"))
+    emails = db.session.scalars(
+        sa.select(Outbox.to_address).where(Outbox.template == "staff_reply")
+    )
     assert list(emails) == [happy.customer.email]
     with pytest.raises(Conflict):
         feature_request_send_drafts(actor=founder, feature=feature)
