@@ -285,6 +285,6 @@ def test_founders_results_with_drill_down_and_csv(app: Flask, login_as: Any, set
     csv = founder.get("/founders/outreach/results.csv").get_data(as_text=True)
     assert csv.splitlines()[0] == "Week,Sent,Replied,Came back,Complaints"
     assert "2026-06-01,1,1,0,1" in csv.splitlines()
-    assert 'id="trends-outreach-link"' in founder.get("/trends").get_data(as_text=True)
+    assert 'id="trends-outreach-link"' in founder.get("/founders/trends").get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Ticket.id))) == 1
