@@ -44,13 +44,13 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("customers.directory", lazy_gettext("Customers"), "agent"),
     NavItem("kb.articles", lazy_gettext("Knowledge base"), "agent"),
     NavItem("saved_replies.reply_list", lazy_gettext("Saved replies"), "agent"),
-    NavItem("outreach.queue", lazy_gettext("Outreach"), "agent"),
     NavItem("founders.queue", lazy_gettext("Review queue"), "founder", "founders"),
     NavItem("trends.trends_page", lazy_gettext("Trends"), "founder", "founders"),
     NavItem("team_report.team_page", lazy_gettext("Team report"), "founder", "founders"),
     NavItem("digests.digest_list", lazy_gettext("Digests"), "founder", "founders"),
     NavItem("nps_admin.rounds_page", lazy_gettext("Surveys"), "founder", "founders"),
     NavItem("root_causes.causes_page", lazy_gettext("Root causes"), "founder", "founders"),
+    NavItem("outreach.queue", lazy_gettext("Outreach"), "founder", "founders"),
     NavItem(
         "outreach_results.results_page", lazy_gettext("Outreach results"), "founder", "founders"
     ),
@@ -59,7 +59,9 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("sla.policies_page", lazy_gettext("Service levels"), "admin", "settings"),
     NavItem("formats.formats_page", lazy_gettext("Formats"), "admin", "settings"),
     NavItem("automations.rule_list", lazy_gettext("Automations"), "admin", "settings"),
-    NavItem("outreach_settings.settings_page", lazy_gettext("Outreach"), "admin", "settings"),
+    NavItem(
+        "outreach_settings.settings_page", lazy_gettext("Outreach playbooks"), "admin", "settings"
+    ),
     NavItem("phrases.library_page", lazy_gettext("Phrases"), "admin", "settings"),
     NavItem("widget_settings.settings_page", lazy_gettext("Widget"), "admin", "settings"),
     NavItem("mail_viewer.outbox_list", lazy_gettext("Email"), "admin", "settings"),

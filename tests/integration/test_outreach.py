@@ -441,3 +441,32 @@ def test_shipping_drafts_a_note_per_requester_skipping_who_left(
     links = db.session.scalar(sa.select(sa.func.count()).select_from(FeatureRequestTicket))
     assert links == 4
     assert db.session.scalar(sa.select(FeatureRequest.shipped_at)) == NOW
+
+
+# Demo ------------------------------------------------------------------------------------
+
+
+def test_the_demo_shows_a_shipped_feature_with_requesters_and_sent_outreach(
+    app: Any, runner: Any
+) -> None:
+    result = runner.invoke(args=["helpdesk", "demo"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        dark = db.session.scalar(
+            sa.select(FeatureRequest).where(FeatureRequest.title == "Dark mode")
+        )
+        assert dark is not None and dark.status == "shipped"
+        asked = db.session.scalars(
+            sa.select(Ticket.subject)
+            .join(FeatureRequestTicket, FeatureRequestTicket.ticket_id == Ticket.id)
+            .where(FeatureRequestTicket.feature_request_id == dark.id)
+        ).all()
+        assert asked and set(asked) == {"Please add dark mode"}
+        notes = db.session.scalars(
+            sa.select(Outreach).where(Outreach.feature_request_id == dark.id)
+        ).all()
+        assert notes and {o.kind for o in notes} == {"feature_shipped"}
+        sent = db.session.scalars(sa.select(Outreach).where(Outreach.state == "sent")).all()
+        assert len(sent) == 4
+        assert any(o.replied_at for o in sent) and any(o.came_back_at for o in sent)
+        assert all(o.ticket is not None and o.ticket.channel == "outreach" for o in sent)
