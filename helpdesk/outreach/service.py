@@ -1,5 +1,6 @@
-"""Outreach use cases for staff: edit and send a draft in one step, dismiss it, and mark a
-customer as having left (or undo it). Each is one use case (`@use_case`: one commit)."""
+"""Outreach use cases for staff: start writing to a customer, edit and send a draft in one
+step, dismiss it, and mark a customer as having left (or undo it). Each is one use case
+(`@use_case`: one commit)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ from helpdesk.clock import now
 from helpdesk.db.transaction import use_case
 from helpdesk.errors import Conflict, NotAllowed
 from helpdesk.models import Customer, Outreach, User
+from helpdesk.outreach.drafting import DraftText, customer_language
 from helpdesk.outreach.steps import (
     can_handle,
     check_pending,
+    draft_outreach,
     edit_outreach,
     hold_pending_for_left,
     run_playbook,
@@ -42,6 +45,20 @@ def outreach_send(*, actor: User, outreach: Outreach, subject: str, body: str) -
     _check_handles(actor, outreach)
     edit_outreach(outreach, subject=subject, body=body)
     send_or_refuse(outreach, actor)
+    return outreach
+
+
+@use_case
+def outreach_start(*, actor: User, customer: Customer) -> Outreach:
+    """A staff member starts writing to `customer` (kind "manual"): an empty draft assigned
+    to them, held back with the reason at once when something stands in the way."""
+    if not actor.can("agent"):
+        raise NotAllowed(_("Only staff can write to customers."))
+    if customer.erased_at is not None:
+        raise Conflict(_("This customer's data was erased."))
+    text = DraftText(subject="", body="", language=customer_language(customer))
+    outreach = draft_outreach(customer=customer, kind="manual", assignee=actor, text=text)
+    audit(actor=actor, action="outreach.start", obj=outreach, changes={"customer_id": customer.id})
     return outreach
 
 

@@ -116,6 +116,12 @@ def try_send(outreach: Outreach, actor: User) -> str | None:
     )
     db.session.add(ticket)
     db.session.flush()
+    audit(
+        actor=actor,
+        action="ticket.create",
+        obj=ticket,
+        changes={"channel": "outreach", "customer_id": ticket.customer_id, "assignee": actor.id},
+    )
     staff_reply(ticket=ticket, author=actor, body=body, status="pending")
     outreach.state, outreach.suppressed_reason = "sent", None
     outreach.ticket, outreach.sent_at, outreach.sent_by_id = ticket, at, actor.id

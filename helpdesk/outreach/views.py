@@ -23,6 +23,7 @@ from helpdesk.outreach.service import (
     outreach_dismiss,
     outreach_save,
     outreach_send,
+    outreach_start,
 )
 from helpdesk.web.current import staff
 from helpdesk.web.lookups import row_or_404
@@ -119,6 +120,18 @@ def dismiss(outreach_id: int) -> Response | tuple[str, int]:
         return _review(_outreach(outreach_id), error=done.message, status=done.status)
     flash(_("Draft dismissed."), "info")
     return redirect(url_for("outreach.queue"), code=303)
+
+
+@bp.post("/customers/<id:customer_id>/outreach")
+def start(customer_id: int) -> Response:
+    customer = row_or_404(Customer, customer_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    done = run_use_case(lambda: outreach_start(actor=staff(), customer=customer))
+    if not done.ok or done.value is None:
+        flash(done.message or "", "error")
+        return redirect(url_for("customers.customer_page", customer_id=customer_id), code=303)
+    return redirect(url_for("outreach.review", outreach_id=done.value.id), code=303)
 
 
 @bp.post("/customers/<id:customer_id>/left")

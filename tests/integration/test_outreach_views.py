@@ -288,3 +288,39 @@ def test_founders_results_with_drill_down_and_csv(app: Flask, login_as: Any, set
     assert 'id="trends-outreach-link"' in founder.get("/founders/trends").get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Ticket.id))) == 1
+
+
+def test_staff_start_writing_to_a_customer_from_their_page(app: Flask, login_as: Any) -> None:
+    agent = login_as("agent")
+    with app.app_context():
+        customer_id = CustomerFactory(name="Ana Lima", language="th").id
+    assert "Write to this customer" in agent.get(f"/customers/{customer_id}").get_data(as_text=True)
+    response = post(agent, f"/customers/{customer_id}/outreach")
+    assert response.status_code == 303
+    review = agent.get(response.headers["Location"])
+    assert review.status_code == 200 and "To Ana Lima" in review.get_data(as_text=True)
+    with app.app_context():
+        outreach = db.session.scalar(sa.select(Outreach))
+        assert outreach is not None
+        assert (outreach.kind, outreach.state, outreach.assignee_id, outreach.language) == (
+            "manual",
+            "draft",
+            agent.user.id,
+            "th",
+        )
+        outreach_id = outreach.id
+    sent = post(
+        agent, f"/outreach/{outreach_id}", {"subject": "Hello", "body": "A note", "action": "send"}
+    )
+    assert sent.status_code == 303
+    with app.app_context():
+        ticket = db.session.scalar(sa.select(Ticket).where(Ticket.channel == "outreach"))
+        assert ticket is not None and ticket.assignee_id == agent.user.id
+        history = db.session.scalars(
+            sa.select(AuditEvent.action).where(
+                AuditEvent.object_type == "tickets", AuditEvent.object_id == str(ticket.id)
+            )
+        ).all()
+        assert "ticket.create" in history and "ticket.reply" in history
+    page = agent.get(f"/tickets/{ticket.number}").get_data(as_text=True)
+    assert "Outreach" in page
