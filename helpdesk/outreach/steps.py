@@ -150,14 +150,15 @@ def _drafted_lately(customer: Customer, kind: str) -> bool:
     found = sa.select(Outreach.id).where(
         Outreach.customer_id == customer.id,
         Outreach.kind == kind,
-        sa.or_(Outreach.state.in_(PENDING_STATES), Outreach.created_at >= since),
+        sa.or_(Outreach.state == "draft", Outreach.created_at >= since),
     )
     return bool(db.session.scalar(sa.select(found.exists())))
 
 
 def run_playbook(trigger: str, customer: Customer) -> Outreach | None:
-    """What the playbook of `trigger` does for `customer`: nothing when it is off or a
-    draft of its kind is waiting (or was made within the quiet period); else a draft from
+    """What the playbook of `trigger` does for `customer`: nothing when it is off, a draft
+    of its kind is waiting, or one was made within the quiet period (a held-back one too:
+    an older one does not stop a new try); else a draft from
     its saved reply, sent at once when the playbook auto-sends and nothing holds it back."""
     playbook = outreach_settings().playbook(trigger)
     kind = KIND_OF_TRIGGER[trigger]

@@ -225,6 +225,12 @@ def test_a_held_back_customer_gets_a_suppressed_draft_with_the_reason(
     [held] = outreaches(customer)
     assert (held.state, held.suppressed_reason) == ("suppressed", "open_ticket")
     assert db.session.scalar(sa.select(sa.func.count(Outbox.id))) == 0
+    # Within the quiet period nothing new; after it, a held-back draft does not stop a try.
+    usage_changed(customer, "slipping")
+    assert len(outreaches(customer)) == 1
+    set_now(NOW + 15 * DAY)
+    usage_changed(customer, "slipping")
+    assert [o.state for o in outreaches(customer)] == ["suppressed", "suppressed"]
 
 
 def test_auto_send_is_opt_in_and_sends_at_once(database: Any, set_now: Any) -> None:
