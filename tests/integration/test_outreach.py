@@ -476,3 +476,22 @@ def test_the_demo_shows_a_shipped_feature_with_requesters_and_sent_outreach(
         assert len(sent) == 4
         assert any(o.replied_at for o in sent) and any(o.came_back_at for o in sent)
         assert all(o.ticket is not None and o.ticket.channel == "outreach" for o in sent)
+
+
+def test_erasing_a_customer_empties_their_outreach_and_holds_drafts(
+    database: Any, set_now: Any
+) -> None:
+    from helpdesk.privacy.erase import customer_erase
+
+    set_now(NOW)
+    founder = staff("founder")
+    admin = staff("admin", "Ada Admin")
+    customer = CustomerFactory(name="Ana Lima", email="ana@example.net")
+    sent = _draft(customer, founder)
+    outreach_send(actor=founder, outreach=sent, subject="Hi Ana", body="Ana, all well?")
+    waiting = _draft(customer, founder)
+    customer_erase(actor=admin, customer=customer, confirmation="ana@example.net")
+    rows = {o.id: o for o in outreaches(customer)}
+    assert {(o.subject, o.body) for o in rows.values()} == {("", "")}
+    assert rows[sent.id].state == "sent"
+    assert (rows[waiting.id].state, rows[waiting.id].suppressed_reason) == ("suppressed", "erased")
