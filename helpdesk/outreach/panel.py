@@ -10,7 +10,7 @@ from wtforms import SelectChoice
 from helpdesk.models import Ticket, User
 from helpdesk.outreach.forms import EmptyForm, LinkFeatureForm
 from helpdesk.outreach.labels import FEATURE_STATUS_LABELS
-from helpdesk.outreach.queries import features_for_picker, ticket_features
+from helpdesk.outreach.queries import ticket_feature_choices
 from helpdesk.tickets.panels import Panel
 
 
@@ -21,13 +21,10 @@ def panel_context(
     success: str | None = None,
     panel_error: str | None = None,
 ) -> dict[str, Any]:
-    linked = ticket_features(ticket)
-    linked_ids = {feature.id for feature in linked}
+    linked, offered = ticket_feature_choices(ticket)
     form = link_form or LinkFeatureForm(formdata=None)
     form.feature_id.choices = [SelectChoice("", "—")] + [
-        SelectChoice(str(feature.id), feature.title)
-        for feature in features_for_picker()
-        if feature.id not in linked_ids
+        SelectChoice(str(feature.id), feature.title) for feature in offered
     ]
     return {
         "linked_features": linked,

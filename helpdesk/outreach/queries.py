@@ -110,27 +110,22 @@ def feature_list(status: str | None = None) -> list[FeatureRow]:
     ]
 
 
-def features_for_picker() -> list[FeatureRequest]:
-    return list(
-        db.session.scalars(
-            sa.select(FeatureRequest)
-            .where(FeatureRequest.status != "shipped")
-            .order_by(FeatureRequest.title)
+def ticket_feature_choices(ticket: Ticket) -> tuple[list[FeatureRequest], list[FeatureRequest]]:
+    """The requests `ticket` is linked to, and those it may be linked to (not shipped, not
+    linked yet), by title: one query for the ticket page's panel."""
+    link = FeatureRequestTicket
+    rows = db.session.execute(
+        sa.select(FeatureRequest, link.ticket_id)
+        .outerjoin(
+            link,
+            sa.and_(link.feature_request_id == FeatureRequest.id, link.ticket_id == ticket.id),
         )
-    )
-
-
-def ticket_features(ticket: Ticket) -> list[FeatureRequest]:
-    return list(
-        db.session.scalars(
-            sa.select(FeatureRequest)
-            .join(
-                FeatureRequestTicket, FeatureRequestTicket.feature_request_id == FeatureRequest.id
-            )
-            .where(FeatureRequestTicket.ticket_id == ticket.id)
-            .order_by(FeatureRequest.title)
-        )
-    )
+        .where(sa.or_(FeatureRequest.status != "shipped", link.ticket_id.is_not(None)))
+        .order_by(FeatureRequest.title)
+    ).all()
+    linked = [feature for feature, linked_id in rows if linked_id is not None]
+    offered = [feature for feature, linked_id in rows if linked_id is None]
+    return linked, offered
 
 
 @dataclass(frozen=True)
