@@ -27,6 +27,7 @@ class OutreachForm(BaseForm):
     body = TextAreaField(
         _l("Message"),
         description=_l("The email greets them by name and signs with yours."),
+        render_kw={"rows": 8, "dir": "auto"},
     )
 
 
