@@ -111,3 +111,61 @@ def test_a_shipped_feature_drafts_notes_holds_one_back_and_sends_in_one_step(
     with app.app_context():
         emails = [(row.to_address, row.template) for row in db.session.query(Outbox).all()]
     assert emails == [("ana@example.net", "staff_reply")]
+
+
+def test_a_slipping_customers_draft_is_reviewed_sent_and_answered_by_email(
+    page, app, make_user, tmp_path
+):
+    """The outreach half of the issue's first "done when": usage health says a customer is
+    slipping (the event published here), the playbook drafts a message, a founder edits and
+    sends it, the customer gets it by email and answers into the same conversation."""
+    from email.message import EmailMessage
+    from email.utils import make_msgid
+
+    from playwright.sync_api import expect
+
+    from helpdesk.clock import now
+    from helpdesk.events import publish
+    from helpdesk.extensions import db
+    from helpdesk.mail.inbound import mail_receive
+    from helpdesk.models import Outbox
+    from helpdesk.outreach.settings import SETTING_KEY
+    from helpdesk.settings.service import setting_put
+    from helpdesk.usage.events import CustomerUsageChanged
+    from tests.factories import CustomerFactory
+    from tests.integration.mail_inbound_support import configure
+
+    configure(app, tmp_path)
+    founder = make_user("founder", name="Mina Founder")
+    with app.app_context():
+        setting_put(SETTING_KEY, {"playbooks": {"slipping": {"enabled": True}}})
+        customer = CustomerFactory(name="Ana Lima", email="ana@example.net")
+        publish(CustomerUsageChanged(customer.id, "slipping", "active", now()))
+        db.session.commit()
+
+    log_in(page, founder)
+    page.goto("/outreach")
+    page.locator("#outreach-items li", has_text="Ana Lima").get_by_role(
+        "link", name="Checking in"
+    ).click()
+    page.get_by_label("Message").fill("Hi from Mina: is the new dashboard working for you?")
+    page.get_by_role("button", name="Send", exact=True).click()
+    expect(page.locator(".flashes")).to_contain_text("Sent to Ana Lima.", timeout=TIMEOUT)
+    page.get_by_role("link", name="Sent and dismissed").click()
+    page.locator("#outreach-items li", has_text="Ana Lima").get_by_role("link", name="#").click()
+    expect(page.locator("body")).to_contain_text("is the new dashboard working for you?")
+
+    with app.app_context():
+        email = db.session.query(Outbox).one()
+        assert email.to_address == "ana@example.net"
+        answer = EmailMessage()
+        answer["From"] = "Ana Lima <ana@example.net>"
+        answer["To"] = email.headers["Reply-To"]
+        answer["Subject"] = f"Re: {email.subject}"
+        answer["Message-ID"] = make_msgid(domain="example.net")
+        answer["In-Reply-To"] = email.message_id
+        answer.set_content("It is, thank you for asking!")
+        result = mail_receive(answer.as_bytes())
+        assert result.action == "replied"
+    page.reload()
+    expect(page.locator("body")).to_contain_text("It is, thank you for asking!")
