@@ -189,9 +189,15 @@ class Config:
         self.SQLITE_SYNCHRONOUS = _choice(
             environ, "HELPDESK_SQLITE_SYNCHRONOUS", ("NORMAL", "FULL"), "NORMAL"
         )
+        # SQLite only: how long a write waits for its turn, and then for SQLite's lock,
+        # before the request answers 503 with Retry-After (milliseconds, each).
+        self.SQLITE_BUSY_TIMEOUT_MS = max(1, _int(environ, "HELPDESK_SQLITE_BUSY_TIMEOUT_MS", 5000))
         # How long slow-moving statistics (the founders' trends, the typical first-reply
         # time in acknowledgements) may be reused after the data changed (seconds).
         self.STATS_CACHE_SECONDS = _int(environ, "HELPDESK_STATS_CACHE_SECONDS", 300)
+        # Where the founders' trends and team report are kept for every worker and host
+        # (helpdesk/db/shared_results.py): a Redis URL, else the database.
+        self.REDIS_URL = _str(environ, "HELPDESK_REDIS_URL", "") or None
         # How often an open staff page asks whether the bell changed (a 304 when not).
         self.BELL_POLL_SECONDS = max(1, _int(environ, "HELPDESK_BELL_POLL_SECONDS", 30))
         # bench/run only: the baseline routes /_bench/template and /_bench/row.

@@ -54,7 +54,9 @@ def register_extensions(app: Flask) -> None:
     if sqlite:
         from helpdesk.db.sqlite import sqlite_engine_options
 
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = sqlite_engine_options(engine_options)
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = sqlite_engine_options(
+            engine_options, busy_timeout_ms=app.config.get("SQLITE_BUSY_TIMEOUT_MS", 5000)
+        )
     else:
         from helpdesk.db.postgresql import postgresql_engine_options
 
@@ -77,7 +79,9 @@ def register_extensions(app: Flask) -> None:
 
         with app.app_context():
             enable_wal_and_busy_timeout(
-                db.engine, synchronous=app.config.get("SQLITE_SYNCHRONOUS", "NORMAL")
+                db.engine,
+                busy_timeout_ms=app.config.get("SQLITE_BUSY_TIMEOUT_MS", 5000),
+                synchronous=app.config.get("SQLITE_SYNCHRONOUS", "NORMAL"),
             )
 
 
@@ -105,6 +109,7 @@ FEATURES = (
     "saved_replies",
     "sla",
     "automations",
+    "usage",
     "outreach",
     "api",
     "dev",

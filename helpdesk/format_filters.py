@@ -17,11 +17,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, dates
 from flask import Flask
-from flask_babel import get_locale, get_timezone
 
 from helpdesk import locale_format
 from helpdesk.bidi import bdi, isolate
 from helpdesk.clock import now
+from helpdesk.i18n import locale_in_use as get_locale
+from helpdesk.i18n import timezone_in_use as get_timezone
 from helpdesk.locale_format import NATIVE_DIGITS, FormatOptions, Width, language_of
 from helpdesk.settings.formats import format_settings
 

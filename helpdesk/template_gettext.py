@@ -16,12 +16,12 @@ import re
 from typing import Any
 
 from flask import Flask
-from flask_babel import get_translations
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
 from helpdesk.format_filters import localise, writes_native_digits
+from helpdesk.i18n import translations_in_use as get_translations
 
 _NUMBER_FIELD = re.compile(r"%\((\w+)\)d")
 

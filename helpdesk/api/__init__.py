@@ -16,6 +16,7 @@ def blueprints(app: Flask) -> tuple[Blueprint, ...]:
     from helpdesk.api.customers import bp as customers
     from helpdesk.api.docs_views import bp as docs_views
     from helpdesk.api.escalations import bp as escalations
+    from helpdesk.api.events import bp as events
     from helpdesk.api.feedback import bp as feedback
     from helpdesk.api.privacy import bp as privacy
     from helpdesk.api.promises import bp as promises
@@ -35,4 +36,5 @@ def blueprints(app: Flask) -> tuple[Blueprint, ...]:
         escalations,
         feedback,
         root_causes,
+        events,
     )

@@ -88,7 +88,7 @@ def list_tickets(query: TicketQuery) -> Response:
     The inbox's views and filters, with full-text search in `q`. Pages hold 50 tickets;
     follow `next_cursor` with `after`."""
     filters = parse_filters(query.model_dump(exclude_none=True))
-    page = inbox_page(filters=filters, user=current_user, with_counts=False)
+    page = inbox_page(filters=filters, user=current_user, with_counts=False, whole_tickets=True)
     return jsonify(
         items=[TicketOut.model_validate(row.ticket).model_dump(mode="json") for row in page.rows],
         next_cursor=page.next_cursor,

@@ -33,6 +33,7 @@ from helpdesk.automations.engine import (
 )
 from helpdesk.automations.matching import conditions_hold
 from helpdesk.clock import now
+from helpdesk.db.batches import BATCH
 from helpdesk.db.locking import claimable
 from helpdesk.extensions import db
 from helpdesk.models import AutomationRun, Ticket
@@ -47,7 +48,7 @@ TIME_COLUMNS = {
 }
 
 
-def sweep_time_rules(*, batch: int = 200) -> int:
+def sweep_time_rules(*, batch: int = BATCH) -> int:
     """Run every enabled time rule on every ticket due for it; returns how many runs acted
     (others may have done the rest). Commits once per batch."""
     if batch < 1:

@@ -2,9 +2,10 @@
 
 `customer_merge` moves everything of the merged record to the kept one in one transaction:
 tickets, the messages they wrote, ratings, NPS invitations and answers, survey opt-out,
-emails sent to them, bounces, notes and aliases; then deletes the merged record and keeps
-its email as an alias of the kept one (`customer_aliases`), so mail and the widget from the
-old address find the kept customer (`tickets.customer_lookup`). The audit events recorded
+emails sent to them, bounces, notes, aliases and product usage counts (`usage.steps`);
+then deletes the merged record and keeps its email as an alias of the kept one
+(`customer_aliases`), so mail and the widget from the old address find the kept customer
+(`tickets.customer_lookup`). The audit events recorded
 against the merged record stay as they were; the kept customer's history shows them through
 the alias's `merged_from_id`.
 
@@ -51,6 +52,7 @@ from helpdesk.models import (
     Ticket,
     User,
 )
+from helpdesk.usage.steps import usage_move
 
 # The details the kept record takes from the merged one when it has none.
 FILLED = ("company", "plan", "language", "timezone")
@@ -150,6 +152,7 @@ def customer_merge(*, actor: User, source_id: int, target_id: int) -> Customer:
     _move(SurveyOptOut, SurveyOptOut.customer_id, source, target)
     _move(Outbox, Outbox.customer_id, source, target)
     _move(EmailBounce, EmailBounce.customer_id, source, target)
+    moved["usage_days"] = usage_move(source_id=source.id, target_id=target.id)
     db.session.execute(
         sa.delete(Customer)
         .where(Customer.id == source.id)

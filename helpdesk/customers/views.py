@@ -45,6 +45,9 @@ from helpdesk.i18n import LANGUAGE_NAMES
 from helpdesk.models import Customer
 from helpdesk.tickets.labels import STATUS_LABELS
 from helpdesk.tickets.lookups import ticket_or_404
+from helpdesk.usage.labels import REASON_LABELS as USAGE_REASONS
+from helpdesk.usage.labels import STATE_LABELS as USAGE_LABELS
+from helpdesk.usage.queries import sparkline_points, usage_card
 from helpdesk.web.current import staff
 from helpdesk.web.lookups import row_or_404
 from helpdesk.web.use_case import run_use_case
@@ -103,6 +106,7 @@ def _with_languages(form: CustomerEditForm) -> CustomerEditForm:
 
 
 def _customer_page(customer: Customer, *, status: int = 200, **forms: Any) -> tuple[str, int]:
+    usage = usage_card(customer.id)
     return render_template(
         "customers/customer.html",
         customer=customer,
@@ -115,6 +119,10 @@ def _customer_page(customer: Customer, *, status: int = 200, **forms: Any) -> tu
         rating_labels={key: str(label) for key, label in RATING_LABELS.items()},
         recovery_labels={key: str(label) for key, label in RECOVERY_LABELS.items()},
         history_labels={key: str(label) for key, label in HISTORY_LABELS.items()},
+        usage=usage,
+        usage_points=sparkline_points(usage.weeks) if usage else "",
+        usage_labels={key: str(label) for key, label in USAGE_LABELS.items()},
+        usage_reasons={key: str(label) for key, label in USAGE_REASONS.items()},
     ), status
 
 

@@ -10,6 +10,11 @@ from helpdesk.extensions import db
 
 # At most this many batches in one call, so a sweep always ends; the next call carries on.
 MAX_BATCHES = 200
+# Items per batch by default. A batch is one write transaction, and on SQLite that holds
+# the database's only write lock while it writes its notifications and renders their
+# emails (about a millisecond an item): 50 keeps every web request's wait for the lock
+# short (some 50 ms; 500 held it for half a second or more), and costs a commit per 50.
+BATCH = 50
 
 
 def drain(step: Callable[..., int], *, cutoff: datetime, batch: int) -> int:

@@ -27,6 +27,7 @@ waits for the file lock, so it cannot wait for a turn while holding SQLite's wri
 from __future__ import annotations
 
 import fcntl
+import functools
 import os
 import sqlite3
 import time
@@ -111,10 +112,11 @@ class TurnTakingConnection(sqlite3.Connection):
     """A driver connection that takes the writers' turn before its transaction's first
     write and gives it back when the transaction ends (see the module docstring)."""
 
-    def __init__(self, database: Any, *args: Any, **kwargs: Any):
+    def __init__(self, database: Any, *args: Any, turn_timeout: float | None = None, **kwargs: Any):
         super().__init__(database, *args, **kwargs)
         path = writers_lock_path(os.fsdecode(database))
-        self.turn = WriterTurn(path) if path else None
+        timeout = BUSY_TIMEOUT_MS / 1000 if turn_timeout is None else turn_timeout
+        self.turn = WriterTurn(path, timeout=timeout) if path else None
 
     def before_statement(self, sql: str) -> None:
         if self.turn is None or self.in_transaction or self.turn.held:
@@ -157,9 +159,13 @@ class TurnTakingConnection(sqlite3.Connection):
             self.turn.give_back()
 
 
-def sqlite_engine_options(options: dict[str, Any]) -> dict[str, Any]:
-    """`options` for a SQLite engine, with connections that take turns to write."""
-    connect_args = {**options.get("connect_args", {}), "factory": TurnTakingConnection}
+def sqlite_engine_options(
+    options: dict[str, Any], *, busy_timeout_ms: int = BUSY_TIMEOUT_MS
+) -> dict[str, Any]:
+    """`options` for a SQLite engine, with connections that take turns to write (waiting
+    at most `busy_timeout_ms` for a turn)."""
+    factory = functools.partial(TurnTakingConnection, turn_timeout=busy_timeout_ms / 1000)
+    connect_args = {**options.get("connect_args", {}), "factory": factory}
     return {**options, "connect_args": connect_args}
 
 

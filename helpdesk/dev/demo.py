@@ -15,6 +15,7 @@ from helpdesk.audit import audit
 from helpdesk.clock import now
 from helpdesk.dev.demo_feedback import seed_demo_feedback
 from helpdesk.dev.demo_outreach import seed_demo_outreach
+from helpdesk.dev.demo_usage import seed_demo_usage
 from helpdesk.extensions import db
 from helpdesk.kb.demo_articles import seed_demo_articles
 from helpdesk.models import AutomationRule, Customer, Message, SlaPolicy, Tag, Ticket, User
@@ -234,6 +235,7 @@ def demo_load(seed: int = 7, demo_port: int = DEMO_PORT) -> bool:
     _label_some(rng, tickets, kinds, agents)
     _service_levels(rng, tickets, current)
     seed_demo_feedback(rng=rng, tickets=tickets, agents=agents, current=current)
+    seed_demo_usage(rng=rng, customers=customers, current=current)
     founder = next(user for user in users if user.role == "founder")
     seed_demo_outreach(rng=rng, tickets=tickets, founder=founder, current=current)
     for user in users:

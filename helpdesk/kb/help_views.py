@@ -40,9 +40,11 @@ from helpdesk.search.articles import (
     article_by_slug,
     article_search,
     article_snippet,
+    articles_version,
     newest_published,
 )
 from helpdesk.search.terms import highlight
+from helpdesk.web.conditional import etag_of, not_modified, tagged, unchanged
 from helpdesk.web.htmx_render import wants_fragment
 
 bp = Blueprint("help", __name__, url_prefix="/help")
@@ -70,9 +72,12 @@ def _published(slug: str) -> Article:
 
 @bp.get("")
 @public
-def index() -> str:
+def index() -> Response:
     q = request.args.get("q", "")[:MAX_QUERY_CHARS].strip()
     page = parse_id(request.args.get("page", "1")) or 1
+    etag = _etag("index", q, page)
+    if unchanged(etag):
+        return not_modified(etag)
     has_next = False
     if q:
         found = article_search(q, limit=PER_PAGE, language=current_locale())
@@ -93,21 +98,27 @@ def index() -> str:
             {"article": article, "title": article.title, "snippet": article_snippet(article)}
             for article in rows[:PER_PAGE]
         ]
-    return render_template("help/index.html", q=q, results=results, page=page, has_next=has_next)
+    html = render_template("help/index.html", q=q, results=results, page=page, has_next=has_next)
+    return tagged(make_response(html), etag)
 
 
 @bp.get("/<string(maxlength=120):slug>")
 @public
-def article(slug: str) -> str:
+def article(slug: str) -> Response:
+    voted = _voted_ids()
+    etag = _etag("article", slug, voted)
+    if unchanged(etag):
+        return not_modified(etag)
     found = _published(slug)
-    return render_template(
+    html = render_template(
         "help/article.html",
         article=found,
         translations=language_versions(found, published_only=True),
         description=article_snippet(found),
         canonical=_canonical(found),
-        voted=found.id in session.get(VOTES_KEY, []),
+        voted=found.id in voted,
     )
+    return tagged(make_response(html), etag)
 
 
 @bp.post("/<string(maxlength=120):slug>/vote")
@@ -117,7 +128,7 @@ def vote(slug: str) -> Response:
     form = VoteForm()
     if not form.validate_on_submit() or form.helpful.data not in ("yes", "no"):
         abort(400)
-    remembered = [item for item in session.get(VOTES_KEY, []) if isinstance(item, int)]
+    remembered = _voted_ids()
     if found.id not in remembered:
         try:
             service.article_vote(article=found, helpful=form.helpful.data == "yes")
@@ -130,6 +141,17 @@ def vote(slug: str) -> Response:
         return response
     flash(_("Thank you for your answer."), "success")
     return redirect(url_for("help.article", slug=found.slug) + "#helpful")
+
+
+def _voted_ids() -> list[int]:
+    return [item for item in session.get(VOTES_KEY, []) if isinstance(item, int)]
+
+
+def _etag(page: str, *parts: object) -> str:
+    """What a help page depends on: the articles, the reader's language, the address it
+    is served at and the page's own arguments (the session's CSRF token lives as long as
+    the session, so a stored page's forms keep working)."""
+    return etag_of("help", page, articles_version(), current_locale(), request.host_url, parts)
 
 
 def _canonical(article: Article) -> str:

@@ -107,18 +107,26 @@ def reply_expectation(*, language: str, zone: str | None) -> ReplyExpectation:
     )
 
 
-def format_moment(moment: datetime, *, language: str, zone: str) -> str:
+def format_moment(
+    moment: datetime, *, language: str, zone: str, same_day_as: datetime | None = None
+) -> str:
     """`moment` as a reader in `zone` would write it: the full date and the time, in the
     email's `language` with the workspace's digits and (Thai) Buddhist-era years, like
     every page (`helpdesk.locale_format`). It is written before the email is rendered, so
-    it takes the recipient's language rather than the locale in use."""
+    it takes the recipient's language rather than the locale in use. With `same_day_as`
+    on the same local day, the time alone ("by … 1:55 PM; it is now 2:55 PM")."""
     try:
         tz = ZoneInfo(zone)
     except (ZoneInfoNotFoundError, ValueError):
         tz = ZoneInfo("UTC")
     options = format_options(language)
-    day = format_date(moment, "full", locale=language, options=options, tz=tz)
     time = format_time(moment, "short", locale=language, options=options, tz=tz)
+    if (
+        same_day_as is not None
+        and same_day_as.astimezone(tz).date() == moment.astimezone(tz).date()
+    ):
+        return time
+    day = format_date(moment, "full", locale=language, options=options, tz=tz)
     return f"{day} {time} ({zone})"
 
 

@@ -275,6 +275,40 @@ def mail_promise_reminders(*, promise_ids: Sequence[int]) -> int:
     return len(rows)
 
 
+def mail_promises_missed(*, promise_ids: Sequence[int], found_at: datetime) -> int:
+    """Tell the agent responsible (the assignee, else who promised) that each promise is
+    overdue: when the update was promised and when the sweep found it missed (`found_at`),
+    both in their own zone and language; returns how many emails were queued."""
+    if not promise_ids:
+        return 0
+    rows = db.session.execute(
+        sa.select(Promise, Ticket, User)
+        .join(Ticket, Ticket.id == Promise.ticket_id)
+        .join(User, User.id == sa.func.coalesce(Ticket.assignee_id, Promise.agent_id))
+        .where(Promise.id.in_(promise_ids), User.active.is_(True))
+        .order_by(Promise.due_at, Promise.id)
+    ).all()
+    for promise, ticket, user in rows:
+        queue_email(
+            "promise_missed",
+            to_address=user.email,
+            subject=lazy_gettext(
+                "Overdue: you promised an update on #%(number)s", number=ticket.number
+            ),
+            language=user.language,
+            headers=AUTOMATIC_HEADERS,
+            ticket_id=ticket.id,
+            user_id=user.id,
+            agent_name=user.first_name,
+            ticket=ticket,
+            promise_text=promise.text,
+            due=_staff_time(promise.due_at, user),
+            found=_staff_time(found_at, user, same_day_as=promise.due_at),
+            link=external_url("tickets.ticket", number=ticket.number),
+        )
+    return len(rows)
+
+
 def mail_founder_digest(digest: Digest) -> int:
     """Queue the weekly digest for every active founder and admin; returns how many."""
     users = list(
@@ -336,5 +370,10 @@ def mail_nps_surveys(*, round_id: int) -> int:
     return len(surveys)
 
 
-def _staff_time(moment: datetime, user: User) -> str:
-    return format_moment(moment, language=mail_language(user.language), zone=user.timezone)
+def _staff_time(moment: datetime, user: User, *, same_day_as: datetime | None = None) -> str:
+    return format_moment(
+        moment,
+        language=mail_language(user.language),
+        zone=user.timezone,
+        same_day_as=same_day_as,
+    )

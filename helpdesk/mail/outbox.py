@@ -24,8 +24,17 @@ Outcome. Each row's result is committed on its own right after its SMTP exchange
 (status sent), a temporary failure (next attempt after BACKOFF[attempts - 1]), or a
 permanent one (a 5xx refusal of the recipient or the content, or MAX_ATTEMPTS used up:
 status failed, `last_error`, and an `EmailBounce` when a customer's address was refused).
-The one window for a duplicate is a crash between the server accepting a message and that
-commit; the row's stable Message-ID lets mail programs recognise the repeat.
+
+At most once where SMTP allows. Just before its SMTP transaction the sender records
+"sending" (`sending_at`, committed, only while the row carries its token) and clears it
+with the outcome. SMTP gives no way to ask a server whether it accepted a message, so a
+row found still marked "sending" by the next sender (the first was killed, or stalled past
+its lease, between the mark and the outcome) cannot be checked: it is sent again, with the
+same Message-ID (mail programs that see both can tell them apart as one message), logged,
+and counted in `possible_duplicates` (shown in the dev mail viewer). Holding such rows for
+a person to review was the alternative; a lost reminder or reply is worse than a repeat
+with the same Message-ID, and the window is one SMTP exchange per crash. So: at most one
+duplicate delivery per crash in the SMTP window, and never one otherwise.
 
 Without HELPDESK_SMTP_URL no email is sent: rows stay pending for the dev mail viewer.
 Webhook deliveries do not need SMTP and go out either way.
@@ -68,10 +77,12 @@ BACKOFF: tuple[timedelta, ...] = (
 )
 MAX_ATTEMPTS = len(BACKOFF) + 1
 # How long a claimed row is reserved for its sender without a renewal, and how often the
-# sender renews it: a row starts with at least LEASE - RENEW_EVERY left, more than one SMTP
-# exchange needs (HELPDESK_SMTP_TIMEOUT, 20 s by default, per step).
-LEASE = timedelta(seconds=60)
-RENEW_EVERY = timedelta(seconds=20)
+# sender renews it: a dead sender's rows are taken over within 30 s (issue 26), and a row
+# starts with at least LEASE - RENEW_EVERY (20 s) left, many times what an SMTP exchange
+# takes; one that stalls longer (HELPDESK_SMTP_TIMEOUT, 20 s per step) may be taken over
+# and sent again, which the "sending" marker counts as a possible duplicate.
+LEASE = timedelta(seconds=30)
+RENEW_EVERY = timedelta(seconds=10)
 BATCH = 50
 MAX_ERROR_CHARS = 1000
 MAX_SUBJECT_CHARS = 300
@@ -121,9 +132,47 @@ class Claim:
         self.renewed = time.monotonic()
         return held
 
-    def fence(self, row: Outbox) -> bool:
+    def mark_sending(self, row: Outbox) -> bool:
+        """Record (committed) that this sender starts the row's SMTP transaction now; False
+        (nothing written) when the row no longer carries this claim's token. A mark left
+        by an earlier sender means that one was cut off mid-send: this send may duplicate
+        its delivery, so it is counted and logged."""
+        cut_off = row.sending_at is not None
+        marked = db.session.execute(
+            sa.update(Outbox)
+            .where(
+                Outbox.id == row.id,
+                Outbox.lease_token == self.token,
+                Outbox.status == "pending",
+            )
+            .values(
+                sending_at=now(),
+                possible_duplicates=Outbox.possible_duplicates + (1 if cut_off else 0),
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if marked.rowcount != 1:  # type: ignore[attr-defined]
+            db.session.rollback()
+            return False
+        db.session.commit()
+        if cut_off:
+            logger.warning(
+                "email %s: its last sender stopped during the SMTP exchange (marked sending "
+                "at %s); sending it again with the same Message-ID %s, a possible duplicate",
+                row.id,
+                row.sending_at,
+                row.message_id,
+            )
+        return True
+
+    def fence(self, row: Outbox, *, sent: bool = True) -> bool:
         """Take the row out of the lease to record its outcome in this transaction; False
-        (and nothing to record) when the row no longer carries this claim's token."""
+        (and nothing to record) when the row no longer carries this claim's token. With
+        `sent` false (no SMTP transaction was started) an earlier sender's "sending" mark
+        is kept, so the next send is still counted as a possible duplicate."""
+        values: dict[str, object] = {"lease_token": None}
+        if sent:
+            values["sending_at"] = None
         taken = db.session.execute(
             sa.update(Outbox)
             .where(
@@ -131,7 +180,7 @@ class Claim:
                 Outbox.lease_token == self.token,
                 Outbox.status == "pending",
             )
-            .values(lease_token=None)
+            .values(**values)
             .execution_options(synchronize_session=False)
         )
         if taken.rowcount == 1:  # type: ignore[attr-defined]
@@ -296,12 +345,20 @@ def _send_batch(claim: Claim, settings: smtp.SmtpSettings) -> tuple[tuple[int, i
             row = db.session.get(Outbox, row_id)
             if row is None or row.status != "pending":
                 continue
+            started = False
             try:
                 if unreachable is not None:
                     raise unreachable  # the server did not answer: don't wait on it per row
                 if connection is None:
                     connection = smtp.connect(settings)
-                smtp.deliver(connection, row)
+                # Built first (it reads the reply's files): the mark's commit then ends the
+                # transaction, and none is open during the SMTP exchange (on PostgreSQL the
+                # scheduler's idle-in-transaction timeout would end a slow one).
+                message = smtp.build_message(row)
+                if not claim.mark_sending(row):
+                    continue  # the lease ran out meanwhile: another sender has the row
+                started = True
+                smtp.deliver(connection, row, message)
             except smtp.SmtpFailure as failure:
                 if connection is None:
                     reachable = False
@@ -309,7 +366,7 @@ def _send_batch(claim: Claim, settings: smtp.SmtpSettings) -> tuple[tuple[int, i
                 elif not failure.permanent:
                     smtp.close(connection)
                     connection = None
-                if not claim.fence(row):
+                if not claim.fence(row, sent=started):
                     continue
                 if _record_failure(row, failure):
                     failed += 1

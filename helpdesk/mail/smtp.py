@@ -148,9 +148,12 @@ def _attach_files(message: EmailMessage, message_id: int) -> None:
         )
 
 
-def deliver(connection: smtplib.SMTP, row: Outbox) -> None:
-    """Hand one row to the server; raises SmtpFailure saying whether to retry."""
-    message = build_message(row)
+def deliver(connection: smtplib.SMTP, row: Outbox, message: EmailMessage | None = None) -> None:
+    """Hand one row to the server (as `message`, when the caller built it already: the
+    outbox builds it before its transaction ends, so nothing reads the database during the
+    SMTP exchange); raises SmtpFailure saying whether to retry."""
+    if message is None:
+        message = build_message(row)
     sender = str(current_app.config["MAIL_FROM"])
     try:
         connection.send_message(message, from_addr=sender, to_addrs=[row.to_address])

@@ -21,6 +21,7 @@ from helpdesk.models.recovery import Recovery, RecoveryStep, RootCause
 from helpdesk.models.saved_reply import SavedReply
 from helpdesk.models.scheduler import SchedulerRun
 from helpdesk.models.setting import Setting
+from helpdesk.models.shared_result import SharedResult
 from helpdesk.models.sla import SLA_KINDS, SlaPolicy, SlaTarget
 from helpdesk.models.ticket import (
     Message,
@@ -30,6 +31,7 @@ from helpdesk.models.ticket import (
     TicketPresence,
     ticket_tags,
 )
+from helpdesk.models.usage import CustomerUsage, UsageDaily, UsageEventId
 from helpdesk.models.user import ROLES, PasswordReset, RecoveryCode, User
 from helpdesk.models.widget import IdempotencyRecord
 
@@ -52,6 +54,7 @@ __all__ = [
     "Customer",
     "CustomerAlias",
     "CustomerNote",
+    "CustomerUsage",
     "DetectorAdaptation",
     "Digest",
     "EmailBounce",
@@ -80,11 +83,14 @@ __all__ = [
     "SlaPolicy",
     "SlaTarget",
     "Setting",
+    "SharedResult",
     "SurveyOptOut",
     "Tag",
     "Ticket",
     "TicketAccessToken",
     "TicketPresence",
+    "UsageDaily",
+    "UsageEventId",
     "User",
     "ticket_tags",
 ]

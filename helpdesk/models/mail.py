@@ -53,6 +53,11 @@ class Outbox(Base):
     next_attempt_at: Mapped[datetime] = mapped_column(default=now)
     # The claim of the sender holding the row's lease (helpdesk.mail.outbox), None otherwise.
     lease_token: Mapped[str | None] = mapped_column(sa.String(32))
+    # Set (committed) by the lease holder just before its SMTP transaction, cleared with the
+    # outcome: found set after the lease ran out, the sender was cut off mid-send (0032).
+    sending_at: Mapped[datetime | None]
+    # Sends made again after such a cut-off: each may have reached the recipient twice.
+    possible_duplicates: Mapped[int] = mapped_column(default=0, server_default="0")
     last_error: Mapped[str | None] = mapped_column(sa.Text)
     sent_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=now)

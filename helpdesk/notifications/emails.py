@@ -1,7 +1,10 @@
 """Notifications by email, through the outbox (rows written in the caller's transaction):
 one email each when the recipient wants that kind and no digest, or the daily digest.
-A promise reminder keeps its own email (mail's `promise_reminder` template); the other
-kinds share `mail/notification`. Each email is in its recipient's language."""
+A promise reminder and a missed promise have their own emails (mail's `promise_reminder`
+and `promise_missed` templates); the other kinds share `mail/notification`. A promise that
+was overdue before any reminder went out (the scheduler was down) is reported once, by
+its miss: that email goes to whoever wants the reminder's email too. Each email is in its
+recipient's language."""
 
 from __future__ import annotations
 
@@ -13,8 +16,13 @@ from sqlalchemy.orm import joinedload
 
 from helpdesk.extensions import db
 from helpdesk.mail.compose import external_url, mail_language
-from helpdesk.mail.events import AUTOMATIC_HEADERS, mail_promise_reminders, queue_email
-from helpdesk.models import Notification, User
+from helpdesk.mail.events import (
+    AUTOMATIC_HEADERS,
+    mail_promise_reminders,
+    mail_promises_missed,
+    queue_email,
+)
+from helpdesk.models import Notification, Promise, User
 from helpdesk.notifications.preferences import preferences_of
 from helpdesk.notifications.texts import describe
 
@@ -41,13 +49,27 @@ def email_now(ids: Sequence[int]) -> int:
         )
     }
     preferences = preferences_of(users)
+    never_reminded = _never_reminded(
+        [n.promise_id for n in notifications if n.kind == "promise_missed" and n.promise_id]
+    )
     reminders: list[int] = []
+    misses: list[int] = []
+    found_at = None
     queued = 0
     for notification in notifications:
         user = users.get(notification.user_id)
         if user is None:
             continue
         wanted = preferences[user.id]
+        if notification.kind == "promise_missed" and notification.promise_id is not None:
+            # The miss stands in for a reminder that never went out (a time already gone).
+            instead = notification.promise_id in never_reminded
+            if not wanted.digest and (
+                wanted.emails("promise_missed") or (instead and wanted.emails("promise_reminder"))
+            ):
+                misses.append(notification.promise_id)
+                found_at = notification.created_at
+            continue
         if wanted.digest or not wanted.emails(notification.kind):
             continue
         if notification.kind == "promise_reminder" and notification.promise_id is not None:
@@ -55,7 +77,21 @@ def email_now(ids: Sequence[int]) -> int:
             continue
         _email_one(notification, user)
         queued += 1
-    return queued + mail_promise_reminders(promise_ids=reminders)
+    queued += mail_promise_reminders(promise_ids=reminders)
+    if found_at is not None:
+        queued += mail_promises_missed(promise_ids=misses, found_at=found_at)
+    return queued
+
+
+def _never_reminded(promise_ids: Sequence[int]) -> set[int]:
+    """Those of `promise_ids` whose reminder never went out."""
+    if not promise_ids:
+        return set()
+    return set(
+        db.session.scalars(
+            sa.select(Promise.id).where(Promise.id.in_(promise_ids), Promise.reminded_at.is_(None))
+        )
+    )
 
 
 def _email_one(notification: Notification, user: User) -> None:

@@ -6,8 +6,9 @@ What goes: their name, email and external id (the record becomes "Erased custome
 notes too: they quote and greet the customer) and the messages' Message-IDs; every file on
 those messages (rows now, stored objects and previews once the transaction has committed,
 unless another message holds the same bytes); their rating comments and NPS reasons;
-the recovery's problem summary and resolution; their words and details in audit entries,
-outbox rows, digests and idempotency records; the customer access tokens of their tickets.
+the recovery's problem summary and resolution; their product usage (daily counts and
+usage state); their words and details in audit entries, outbox rows, digests and
+idempotency records; the customer access tokens of their tickets.
 Emails to them not yet sent are cancelled. Staff-written text about their tickets (promises,
 founders' notes, recovery notes) keeps its words with the customer's name, email and external
 id taken out.
@@ -73,6 +74,7 @@ from helpdesk.privacy.scrub import (
     erased_name,
 )
 from helpdesk.rendering import markdown_to_html
+from helpdesk.usage.steps import usage_forget
 
 CONFIRM_WORD = "ERASE"
 CANCELLED = "Cancelled: the customer's personal data was erased."
@@ -153,6 +155,7 @@ def customer_erase(*, actor: User, customer: Customer, confirmation: str | None)
     # The staff's notes about them, and their other addresses, go entirely.
     db.session.execute(sa.delete(CustomerNote).where(CustomerNote.customer_id == customer.id))
     db.session.execute(sa.delete(CustomerAlias).where(CustomerAlias.customer_id == customer.id))
+    usage_forget(customer_id=customer.id)  # what they did in the product, and their state
     db.session.execute(
         sa.update(EmailBounce)
         .where(

@@ -11,6 +11,21 @@ sweepers take disjoint batches instead of queueing on each other; on SQLite one 
 are serialised. A process killed mid-batch never commits: its claim rolls back with the
 rest and the next sweep does the work. After downtime a sweep catches up in due order,
 batch by batch, up to a bound; the next sweep carries on from there.
+
+A sweeper paused mid-batch (SIGSTOP, a debugger, a hung process still connected) holds its
+batch's rows: on PostgreSQL they stay locked and the other sweepers skip them until the
+server ends the idle transaction (the scheduler's idle-in-transaction timeout,
+`scheduling/timeouts.py`, 30 s); the claim rolls back with it and the next sweep of any
+sweeper does the batch. On SQLite the paused transaction holds the one write lock until
+the process resumes (web writes answer 503 meanwhile, `web/error_handlers.py`). Batches are
+small (`db.batches.BATCH`) so that locks are held only for a short stretch of work.
+
+Catch-up reads right: a reminder is for a time still ahead, so a promise whose due time
+has passed by the sweep's cutoff is never reminded (its `reminded_at` stays empty, and the
+reminder claim's WHERE says `due_at > cutoff`, so no sweeper can send it later either).
+It is reported once, as missed, by the miss batch of the same sweep: the miss's email
+says when the update was promised and when it was found overdue, and goes to whoever
+wanted the reminder's email too (`notifications.emails`).
 """
 
 from __future__ import annotations
@@ -26,7 +41,7 @@ from sqlalchemy.orm.util import identity_key
 
 from helpdesk.audit import audit
 from helpdesk.clock import now
-from helpdesk.db.batches import drain
+from helpdesk.db.batches import BATCH, drain
 from helpdesk.db.locking import claimable
 from helpdesk.events import publish
 from helpdesk.extensions import db
@@ -53,7 +68,7 @@ class _Claimed:
     text: str
 
 
-def sweep_promises(*, batch: int = 500) -> SweepResult:
+def sweep_promises(*, batch: int = BATCH) -> SweepResult:
     """Send every due reminder, then mark every overdue promise missed and escalate it,
     in due order; returns how many of each this call did (others may have done the rest)."""
     if batch < 1:
@@ -69,6 +84,7 @@ def _remind_batch(*, cutoff: datetime, batch: int) -> int:
         Promise.status == "pending",
         Promise.reminded_at.is_(None),
         Promise.remind_at <= cutoff,
+        Promise.due_at > cutoff,  # overdue: no reminder for a time gone; the miss tells
     )
     ids = _claim(due, order=Promise.remind_at, values={"reminded_at": cutoff}, batch=batch)
     publish(RemindersDue(promise_ids=list(ids)))

@@ -20,6 +20,7 @@ from helpdesk.promises import sweeps
 from helpdesk.recovery import adaptation
 from helpdesk.sla import sweeps as sla_sweeps
 from helpdesk.tickets import snooze_sweep
+from helpdesk.usage import sweep as usage_sweep
 from helpdesk.web import idempotency
 
 
@@ -97,6 +98,17 @@ def nps_round() -> None:
     nps.nps_round_start()
 
 
+def usage_health() -> None:
+    """Recompute each customer's usage state from their product events; publish each
+    change once."""
+    usage_sweep.sweep_usage_health()
+
+
+def prune_usage() -> None:
+    """Delete daily usage counts and event ids older than the usage settings keep them."""
+    usage_sweep.usage_prune()
+
+
 JOBS: tuple[Job, ...] = (
     Job("heartbeat", heartbeat, seconds=5),
     Job("sweep_promises", sweep_promises, seconds=5),
@@ -110,4 +122,6 @@ JOBS: tuple[Job, ...] = (
     Job("nps_round", nps_round, seconds=3600),
     Job("notification_digests", notification_digests, seconds=600),
     Job("adapt_detector", adapt_detector, seconds=600),
+    Job("usage_health", usage_health, seconds=3600),
+    Job("prune_usage", prune_usage, seconds=3600),
 )

@@ -22,6 +22,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask
 
 from helpdesk.clock import now
+from helpdesk.db.busy import database_busy
 from helpdesk.extensions import db
 from helpdesk.scheduling.jobs import JOBS, Job
 from helpdesk.scheduling.runs import job_finished, job_started
@@ -53,13 +54,21 @@ def run_job(app: Flask, job: Job) -> None:
             job.function()
         except Exception as exc:  # a failing job must not stop the scheduler
             db.session.rollback()
-            logger.exception("scheduled job %s failed", job.name)
+            if database_busy(exc):  # another process holds the lock: expected, no traceback
+                logger.warning(
+                    "scheduled job %s: the database was busy; next run retries", job.name
+                )
+            else:
+                logger.exception("scheduled job %s failed", job.name)
             error = f"{type(exc).__name__}: {exc}"
         try:
             job_finished(job=job.name, host=host, started_at=started_at, error=error)
-        except Exception:  # e.g. the database is down: log it, the next run tries again
+        except Exception as exc:  # e.g. the database is down: log it, the next run tries again
             db.session.rollback()
-            logger.exception("could not record the run of %s", job.name)
+            if database_busy(exc):
+                logger.warning("could not record the run of %s: the database was busy", job.name)
+            else:
+                logger.exception("could not record the run of %s", job.name)
 
 
 def build_scheduler(app: Flask) -> BackgroundScheduler:

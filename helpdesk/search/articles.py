@@ -40,7 +40,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
 from helpdesk.extensions import db
-from helpdesk.models import Article
+from helpdesk.models import Article, AuditEvent
 from helpdesk.search import postgresql, sqlite
 from helpdesk.search.terms import MIN_INDEXED_LENGTH, query_terms
 
@@ -106,6 +106,22 @@ def article_suggestions(query: str, limit: int = 5, language: str | None = None)
     if query_terms(query or ""):
         return article_search(query, published_only=True, limit=limit, language=language)
     return list(db.session.scalars(newest_published(language).limit(max(0, limit))))
+
+
+def articles_version() -> tuple[object, ...]:
+    """A fingerprint of every article: the latest audited change to one (writing,
+    publishing, unpublishing and deleting are all audited), how many there are and the
+    latest edit, read from indexes in one statement. The help centre's and the widget's
+    ETags are made from it."""
+    latest_change = (
+        sa.select(sa.func.max(AuditEvent.id))
+        .where(AuditEvent.object_type == Article.__tablename__)
+        .scalar_subquery()
+    )
+    row = db.session.execute(
+        sa.select(latest_change, sa.func.count(Article.id), sa.func.max(Article.updated_at))
+    ).one()
+    return (row[0], row[1], row[2].isoformat() if row[2] else None)
 
 
 def article_by_slug(slug: str) -> Article | None:

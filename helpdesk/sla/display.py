@@ -7,10 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask_babel import gettext as _
-
 from helpdesk.clock import now
 from helpdesk.format_filters import localise
+from helpdesk.i18n import gettext as _
 from helpdesk.models import SlaTarget, Ticket
 
 

@@ -22,7 +22,7 @@ from sqlalchemy.orm.util import identity_key
 
 from helpdesk.audit import audit
 from helpdesk.clock import now
-from helpdesk.db.batches import drain
+from helpdesk.db.batches import BATCH, drain
 from helpdesk.db.locking import claimable
 from helpdesk.extensions import db
 from helpdesk.founders.escalations import escalation_raise
@@ -45,7 +45,7 @@ class _Claimed:
     due_at: datetime | None  # never None once claimed (the claim needs a due time)
 
 
-def sweep_breaches(*, batch: int = 500) -> int:
+def sweep_breaches(*, batch: int = BATCH) -> int:
     """Breach and escalate every overdue clock, in due order; returns how many this call
     breached (other sweepers may have done the rest)."""
     return drain(_breach_batch, cutoff=now(), batch=batch)

@@ -15,13 +15,13 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from helpdesk.clock import now
 from helpdesk.db.data_version import app_cache
 from helpdesk.errors import ValidationError
 from helpdesk.extensions import db
-from helpdesk.models import Ticket, User
+from helpdesk.models import Customer, Recovery, Ticket, User
 from helpdesk.models.base import UTCDateTime
 from helpdesk.models.promise import Promise
 from helpdesk.search.tickets import search_hits
@@ -43,6 +43,42 @@ PAGE_SIZE = 50
 PENDING_PROMISES = "pending promises"  # a label no ticket status has
 BREACHING = "breaching soon"  # the same, for the "Breaching soon" view's count
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+# What an inbox row shows (templates/tickets/_inbox_results.html, the service-level line):
+# the page loads only these, a third of the ORM's work for 50 rows (issue 25); reading any
+# other column of a listed ticket raises rather than quietly querying once per row.
+ROW_LOAD = (
+    load_only(
+        Ticket.id,
+        Ticket.number,
+        Ticket.subject,
+        Ticket.status,
+        Ticket.priority,
+        Ticket.kind,
+        Ticket.customer_id,
+        Ticket.assignee_id,
+        Ticket.created_at,
+        Ticket.last_message_snippet,
+        Ticket.snoozed_until,
+        Ticket.sla_due_at,
+        Ticket.sla_due_kind,
+        Ticket.sla_warn_at,
+        raiseload=True,
+    ),
+    joinedload(Ticket.customer).load_only(Customer.name, Customer.vip, raiseload=True),
+    joinedload(Ticket.assignee).load_only(User.name, raiseload=True),
+    selectinload(Ticket.tags),
+    selectinload(Ticket.recovery).load_only(
+        Recovery.ticket_id, Recovery.state, Recovery.current_step, raiseload=True
+    ),
+)
+# The API's list serialises whole tickets (helpdesk/api/tickets.py).
+FULL_LOAD = (
+    joinedload(Ticket.customer),
+    joinedload(Ticket.assignee),
+    selectinload(Ticket.tags),
+    selectinload(Ticket.recovery),
+)
 
 
 def view_counts(user: User) -> dict[str, int]:
@@ -317,9 +353,12 @@ def _promise_page_ids(
     return [row[1] for row in rows], [list(row) for row in rows]
 
 
-def inbox_page(*, filters: InboxFilters, user: User, with_counts: bool = True) -> InboxPage:
+def inbox_page(
+    *, filters: InboxFilters, user: User, with_counts: bool = True, whole_tickets: bool = False
+) -> InboxPage:
     """One page of the inbox for `filters`, with the view counts unless `with_counts` is
-    False (the API lists tickets without the tabs that show them)."""
+    False, and of each ticket only what a row shows unless `whole_tickets` (the API lists
+    whole tickets without the tabs that count them)."""
     if filters.q:
         ids, sort_values = _search_ids(filters, user)
     else:
@@ -334,12 +373,7 @@ def inbox_page(*, filters: InboxFilters, user: User, with_counts: bool = True) -
             for ticket in db.session.scalars(
                 sa.select(Ticket)
                 .where(Ticket.id.in_(ids))
-                .options(
-                    joinedload(Ticket.customer),
-                    joinedload(Ticket.assignee),
-                    selectinload(Ticket.tags),
-                    selectinload(Ticket.recovery),
-                )
+                .options(*(FULL_LOAD if whole_tickets else ROW_LOAD))
             ).unique()
         }
         if ids

@@ -21,7 +21,7 @@ from sqlalchemy.orm.util import identity_key
 
 from helpdesk.audit import audit
 from helpdesk.clock import now
-from helpdesk.db.batches import drain
+from helpdesk.db.batches import BATCH, drain
 from helpdesk.db.locking import claimable
 from helpdesk.events import publish
 from helpdesk.extensions import db
@@ -29,7 +29,7 @@ from helpdesk.models import Ticket
 from helpdesk.tickets.events import TicketWoke
 
 
-def sweep_snoozed(*, batch: int = 500) -> int:
+def sweep_snoozed(*, batch: int = BATCH) -> int:
     """Wake every ticket whose snooze has ended; returns how many this call woke."""
     return drain(_wake_batch, cutoff=now(), batch=batch)
 

@@ -1,17 +1,31 @@
-"""Error pages in the app's look, and JSON errors `{error: {code, message}}` under /api/."""
+"""Error pages in the app's look, and JSON errors `{error: {code, message}}` under /api/.
+
+A busy database (`helpdesk.db.busy`: SQLite's write lock held by a stalled process past
+the busy timeout, a PostgreSQL lock timeout) answers 503 with Retry-After from a path that
+reads nothing from the database: no current user, session or settings; the page is a
+standalone template in the browser's language (Accept-Language), rendered without the
+app's context processors.
+"""
 
 from __future__ import annotations
 
+import logging
 import time
 
-from flask import Flask, Response, jsonify, render_template, request, url_for
-from flask_babel import gettext
+import sqlalchemy as sa
+from flask import Flask, Response, current_app, g, jsonify, render_template, request, url_for
+from flask_babel import force_locale, gettext
 from flask_htmx import make_response as htmx_response
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from helpdesk.extensions import db, limiter
+from helpdesk.db.busy import database_busy
+from helpdesk.extensions import db, limiter, login_manager
+
+logger = logging.getLogger(__name__)
+# What a client is told to wait before it tries again when the database was busy.
+BUSY_RETRY_AFTER_SECONDS = 5
 
 
 def _titles() -> dict[int, str]:
@@ -107,6 +121,45 @@ def handle_server_error(error: Exception) -> Response:
     return _error_response(500, "internal_error")
 
 
+def handle_database_error(error: sa.exc.OperationalError) -> Response:
+    """503 with Retry-After when the database was busy; any other error goes on to the
+    usual handling (a 500)."""
+    if not database_busy(error):
+        raise error
+    logger.warning("database busy, answered 503: %s", error.orig)
+    try:
+        db.session.rollback()  # ends the failed transaction; takes no lock
+    except sa.exc.SQLAlchemyError:
+        logger.info("rollback after a busy database failed", exc_info=True)
+    return database_busy_response()
+
+
+def database_busy_response() -> Response:
+    """The 503 for a busy database, JSON under /api/ and a minimal page elsewhere, in the
+    browser's language; it reads nothing from the database."""
+    if "_login_user" not in g:
+        # The user was never loaded (loading them may be what hit the lock): nothing after
+        # this (the security headers' check) may try again, so this request has nobody.
+        g._login_user = login_manager.anonymous_user()
+    languages = current_app.config["LANGUAGES"]
+    language = request.accept_languages.best_match(languages) or "en"
+    with force_locale(language):
+        title = gettext("Temporarily unavailable")
+        message = gettext("Please try again in a moment.")
+        if request.path.startswith("/api/"):
+            response = jsonify(error={"code": "database_busy", "message": message})
+        else:
+            html = current_app.jinja_env.get_template("errors/unavailable.html").render(
+                status=503, title=title, message=message, lang=language
+            )
+            response = Response(html, mimetype="text/html")
+    response.status_code = 503
+    response.headers["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(InternalServerError, handle_server_error)
+    app.register_error_handler(sa.exc.OperationalError, handle_database_error)

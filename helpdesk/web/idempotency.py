@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -28,9 +29,12 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from helpdesk.clock import now
+from helpdesk.db.busy import database_busy
 from helpdesk.errors import Conflict, ValidationError
 from helpdesk.extensions import db
 from helpdesk.models import IdempotencyRecord
+
+logger = logging.getLogger(__name__)
 
 MAX_KEY_CHARS = 255
 STALE_AFTER = timedelta(minutes=5)
@@ -114,10 +118,18 @@ def idempotency_finish(*, record: IdempotencyRecord, status: int, body: Any) -> 
 
 
 def idempotency_release(*, record: IdempotencyRecord) -> None:
-    """Give the key back (the request was refused, so nothing was created)."""
+    """Give the key back (the request was refused, so nothing was created). When the
+    database is too busy to take the DELETE (the request is answering 503), the key stays
+    claimed and frees itself after STALE_AFTER; the client is told to retry later anyway."""
     db.session.rollback()
-    db.session.execute(sa.delete(IdempotencyRecord).where(IdempotencyRecord.id == record.id))
-    db.session.commit()
+    try:
+        db.session.execute(sa.delete(IdempotencyRecord).where(IdempotencyRecord.id == record.id))
+        db.session.commit()
+    except sa.exc.OperationalError as error:
+        db.session.rollback()
+        if not database_busy(error):
+            raise
+        logger.warning("Idempotency-Key %s left claimed: the database was busy", record.id)
 
 
 def idempotency_purge() -> int:

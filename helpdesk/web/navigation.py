@@ -50,6 +50,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("digests.digest_list", lazy_gettext("Digests"), "founder", "founders"),
     NavItem("nps_admin.rounds_page", lazy_gettext("Surveys"), "founder", "founders"),
     NavItem("root_causes.causes_page", lazy_gettext("Root causes"), "founder", "founders"),
+    NavItem("usage.at_risk", lazy_gettext("At risk"), "founder", "founders"),
     NavItem("outreach.queue", lazy_gettext("Outreach"), "founder", "founders"),
     NavItem(
         "outreach_results.results_page", lazy_gettext("Outreach results"), "founder", "founders"
@@ -67,6 +68,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("mail_viewer.outbox_list", lazy_gettext("Email"), "admin", "settings"),
     NavItem("blocked_senders.blocked_list", lazy_gettext("Blocked senders"), "admin", "settings"),
     NavItem("webhooks.webhook_list", lazy_gettext("Webhooks"), "admin", "settings"),
+    NavItem("usage_settings.settings_page", lazy_gettext("Product usage"), "admin", "settings"),
     NavItem("audit_log.audit_page_view", lazy_gettext("Audit log"), "admin", "settings"),
     NavItem("api_tokens.index", lazy_gettext("API tokens"), "agent", "settings"),
 )

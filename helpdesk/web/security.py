@@ -189,7 +189,8 @@ HSTS = "max-age=31536000; includeSubDomains"
 
 
 def add_security_headers(response: Response) -> Response:
-    response.headers.setdefault("Content-Security-Policy", content_security_policy(csp_nonce()))
+    if response.status_code != 304:  # the stored page keeps its own policy and nonce
+        response.headers.setdefault("Content-Security-Policy", content_security_policy(csp_nonce()))
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     if not g.get("framing_allowed"):
         response.headers.setdefault("X-Frame-Options", "DENY")

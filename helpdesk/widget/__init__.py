@@ -13,8 +13,9 @@ def blueprints(app: Flask) -> tuple[Blueprint, ...]:
     import, so importing the package stays cheap and cycle-free)."""
     from helpdesk.widget.api import bp as api
     from helpdesk.widget.customer_views import bp as customer_views
+    from helpdesk.widget.page_views import bp as page_views
     from helpdesk.widget.settings_views import bp as settings_views
     from helpdesk.widget.views import bp as views
 
     # The widget API is CSRF-exempt (`csrf.exempt(bp)` in widget/api.py, at import).
-    return (customer_views, api, views, settings_views)
+    return (customer_views, api, page_views, views, settings_views)

@@ -50,11 +50,17 @@ from helpdesk.forms import parse_id, strip_control
 from helpdesk.i18n import current_locale
 from helpdesk.mail.compose import reply_expectation
 from helpdesk.models import Attachment, Message, Rating, Ticket
-from helpdesk.search.articles import article_by_slug, article_snippet, article_suggestions
+from helpdesk.search.articles import (
+    article_by_slug,
+    article_snippet,
+    article_suggestions,
+    articles_version,
+)
 from helpdesk.tickets.customer_lookup import customer_by_email
 from helpdesk.tickets.intake import ticket_customer_reply
 from helpdesk.tickets.intake_steps import contact_problems
 from helpdesk.web import idempotency
+from helpdesk.web.conditional import etag_of, not_modified, tagged, unchanged
 from helpdesk.web.json_api import json_api_errors, no_store
 from helpdesk.web.json_input import JsonBody, RequestInvalid, parse_body
 from helpdesk.widget.service import (
@@ -85,7 +91,11 @@ json_api_errors(bp)
 
 @bp.after_request
 def never_cache(response: Response) -> Response:
+    """Never stored: answers carry a visitor's conversations; except the article
+    suggestions, the same for every visitor, which are revalidated by their ETag."""
     response.headers["Referrer-Policy"] = "no-referrer"
+    if response.headers.get("Cache-Control") == "no-cache":  # web.conditional.tagged
+        return response
     return no_store(response)
 
 
@@ -464,9 +474,15 @@ def choose_language() -> Response:
 @bp.get("/articles")
 @public
 def suggest_articles() -> Response:
+    """Articles for the panel's search box; a client that has the answer for these
+    articles, words and language gets a 304 before any search runs."""
     query = str(strip_control(request.args.get("q", "")))[:200]
-    articles = article_suggestions(query, language=current_locale())
-    return jsonify(
+    language = current_locale()
+    etag = etag_of("widget-articles", articles_version(), query, language, request.host_url)
+    if unchanged(etag):
+        return not_modified(etag)
+    articles = article_suggestions(query, language=language)
+    response = jsonify(
         articles=[
             {
                 "slug": article.slug,
@@ -477,6 +493,7 @@ def suggest_articles() -> Response:
             for article in articles
         ]
     )
+    return tagged(response, etag)
 
 
 @bp.get("/articles/<slug>")

@@ -102,6 +102,7 @@ def create_demo_site(
                 "default-src 'none'",
                 f"script-src {origin}",
                 f"frame-src {origin}",
+                f"connect-src {origin}",  # the signed-in customer's page views
                 f"style-src 'nonce-{nonce}'",
                 "img-src 'self' data:",
                 "base-uri 'none'",

@@ -62,6 +62,7 @@ def loader_config(settings: WidgetSettings) -> dict[str, str]:
         "title": _("Support"),
         "unread": _("new reply"),
         "frame": url_for("widget.frame"),
+        "views": url_for("widget_page_views.page_view"),
     }
 
 

@@ -8,8 +8,9 @@
   "use strict";
   var W = window, D = document;
   if (W.HelpdeskWidget) return;
-  // {colour, ink, position, label, title, unread, frame}: replaced by the server (ink:
-  // the text colour for the launcher, chosen for WCAG contrast by helpdesk/contrast.py).
+  // {colour, ink, position, label, title, unread, frame, views}: replaced by the server (ink:
+  // the text colour for the launcher, chosen for WCAG contrast by helpdesk/contrast.py;
+  // views: where a signed-in customer's page view is reported, helpdesk/widget/page_views.py).
   var C = "__HELPDESK_WIDGET_CONFIG__";
   var me = D.currentScript || D.querySelector('script[src*="/widget.js"]');
   if (!me || !W.URL || !W.postMessage) return;
@@ -163,6 +164,15 @@
       if (isOpen && event.key === "Escape") close();
     });
     if (wrote()) setTimeout(makeFrame, 1500);
+  }
+
+  // A verified customer's page view, as a product event (a beacon: JSON as text/plain, no
+  // CORS preflight; the host page's CSP must allow connect-src to the helpdesk).
+  if (identity && identity.hash && navigator.sendBeacon && W.crypto && crypto.randomUUID) {
+    try {
+      navigator.sendBeacon(new URL(C.views, src).href, JSON.stringify(
+        {id: crypto.randomUUID(), email: identity.email, hash: identity.hash}));
+    } catch (e) { /* refused by the page's policy: nothing to report */ }
   }
 
   W.HelpdeskWidget = {open: open, close: close};

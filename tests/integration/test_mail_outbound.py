@@ -279,7 +279,7 @@ def test_two_senders_never_send_a_row_twice(database, server, set_now):
     claimed = outbox._claim(batch=10)  # a sender that claimed the row and died (kill -9)
     assert claimed is not None and claimed.ids == [row.id]
     assert send_outbox() == SendResult(0, 0, 0)  # leased: the other sender leaves it
-    set_now(TUESDAY + LEASE)  # a minute later, not ten: the lease is short
+    set_now(TUESDAY + LEASE)  # 30 s later, not ten minutes: the lease is short
     assert send_outbox() == SendResult(sent=1, retrying=0, failed=0)
     assert send_outbox() == SendResult(0, 0, 0)
     assert len(server.handler.received) == 1
@@ -308,6 +308,171 @@ def test_a_sender_that_wakes_after_its_lease_ran_out_writes_nothing(database, se
     # Nor can it renew a lease that is no longer its own.
     stalled.renewed -= outbox.RENEW_EVERY.total_seconds()
     assert stalled.renew_if_due() == set() and stalled.ids == []
+
+
+class Killed(BaseException):
+    """The sender process dying (kill -9) at a chosen moment: nothing after it runs."""
+
+
+def crash_during_delivery(monkeypatch: Any, *, after_handing_over: bool) -> None:
+    """Make the sender die inside its SMTP transaction: after the server accepted the
+    message (the real window for a duplicate) or before anything was handed over."""
+    real_deliver = outbox.smtp.deliver
+
+    def deliver(connection: Any, row: Outbox, message: Any = None) -> None:
+        if after_handing_over:
+            real_deliver(connection, row, message)
+        raise Killed
+
+    monkeypatch.setattr(outbox.smtp, "deliver", deliver)
+
+
+def reloaded(row: Outbox) -> Outbox:
+    db.session.rollback()
+    db.session.expire_all()
+    fresh = db.session.get(Outbox, row.id)
+    assert fresh is not None
+    return fresh
+
+
+def test_a_normal_send_marks_sending_and_clears_it_with_the_outcome(
+    database, server, set_now, monkeypatch
+):
+    set_now(TUESDAY)
+    ticket, _token = customer_ticket()
+    (row,) = rows()
+    # As a staff reply's email does: building the message reads the message's files.
+    row.source_message_id = db.session.scalar(
+        sa.select(Message.id).where(Message.ticket_id == ticket.id)
+    )
+    db.session.commit()
+    seen: list[Any] = []
+    real_deliver = outbox.smtp.deliver
+
+    def deliver(connection: Any, sending: Outbox, message: Any = None) -> None:
+        # During the SMTP transaction: the mark is committed (another connection sees it)
+        # and this sender has no database transaction open.
+        assert not db.session().in_transaction()
+        with db.engine.connect() as other:
+            seen.append(
+                other.execute(sa.select(Outbox.sending_at).where(Outbox.id == sending.id)).scalar()
+            )
+        real_deliver(connection, sending, message)
+        assert not db.session().in_transaction()
+
+    monkeypatch.setattr(outbox.smtp, "deliver", deliver)
+    assert send_outbox() == SendResult(sent=1, retrying=0, failed=0)
+    assert seen == [TUESDAY]
+    row = reloaded(row)
+    assert (row.status, row.sending_at, row.possible_duplicates) == ("sent", None, 0)
+
+
+def test_a_sender_killed_after_the_server_accepted_resends_once_with_the_same_message_id(
+    database, server, set_now, monkeypatch
+):
+    set_now(TUESDAY)
+    customer_ticket()
+    (row,) = rows()
+    crash_during_delivery(monkeypatch, after_handing_over=True)
+    with pytest.raises(Killed):
+        send_outbox()
+    row = reloaded(row)
+    assert (row.status, row.sending_at, row.sent_at) == ("pending", TUESDAY, None)
+    assert len(server.handler.received) == 1  # delivered, but the sender never knew
+
+    monkeypatch.undo()
+    assert send_outbox() == SendResult(0, 0, 0)  # still leased to the dead sender
+    set_now(TUESDAY + LEASE)
+    assert send_outbox() == SendResult(sent=1, retrying=0, failed=0)
+    assert send_outbox() == SendResult(0, 0, 0)
+    row = reloaded(row)
+    assert (row.status, row.attempts, row.sending_at) == ("sent", 2, None)
+    assert row.possible_duplicates == 1  # one crash in the SMTP window: one duplicate, counted
+    first, second = server.handler.messages()
+    assert first["Message-ID"] == second["Message-ID"] == row.message_id
+
+
+def test_a_sender_killed_before_the_smtp_transaction_causes_no_duplicate(
+    database, server, set_now, monkeypatch
+):
+    set_now(TUESDAY)
+    customer_ticket()
+    (row,) = rows()
+
+    def die(settings: Any) -> Any:
+        raise Killed
+
+    monkeypatch.setattr(outbox.smtp, "connect", die)
+    with pytest.raises(Killed):
+        send_outbox()
+    assert reloaded(row).sending_at is None
+    monkeypatch.undo()
+    set_now(TUESDAY + LEASE)
+    assert send_outbox() == SendResult(sent=1, retrying=0, failed=0)
+    row = reloaded(row)
+    assert (row.status, row.possible_duplicates) == ("sent", 0)
+    assert len(server.handler.received) == 1
+
+
+def test_a_cut_off_send_stays_counted_when_the_next_try_cannot_reach_the_server(
+    database, smtp_port, set_now, monkeypatch
+):
+    """The mark outlives a retry that never started an SMTP transaction: the send that
+    finally goes is still counted as a possible duplicate (it may be one)."""
+    set_now(TUESDAY)
+    customer_ticket()
+    (row,) = rows()
+    server = Server(smtp_port)
+    server.start()
+    try:
+        crash_during_delivery(monkeypatch, after_handing_over=False)
+        with pytest.raises(Killed):
+            send_outbox()
+        monkeypatch.undo()
+    finally:
+        server.stop()
+    set_now(TUESDAY + LEASE)
+    assert send_outbox() == SendResult(sent=0, retrying=1, failed=0)  # nobody listens
+    row = reloaded(row)
+    assert (row.sending_at, row.possible_duplicates) == (TUESDAY, 0)
+
+    server = Server(smtp_port)
+    server.start()
+    try:
+        set_now(row.next_attempt_at)
+        assert send_outbox() == SendResult(sent=1, retrying=0, failed=0)
+    finally:
+        server.stop()
+    row = reloaded(row)
+    assert (row.status, row.sending_at, row.possible_duplicates) == ("sent", None, 1)
+
+
+def test_a_stalled_sender_cannot_mark_a_row_another_sender_took_over(database, server, set_now):
+    set_now(TUESDAY)
+    customer_ticket()
+    (row,) = rows()
+    stalled = outbox._claim(batch=10)
+    assert stalled is not None
+    set_now(TUESDAY + LEASE)
+    assert send_outbox() == SendResult(sent=1, retrying=0, failed=0)
+    assert stalled.mark_sending(db.session.get(Outbox, row.id)) is False
+    row = reloaded(row)
+    assert (row.status, row.sending_at) == ("sent", None)
+
+
+def test_the_mail_viewer_shows_possible_duplicates(app, login_as, set_now):
+    set_now(TUESDAY)
+    with app.app_context():
+        customer_ticket()
+        (row,) = rows()
+        row.possible_duplicates = 1
+        db.session.commit()
+        row_id = row.id
+    admin = login_as("admin")
+    listed = admin.get("/settings/email/outbox").get_data(as_text=True)
+    assert "Possible duplicates: 1" in listed
+    shown = admin.get(f"/settings/email/outbox/{row_id}").get_data(as_text=True)
+    assert "sent again with the same Message-ID" in shown
 
 
 def test_a_working_sender_renews_its_lease(database, server, set_now):

@@ -1,5 +1,6 @@
 """The promise sweep: reminders and misses fire once, at their time, in due order, and never
-twice — across repeated sweeps, a crash mid-batch, and two scheduler processes at once.
+twice — across repeated sweeps, a crash mid-batch, and two scheduler processes at once. A
+promise found overdue (the scheduler was down) is never reminded: its miss reports it once.
 
 The clock is frozen; nothing sleeps to wait for a job. The tests with separate processes
 commit their data first (the `database` fixture empties every table afterwards).
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -20,10 +22,11 @@ from helpdesk import clock, create_app
 from helpdesk.auth.service import user_create
 from helpdesk.db import batches
 from helpdesk.extensions import db
-from helpdesk.models import AuditEvent, Escalation, Notification, Promise, Ticket
+from helpdesk.models import AuditEvent, Escalation, Notification, Outbox, Promise, Ticket
 from helpdesk.notifications import reactions as notification_reactions
 from helpdesk.promises import service as promises
 from helpdesk.promises.sweeps import SweepResult, sweep_promises
+from helpdesk.scheduling.timeouts import limit_scheduler_sessions
 from tests.conftest import app_config
 from tests.factories import CustomerFactory, TicketFactory
 
@@ -184,7 +187,7 @@ def test_an_open_escalation_of_the_ticket_is_not_doubled(database, set_now):
     set_now(DUE + timedelta(hours=1))
     second = promise_for(ticket, promiser, due=DUE + timedelta(hours=3))
     set_now(DUE + timedelta(hours=3))
-    assert sweep_promises() == SweepResult(reminded=1, missed=1)
+    assert sweep_promises() == SweepResult(reminded=0, missed=1)  # overdue: no reminder
 
     [escalation] = database.session.scalars(sa.select(Escalation)).all()
     assert escalation.promise_id == first.id  # still open: the founders see it once
@@ -224,7 +227,8 @@ def test_after_downtime_the_sweep_catches_up_in_due_order(database, set_now):
         promise_for(TicketFactory(), promiser, due=DUE + timedelta(minutes=minutes))
 
     set_now(DUE + timedelta(hours=6))  # the scheduler was down
-    assert sweep_promises(batch=3) == SweepResult(reminded=20, missed=20)
+    # Every promise is overdue: none is reminded of a time gone; each is reported missed.
+    assert sweep_promises(batch=3) == SweepResult(reminded=0, missed=20)
 
     def due_of(promise_id: int | None) -> datetime:
         return database.session.get(Promise, promise_id).due_at
@@ -237,9 +241,75 @@ def test_after_downtime_the_sweep_catches_up_in_due_order(database, set_now):
     ]
     audited_in = [due_of(event.changes["promise_id"]) for event in missed_audits()]
     expected = sorted(DUE + timedelta(minutes=minutes) for minutes in offsets)
-    assert reminded_in == missed_in == escalated_in == audited_in == expected
-    assert count(Promise, Promise.status == "missed") == 20
+    assert reminded_in == []
+    assert missed_in == escalated_in == audited_in == expected
+    assert count(Promise, Promise.status == "missed", Promise.reminded_at.is_(None)) == 20
     assert sweep_promises() == NOTHING
+
+
+def emails(template: str) -> list[Outbox]:
+    query = sa.select(Outbox).where(Outbox.template == template).order_by(Outbox.id)
+    return list(db.session.scalars(query))
+
+
+def test_a_promise_found_overdue_is_reported_once_as_overdue_not_reminded(database, set_now):
+    set_now(T0)
+    promiser, assignee = staff("Promiser"), staff("Assignee")
+    assignee.timezone = "Asia/Bangkok"  # UTC+7: due 10:00 UTC is 17:00 there
+    db.session.commit()
+    promise = promise_for(TicketFactory(assignee=assignee), promiser)
+
+    set_now(DUE + timedelta(hours=1))  # the scheduler was down from before the reminder
+    assert sweep_promises() == SweepResult(reminded=0, missed=1)
+    assert database.session.get(Promise, promise.id).reminded_at is None
+    assert notifications("promise_reminder") == [] and emails("promise_reminder") == []
+    [told] = notifications("promise_missed")
+    assert told.user_id == assignee.id
+    # The reminder's email is wanted by default (the miss's is not): the miss takes its place.
+    [email] = emails("promise_missed")
+    assert email.to_address == assignee.email
+    assert email.subject.startswith("Overdue: you promised an update on #")
+    for body in (email.body_text, email.body_html):
+        assert "by Monday, June 1, 2026 5:00\u202fPM (Asia/Bangkok)" in body
+        assert "it is now 6:00\u202fPM and" in body  # the same day: the time alone
+        assert "overdue" in body
+    assert "I'll send an update by 10:00." in email.body_text
+
+    set_now(DUE + timedelta(hours=2))
+    assert sweep_promises() == NOTHING
+    assert len(emails("promise_missed")) == 1
+
+
+def test_a_promise_found_overdue_the_next_day_says_the_date_too(database, set_now):
+    set_now(T0)
+    promise_for(TicketFactory(), staff("Promiser"))
+    set_now(DUE + timedelta(days=1, minutes=5))
+    assert sweep_promises() == SweepResult(reminded=0, missed=1)
+    [email] = emails("promise_missed")
+    assert "by Monday, June 1, 2026 10:00\u202fAM (UTC)" in email.body_text
+    assert "it is now Tuesday, June 2, 2026 10:05\u202fAM (UTC) and" in email.body_text
+
+
+def test_a_promise_reminded_in_time_is_missed_without_a_second_email(database, set_now):
+    set_now(T0)
+    promiser = staff("Promiser")
+    promise_for(TicketFactory(), promiser)
+    set_now(REMIND)
+    assert sweep_promises() == SweepResult(reminded=1, missed=0)
+    set_now(DUE)
+    assert sweep_promises() == SweepResult(reminded=0, missed=1)
+    # Told in the app; by email only when they asked for misses by email.
+    assert len(emails("promise_reminder")) == 1 and emails("promise_missed") == []
+    assert len(notifications("promise_missed")) == 1
+
+
+def test_a_reminder_late_but_before_the_due_time_still_goes(database, set_now):
+    set_now(T0)
+    promise_for(TicketFactory(), staff("Promiser"))
+    set_now(DUE - timedelta(seconds=1))
+    assert sweep_promises() == SweepResult(reminded=1, missed=0)
+    set_now(DUE)
+    assert sweep_promises() == SweepResult(reminded=0, missed=1)
 
 
 def test_one_sweep_is_bounded_and_the_next_carries_on_oldest_first(database, set_now, monkeypatch):
@@ -252,13 +322,15 @@ def test_one_sweep_is_bounded_and_the_next_carries_on_oldest_first(database, set
     monkeypatch.setattr(batches, "MAX_BATCHES", 2)
     set_now(DUE + timedelta(days=1))
 
-    assert sweep_promises(batch=4) == SweepResult(reminded=8, missed=8)
+    assert sweep_promises(batch=4) == SweepResult(reminded=0, missed=8)
     oldest_first = sorted(made, key=lambda promise: promise.due_at)
     statuses = [database.session.get(Promise, p.id).status for p in oldest_first]
     assert statuses == ["missed"] * 8 + ["pending"] * 4
-    assert sweep_promises(batch=4) == SweepResult(reminded=4, missed=4)
+    # The four left over are still overdue at the next sweep: still no reminder for them.
+    assert sweep_promises(batch=4) == SweepResult(reminded=0, missed=4)
     assert sweep_promises(batch=4) == NOTHING
-    assert (count(Notification), count(Escalation), duplicated_notifications()) == (24, 12, 0)
+    assert (count(Notification), count(Escalation), duplicated_notifications()) == (12, 12, 0)
+    assert notifications("promise_reminder") == []
 
 
 def test_running_the_sweep_again_does_nothing(database, set_now):
@@ -266,8 +338,11 @@ def test_running_the_sweep_again_does_nothing(database, set_now):
     promiser = staff("Promiser")
     for _ in range(5):
         promise_for(TicketFactory(), promiser)
+    set_now(REMIND)
+    assert sweep_promises() == SweepResult(reminded=5, missed=0)
+    assert sweep_promises() == NOTHING
     set_now(DUE)
-    assert sweep_promises() == SweepResult(reminded=5, missed=5)
+    assert sweep_promises() == SweepResult(reminded=0, missed=5)
     before = (count(Notification), count(Escalation), count(AuditEvent))
     assert sweep_promises() == NOTHING
     assert sweep_promises(batch=1) == NOTHING
@@ -278,8 +353,10 @@ def test_one_sweep_handles_two_thousand_due_promises(database, set_now):
     set_now(T0)
     promiser = staff("Promiser")
     many_promises(2000, agent=promiser, due=DUE)
+    set_now(REMIND)
+    assert sweep_promises() == SweepResult(reminded=2000, missed=0)
     set_now(DUE)
-    assert sweep_promises() == SweepResult(reminded=2000, missed=2000)
+    assert sweep_promises() == SweepResult(reminded=0, missed=2000)
     assert count(Promise, Promise.status == "missed", Promise.reminded_at.is_not(None)) == 2000
     assert count(Escalation, Escalation.reason == "missed_promise") == 2000
     assert len(notifications("promise_reminder")) == len(notifications("promise_missed")) == 2000
@@ -308,14 +385,17 @@ def test_a_crash_mid_batch_leaves_nothing_half_done(database, set_now, monkeypat
     set_now(T0)
     promiser = staff("Promiser")
     made = [promise_for(TicketFactory(), promiser) for _ in range(3)]
-    set_now(DUE)
+    reminders_done = phase == "promise_missed"
+    if reminders_done:
+        set_now(REMIND)
+        assert sweep_promises() == SweepResult(reminded=3, missed=0)
+    set_now(DUE if reminders_done else REMIND)
     monkeypatch.setattr(
         notification_reactions, "_about_promises", fail_on(phase, RuntimeError("power cut"))
     )
     with pytest.raises(RuntimeError, match="power cut"):
         sweep_promises()
 
-    reminders_done = phase == "promise_missed"
     for promise in made:
         state = database.session.get(Promise, promise.id)
         assert state.status == "pending"
@@ -326,7 +406,12 @@ def test_a_crash_mid_batch_leaves_nothing_half_done(database, set_now, monkeypat
     assert len(notifications("promise_reminder")) == (3 if reminders_done else 0)
 
     monkeypatch.undo()
-    assert sweep_promises() == SweepResult(reminded=0 if reminders_done else 3, missed=3)
+    if reminders_done:
+        assert sweep_promises() == SweepResult(reminded=0, missed=3)
+    else:
+        assert sweep_promises() == SweepResult(reminded=3, missed=0)
+        set_now(DUE)
+        assert sweep_promises() == SweepResult(reminded=0, missed=3)
     assert sweep_promises() == NOTHING
     assert (count(Escalation), len(missed_audits()), count(Notification)) == (3, 3, 6)
     assert duplicated_notifications() == 0
@@ -367,6 +452,8 @@ def test_a_sweeper_killed_mid_batch_loses_nothing_and_the_next_finishes_once(
     promiser = staff("Promiser")
     for _ in range(5):
         promise_for(TicketFactory(), promiser)
+    set_now(REMIND)
+    assert sweep_promises() == SweepResult(reminded=5, missed=0)
     set_now(DUE)
     child_url = database_url
     if database_url.startswith("postgresql"):
@@ -381,7 +468,7 @@ def test_a_sweeper_killed_mid_batch_loses_nothing_and_the_next_finishes_once(
     if database_url.startswith("postgresql"):
         _wait_for_the_server_to_drop(database_url, "killed-sweeper")
 
-    # Reminders were committed before the kill; the claimed misses rolled back with it.
+    # The reminders went before; the claimed misses rolled back with the kill.
     assert len(notifications("promise_reminder")) == 5
     assert count(Promise, Promise.status == "pending", Promise.escalated_at.is_(None)) == 5
     assert (count(Escalation), len(missed_audits())) == (0, 0)
@@ -389,6 +476,73 @@ def test_a_sweeper_killed_mid_batch_loses_nothing_and_the_next_finishes_once(
     assert sweep_promises() == SweepResult(reminded=0, missed=5)
     assert sweep_promises() == NOTHING
     assert (count(Escalation), len(missed_audits()), count(Notification)) == (5, 5, 10)
+    assert duplicated_notifications() == 0
+
+
+PAUSED_LIMITS = {"idle_in_transaction_session_timeout": "1s"}
+
+
+def _paused_mid_miss(url: str, at: datetime, claimed: Any) -> None:
+    """Child process: a scheduler (with the scheduler's session limits, the idle timeout
+    shortened) that claims a miss batch and then hangs inside its transaction; the parent
+    also stops it (SIGSTOP)."""
+    app = create_app({**app_config(url), "SCHEDULER_PG_LIMITS": PAUSED_LIMITS})
+    limit_scheduler_sessions(app)
+    clock.set_now(at)
+
+    def hang(promise_ids: Any, kind: str) -> None:
+        if kind == "promise_missed":
+            claimed.set()
+            time.sleep(600)
+        real(promise_ids, kind)
+
+    real = notification_reactions._about_promises
+    notification_reactions._about_promises = hang
+    with app.app_context():
+        sweep_promises(batch=50)
+
+
+def test_a_paused_sweepers_batch_is_taken_over_once_its_transaction_is_ended(
+    database, database_url, set_now
+):
+    """PostgreSQL: the paused sweeper's claim (rows locked FOR UPDATE, uncommitted) is
+    skipped by the others until the server ends its idle transaction
+    (idle_in_transaction_session_timeout, 30 s in production); then another sweeper does
+    the batch, once."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("row locks and the idle-in-transaction timeout are PostgreSQL's")
+    set_now(T0)
+    promiser = staff("Promiser")
+    for _ in range(5):
+        promise_for(TicketFactory(), promiser)
+    set_now(DUE)
+    db.session.rollback()
+
+    context = multiprocessing.get_context("spawn")
+    claimed = context.Event()
+    child = context.Process(
+        target=_paused_mid_miss,
+        args=(f"{database_url}?application_name=paused-sweeper", DUE, claimed),
+    )
+    child.start()
+    try:
+        assert claimed.wait(120), "the paused sweeper never claimed its batch"
+        assert child.pid is not None
+        os.kill(child.pid, signal.SIGSTOP)
+        assert sweep_promises() == NOTHING  # its rows are locked: skipped, not waited on
+        assert count(Promise, Promise.status == "pending") == 5
+
+        _wait_for_the_server_to_drop(database_url, "paused-sweeper")
+        assert sweep_promises() == SweepResult(reminded=0, missed=5)
+        assert sweep_promises() == NOTHING
+    finally:
+        if child.pid is not None:
+            os.kill(child.pid, signal.SIGCONT)
+        child.kill()
+        child.join(60)
+    assert count(Promise, Promise.status == "missed") == 5
+    assert (count(Escalation), len(missed_audits())) == (5, 5)
+    assert len(notifications("promise_missed")) == 5
     assert duplicated_notifications() == 0
 
 
@@ -411,7 +565,7 @@ def _sweeper(url: str, at: datetime, start: Any, results: Any) -> None:
     results.put((os.getpid(), reminded, missed))
 
 
-def test_two_sweeper_processes_fire_each_of_a_thousand_promises_once(
+def test_two_sweeper_processes_fire_each_of_two_thousand_promises_once(
     database, database_url, set_now
 ):
     if not database_url.startswith("postgresql"):
@@ -421,7 +575,8 @@ def test_two_sweeper_processes_fire_each_of_a_thousand_promises_once(
         )
     set_now(T0)
     promiser = staff("Promiser")
-    many_promises(1000, agent=promiser, due=DUE)
+    many_promises(1000, agent=promiser, due=DUE)  # overdue when the sweepers run: missed
+    many_promises(1000, agent=promiser, due=DUE + timedelta(minutes=10))  # reminded
     db.session.rollback()  # hold no snapshot or lock while the children work
 
     context = multiprocessing.get_context("spawn")
@@ -438,11 +593,9 @@ def test_two_sweeper_processes_fire_each_of_a_thousand_promises_once(
 
     assert sum(reminded for _, reminded, _ in totals) == 1000
     assert sum(missed for _, _, missed in totals) == 1000
-    assert count(Promise) == 1000
-    assert count(Promise, Promise.status == "missed") == 1000
-    assert count(Promise, Promise.reminded_at.is_not(None), Promise.escalated_at.is_not(None)) == (
-        1000
-    )
+    assert count(Promise) == 2000
+    assert count(Promise, Promise.status == "missed", Promise.reminded_at.is_(None)) == 1000
+    assert count(Promise, Promise.status == "pending", Promise.reminded_at.is_not(None)) == 1000
     assert count(Escalation, Escalation.reason == "missed_promise") == 1000
     assert count(sa.select(Escalation.promise_id).distinct().subquery()) == 1000
     assert len(notifications("promise_reminder")) == 1000

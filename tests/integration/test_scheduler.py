@@ -85,6 +85,22 @@ def test_a_failing_job_is_rolled_back_and_recorded_and_the_next_run_goes_on(app,
     assert (record.runs, record.last_error) == (2, None)
 
 
+def test_a_job_that_finds_the_database_busy_logs_one_line_and_is_recorded(app, set_now, caplog):
+    """A scheduler paused inside its transaction (SQLite) makes the other's jobs fail with
+    "database is locked": expected, so one warning line each, not a traceback."""
+    import sqlite3
+
+    def locked() -> None:
+        raise sa.exc.OperationalError("UPDATE", {}, sqlite3.OperationalError("database is locked"))
+
+    set_now(T0)
+    run_job(app, Job("busy", locked, seconds=5))
+    [logged] = [r for r in caplog.records if r.name == scheduler_module.__name__]
+    assert logged.levelname == "WARNING" and logged.exc_info is None
+    assert "database was busy" in logged.getMessage()
+    assert "database is locked" in (run_record(app, "busy").last_error or "")
+
+
 def test_an_unfinished_run_shows_as_started_only(app, set_now):
     set_now(T0)
     with app.app_context():

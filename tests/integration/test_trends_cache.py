@@ -1,18 +1,31 @@
-"""The founders' trends are reused while the data is unchanged (exact), or while younger
-than the configured age (bounded staleness), per range, zone and language."""
+"""The founders' trends are computed once for every worker and host (the shared store:
+the database, or Redis when configured) and reused while the data is unchanged (exact),
+or while younger than the configured age (bounded staleness), per range, zone and
+language; a request never waits for a computation another worker already started."""
 
 from __future__ import annotations
 
+import os
+import threading
+import uuid
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from flask import Flask, current_app
 
+from helpdesk import create_app
+from helpdesk.db import shared_results
+from helpdesk.db.shared_results import CLAIM_SECONDS, KEEP, PENDING, computations
 from helpdesk.dev.generate import generate
+from helpdesk.extensions import db
 from helpdesk.founders.trends import trend_range
-from helpdesk.founders.trends.cache import MAX_ENTRIES, cached_trends
+from helpdesk.founders.trends.cache import cached_trends, trends_key
 from helpdesk.founders.trends.sections import trend_sections
+from helpdesk.models import SharedResult
+from tests.conftest import app_config, login
 
 NOON = datetime(2026, 11, 20, 12, tzinfo=UTC)
+REDIS_URL = os.environ.get("HELPDESK_TEST_REDIS_URL")
 
 
 @pytest.fixture
@@ -34,24 +47,27 @@ def figures(tables):
     return [[cell.value for row in table.rows for cell in row.cells] for table in tables]
 
 
+def trends(compute, *, rng=None, language="en", max_age=timedelta(0)):
+    return cached_trends(rng=rng or year(), language=language, max_age=max_age, compute=compute)
+
+
 def test_unchanged_data_is_computed_once(counted, set_now):
     set_now(NOON)
     calls, compute = counted
     generate(tickets=30, seed=4)
-    first = cached_trends(rng=year(), language="en", max_age=timedelta(0), compute=compute)
-    again = cached_trends(rng=year(), language="en", max_age=timedelta(0), compute=compute)
-    assert again is first
+    first = trends(compute)
+    again = trends(compute)
     assert len(calls) == 1
-    assert figures(first) == figures(trend_sections(rng=year()))
+    assert figures(again) == figures(first) == figures(trend_sections(rng=year()))
 
 
 def test_changed_data_is_recomputed_when_no_staleness_is_allowed(counted, set_now):
     set_now(NOON)
     calls, compute = counted
     generate(tickets=30, seed=4)
-    before = cached_trends(rng=year(), language="en", max_age=timedelta(0), compute=compute)
+    before = trends(compute)
     generate(tickets=30, seed=5)
-    after = cached_trends(rng=year(), language="en", max_age=timedelta(0), compute=compute)
+    after = trends(compute)
     assert len(calls) == 2
     assert figures(after) == figures(trend_sections(rng=year()))
     assert figures(after) != figures(before)
@@ -62,33 +78,52 @@ def test_changed_data_may_be_served_until_max_age(counted, set_now):
     calls, compute = counted
     generate(tickets=30, seed=4)
     age = timedelta(minutes=5)
-    first = cached_trends(rng=year(), language="en", max_age=age, compute=compute)
+    first = trends(compute, max_age=age)
     generate(tickets=30, seed=5)
     set_now(NOON + age - timedelta(seconds=1))
-    assert cached_trends(rng=year(), language="en", max_age=age, compute=compute) is first
+    assert figures(trends(compute, max_age=age)) == figures(first)
+    assert len(calls) == 1
     set_now(NOON + age)
-    fresh = cached_trends(rng=year(), language="en", max_age=age, compute=compute)
-    assert fresh is not first and len(calls) == 2
-    assert figures(fresh) == figures(trend_sections(rng=year()))
+    fresh = trends(compute, max_age=age)
+    assert len(calls) == 2
+    assert figures(fresh) == figures(trend_sections(rng=year())) != figures(first)
 
 
-def test_range_and_language_are_kept_apart_and_the_store_is_bounded(counted, set_now):
+def test_range_and_language_are_kept_apart_and_old_results_are_dropped(counted, set_now):
     set_now(NOON)
     calls, compute = counted
-    cached_trends(rng=year(), language="en", max_age=timedelta(0), compute=compute)
-    cached_trends(rng=year(), language="th", max_age=timedelta(0), compute=compute)
-    other = year(date(2026, 10, 1))
-    cached_trends(rng=other, language="en", max_age=timedelta(0), compute=compute)
+    trends(compute)
+    trends(compute, language="th")
+    trends(compute, rng=year(date(2026, 10, 1)))
     assert len(calls) == 3
-    for days in range(MAX_ENTRIES):
-        cached_trends(
-            rng=year(date(2025, 1, 1) + timedelta(days=days)),
-            language="en",
-            max_age=timedelta(0),
-            compute=compute,
-        )
-    cached_trends(rng=year(), language="en", max_age=timedelta(0), compute=compute)
-    assert len(calls) == 3 + MAX_ENTRIES + 1  # the oldest entry was dropped
+    assert db.session.query(SharedResult).count() == 3
+    set_now(NOON + KEEP + timedelta(minutes=1))
+    trends(compute, rng=year(date(2025, 1, 1)))  # writing drops what nobody renewed
+    assert [row.key.split(":")[1] for row in db.session.query(SharedResult)] == ["2024-01-03"]
+
+
+def test_a_failed_computation_leaves_no_claim_behind(counted, set_now):
+    set_now(NOON)
+    calls, compute = counted
+
+    def broken(rng):
+        raise RuntimeError("the database went away")
+
+    with pytest.raises(RuntimeError):
+        trends(broken)
+    trends(compute)  # not PENDING: the failed claim was released
+    assert len(calls) == 1
+
+
+def test_a_dead_workers_claim_lapses(database, set_now):
+    set_now(NOON)
+    store = shared_results.store_for(current_app)
+    assert store.claim("trends:x", "dead-worker", NOON + timedelta(seconds=CLAIM_SECONDS))
+    assert shared_results.shared_result("trends:x", lambda: 1, max_age=timedelta(0)) is PENDING
+    set_now(NOON + timedelta(seconds=CLAIM_SECONDS + 1))
+    assert shared_results.shared_result("trends:x", lambda: 2, max_age=timedelta(0)) == 2
+    store.write("trends:x", "dead-worker", shared_results.Kept("0", NOON, b"stale"))
+    assert shared_results.shared_result("trends:x", lambda: 3, max_age=timedelta(0)) == 2
 
 
 def test_the_page_uses_it(app, login_as, set_now, monkeypatch):
@@ -110,3 +145,74 @@ def test_the_page_uses_it(app, login_as, set_now, monkeypatch):
     second = founder.get(url)
     assert first.status_code == second.status_code == 200
     assert len(calls) == 1
+
+
+def two_workers_compute_a_year_once(app, second_app, make_user, set_now, monkeypatch):
+    """Two app instances (as two worker processes or hosts: nothing in memory shared) ask
+    for the same year of trends while the first is computing it: the second answers at
+    once that it is being prepared, and the year is computed once between them."""
+    from helpdesk.founders.trends import views as trends_views
+
+    set_now(NOON)
+    with app.app_context():
+        generate(tickets=20, seed=4)
+    user = make_user("founder")
+    first, second = app.test_client(), second_app.test_client()
+    for client in (first, second):
+        assert login(client, user.email, user.password).status_code == 302
+    started, release = threading.Event(), threading.Event()
+    calls = []
+
+    def slow(*, rng):
+        calls.append(rng)
+        started.set()
+        assert release.wait(30)
+        return trend_sections(rng=rng)
+
+    monkeypatch.setattr(trends_views, "trend_sections", slow)
+    url = "/founders/trends?start=2025-11-21&end=2026-11-20"
+    answers = {}
+    worker = threading.Thread(target=lambda: answers.setdefault("first", first.get(url)))
+    worker.start()
+    assert started.wait(30)
+    waiting = second.get(url)  # while the first computes
+    release.set()
+    worker.join(30)
+    assert waiting.status_code == 200
+    assert waiting.headers["Refresh"] == "3"
+    assert "These figures are being prepared" in waiting.get_data(as_text=True)
+    assert answers["first"].status_code == 200
+    later = second.get(url)
+    assert "Complaints" in later.get_data(as_text=True)
+    assert "being prepared" not in later.get_data(as_text=True)
+    assert len(calls) == 1
+    with second_app.app_context():
+        rng = trend_range(start=date(2025, 11, 21), end=date(2026, 11, 20))
+        assert computations(trends_key("trends", rng, "en")) == 1
+
+
+def test_two_workers_compute_a_year_once_in_the_database(
+    app, database_url, make_user, set_now, monkeypatch
+):
+    second_app = create_app(app_config(database_url))
+    try:
+        two_workers_compute_a_year_once(app, second_app, make_user, set_now, monkeypatch)
+    finally:
+        with second_app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.mark.skipif(not REDIS_URL, reason="HELPDESK_TEST_REDIS_URL is not set (CI sets it)")
+def test_two_workers_compute_a_year_once_in_redis(database_url, make_user, set_now, monkeypatch):
+    monkeypatch.setattr(shared_results, "REDIS_PREFIX", f"helpdesk-test:{uuid.uuid4().hex}:")
+    config = {**app_config(database_url), "REDIS_URL": REDIS_URL}
+    apps: list[Flask] = [create_app(config), create_app(config)]
+    try:
+        two_workers_compute_a_year_once(apps[0], apps[1], make_user, set_now, monkeypatch)
+        with apps[0].app_context():
+            assert db.session.query(SharedResult).count() == 0  # all of it in Redis
+    finally:
+        store = shared_results.store_for(apps[0])
+        for key in store.client.scan_iter(shared_results.REDIS_PREFIX + "*"):
+            store.client.delete(key)

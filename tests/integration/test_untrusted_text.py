@@ -151,11 +151,11 @@ def test_staff_emails_isolate_names_subjects_and_root_causes(
     agent = staff_user(make_user, name=SPOOF_AGENT)
     ticket.assignee = agent
     db.session.commit()
-    promises.promise_make(
+    promise = promises.promise_make(
         ticket=ticket, agent=agent, due_at=TUESDAY + timedelta(hours=2), text="Update by noon."
     )
     db.session.commit()
-    set_now(TUESDAY + timedelta(hours=2))
+    set_now(promise.remind_at)
     sweep_promises()
     (reminder,) = rows("promise_reminder")
     assert reminder.body_text.startswith(f"Hi {FSI}{RLO}ieweD{PDI},")

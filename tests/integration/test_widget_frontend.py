@@ -96,6 +96,7 @@ def test_loader_defaults_without_settings(client):
         "title": "Support",
         "unread": "new reply",
         "frame": "/widget/frame",
+        "views": "/api/widget/v1/page-views",
     }
 
 

@@ -16,6 +16,7 @@ ALLOWED = {
     # Jobs and batch code that commits per batch or per item.
     "helpdesk/db/batches.py",
     "helpdesk/automations/sweep.py",
+    "helpdesk/notifications/digest.py",
     "helpdesk/mail/outbox.py",
     "helpdesk/mail/inbound.py",
     "helpdesk/webhooks/delivery.py",

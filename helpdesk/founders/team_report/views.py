@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import timedelta
+from typing import Any
 
 from flask import Blueprint, current_app, render_template, request, stream_with_context
 from flask_babel import get_locale
@@ -34,7 +35,7 @@ from helpdesk.founders.team_report.report import (
     team_report,
 )
 from helpdesk.founders.trends import TrendRange, parse_date, table_csv, trend_range
-from helpdesk.founders.trends.cache import cached_trends
+from helpdesk.founders.trends.cache import PENDING, cached_trends, preparing_page
 from helpdesk.founders.trends.drill import ticket_page, tickets_csv
 from helpdesk.founders.trends.forms import TrendRangeForm
 from helpdesk.models import User
@@ -85,7 +86,8 @@ def _compute(rng: TrendRange) -> tuple[TeamReport, Markup]:
     return report, Markup(table)  # noqa: S704  # nosec B704 - our autoescaped template
 
 
-def _report(rng: TrendRange) -> tuple[TeamReport, Markup]:
+def _report(rng: TrendRange) -> Any:
+    """The report and its table, or `PENDING` while another request computes them."""
     return cached_trends(
         rng=rng,
         language=str(get_locale()),
@@ -96,13 +98,16 @@ def _report(rng: TrendRange) -> tuple[TeamReport, Markup]:
 
 
 @bp.get("")
-def team_page() -> tuple[str, int]:
+def team_page() -> tuple[str, int] | tuple[str, int, dict[str, str]]:
     form = TrendRangeForm(request.args)
     rng = _form_range(form)
     if rng is None:
         return render_template("founders/team_report.html", form=form, report=None), 422
     form.start.data, form.end.data = rng.start.isoformat(), rng.end.isoformat()
-    report, table = _report(rng)
+    found = _report(rng)
+    if found is PENDING:
+        return preparing_page("founders/team_report.html", form=form, report=None)
+    report, table = found
     html = render_template("founders/team_report.html", form=form, report=report, table=table)
     return html, 200
 
@@ -113,7 +118,9 @@ def team_csv() -> Response:
         rng = _range(request.args)
     except ValidationError as error:
         return _plain(error.message, 400)
-    report, _table = _report(rng)
+    found = _report(rng)
+    # While another request prepares the page's copy, the download computes its own.
+    report = team_report(rng) if found is PENDING else found[0]
     response = Response(table_csv(report_table(report)), mimetype="text/csv")
     filename = f"team-report-{rng.start.isoformat()}-{rng.end.isoformat()}.csv"
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'

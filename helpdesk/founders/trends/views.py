@@ -27,7 +27,7 @@ from helpdesk.founders.trends import (
     table_csv,
     trend_range,
 )
-from helpdesk.founders.trends.cache import cached_trends
+from helpdesk.founders.trends.cache import PENDING, cached_trends, preparing_page
 from helpdesk.founders.trends.drill import UnknownMetric, drill_title, trend_tickets
 from helpdesk.founders.trends.forms import TrendRangeForm
 from helpdesk.founders.trends.sections import SECTIONS, trend_section, trend_sections
@@ -99,18 +99,21 @@ def _dashboard(rng: TrendRange) -> tuple[list[Table], Markup]:
 
 
 @bp.get("")
-def trends_page() -> tuple[str, int]:
+def trends_page() -> tuple[str, int] | tuple[str, int, dict[str, str]]:
     form = TrendRangeForm(request.args)
     rng = _form_range(form)
     if rng is None:
         return render_template("founders/trends.html", form=form, tables=[], sections=""), 422
     form.start.data, form.end.data = rng.start.isoformat(), rng.end.isoformat()
-    tables, sections = cached_trends(
+    found = cached_trends(
         rng=rng,
         language=str(get_locale()),
         max_age=timedelta(seconds=current_app.config["STATS_CACHE_SECONDS"]),
         compute=_dashboard,
     )
+    if found is PENDING:
+        return preparing_page("founders/trends.html", form=form, tables=[], sections="")
+    tables, sections = found
     html = render_template("founders/trends.html", form=form, tables=tables, sections=sections)
     return html, 200
 
