@@ -110,6 +110,7 @@ FEATURES = (
     "sla",
     "automations",
     "usage",
+    "outreach",
     "api",
     "dev",
 )

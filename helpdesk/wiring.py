@@ -20,7 +20,8 @@ from helpdesk.tickets.panels import add_inbox_section, add_panel
 # start, stop and pause with what the ticket became), notifications (which queue
 # their own emails), automation rules (after notifications, so those of the event see the
 # ticket as the person left it; a rule's own changes are announced by the events its
-# actions publish), email and, last, webhooks (their payload shows the ticket as
+# actions publish), outreach (a customer's reply to an outreach; usage changes), email
+# and, last, webhooks (their payload shows the ticket as
 # everything before left it).
 REACTING_FEATURES = (
     "recovery",
@@ -30,10 +31,11 @@ REACTING_FEATURES = (
     "sla",
     "notifications",
     "automations",
+    "outreach",
     "mail",
     "webhooks",
 )
-PANEL_FEATURES = ("mail", "promises", "sla", "recovery", "founders")
+PANEL_FEATURES = ("mail", "promises", "sla", "recovery", "founders", "outreach")
 
 
 def connect_features(app: Flask) -> None:

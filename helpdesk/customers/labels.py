@@ -23,4 +23,6 @@ HISTORY_LABELS = {
     "customer.language": _l("changed the customer's language"),
     "customer.note": _l("added a note"),
     "customer.merge": _l("merged another customer into this one"),
+    "customer.left": _l("marked the customer as left"),
+    "customer.left_undone": _l('undid "left"'),
 }

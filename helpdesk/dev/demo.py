@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from helpdesk.audit import audit
 from helpdesk.clock import now
 from helpdesk.dev.demo_feedback import seed_demo_feedback
+from helpdesk.dev.demo_outreach import seed_demo_outreach
 from helpdesk.dev.demo_usage import seed_demo_usage
 from helpdesk.extensions import db
 from helpdesk.kb.demo_articles import seed_demo_articles
@@ -117,8 +118,8 @@ SCENARIOS = (
         ["feature"],
         "Please add dark mode",
         "Love the product! Would it be possible to have a dark mode? My team works late.",
-        "Thank you for the idea, {first}! I've passed it to the product team and tagged this "
-        "ticket so you hear from us when it ships.",
+        "Thank you for the idea, {first}! I've passed it to the product team and linked this "
+        "ticket to the feature request, so you hear from us when it ships.",
     ),
     (
         "question",
@@ -235,6 +236,8 @@ def demo_load(seed: int = 7, demo_port: int = DEMO_PORT) -> bool:
     _service_levels(rng, tickets, current)
     seed_demo_feedback(rng=rng, tickets=tickets, agents=agents, current=current)
     seed_demo_usage(rng=rng, customers=customers, current=current)
+    founder = next(user for user in users if user.role == "founder")
+    seed_demo_outreach(rng=rng, tickets=tickets, founder=founder, current=current)
     for user in users:
         audit(actor="cli", action="demo.load", obj=user)
     seed_demo_articles(author=users[0], current=current)

@@ -38,6 +38,7 @@ from helpdesk.feedback.events import NpsRoundStarted
 from helpdesk.founders.escalations import escalation_raise
 from helpdesk.models import (
     Counter,
+    Customer,
     Message,
     NpsResponse,
     NpsRound,
@@ -137,7 +138,8 @@ def _claim(at: datetime, *, gap: timedelta, previous: NpsRound | None) -> bool:
 
 
 def _eligible_customers(start: datetime, end: datetime) -> sa.Select[int]:
-    """Customer ids active in [start, end) with no open ticket and no recent invitation,
+    """Customer ids active in [start, end) with no open ticket, no recent invitation, no
+    opt-out and not marked as left,
     driven by the tickets index on last_activity_at (any ticket created or written on in
     the period has its last activity in it or later)."""
     other = aliased(Ticket)
@@ -165,6 +167,10 @@ def _eligible_customers(start: datetime, end: datetime) -> sa.Select[int]:
         .exists()
     )
     opted_out = sa.select(SurveyOptOut.id).where(SurveyOptOut.customer_id == Ticket.customer_id)
+    # A customer staff marked as left (helpdesk/outreach) gets no automated message.
+    left = sa.select(Customer.id).where(
+        Customer.id == Ticket.customer_id, Customer.left_at.is_not(None)
+    )
     return (
         sa.select(Ticket.customer_id)
         .distinct()
@@ -174,6 +180,7 @@ def _eligible_customers(start: datetime, end: datetime) -> sa.Select[int]:
             ~has_open,
             ~recently_asked,
             ~opted_out.exists(),
+            ~left.exists(),
         )
     )
 

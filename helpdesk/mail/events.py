@@ -174,19 +174,29 @@ def _thread_headers(ticket: Ticket) -> dict[str, str]:
 
 def mail_staff_reply(message: Message) -> Outbox | None:
     """Send a public staff reply to the customer (never an internal note); also the
-    helpdesk's own public messages (an automation rule's, `author_type="system"`)."""
+    helpdesk's own public messages (an automation rule's, `author_type="system"`). The
+    first message of a conversation the team started (channel "outreach") is no "Re:"."""
     if message.internal or message.author_type not in ("staff", "system"):
         return None
     ticket = message.ticket
     customer = ticket.customer
     author = message.author_user
-    headers = {**_ticket_headers(ticket, auto=None), **_thread_headers(ticket)}
+    thread = _thread_headers(ticket)
+    headers = {**_ticket_headers(ticket, auto=None), **thread}
+    starts = ticket.channel == "outreach" and not thread
+    subject = (
+        lazy_gettext(
+            "%(subject)s [#%(number)s]", subject=isolate(ticket.subject), number=ticket.number
+        )
+        if starts
+        else lazy_gettext(
+            "Re: %(subject)s [#%(number)s]", subject=isolate(ticket.subject), number=ticket.number
+        )
+    )
     row = queue_email(
         "staff_reply",
         to_address=customer.email,
-        subject=lazy_gettext(
-            "Re: %(subject)s [#%(number)s]", subject=isolate(ticket.subject), number=ticket.number
-        ),
+        subject=subject,
         language=customer.language,
         headers=headers,
         ticket_id=ticket.id,
@@ -207,8 +217,11 @@ def mail_staff_reply(message: Message) -> Outbox | None:
 
 def mail_rating_request(ticket: Ticket) -> Outbox | None:
     """Ask the customer how we did, with one-click good/okay/bad links; called once each
-    time a ticket becomes resolved or closed."""
+    time a ticket becomes resolved or closed. A customer who left gets none (no automated
+    message reaches them after that)."""
     customer = ticket.customer
+    if customer.left_at is not None:
+        return None
     links = {score: rating_link(ticket, score) for score in RATING_SCORES}
     return queue_email(
         "rating_request",
@@ -326,13 +339,15 @@ def mail_founder_digest(digest: Digest) -> int:
 
 def mail_nps_surveys(*, round_id: int) -> int:
     """Queue the survey invitation for every customer invited in one NPS round; each
-    carries an unsubscribe link (and RFC 8058 one-click unsubscribe headers)."""
+    carries an unsubscribe link (and RFC 8058 one-click unsubscribe headers). A customer
+    who left since they were invited gets none."""
     surveys = db.session.scalars(
         sa.select(NpsSurvey)
         .where(NpsSurvey.round_id == round_id)
         .options(selectinload(NpsSurvey.customer))
         .order_by(NpsSurvey.id)
     ).all()
+    surveys = [survey for survey in surveys if survey.customer.left_at is None]
     for survey in surveys:
         customer = survey.customer
         unsubscribe = unsubscribe_link(customer)

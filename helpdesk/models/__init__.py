@@ -15,6 +15,7 @@ from helpdesk.models.kb import Article
 from helpdesk.models.mail import Attachment, EmailBounce, Outbox
 from helpdesk.models.notification import Notification, NotificationPreference
 from helpdesk.models.nps import NpsResponse, NpsRound, NpsSurvey, SurveyOptOut
+from helpdesk.models.outreach import FeatureRequest, FeatureRequestTicket, Outreach
 from helpdesk.models.promise import Promise
 from helpdesk.models.recovery import Recovery, RecoveryStep, RootCause
 from helpdesk.models.saved_reply import SavedReply
@@ -66,6 +67,9 @@ __all__ = [
     "NpsRound",
     "NpsSurvey",
     "Outbox",
+    "Outreach",
+    "FeatureRequest",
+    "FeatureRequestTicket",
     "PasswordReset",
     "SavedReply",
     "Promise",

@@ -43,6 +43,8 @@ class Customer(Base):
     legal_hold: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # When the personal data was erased (helpdesk/privacy/erase.py); None: never.
     erased_at: Mapped[datetime | None]
+    # When staff marked them as having left (helpdesk/outreach): no automated messages since.
+    left_at: Mapped[datetime | None]
 
     tickets: Mapped[list[Ticket]] = relationship(back_populates="customer")
 

@@ -25,7 +25,7 @@ PRIORITIES = ("low", "normal", "high", "urgent")
 PRIORITY_RANKS = {name: rank for rank, name in enumerate(PRIORITIES)}
 SNIPPET_LENGTH = 160
 KINDS = ("question", "problem", "complaint", "feature_request")
-CHANNELS = ("widget", "email", "api", "agent")
+CHANNELS = ("widget", "email", "api", "agent", "outreach")
 AUTHOR_TYPES = ("customer", "staff", "system")
 
 ticket_tags = sa.Table(

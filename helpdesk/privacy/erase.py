@@ -16,8 +16,9 @@ id taken out.
 What stays, so the trends and reports count the same: the customer row (id, plan, value,
 VIP, language), every ticket and message row with its times, authors, status, kind,
 priority and complaint scores, ratings' and NPS scores, complaint labels, recoveries with
-their steps and root causes, promises, service-level clocks, and audit entries with their
-non-personal values (status changes, scores, ids).
+their steps and root causes, promises, service-level clocks, audit entries with their
+non-personal values (status changes, scores, ids), and outreach records without their
+subject and body (a draft not sent is held back as "erased").
 
 Refused while the customer is under legal hold, when already erased, and without the
 confirmation (their email address, or ERASE). Audited as `privacy.erase` with counts only.
@@ -57,6 +58,7 @@ from helpdesk.models import (
     NpsResponse,
     NpsSurvey,
     Outbox,
+    Outreach,
     Promise,
     Rating,
     Recovery,
@@ -149,6 +151,7 @@ def customer_erase(*, actor: User, customer: Customer, confirmation: str | None)
     _erase_audit(customer.id, ticket_ids, broad, near)
     _erase_digests(numbers, broad, near)
     _erase_idempotency(broad)
+    _erase_outreach(customer.id)
     # The staff's notes about them, and their other addresses, go entirely.
     db.session.execute(sa.delete(CustomerNote).where(CustomerNote.customer_id == customer.id))
     db.session.execute(sa.delete(CustomerAlias).where(CustomerAlias.customer_id == customer.id))
@@ -180,6 +183,23 @@ def customer_erase(*, actor: User, customer: Customer, confirmation: str | None)
     )
     audit(actor=actor, action="privacy.erase", obj=customer, changes=result.as_dict())
     return result
+
+
+def _erase_outreach(customer_id: int) -> None:
+    """The messages the team started (helpdesk/outreach) lose their words; one not sent
+    yet is held back for good. Their kinds, states and times stay (the results count)."""
+    db.session.execute(
+        sa.update(Outreach)
+        .where(Outreach.customer_id == customer_id)
+        .values(subject="", body="")
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(
+        sa.update(Outreach)
+        .where(Outreach.customer_id == customer_id, Outreach.state == "draft")
+        .values(state="suppressed", suppressed_reason="erased")
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _chunks(ids: list[Any]) -> list[list[Any]]:

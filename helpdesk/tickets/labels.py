@@ -28,6 +28,7 @@ CHANNEL_LABELS = {
     "email": _l("Email"),
     "api": _l("API"),
     "agent": _l("Agent"),
+    "outreach": _l("Outreach"),
 }
 KIND_LABELS = {
     "question": _l("Question"),
@@ -37,6 +38,7 @@ KIND_LABELS = {
 }
 ACTION_LABELS = {
     "ticket.create": _l("opened the ticket"),
+    "ticket.feature_request": _l("changed the feature requests it asks for"),
     "ticket.reply": _l("replied"),
     "ticket.note": _l("added a note"),
     "ticket.update": _l("changed the ticket"),

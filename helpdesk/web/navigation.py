@@ -51,11 +51,18 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("nps_admin.rounds_page", lazy_gettext("Surveys"), "founder", "founders"),
     NavItem("root_causes.causes_page", lazy_gettext("Root causes"), "founder", "founders"),
     NavItem("usage.at_risk", lazy_gettext("At risk"), "founder", "founders"),
+    NavItem("outreach.queue", lazy_gettext("Outreach"), "founder", "founders"),
+    NavItem(
+        "outreach_results.results_page", lazy_gettext("Outreach results"), "founder", "founders"
+    ),
     NavItem("settings.team", lazy_gettext("Team"), "admin", "settings"),
     NavItem("hours.hours_page", lazy_gettext("Business hours"), "admin", "settings"),
     NavItem("sla.policies_page", lazy_gettext("Service levels"), "admin", "settings"),
     NavItem("formats.formats_page", lazy_gettext("Formats"), "admin", "settings"),
     NavItem("automations.rule_list", lazy_gettext("Automations"), "admin", "settings"),
+    NavItem(
+        "outreach_settings.settings_page", lazy_gettext("Outreach playbooks"), "admin", "settings"
+    ),
     NavItem("phrases.library_page", lazy_gettext("Phrases"), "admin", "settings"),
     NavItem("widget_settings.settings_page", lazy_gettext("Widget"), "admin", "settings"),
     NavItem("mail_viewer.outbox_list", lazy_gettext("Email"), "admin", "settings"),

@@ -44,6 +44,10 @@ STAFF_PAGES = {
     "privacy-erase": "/customers/{customer}/privacy/erase",
     "account-two-factor": "/account/two-factor",
     "account": "/account",
+    "outreach": "/outreach",
+    "feature-requests": "/feature-requests",
+    "outreach-results": "/founders/outreach",
+    "settings-outreach": "/settings/outreach",
 }
 PUBLIC_PAGES = {
     "login": "/login",

@@ -10,7 +10,7 @@ from importlib import import_module
 from pathlib import Path
 
 from helpdesk.events import handlers_for
-from helpdesk.tickets.events import StaffReplied, StatusChanged, TicketCreated
+from helpdesk.tickets.events import CustomerReplied, StaffReplied, StatusChanged, TicketCreated
 from helpdesk.wiring import REACTING_FEATURES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,3 +53,13 @@ def test_handlers_run_in_the_documented_order(app) -> None:
     # Recovery may refuse a close before anything else reacts to it.
     assert handlers_for(StatusChanged)[0].__module__ == "helpdesk.recovery.reactions"
     assert handlers_for(StaffReplied)[-1].__module__ == "helpdesk.webhooks.reactions"
+    # Outreach records a reply to its message after automation rules, before webhooks.
+    replied = [handler.__module__ for handler in handlers_for(CustomerReplied)]
+    assert replied == [
+        "helpdesk.recovery.reactions",
+        "helpdesk.sla.reactions",
+        "helpdesk.notifications.reactions",
+        "helpdesk.automations.reactions",
+        "helpdesk.outreach.reactions",
+        "helpdesk.webhooks.reactions",
+    ]
