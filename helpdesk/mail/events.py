@@ -243,18 +243,26 @@ def mail_rating_request(ticket: Ticket) -> Outbox | None:
     )
 
 
+def _promises_with_their_agent(promise_ids: Sequence[int]) -> list[Any]:
+    """Each promise with its ticket and the agent responsible (the assignee, else who
+    promised), active agents only, in due order."""
+    return list(
+        db.session.execute(
+            sa.select(Promise, Ticket, User)
+            .join(Ticket, Ticket.id == Promise.ticket_id)
+            .join(User, User.id == sa.func.coalesce(Ticket.assignee_id, Promise.agent_id))
+            .where(Promise.id.in_(promise_ids), User.active.is_(True))
+            .order_by(Promise.due_at, Promise.id)
+        ).all()
+    )
+
+
 def mail_promise_reminders(*, promise_ids: Sequence[int]) -> int:
     """Remind the agent responsible (the assignee, else who promised) of each promise, in
     their own language; returns how many emails were queued."""
     if not promise_ids:
         return 0
-    rows = db.session.execute(
-        sa.select(Promise, Ticket, User)
-        .join(Ticket, Ticket.id == Promise.ticket_id)
-        .join(User, User.id == sa.func.coalesce(Ticket.assignee_id, Promise.agent_id))
-        .where(Promise.id.in_(promise_ids), User.active.is_(True))
-        .order_by(Promise.due_at, Promise.id)
-    ).all()
+    rows = _promises_with_their_agent(promise_ids)
     for promise, ticket, user in rows:
         queue_email(
             "promise_reminder",
@@ -281,13 +289,7 @@ def mail_promises_missed(*, promise_ids: Sequence[int], found_at: datetime) -> i
     both in their own zone and language; returns how many emails were queued."""
     if not promise_ids:
         return 0
-    rows = db.session.execute(
-        sa.select(Promise, Ticket, User)
-        .join(Ticket, Ticket.id == Promise.ticket_id)
-        .join(User, User.id == sa.func.coalesce(Ticket.assignee_id, Promise.agent_id))
-        .where(Promise.id.in_(promise_ids), User.active.is_(True))
-        .order_by(Promise.due_at, Promise.id)
-    ).all()
+    rows = _promises_with_their_agent(promise_ids)
     for promise, ticket, user in rows:
         queue_email(
             "promise_missed",
