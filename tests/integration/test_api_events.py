@@ -137,6 +137,7 @@ def test_malformed_batches_are_refused_whole(app, client, api_token, set_now):
         "nested property": [{**_event("a"), "properties": {"a": {"b": 1}}}],
         "control character": [{**_event("a"), "properties": {"a": "x\u0000y"}}],
         "external id of spaces": [_event("a", external_id="   ")],
+        "not an email": [_event("a", email="useratexample.com")],
         "empty": [],
     }
     for label, events in cases.items():
