@@ -170,7 +170,7 @@ class Claim:
         (and nothing to record) when the row no longer carries this claim's token. With
         `sent` false (no SMTP transaction was started) an earlier sender's "sending" mark
         is kept, so the next send is still counted as a possible duplicate."""
-        values: dict[str, object] = {"lease_token": None}
+        values: dict[str, object] = {"lease_token": None}  # nosec B105 - a lease, not a secret
         if sent:
             values["sending_at"] = None
         taken = db.session.execute(
