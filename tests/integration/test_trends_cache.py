@@ -216,3 +216,8 @@ def test_two_workers_compute_a_year_once_in_redis(database_url, make_user, set_n
         store = shared_results.store_for(apps[0])
         for key in store.client.scan_iter(shared_results.REDIS_PREFIX + "*"):
             store.client.delete(key)
+        for each in apps:
+            shared_results.store_for(each).client.close()
+            with each.app_context():
+                db.session.remove()
+                db.engine.dispose()
