@@ -43,7 +43,10 @@ def test_a_mention_rings_the_colleagues_bell_without_a_reload(
     writer = other.new_page()
     try:
         log_in(writer, budi)
-        writer.goto(f"/tickets/{number}")
+        # The presence panel swaps in half a second after load and moves the composer:
+        # wait for it, so the click lands on the radio and not where it was.
+        with writer.expect_response(lambda response: response.url.endswith("/presence")):
+            writer.goto(f"/tickets/{number}")
         writer.get_by_label("Internal note").check()
         message = writer.get_by_label("Message")
         message.click()

@@ -110,7 +110,9 @@ def test_a_draft_survives_a_reload_and_a_failed_send(page, make_user, seeded):
 def test_a_draft_note_comes_back_as_a_note(page, make_user, seeded):
     agent = make_user("agent")
     log_in(page, agent)
-    page.goto(f"/tickets/{seeded}")
+    # The presence panel swaps in after load and moves the composer: wait for it first.
+    with page.expect_response(lambda response: response.url.endswith("/presence")):
+        page.goto(f"/tickets/{seeded}")
     page.get_by_label("Internal note").check()
     page.get_by_label("Message").fill("For the team only: check the refund log")
     page.reload()
