@@ -12,8 +12,10 @@ come in as `FormatOptions`; `helpdesk.format_filters` wires them to templates).
 
 A date and time in a standard width ("medium", ...) is what Babel's `format_datetime`
 writes: the locale's date and time patterns joined by its datetime pattern ("{1}, {0}").
-Lists of tickets format dozens of them per page, so the joined pattern is built once per
-locale, width and (Thai, Buddhist era) year and applied in one pass.
+Lists of tickets format dozens of them per page, so the patterns are parsed once per
+locale, width and (Thai, Buddhist era) year, and the texts of a calendar date and of a time
+of day are kept (a page of 50 tickets shows a few dates, and Babel takes ~15 µs a field
+set: issue 25).
 """
 
 from __future__ import annotations
@@ -118,33 +120,63 @@ def _pattern_text(tokens: list[Token]) -> str:
     return "".join(text)
 
 
+@dataclass(frozen=True)
+class DateTimeParts:
+    """A standard width's date pattern, time pattern and joining text, its pieces in order:
+    literal text, "{1}" (the date) and "{0}" (the time)."""
+
+    date: dates.DateTimePattern
+    time: dates.DateTimePattern
+    joining: tuple[str, ...]
+    # The time pattern reads no time zone field: its text depends on the time of day only.
+    time_of_day_only: bool
+
+
 @lru_cache(maxsize=1024)
-def standard_datetime_pattern(
+def standard_datetime_parts(
     locale: Locale, format: Width, time_format: Width, buddhist_year: int | None
-) -> dates.DateTimePattern:
-    """The locale's `format` date pattern and `time_format` time pattern joined by its
+) -> DateTimeParts:
+    """The locale's `format` date pattern and `time_format` time pattern, parsed, and its
     `format` datetime pattern ("{1}, {0}"; its quotes dropped and the rest kept as literal
-    text, as Babel's `format_datetime` does) into one parsed pattern. With
-    `buddhist_year` (a Gregorian year), the date's year and era fields are that year in
-    the Buddhist era. Cached: a handful of combinations serve every page."""
+    text, as Babel's `format_datetime` does). With `buddhist_year` (a Gregorian year), the
+    date's year and era fields are that year in the Buddhist era. Cached: a handful of
+    combinations serve every page."""
     date_pattern = str(dates.get_date_format(format, locale=locale).pattern)
-    if buddhist_year is None:
-        date_tokens: list[Token] = list(dates.tokenize_pattern(date_pattern))
-    else:
-        date_tokens = _tokens_with_year(date_pattern, buddhist_year)
-    time_tokens = list(
-        dates.tokenize_pattern(str(dates.get_time_format(time_format, locale=locale).pattern))
-    )
+    if buddhist_year is not None:
+        date_pattern = _pattern_text(_tokens_with_year(date_pattern, buddhist_year))
+    time_pattern = str(dates.get_time_format(time_format, locale=locale).pattern)
+    time_fields = {
+        value[0]
+        for kind, value in dates.tokenize_pattern(time_pattern)
+        if kind == "field" and isinstance(value, tuple)
+    }
     joining = str(dates.get_datetime_format(format, locale=locale)).replace("'", "")
-    tokens: list[Token] = []
-    for part in _JOIN_PLACEHOLDER.split(joining):
-        if part == "{1}":
-            tokens.extend(date_tokens)
-        elif part == "{0}":
-            tokens.extend(time_tokens)
-        else:
-            tokens.append(("chars", part))
-    return dates.parse_pattern(_pattern_text(tokens))
+    return DateTimeParts(
+        dates.parse_pattern(date_pattern),
+        dates.parse_pattern(time_pattern),
+        tuple(part for part in _JOIN_PLACEHOLDER.split(joining) if part),
+        not time_fields & set(_ZONE_FIELDS),
+    )
+
+
+_ZONE_FIELDS = "zZvVOXx"
+
+
+@lru_cache(maxsize=8192)
+def _applied(pattern: dates.DateTimePattern, locale: Locale, value: date | time) -> str:
+    """`pattern` applied to a calendar date or a time of day. Kept: a list of tickets
+    shows a few dates and a few hundred times of day over and over."""
+    return pattern.apply(value, locale)
+
+
+def _standard_datetime(moment: datetime, parts: DateTimeParts, locale: Locale) -> str:
+    day = _applied(parts.date, locale, moment.date())
+    if parts.time_of_day_only:
+        clock = _applied(parts.time, locale, moment.time())
+    else:
+        clock = parts.time.apply(moment, locale)
+    texts = {"{1}": day, "{0}": clock}
+    return "".join(texts.get(part, part) for part in parts.joining)
 
 
 def _date_pattern(format: str, locale: Locale) -> str:
@@ -206,13 +238,13 @@ def format_datetime(
     parsed = Locale.parse(locale)
     moment = _local(value, tz)
     if format in STANDARD_FORMATS:
-        joined = standard_datetime_pattern(
+        parts = standard_datetime_parts(
             parsed,
             format,
             time_format or format,
             moment.year if _buddhist(parsed, options) else None,
         )
-        return localise_digits(joined.apply(moment, parsed), parsed, options)
+        return localise_digits(_standard_datetime(moment, parts, parsed), parsed, options)
     pattern = _pattern_with_year(format, moment.year) if _buddhist(parsed, options) else format
     return localise_digits(dates.parse_pattern(pattern).apply(moment, parsed), parsed, options)
 
@@ -227,17 +259,46 @@ def format_timedelta(
     granularity: str = "second",
     format: str = "long",
 ) -> str:
-    """A duration in words ("3 ชั่วโมง"); with `add_direction`, relative ("in 2 hours")."""
+    """A duration in words ("3 ชั่วโมง"); with `add_direction`, relative ("in 2 hours").
+
+    Babel writes one unit and a whole number of it, so its text is kept per unit and
+    number ("3 days" for every age from 2.5 to 3.5 days): a list of tickets shows a few
+    dozen distinct ones."""
     parsed = Locale.parse(locale)
-    text = dates.format_timedelta(
-        delta,
-        granularity=granularity,  # type: ignore[arg-type]
-        threshold=threshold,
-        add_direction=add_direction,
-        format=format,  # type: ignore[arg-type]
-        locale=parsed,
-    )
+    seconds = delta.days * 86400 + delta.seconds  # what Babel reads of a timedelta
+    amount = _unit_amount(seconds, threshold, granularity)
+    key = (parsed, format, add_direction, seconds >= 0, amount)
+    text = _timedelta_texts.get(key) if amount is not None else None
+    if text is None:
+        text = dates.format_timedelta(
+            delta,
+            granularity=granularity,  # type: ignore[arg-type]
+            threshold=threshold,
+            add_direction=add_direction,
+            format=format,  # type: ignore[arg-type]
+            locale=parsed,
+        )
+        if amount is not None and len(_timedelta_texts) < _TIMEDELTA_TEXTS_KEPT:
+            _timedelta_texts[key] = text
     return localise_digits(text, parsed, options)
+
+
+_TIMEDELTA_TEXTS_KEPT = 10_000
+_timedelta_texts: dict[tuple[object, ...], str] = {}
+
+
+def _unit_amount(seconds: int, threshold: float, granularity: str) -> tuple[str, int] | None:
+    """The unit and the whole number of it that Babel's `format_timedelta` writes for
+    `seconds` (its own choice, step for step: the largest unit reaching `threshold`, or
+    `granularity`); None where it writes nothing. `tests/unit/test_locale_format.py`
+    compares the kept texts with Babel's over every unit's boundaries."""
+    for unit, seconds_per_unit in dates.TIMEDELTA_UNITS:
+        value = abs(seconds) / seconds_per_unit
+        if value >= threshold or unit == granularity:
+            if unit == granularity and value > 0:
+                value = max(1, value)
+            return unit, int(round(value))
+    return None
 
 
 def _numbering(parsed: Locale, options: FormatOptions) -> str:

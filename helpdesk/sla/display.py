@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from helpdesk.clock import now
 from helpdesk.format_filters import localise
 from helpdesk.i18n import gettext as _
-from helpdesk.models import SlaTarget, Ticket
+from helpdesk.models import SlaTarget
 
 
 def compact_duration(seconds: float) -> str:
@@ -50,7 +51,20 @@ class DueLine:
         return "sla-due overdue" if self.overdue else "sla-due soon" if self.soon else "sla-due"
 
 
-def due_line(ticket: Ticket) -> DueLine | None:
+class DueClock(Protocol):
+    """What the line reads of a ticket (a `Ticket`, or an inbox row of one)."""
+
+    @property
+    def sla_due_at(self) -> datetime | None: ...
+    @property
+    def sla_due_kind(self) -> str | None: ...
+    @property
+    def sla_warn_at(self) -> datetime | None: ...
+    @property
+    def is_open(self) -> bool: ...
+
+
+def due_line(ticket: DueClock) -> DueLine | None:
     """The inbox row's service-level line for an open ticket with a running clock."""
     if ticket.sla_due_at is None or not ticket.is_open:
         return None

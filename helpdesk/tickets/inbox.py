@@ -15,13 +15,13 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy.orm import joinedload, load_only, selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from helpdesk.clock import now
 from helpdesk.db.data_version import app_cache
 from helpdesk.errors import ValidationError
 from helpdesk.extensions import db
-from helpdesk.models import Customer, Recovery, Ticket, User
+from helpdesk.models import Ticket, User
 from helpdesk.models.base import UTCDateTime
 from helpdesk.models.promise import Promise
 from helpdesk.search.tickets import search_hits
@@ -38,41 +38,15 @@ from helpdesk.tickets.inbox_filters import (  # noqa: F401 - re-exported
     parse_filters,
     view_statuses,
 )
+from helpdesk.tickets.inbox_rows import TicketRow, ticket_rows
 
 PAGE_SIZE = 50
 PENDING_PROMISES = "pending promises"  # a label no ticket status has
 BREACHING = "breaching soon"  # the same, for the "Breaching soon" view's count
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
-# What an inbox row shows (templates/tickets/_inbox_results.html, the service-level line):
-# the page loads only these, a third of the ORM's work for 50 rows (issue 25); reading any
-# other column of a listed ticket raises rather than quietly querying once per row.
-ROW_LOAD = (
-    load_only(
-        Ticket.id,
-        Ticket.number,
-        Ticket.subject,
-        Ticket.status,
-        Ticket.priority,
-        Ticket.kind,
-        Ticket.customer_id,
-        Ticket.assignee_id,
-        Ticket.created_at,
-        Ticket.last_message_snippet,
-        Ticket.snoozed_until,
-        Ticket.sla_due_at,
-        Ticket.sla_due_kind,
-        Ticket.sla_warn_at,
-        raiseload=True,
-    ),
-    joinedload(Ticket.customer).load_only(Customer.name, Customer.vip, raiseload=True),
-    joinedload(Ticket.assignee).load_only(User.name, raiseload=True),
-    selectinload(Ticket.tags),
-    selectinload(Ticket.recovery).load_only(
-        Recovery.ticket_id, Recovery.state, Recovery.current_step, raiseload=True
-    ),
-)
-# The API's list serialises whole tickets (helpdesk/api/tickets.py).
+# The API's list serialises whole tickets (helpdesk/api/tickets.py); the page reads only
+# what a row shows (`helpdesk.tickets.inbox_rows`).
 FULL_LOAD = (
     joinedload(Ticket.customer),
     joinedload(Ticket.assignee),
@@ -84,16 +58,21 @@ FULL_LOAD = (
 def view_counts(user: User) -> dict[str, int]:
     """How many tickets each view holds: one grouped scan of the covering index
     (status, kind, assignee_id), in index order, summed up here (snoozed and spam tickets,
-    grouped apart, move from the views that hide them to their own). The scan's rows are
-    kept per process until the data version changes (`helpdesk.db.data_version`), so a page
-    view pays for the scan only after a change; the sums per user are cheap."""
-    rows, pending_promises, breaching = app_cache(current_app, "view_counts", 1).get(
-        None, _count_rows
-    )
+    grouped apart, move from the views that hide them to their own). The scan's rows, and
+    each user's sums of them, are kept per process until the data version changes
+    (`helpdesk.db.data_version`), so a page view pays for them only after a change."""
+    groups: _Groups = app_cache(current_app, "view_counts", 1).get(None, _count_rows)
+    counts = groups.per_user.get(user.id)
+    if counts is None:
+        counts = groups.per_user[user.id] = _sums(groups, user)
+    return dict(counts)
+
+
+def _sums(groups: _Groups, user: User) -> dict[str, int]:
     counts = dict.fromkeys(VIEWS, 0)
-    counts["promises"] = pending_promises
-    counts["breaching"] = breaching
-    for label, kind, assignee_id, count in rows:
+    counts["promises"] = groups.pending_promises
+    counts["breaching"] = groups.breaching
+    for label, kind, assignee_id, count in groups.rows:
         marked, _sep, status = label.rpartition(" ")
         if marked:  # "snoozed open": already counted under "open"; move it
             hides = HIDES_SNOOZED if marked == "snoozed" else HIDES_SPAM
@@ -121,7 +100,16 @@ def _counts_in(view: str, status: str, kind: str, assignee_id: int | None, user:
     )
 
 
-def _count_rows() -> tuple[list[tuple[str, str, int | None, int]], int, int]:
+@dataclass
+class _Groups:
+    rows: list[tuple[str, str, int | None, int]]
+    pending_promises: int
+    breaching: int
+    # Each user's view counts from these rows, summed on their first page view.
+    per_user: dict[int, dict[str, int]] = field(default_factory=dict)
+
+
+def _count_rows() -> _Groups:
     """(status, kind, assignee id, tickets) groups, the pending promises and the tickets
     breaching soon: one query. Snoozed and spam tickets come back too, as groups whose
     status is prefixed with "snoozed " or "spam " (read through those columns' own
@@ -156,12 +144,12 @@ def _count_rows() -> tuple[list[tuple[str, str, int | None, int]], int, int]:
     pending = sum(int(row[3]) for row in rows if row[0] == PENDING_PROMISES)
     soon = sum(int(row[3]) for row in rows if row[0] == BREACHING)
     groups_found = [(row[0], row[1], row[2], int(row[3])) for row in rows if row[0] not in labels]
-    return groups_found, pending, soon
+    return _Groups(groups_found, pending, soon)
 
 
 @dataclass
 class InboxRow:
-    ticket: Ticket
+    ticket: TicketRow | Ticket  # a Ticket when the page was asked for `whole_tickets`
     subject_html: Any = None
     snippet_html: Any = None
     promise_due: datetime | None = None
@@ -367,18 +355,16 @@ def inbox_page(
     if len(ids) > PAGE_SIZE:
         ids = ids[:PAGE_SIZE]
         next_cursor = encode_cursor(sort_values[PAGE_SIZE - 1])
-    by_id = (
-        {
+    by_id: dict[int, TicketRow] | dict[int, Ticket]
+    if whole_tickets and ids:
+        by_id = {
             ticket.id: ticket
             for ticket in db.session.scalars(
-                sa.select(Ticket)
-                .where(Ticket.id.in_(ids))
-                .options(*(FULL_LOAD if whole_tickets else ROW_LOAD))
+                sa.select(Ticket).where(Ticket.id.in_(ids)).options(*FULL_LOAD)
             ).unique()
         }
-        if ids
-        else {}
-    )
+    else:
+        by_id = ticket_rows(ids)
     due: dict[int, datetime] = {}
     if ids and filters.view == "promises":
         due = {

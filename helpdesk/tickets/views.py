@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from flask import (
@@ -25,6 +26,7 @@ from helpdesk.auth.access import require_role
 from helpdesk.bidi import with_names
 from helpdesk.errors import DomainError, NotAllowed, ValidationError
 from helpdesk.forms import parse_id
+from helpdesk.i18n import locale_in_use
 from helpdesk.models import Ticket
 from helpdesk.models.ticket import PRIORITIES, STATUSES
 from helpdesk.rendering import markdown_to_html
@@ -68,8 +70,15 @@ bp.before_request(require_role("agent"))
 
 
 def _labels() -> dict[str, Any]:
-    """The label tables, translated once for this request: a template that looks a label
-    up for each of 50 rows then reads a string instead of translating it again."""
+    """The label tables, translated once per language: a template that looks a label up
+    for each of 50 rows then reads a string instead of translating it again."""
+    translated = _translated_labels(str(locale_in_use()))
+    return {**translated, "statuses": STATUSES, "priorities": PRIORITIES}
+
+
+@lru_cache(maxsize=16)
+def _translated_labels(language: str) -> dict[str, dict[str, str]]:
+    """The label tables in `language` (the locale in use: the argument is the cache key)."""
     tables = {
         "view_labels": VIEW_LABELS,
         "status_labels": STATUS_LABELS,
@@ -80,10 +89,15 @@ def _labels() -> dict[str, Any]:
         "estimate_labels": ESTIMATE_LABELS,
         "promise_state_labels": PROMISE_STATE_LABELS,
     }
-    translated: dict[str, Any] = {
+    return {
         name: {key: str(label) for key, label in table.items()} for name, table in tables.items()
     }
-    return {**translated, "statuses": STATUSES, "priorities": PRIORITIES}
+
+
+def _ticket_link_prefix() -> str:
+    """A ticket page's URL up to its number (/tickets/<number>): `url_for` once for a
+    list instead of once for each of its rows."""
+    return url_for("tickets.ticket", number=0).removesuffix("0")
 
 
 def _assignee_choice(raw: str | None) -> Any:
@@ -131,6 +145,7 @@ def inbox() -> Response:
         views=VIEWS,
         assignees=assignable_users(),
         bulk_form=bulk,
+        ticket_link_prefix=_ticket_link_prefix(),
         **inbox_sections_context(filters.view),
         **_labels(),
     )

@@ -1,7 +1,7 @@
-"""`locale_format.format_datetime` in a standard width builds the joined pattern once per
-locale, width and (Thai, Buddhist era) year: its output must stay byte for byte what the
-three-call implementation wrote (kept below as the reference), and a second value must not
-go back to Babel's pattern lookups."""
+"""`locale_format.format_datetime` in a standard width parses its patterns once per locale,
+width and (Thai, Buddhist era) year and keeps the texts of dates and times of day: its
+output must stay byte for byte what the three-call implementation wrote (kept below as the
+reference), and a second value must not go back to Babel's pattern lookups."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from helpdesk.locale_format import (
     FormatOptions,
     Width,
     format_datetime,
-    standard_datetime_pattern,
+    standard_datetime_parts,
 )
 
 # --- the reference: format_datetime as it was before the joined pattern was cached ----------
@@ -157,15 +157,22 @@ def test_a_locale_object_and_a_region_tag_format_the_same() -> None:
 
 def test_a_thai_pattern_carries_the_buddhist_year_as_literal_text() -> None:
     thai = Locale.parse("th")
-    assert standard_datetime_pattern(thai, "medium", "short", 2026).pattern == "d MMM 2569 HH:mm"
-    assert standard_datetime_pattern(thai, "long", "short", 2026).pattern == (
-        "d MMMM พ.ศ. 2569 HH:mm"
+    parts = standard_datetime_parts(thai, "medium", "short", 2026)
+    assert (parts.date.pattern, parts.time.pattern, parts.joining) == (
+        "d MMM 2569",
+        "HH:mm",
+        ("{1}", " ", "{0}"),
     )
-    assert standard_datetime_pattern(thai, "medium", "short", None).pattern == "d MMM y HH:mm"
-    english = Locale.parse("en")
-    assert standard_datetime_pattern(english, "medium", "short", None).pattern == (
-        "MMM d, y, h:mm\u202fa"
+    assert standard_datetime_parts(thai, "long", "short", 2026).date.pattern == "d MMMM พ.ศ. 2569"
+    assert standard_datetime_parts(thai, "medium", "short", None).date.pattern == "d MMM y"
+    english = standard_datetime_parts(Locale.parse("en"), "medium", "short", None)
+    assert (english.date.pattern, english.time.pattern, english.joining) == (
+        "MMM d, y",
+        "h:mm\u202fa",
+        ("{1}", ", ", "{0}"),
     )
+    assert english.time_of_day_only
+    assert not standard_datetime_parts(Locale.parse("en"), "full", "full", None).time_of_day_only
 
 
 def test_literal_text_beside_quoted_literals_stays_literal() -> None:

@@ -5,6 +5,7 @@ Flask-Babel's attribute names, so a Flask-Babel upgrade that renames them fails 
 from __future__ import annotations
 
 from flask import g
+from flask.globals import _cv_app
 from flask_babel import force_locale, get_locale, get_timezone, get_translations
 
 from helpdesk.i18n import (
@@ -24,6 +25,7 @@ def test_shortcuts_agree_with_flask_babel(app):
         assert translations_in_use() is get_translations()
         assert translations_in_use() is translations_in_use()  # kept for the request
         assert g._flask_babel.babel_locale is get_locale()  # Flask-Babel's own name
+        assert _cv_app.get().g is g._get_current_object()  # Flask's context variable
 
 
 def test_force_locale_and_refresh_change_the_translations(app):

@@ -166,3 +166,46 @@ def test_a_datetime_may_give_its_time_its_own_width():
     assert format_datetime(MOMENT, "medium", locale="id", options=DEFAULTS, tz=BANGKOK) == (
         "6 Mar 2024 03.07.00"
     )
+
+
+def test_kept_duration_texts_are_babels_across_every_units_boundaries():
+    """Durations are kept per unit and whole number (`_unit_amount`): each must be the text
+    Babel writes for that very duration, on both sides of every rounding and unit
+    boundary, in both directions, for the thresholds and granularities in use."""
+    from babel import dates
+
+    second_counts = {0, 1, 29, 30, 31, 44, 45, 59, 60, 61, 89, 90, 91}
+    for _unit, size in dates.TIMEDELTA_UNITS:
+        for multiple in (0.5, 0.84, 0.85, 0.86, 0.99, 1, 1.49, 1.5, 1.51, 2.5, 3.49, 6.5, 11.5):
+            second_counts |= {int(size * multiple) + offset for offset in (-1, 0, 1)}
+    compared = 0
+    for _round in range(2):  # the second round reads the kept texts
+        for language in ("en", "th", "bn", "id"):
+            for seconds in sorted(second_counts):
+                for sign in (1, -1):
+                    for threshold, granularity, direction in (
+                        (0.85, "second", False),
+                        (1, "second", False),
+                        (0.85, "second", True),
+                        (0.85, "minute", True),
+                        (0.85, "day", False),
+                    ):
+                        delta = timedelta(seconds=sign * seconds)
+                        expected = dates.format_timedelta(
+                            delta,
+                            threshold=threshold,
+                            granularity=granularity,  # type: ignore[arg-type]
+                            add_direction=direction,
+                            locale=language,
+                        )
+                        got = format_timedelta(
+                            delta,
+                            locale=language,
+                            options=ALL_OFF,
+                            threshold=threshold,
+                            granularity=granularity,
+                            add_direction=direction,
+                        )
+                        assert got == expected, (language, delta, threshold, granularity)
+                        compared += 1
+    assert compared > 10_000
