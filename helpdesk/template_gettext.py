@@ -16,8 +16,8 @@ import re
 from typing import Any
 
 from flask import Flask
-from jinja2 import pass_context
-from jinja2.runtime import Context
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
 from markupsafe import Markup
 
 from helpdesk.format_filters import localise, writes_native_digits
@@ -43,37 +43,37 @@ def _local_numbers(text: str, variables: dict[str, Any]) -> tuple[str, dict[str,
     return text, {**variables, **numbers}
 
 
-def _finish(context: Context, text: str, variables: dict[str, Any]) -> str:
+def _finish(context: EvalContext, text: str, variables: dict[str, Any]) -> str:
     text, variables = _local_numbers(text, variables)
-    if context.eval_ctx.autoescape:
+    if context.autoescape:
         # A translation (ours), as Jinja's own gettext marks it; the variables are escaped.
         return Markup(text) % variables  # noqa: S704  # nosec B704
     return text % variables
 
 
-@pass_context
-def gettext(__context: Context, __string: str, **variables: Any) -> str:
+@pass_eval_context
+def gettext(__context: EvalContext, __string: str, **variables: Any) -> str:
     return _finish(__context, get_translations().ugettext(__string), variables)
 
 
-@pass_context
+@pass_eval_context
 def ngettext(
-    __context: Context, __singular: str, __plural: str, __num: int, **variables: Any
+    __context: EvalContext, __singular: str, __plural: str, __num: int, **variables: Any
 ) -> str:
     variables.setdefault("num", __num)
     text = get_translations().ungettext(__singular, __plural, __num)
     return _finish(__context, text, variables)
 
 
-@pass_context
-def pgettext(__context: Context, __string_ctx: str, __string: str, **variables: Any) -> str:
+@pass_eval_context
+def pgettext(__context: EvalContext, __string_ctx: str, __string: str, **variables: Any) -> str:
     text = get_translations().upgettext(__string_ctx, __string)
     return _finish(__context, text, variables)
 
 
-@pass_context
+@pass_eval_context
 def npgettext(
-    __context: Context,
+    __context: EvalContext,
     __string_ctx: str,
     __singular: str,
     __plural: str,
@@ -86,8 +86,12 @@ def npgettext(
 
 
 def register_template_gettext(app: Flask) -> None:
-    """Replace Flask-Babel's newstyle callables (after `babel.init_app`); Jinja's `_` and
-    `{% trans %}` call these through the `gettext` family's names."""
+    """Replace Flask-Babel's newstyle callables (after `babel.init_app`); `{% trans %}`
+    calls these through the `gettext` family's names, and `_` is `gettext` itself (Jinja's
+    alias calls it through the context: a second call each time). They take the
+    evaluation context, not the context: Jinja derives a new context for each call of a
+    context function inside a loop (a copy of every name, for each translated string of
+    each row)."""
     app.jinja_env.globals.update(
-        gettext=gettext, ngettext=ngettext, pgettext=pgettext, npgettext=npgettext
+        gettext=gettext, ngettext=ngettext, pgettext=pgettext, npgettext=npgettext, _=gettext
     )

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from markupsafe import Markup, escape
 
@@ -66,11 +67,9 @@ def like_pattern(term: str) -> str:
 
 def highlight(text: str, query: str) -> Markup:
     """`text`, HTML-escaped, with every occurrence of a query term wrapped in <mark>."""
-    terms = query_terms(query)
-    if not terms or not text:
+    pattern = _terms_pattern(query)
+    if pattern is None or not text:
         return escape(text)
-    alternatives = sorted(terms, key=len, reverse=True)  # the longest term wins an overlap
-    pattern = re.compile("|".join(map(re.escape, alternatives)), re.IGNORECASE)
     parts: list[Markup] = []
     position = 0
     for match in pattern.finditer(text):
@@ -79,3 +78,14 @@ def highlight(text: str, query: str) -> Markup:
         position = match.end()
     parts.append(escape(text[position:]))
     return Markup("").join(parts)
+
+
+@lru_cache(maxsize=64)
+def _terms_pattern(query: str) -> re.Pattern[str] | None:
+    """The query's terms as one case-insensitive pattern, the longest first (it wins an
+    overlap); None without terms. Kept: a page of results highlights 100 texts."""
+    terms = query_terms(query)
+    if not terms:
+        return None
+    alternatives = sorted(terms, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, alternatives)), re.IGNORECASE)

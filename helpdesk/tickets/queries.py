@@ -26,21 +26,25 @@ def assignable_users() -> list[User]:
     )
 
 
+# What the ticket page shows of a ticket and its conversation, built once: making the
+# loader options again for every request cost about 0.5 ms of its CPU (issue 25).
+TICKET_PAGE_LOAD = (
+    joinedload(Ticket.customer),
+    joinedload(Ticket.assignee),
+    selectinload(Ticket.tags),
+    joinedload(Ticket.complaint_label).joinedload(ComplaintLabel.labelled_by),
+    selectinload(Ticket.recovery).options(
+        selectinload(Recovery.steps).joinedload(RecoveryStep.done_by),
+        joinedload(Recovery.root_cause),
+        joinedload(Recovery.last_read_by),
+    ),
+)
+MESSAGE_AUTHORS = (joinedload(Message.author_user), joinedload(Message.author_customer))
+
+
 def ticket_by_number(number: int) -> Ticket | None:
     return db.session.scalar(
-        sa.select(Ticket)
-        .where(Ticket.number == number)
-        .options(
-            joinedload(Ticket.customer),
-            joinedload(Ticket.assignee),
-            selectinload(Ticket.tags),
-            joinedload(Ticket.complaint_label).joinedload(ComplaintLabel.labelled_by),
-            selectinload(Ticket.recovery).options(
-                selectinload(Recovery.steps).joinedload(RecoveryStep.done_by),
-                joinedload(Recovery.root_cause),
-                joinedload(Recovery.last_read_by),
-            ),
-        )
+        sa.select(Ticket).where(Ticket.number == number).options(*TICKET_PAGE_LOAD)
     )
 
 
@@ -50,7 +54,7 @@ def ticket_messages(ticket: Ticket) -> list[Message]:
         db.session.scalars(
             sa.select(Message)
             .where(Message.ticket_id == ticket.id)
-            .options(joinedload(Message.author_user), joinedload(Message.author_customer))
+            .options(*MESSAGE_AUTHORS)
             .order_by(Message.created_at, Message.id)
         )
     )
