@@ -236,7 +236,9 @@ def _ticket_page(
         "stale": stale,
         "properties_form": PropertiesForm(formdata=None),
         "presence_form": PresenceForm(formdata=None),
-        "clear_draft": session.pop("sent_draft", None) == ticket.number,
+        # Read only when set: popping a missing key still marks the session changed (a
+        # new cookie on every view).
+        "clear_draft": "sent_draft" in session and session.pop("sent_draft") == ticket.number,
         **panels_context(ticket, staff()),
         **_labels(),
         **(panel_forms or {}),
