@@ -97,7 +97,9 @@ class Ticket(Base):
 
     customer: Mapped[Customer] = relationship(back_populates="tickets")
     assignee: Mapped[User | None] = relationship(back_populates="assigned_tickets")
-    tags: Mapped[list[Tag]] = relationship(secondary=ticket_tags, back_populates="tickets")
+    tags: Mapped[list[Tag]] = relationship(
+        secondary=ticket_tags, back_populates="tickets", order_by="Tag.name"
+    )
     messages: Mapped[list[Message]] = relationship(
         back_populates="ticket", order_by="Message.created_at, Message.id"
     )

@@ -2,9 +2,9 @@
 
 Fifty rows of ORM tickets with their customer, assignee, tags and recovery cost about
 5 ms of CPU a page in hydration and identity bookkeeping (issue 25): a third of the page.
-A row needs none of it (nothing is changed through it), so its columns are read in three
-Core queries — the tickets joined to their customer and assignee, then the tags, then
-the recoveries — into `TicketRow`s.
+A row needs none of it (nothing is changed through it), so its columns are read in two
+Core queries — the tickets joined to their customer, assignee and recovery, then the
+tags — into `TicketRow`s.
 """
 
 from __future__ import annotations
@@ -36,6 +36,8 @@ _COLUMNS = (
     Customer.name,
     Customer.vip,
     User.name,
+    Recovery.state,
+    Recovery.current_step,
 )
 
 
@@ -59,9 +61,9 @@ class TicketRow:
     customer_name: str
     customer_vip: bool
     assignee_name: str | None
+    recovery_state: str | None
+    recovery_step: str | None
     tags: list[str] = field(default_factory=list)
-    recovery_state: str | None = None
-    recovery_step: str | None = None
 
     @property
     def is_open(self) -> bool:
@@ -78,6 +80,7 @@ def ticket_rows(ids: Sequence[int]) -> dict[int, TicketRow]:
             sa.select(*_COLUMNS)
             .join(Customer, Customer.id == Ticket.customer_id)
             .outerjoin(User, User.id == Ticket.assignee_id)
+            .outerjoin(Recovery, Recovery.ticket_id == Ticket.id)  # at most one a ticket
             .where(Ticket.id.in_(ids))
         )
     }
@@ -92,11 +95,4 @@ def ticket_rows(ids: Sequence[int]) -> dict[int, TicketRow]:
     for ticket_id, names in tags.items():
         if ticket_id in rows:
             rows[ticket_id].tags = names
-    for ticket_id, state, step in db.session.execute(
-        sa.select(Recovery.ticket_id, Recovery.state, Recovery.current_step).where(
-            Recovery.ticket_id.in_(ids)
-        )
-    ):
-        if ticket_id in rows:
-            rows[ticket_id].recovery_state, rows[ticket_id].recovery_step = state, step
     return rows
