@@ -1,0 +1,228 @@
+"""The trends put together from kept weeks: after each kind of change the dashboard equals
+the one computed from scratch, and only the weeks the change can reach are computed again.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from helpdesk import clock
+from helpdesk.db.data_version import LIFETIME
+from helpdesk.dev.generate import generate
+from helpdesk.extensions import db
+from helpdesk.feedback.nps import nps_response_record, nps_round_start
+from helpdesk.feedback.service import rating_record
+from helpdesk.founders.settings import founder_settings, founder_settings_update
+from helpdesk.founders.trends import grouped_counts, grouped_medians, trend_range
+from helpdesk.founders.trends.figures import Figures
+from helpdesk.founders.trends.metrics import METRICS
+from helpdesk.founders.trends.sections import SECTIONS, trend_sections
+from helpdesk.founders.trends.weekly import ADDITIVE, ITEMS, MEDIANS, VALUES
+from helpdesk.models import NpsResponse, NpsRound, NpsSurvey, Rating, Ticket, User
+from helpdesk.tickets import intake
+from helpdesk.tickets import service as tickets
+from helpdesk.tickets.merge import ticket_merge
+from helpdesk.tickets.spam import ticket_mark_spam
+
+NOON = datetime(2026, 11, 20, 12, tzinfo=UTC)  # a Friday
+LATER = NOON + timedelta(hours=1)
+# 52 weeks, the last one this week so far: 51 full past weeks.
+YEAR = (date(2025, 11, 24), date(2026, 11, 20))
+
+
+@pytest.fixture
+def year_of_data(app, set_now):
+    """Generated tickets over the months before NOON, and the kept weeks computed at NOON."""
+    with app.test_request_context():
+        set_now(NOON - timedelta(days=1))
+        generate(tickets=400, seed=7)
+        nps_round_start(at=NOON - timedelta(days=150), force=True)
+        db.session.commit()
+        set_now(NOON)
+        rng = trend_range(start=YEAR[0], end=YEAR[1])
+        first = Figures(rng)
+        tables = [build(first) for build in SECTIONS.values()]
+        assert tables == trend_sections(rng=rng, keep=False)
+        assert set(first.recomputed.values()) == {51}
+        set_now(LATER)
+        yield rng
+
+
+def recomputed_after_change(rng) -> dict[str, int]:
+    """The dashboard from kept weeks a minute after the change (checked against a full
+    computation), and how many full weeks each metric computed again."""
+    # Rows written less than LIFETIME before a check are read again at the next check (a
+    # late commit on PostgreSQL): a minute on, the change is read once only.
+    clock.set_now(clock.now() + LIFETIME + timedelta(seconds=1))
+    figures = Figures(rng)
+    tables = [build(figures) for build in SECTIONS.values()]
+    assert tables == trend_sections(rng=rng, keep=False)
+    again = Figures(rng)
+    assert [build(again) for build in SECTIONS.values()] == tables
+    assert sum(again.recomputed.values()) == 0  # the weeks computed are kept
+    return {metric: figures.recomputed[metric] for metric in METRICS}
+
+
+def agent() -> User:
+    return db.session.scalars(sa.select(User).where(User.role == "agent")).first()
+
+
+def old_ticket(days: int) -> Ticket:
+    """A ticket created about `days` before NOON."""
+    return db.session.scalars(
+        sa.select(Ticket)
+        .where(Ticket.created_at <= NOON - timedelta(days=days), Ticket.merged_into_id.is_(None))
+        .order_by(Ticket.created_at.desc())
+    ).first()
+
+
+def weeks_from(moment: datetime) -> int:
+    """The full past weeks of YEAR that end after `moment`."""
+    monday = date(2026, 11, 16)
+    ends = [
+        datetime.combine(monday - timedelta(weeks=n), datetime.min.time(), UTC) for n in range(51)
+    ]
+    return sum(1 for end in ends if end > moment)
+
+
+def earliest(*found: Ticket) -> datetime:
+    """The earliest creation of the tickets and of their messages."""
+    return min(
+        moment
+        for ticket in found
+        for moment in (ticket.created_at, *(message.created_at for message in ticket.messages))
+    )
+
+
+def expected(moment: datetime) -> dict[str, int]:
+    """Each metric's weeks to compute again after changes that reach back to `moment`."""
+    window = timedelta(days=founder_settings().repeat_contact_days)
+    return {
+        metric: weeks_from(moment - window if metric == "repeat_contact" else moment)
+        for metric in METRICS
+    }
+
+
+def test_nothing_changed_computes_nothing(year_of_data):
+    assert set(recomputed_after_change(year_of_data).values()) == {0}
+
+
+def test_a_new_ticket_today_computes_only_the_repeat_contact_window(year_of_data, app):
+    with app.test_request_context():
+        intake.ticket_create(
+            actor=agent(),
+            customer_email="new@example.com",
+            customer_name="New",
+            subject="S",
+            body="Hi",
+        )
+        found = recomputed_after_change(year_of_data)
+        assert found == expected(LATER)
+    assert found["complaints"] == 0 and found["repeat_contact"] == 2
+
+
+def test_reopening_and_resolving_an_old_ticket(year_of_data, app):
+    with app.test_request_context():
+        ticket = old_ticket(days=330)
+        tickets.ticket_update(ticket=ticket, actor=agent(), status="open")
+        tickets.ticket_update(ticket=ticket, actor=agent(), status="resolved")
+        found = recomputed_after_change(year_of_data)
+        assert found == expected(earliest(ticket))
+    assert found["resolution"] >= 47
+
+
+def test_a_rating_on_an_old_ticket(year_of_data, app):
+    with app.test_request_context():
+        ticket = db.session.scalars(
+            sa.select(Ticket)
+            .where(
+                Ticket.created_at <= NOON - timedelta(days=100),
+                ~Ticket.id.in_(sa.select(Rating.ticket_id)),
+            )
+            .order_by(Ticket.created_at.desc())
+        ).first()
+        rating_record(ticket=ticket, score="bad", channel="email")
+        found = recomputed_after_change(year_of_data)
+        assert found == expected(earliest(ticket))
+    assert 14 <= found["rating"] < 51
+
+
+def test_a_merge(year_of_data, app):
+    with app.test_request_context():
+        source = old_ticket(days=200)
+        target = intake.ticket_create(
+            actor=agent(),
+            customer_email=source.customer.email,
+            customer_name="Again",
+            subject="Again",
+            body="Me again",
+        )
+        reach = earliest(source, target)
+        ticket_merge(source=source, target=target, actor=agent())
+        found = recomputed_after_change(year_of_data)
+        assert found == expected(reach)
+    assert 28 <= found["first_response"] < 51
+
+
+def test_marking_spam(year_of_data, app):
+    with app.test_request_context():
+        ticket = old_ticket(days=60)
+        ticket_mark_spam(ticket=ticket, actor=agent())
+        found = recomputed_after_change(year_of_data)
+        assert found == expected(earliest(ticket))
+    assert 8 <= found["complaints"] < 51
+
+
+def test_new_repeat_contact_settings_start_their_own_weeks(year_of_data, app):
+    with app.test_request_context():
+        founder = db.session.scalars(
+            sa.select(User).where(User.role.in_(["founder", "admin"]))
+        ).first()
+        settings = founder_settings()
+        founder_settings_update(
+            actor=founder,
+            vip_lifetime_value_cents=settings.vip_lifetime_value_cents,
+            repeat_contact_count=2,
+            repeat_contact_days=30,
+            attention_target_hours=settings.attention_target_hours,
+        )
+        found = recomputed_after_change(year_of_data)
+    assert found == {**dict.fromkeys(METRICS, 0), "repeat_contact": 51}
+
+
+def test_a_new_answer_to_an_old_nps_round(year_of_data, app):
+    with app.test_request_context():
+        survey = db.session.scalars(
+            sa.select(NpsSurvey)
+            .join(NpsRound)
+            .where(~NpsSurvey.id.in_(sa.select(NpsResponse.survey_id)))
+            .order_by(NpsRound.created_at)
+        ).first()
+        created = survey.round.created_at
+        nps_response_record(survey=survey, score=3, reason="slow")
+        found = recomputed_after_change(year_of_data)
+        assert found == expected(created)
+    assert 0 < found["nps"] < 51
+
+
+def test_weeks_put_together_equal_the_grouped_queries(app, set_now):
+    """Every figure the sections read, over a range cut in mid-week at both ends."""
+    with app.test_request_context():
+        set_now(NOON)
+        generate(tickets=300, seed=8)
+        rng = trend_range(start=date(2026, 1, 7), end=date(2026, 10, 28))
+        weeks = rng.weeks()
+        figures = Figures(rng)
+        for metric in METRICS:
+            assert figures.counts(metric) == grouped_counts(metric, weeks), metric
+            if metric in MEDIANS:
+                assert figures.medians(metric) == grouped_medians(metric, weeks), metric
+            if metric in ITEMS or metric in ADDITIVE:
+                expected = grouped_counts(metric, weeks, total=True)
+                assert figures.counts(metric, total=True) == expected, metric
+                assert figures.whole_counts(metric) == grouped_counts(metric, [rng.whole]), metric
+            if metric in VALUES:
+                assert figures.whole_medians(metric) == grouped_medians(metric, [rng.whole])
