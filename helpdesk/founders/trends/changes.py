@@ -1,45 +1,80 @@
-"""What the rows added since a data version (`helpdesk.db.data_version`) can have changed in
-the trends: the earliest instant any trend figure may have moved from, so that kept weeks
-before it stay good and the weeks from it on are computed again.
+"""Which kept weeks the rows added since a data version (`helpdesk.db.data_version`) can
+have changed, per metric: instants whose week changed, and an instant from which every
+week may have (`Reach`).
 
 The rows read are those with an id above the version's (audit events, messages, tickets,
 NPS responses), and those created less than `LIFETIME` before the version was taken (on
 PostgreSQL a transaction can commit a lower id after a higher one was seen).
 
-- A new ticket: its creation. A new message: its ticket's (below) and its own time.
-- A new NPS response: its round's creation (rounds bucket the NPS figures).
-- An audit event on a ticket (every change to a ticket, its messages, rating, promises,
-  recovery, complaint labels, spam and merges is audited on the ticket): the ticket's
-  creation and its messages' times (a merge moves messages between tickets, so a ticket
-  can hold messages older than itself). Every figure of a ticket is bucketed by one of
-  those times or a later one (a resolve, a rating, a promise's due time, a recovery).
-- An audit event on an NPS round or survey: the round's creation.
+- A new ticket or message, at time t: every metric but NPS from t on; repeat contacts
+  from the run window before t (a new ticket can pull the customer's earlier tickets into
+  a run). A message's ticket counts as changed (below).
+- A changed ticket (an audit event on it, or a new message): every change to a ticket,
+  its messages, rating, promises, recovery, complaint labels, spam and merges is audited
+  on the ticket. What it reaches depends on the action:
+  - any ticket action: the week of the ticket's creation (complaints and first response
+    are bucketed by it), and the weeks of every audit event on the ticket (a resolve that
+    is no longer the final one, a new final resolve);
+  - `rating.`: the weeks its rating was first given; `promise.`: its promises' due weeks
+    (neither is ever deleted or moved in time; a merge moves them to another ticket
+    without changing any count, and that ticket is audited too);
+  - `recovery.` and `ticket.complaint`: recoveries, their steps and complaint labels are
+    replaced or re-dated (a recovery started again, a step reopened, a label given
+    again), so the old time is lost: every week from the ticket's creation, or its
+    earliest message (a merge moves messages between tickets), on;
+  - an action not listed in `TICKET_ACTIONS`: every metric but NPS from that instant on.
+- A new NPS response, or an audit event on an NPS round or survey: the round's week, for
+  NPS (rounds bucket it).
 - An audit event whose action changes nothing the trends read (`UNRELATED`: logins,
   articles, settings — the zone and the repeat-contact settings are part of the kept
   weeks' key instead): nothing.
-- Anything else (a customer merge or erasure, a ticket no longer there, an action not
-  listed, ids lower than before): `EVERYTHING`.
-
-The repeat-contact window is not applied here: a new ticket can pull a customer's earlier
-tickets into a run, so that metric's weeks are invalidated that much earlier
-(`kept_weeks`).
+- Anything else (a customer merge or erasure, a ticket or round no longer there, an action
+  not listed, ids lower than before): every week of every metric.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 
 from helpdesk.db.data_version import LIFETIME
 from helpdesk.extensions import db
-from helpdesk.models import AuditEvent, Message, NpsResponse, NpsRound, NpsSurvey, Ticket
+from helpdesk.founders.settings import founder_settings
+from helpdesk.founders.trends.metrics import METRICS
+from helpdesk.models import (
+    AuditEvent,
+    Message,
+    NpsResponse,
+    NpsRound,
+    NpsSurvey,
+    Promise,
+    Rating,
+    Ticket,
+)
 
 Version = tuple[int, ...]
 # Before any week a range can hold (ranges start in 1970 at the earliest).
 EVERYTHING = datetime(1900, 1, 1, tzinfo=UTC)
+
+BY_CREATION = ("complaints", "first_response")
+RECOVERY = ("recovery_started", "recovery_completed", "recovery_step", "root_cause")
+BUT_NPS = tuple(metric for metric in METRICS if metric != "nps")
+# Audit actions on a ticket (by prefix) that reach no further than its creation's week and
+# its audit events' weeks, or that plus what is named.
+TICKET_ACTIONS = (
+    "automation.",
+    "escalation.",
+    "promise.",
+    "rating.",
+    "recovery.",
+    "sla.",
+    "ticket.",
+)
 # Actions (by prefix) that change nothing a trend figure is computed from.
 UNRELATED = (
     "api_token.",
@@ -71,24 +106,55 @@ UNRELATED = (
 _CHUNK = 500
 
 
-def earliest_change(*, since: Version, checked_at: datetime, current: Version) -> datetime | None:
-    """The earliest instant the changes after `since` (taken at `checked_at`; the data is
-    at `current` now) can affect; None when nothing the trends read changed, `EVERYTHING`
-    when it cannot be told."""
+@dataclass
+class Reach:
+    """Per metric, the instants whose week changed and the instant from which every week
+    may have changed."""
+
+    points: dict[str, set[datetime]] = field(default_factory=lambda: defaultdict(set))
+    since: dict[str, datetime] = field(default_factory=dict)
+
+    def point(self, metrics: Iterable[str], moments: Iterable[datetime]) -> None:
+        found = set(moments)
+        for metric in metrics:
+            self.points[metric] |= found
+
+    def from_on(self, metrics: Iterable[str], moment: datetime) -> None:
+        for metric in metrics:
+            self.since[metric] = min(moment, self.since.get(metric, moment))
+
+    def touches(self, metric: str, starts: datetime, ends: datetime) -> bool:
+        """Whether the week [starts, ends) of `metric` may have changed."""
+        since = self.since.get(metric)
+        if since is not None and since < ends:
+            return True
+        return any(starts <= moment < ends for moment in self.points.get(metric, ()))
+
+
+def everything() -> Reach:
+    reach = Reach()
+    reach.from_on(METRICS, EVERYTHING)
+    return reach
+
+
+def changed_weeks(*, since: Version, checked_at: datetime, current: Version) -> Reach:
+    """What the changes after `since` (taken at `checked_at`; the data is at `current`
+    now) can have changed."""
     if any(now_part < then for now_part, then in zip(current, since, strict=True)):
-        return EVERYTHING  # rows were deleted: nothing says what they counted in
+        return everything()  # rows were deleted: nothing says what they counted in
     audit_id, message_id, ticket_id, response_id = since
     lookback = checked_at - LIFETIME
-    instants: list[datetime] = []
-    tickets: set[int] = set()
-
+    reach = Reach()
+    window = timedelta(days=founder_settings().repeat_contact_days)
     for _id, created in _added(Ticket, ticket_id, lookback, Ticket.created_at):
-        instants.append(created)
+        reach.from_on(BUT_NPS, created)
+        reach.from_on(["repeat_contact"], created - window)
+    actions: dict[int, set[str]] = defaultdict(set)
     for _id, ticket, written in _added(
         Message, message_id, lookback, Message.ticket_id, Message.created_at
     ):
-        tickets.add(int(ticket))
-        instants.append(written)
+        reach.from_on(BUT_NPS, written)
+        actions[int(ticket)].add("ticket.message")
     rounds = {
         int(round_id)
         for _id, round_id in _added(NpsResponse, response_id, lookback, NpsResponse.round_id)
@@ -102,23 +168,44 @@ def earliest_change(*, since: Version, checked_at: datetime, current: Version) -
         AuditEvent.action,
     ):
         if object_type == Ticket.__tablename__:
-            tickets.add(int(object_id))
+            actions[int(object_id)].add(action)
         elif object_type == NpsRound.__tablename__:
             rounds.add(int(object_id))
         elif object_type == NpsSurvey.__tablename__:
-            survey_round = _survey_round(int(object_id))
+            survey_round = db.session.scalar(
+                sa.select(NpsSurvey.round_id).where(NpsSurvey.id == int(object_id))
+            )
             if survey_round is None:
-                return EVERYTHING
+                return everything()
             rounds.add(survey_round)
         elif not action.startswith(UNRELATED):
-            return EVERYTHING
-
-    found = _tickets_earliest(tickets)
-    if found is EVERYTHING:
-        return EVERYTHING
-    instants.extend([found] if found is not None else [])
-    instants.extend(_rounds_created(rounds))
-    return min(instants, default=None)
+            return everything()
+    created = _created(actions)
+    if created is None:
+        return everything()  # a changed ticket is gone: what it counted in is unknown
+    reach.point(BY_CREATION, created.values())
+    reach.point(["resolution"], _audited(actions))
+    reach.point(["rating"], _times(Rating.created_at, Rating.ticket_id, _acted(actions, "rating.")))
+    reach.point(["promise"], _times(Promise.due_at, Promise.ticket_id, _acted(actions, "promise.")))
+    rows_replaced = _acted(actions, "recovery.", "ticket.complaint")
+    first = _first_messages(rows_replaced)
+    for ticket in rows_replaced:
+        reach.from_on(
+            [*RECOVERY, "detector"], min(created[ticket], first.get(ticket, created[ticket]))
+        )
+    unknown = [
+        ticket
+        for ticket, done in actions.items()
+        if any(not action.startswith(TICKET_ACTIONS) for action in done)
+    ]
+    first = _first_messages(unknown)
+    for ticket in unknown:
+        reach.from_on(BUT_NPS, min(created[ticket], first.get(ticket, created[ticket])))
+    round_times = _round_times(rounds)
+    if round_times is None:
+        return everything()
+    reach.point(["nps"], round_times)
+    return reach
 
 
 def _added(model: Any, since_id: int, lookback: datetime, *columns: Any) -> list[Any]:
@@ -140,34 +227,64 @@ def _chunks(ids: Iterable[int]) -> Iterable[list[int]]:
         yield ordered[start : start + _CHUNK]
 
 
-def _tickets_earliest(ids: set[int]) -> datetime | None:
-    """The earliest creation of the tickets and of their messages; `EVERYTHING` when one of
-    them is gone (erased: what it counted in is unknown)."""
-    earliest: list[datetime] = []
-    for chunk in _chunks(ids):
+def _acted(actions: dict[int, set[str]], *prefixes: str) -> list[int]:
+    return [ticket for ticket, done in actions.items() if any(a.startswith(prefixes) for a in done)]
+
+
+def _created(actions: dict[int, set[str]]) -> dict[int, datetime] | None:
+    """Each changed ticket's creation; None when one of them is no longer there."""
+    created: dict[int, datetime] = {}
+    for chunk in _chunks(actions):
         rows = db.session.execute(
             sa.select(Ticket.id, Ticket.created_at).where(Ticket.id.in_(chunk))
-        ).all()
-        if len(rows) < len(chunk):
-            return EVERYTHING
-        earliest.extend(created for _id, created in rows)
-        written = db.session.scalar(
-            sa.select(sa.func.min(Message.created_at)).where(Message.ticket_id.in_(chunk))
         )
-        earliest.extend([written] if written is not None else [])
-    return min(earliest, default=None)
+        created.update({ticket: moment for ticket, moment in rows})
+    return created if len(created) == len(actions) else None
 
 
-def _survey_round(survey_id: int) -> int | None:
-    return db.session.scalar(sa.select(NpsSurvey.round_id).where(NpsSurvey.id == survey_id))
+def _audited(actions: dict[int, set[str]]) -> list[datetime]:
+    """The times of every audit event on the tickets (their resolves among them)."""
+    found: list[datetime] = []
+    for chunk in _chunks(actions):
+        found.extend(
+            db.session.scalars(
+                sa.select(AuditEvent.created_at).where(
+                    AuditEvent.object_type == Ticket.__tablename__,
+                    AuditEvent.object_id.in_([str(ticket) for ticket in chunk]),
+                )
+            )
+        )
+    return found
 
 
-def _rounds_created(ids: set[int]) -> list[datetime]:
-    """The rounds' creation; a round no longer there counts from the start."""
-    found: list[Any] = []
+def _times(column: Any, ticket_column: Any, tickets: list[int]) -> list[datetime]:
+    found: list[datetime] = []
+    for chunk in _chunks(tickets):
+        found.extend(db.session.scalars(sa.select(column).where(ticket_column.in_(chunk))))
+    return found
+
+
+def _first_messages(tickets: list[int]) -> dict[int, datetime]:
+    """Each ticket's earliest message (a merge can give a ticket messages older than it)."""
+    found: dict[int, datetime] = {}
+    for chunk in _chunks(tickets):
+        rows = db.session.execute(
+            sa.select(Message.ticket_id, sa.func.min(Message.created_at))
+            .where(Message.ticket_id.in_(chunk))
+            .group_by(Message.ticket_id)
+        )
+        found.update({ticket: moment for ticket, moment in rows})
+    return found
+
+
+def _round_times(ids: set[int]) -> list[datetime] | None:
+    """The rounds' creation; None when one of them is no longer there."""
+    found: list[datetime] = []
     for chunk in _chunks(ids):
         rows = db.session.scalars(
             sa.select(NpsRound.created_at).where(NpsRound.id.in_(chunk))
         ).all()
-        found.extend(rows if len(rows) == len(chunk) else [EVERYTHING])
+        if len(rows) < len(chunk):
+            return None
+        found.extend(rows)
     return found

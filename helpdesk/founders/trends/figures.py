@@ -18,7 +18,7 @@ from helpdesk.clock import now
 from helpdesk.db.data_version import data_version
 from helpdesk.db.shared_results import keep_value, kept_value
 from helpdesk.founders.trends import TOTAL, Bucket, Grouped, TrendRange
-from helpdesk.founders.trends.changes import Version, earliest_change
+from helpdesk.founders.trends.changes import Reach, Version, changed_weeks
 from helpdesk.founders.trends.kept_weeks import (
     KeptWeek,
     KeptWeeks,
@@ -49,7 +49,7 @@ class Figures:
         self._metrics: dict[str, list[WeekFigures]] = {}
         self._moment: datetime | None = None
         self._version: Version = ()
-        self._changes: dict[tuple[Version, datetime], datetime | None] = {}
+        self._changes: dict[tuple[Version, datetime], Reach] = {}
 
     # --- what the sections read ---------------------------------------------------------
 
@@ -98,7 +98,7 @@ class Figures:
         good: dict[date, KeptWeek] = {}
         if kept is not None:
             good = good_weeks(
-                metric, kept, changed=self._changed(kept), zone=self.rng.zone, moment=moment
+                metric, kept, reach=self._reach(kept), zone=self.rng.zone, moment=moment
             )
         found: dict[int, WeekFigures] = {
             index: good[self.weeks[index].first].figures
@@ -125,12 +125,12 @@ class Figures:
             )
         return [found[index] for index in range(len(self.weeks))]
 
-    def _changed(self, kept: KeptWeeks) -> datetime | None:
-        """`changes.earliest_change` since `kept`, once per version and time for all the
+    def _reach(self, kept: KeptWeeks) -> Reach:
+        """`changes.changed_weeks` since `kept`, once per version and time for all the
         metrics (their entries are usually written together)."""
         memo = (kept.version, kept.checked_at)
         if memo not in self._changes:
-            self._changes[memo] = earliest_change(
+            self._changes[memo] = changed_weeks(
                 since=kept.version, checked_at=kept.checked_at, current=self._version
             )
         return self._changes[memo]

@@ -5,11 +5,10 @@ One entry per metric and workspace zone (and, for repeat contacts, the founder s
 that define a run): the figures of every full calendar week (Monday to Sunday, over by
 now) computed so far, each with the time it was computed, and the data version
 (`helpdesk.db.data_version`) and time at which all of them were last known good. When
-the data has moved on, `changes.earliest_change` says from which instant the new rows can
-have changed anything; the weeks that end after it (for repeat contacts: after it minus
-the run's window) are dropped and computed again, the others are kept. A kept week is
-also dropped once it is older than `WEEK_LIFETIME`, whatever the data says, so a change
-no id shows (one not audited) is not wrong for longer than that.
+the data has moved on, `changes.changed_weeks` says which weeks of each metric the new
+rows can have changed: those are dropped and computed again, the others are kept. A kept
+week is also dropped once it is older than `WEEK_LIFETIME`, whatever the data says, so a
+change no id shows (one not audited) is not wrong for longer than that.
 """
 
 from __future__ import annotations
@@ -20,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from helpdesk.founders.settings import founder_settings
 from helpdesk.founders.trends import local_midnight
-from helpdesk.founders.trends.changes import EVERYTHING, Version
+from helpdesk.founders.trends.changes import Reach, Version
 from helpdesk.founders.trends.weekly import WeekFigures
 
 WEEK_LIFETIME = timedelta(days=1)
@@ -52,22 +51,15 @@ def kept_weeks_key(metric: str, zone: ZoneInfo) -> str:
 
 
 def good_weeks(
-    metric: str,
-    kept: KeptWeeks,
-    *,
-    changed: datetime | None,
-    zone: ZoneInfo,
-    moment: datetime,
+    metric: str, kept: KeptWeeks, *, reach: Reach, zone: ZoneInfo, moment: datetime
 ) -> dict[date, KeptWeek]:
-    """The kept weeks that the changes from `changed` on cannot have touched, and that are
-    younger than `WEEK_LIFETIME`."""
-    cutoff = changed
-    if changed is not None and changed != EVERYTHING and metric == "repeat_contact":
-        # A new ticket can pull the customer's tickets of the window before into a run.
-        cutoff = changed - timedelta(days=founder_settings().repeat_contact_days)
+    """The kept weeks the changes (`reach`) cannot have touched, younger than
+    `WEEK_LIFETIME`."""
     return {
         monday: week
         for monday, week in kept.weeks.items()
         if moment - week.computed_at < WEEK_LIFETIME
-        and (cutoff is None or local_midnight(monday + timedelta(days=7), zone) <= cutoff)
+        and not reach.touches(
+            metric, local_midnight(monday, zone), local_midnight(monday + timedelta(days=7), zone)
+        )
     }
