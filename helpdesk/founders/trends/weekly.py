@@ -46,40 +46,52 @@ class WeekFigures:
 
 def week_figures(metric: str, buckets: Sequence[Bucket]) -> list[WeekFigures]:
     """The figures of each bucket (consecutive weeks: the queries read the rows from the
-    first bucket's start to the last one's end), one query per kind of figure."""
+    first bucket's start to the last one's end). Metrics whose weeks keep values or items
+    read their member rows once and count the distinct items from them; the others count
+    in SQL, and take medians there."""
     if not buckets:
         return []
+    if metric in VALUES or metric in ITEMS:
+        return _from_rows(metric, buckets)
     counts = _per_bucket(grouped_counts(metric, buckets), len(buckets))
     medians = (
         _per_bucket(grouped_medians(metric, buckets), len(buckets))
         if metric in MEDIANS
         else [{} for _bucket in buckets]
     )
-    values: list[dict[Key, list[float]]] = [defaultdict(list) for _bucket in buckets]
-    if metric in VALUES:
-        for bucket, key, seconds in db.session.execute(_rows(metric, buckets, "seconds")):
-            values[int(bucket)][key].append(float(seconds))
-    items: list[dict[Key, set[Any]]] = [defaultdict(set) for _bucket in buckets]
-    if metric in ITEMS:
-        for bucket, key, item in db.session.execute(_rows(metric, buckets, "item_id")):
-            items[int(bucket)][key].add(item)
     return [
-        WeekFigures(
-            counts=counts[index],
-            medians=medians[index],
-            values={key: tuple(sorted(found)) for key, found in values[index].items()},
-            items={key: frozenset(found) for key, found in items[index].items()},
-        )
-        for index in range(len(buckets))
+        WeekFigures(counts=counts[index], medians=medians[index]) for index in range(len(buckets))
     ]
 
 
-def _rows(metric: str, buckets: Sequence[Bucket], column: str) -> sa.Select[Any]:
-    """`bucket, key, column` of every member row (the median counts every row, as SQL's)."""
+def _from_rows(metric: str, buckets: Sequence[Bucket]) -> list[WeekFigures]:
     cte = buckets_cte([(bucket.starts, bucket.ends) for bucket in buckets])
     span = (buckets[0].starts, buckets[-1].ends)
     members = METRICS[metric].members(cte, span).subquery("members")
-    return sa.select(members.c.bucket, members.c.key, members.c[column])
+    columns = [members.c.bucket, members.c.key, members.c.item_id]
+    if metric in VALUES:
+        columns.append(members.c.seconds)
+    items: list[dict[Key, set[Any]]] = [defaultdict(set) for _bucket in buckets]
+    values: list[dict[Key, list[float]]] = [defaultdict(list) for _bucket in buckets]
+    for row in db.session.execute(sa.select(*columns)):
+        found = items[int(row.bucket)][row.key]  # a key of NULL items counts 0, as in SQL
+        if row.item_id is not None:
+            found.add(row.item_id)
+        if metric in VALUES:
+            # Every row, as the SQL median takes them.
+            values[int(row.bucket)][row.key].append(float(row.seconds))
+    return [
+        WeekFigures(
+            counts={key: float(len(found)) for key, found in items[index].items()},
+            values={key: tuple(sorted(found)) for key, found in values[index].items()},
+            items=(
+                {key: frozenset(found) for key, found in items[index].items()}
+                if metric in ITEMS
+                else {}
+            ),
+        )
+        for index in range(len(buckets))
+    ]
 
 
 def _per_bucket(grouped: Grouped, size: int) -> list[dict[Key, float]]:
