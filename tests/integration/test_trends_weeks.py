@@ -23,6 +23,7 @@ from helpdesk.founders.trends.sections import SECTIONS, trend_sections
 from helpdesk.founders.trends.weekly import ADDITIVE, ITEMS, MEDIANS, VALUES
 from helpdesk.models import (
     AuditEvent,
+    ComplaintLabel,
     NpsResponse,
     NpsRound,
     NpsSurvey,
@@ -32,7 +33,7 @@ from helpdesk.models import (
     Ticket,
     User,
 )
-from helpdesk.recovery.service import recovery_reopen_step
+from helpdesk.recovery.service import apply_label, recovery_reopen_step
 from helpdesk.tickets import intake
 from helpdesk.tickets import service as tickets
 from helpdesk.tickets.merge import ticket_merge
@@ -51,6 +52,8 @@ def year_of_data(app, set_now):
         set_now(NOON - timedelta(days=1))
         generate(tickets=400, seed=7)
         nps_round_start(at=NOON - timedelta(days=150), force=True)
+        set_now(NOON - timedelta(days=100))
+        apply_label(old_ticket(days=110), agent(), True)  # an old complaint label
         db.session.commit()
         set_now(NOON)
         rng = trend_range(start=YEAR[0], end=YEAR[1])
@@ -242,6 +245,23 @@ def test_a_recovery_step_reaches_back_to_the_tickets_creation(year_of_data, app)
             detector=since,
         )
     assert found["recovery_step"] >= 4
+
+
+def test_a_complaint_label_given_again_with_the_same_answer(year_of_data, app):
+    """Not audited, but re-dated: the label's old week loses it."""
+    with app.test_request_context():
+        label = db.session.scalars(
+            sa.select(ComplaintLabel)
+            .where(ComplaintLabel.labelled_at <= NOON - timedelta(days=30))
+            .order_by(ComplaintLabel.labelled_at.desc())
+        ).first()
+        ticket, old_week = label.ticket, weeks_of([label.labelled_at])
+        events = db.session.scalar(sa.select(sa.func.max(AuditEvent.id)))
+        apply_label(ticket, agent(), label.is_complaint)
+        db.session.commit()
+        assert db.session.scalar(sa.select(sa.func.max(AuditEvent.id))) == events
+        found = recomputed_after_change(year_of_data)
+    assert old_week == 1 and found["detector"] >= 4
 
 
 def test_new_repeat_contact_settings_start_their_own_weeks(year_of_data, app):

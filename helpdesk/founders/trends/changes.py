@@ -21,7 +21,9 @@ PostgreSQL a transaction can commit a lower id after a higher one was seen).
   - `recovery.` and `ticket.complaint`: recoveries, their steps and complaint labels are
     replaced or re-dated (a recovery started again, a step reopened, a label given
     again), so the old time is lost: every week from the ticket's creation, or its
-    earliest message (a merge moves messages between tickets), on;
+    earliest message (a merge moves messages between tickets), on. A label given again
+    with the same answer is not audited: a label given from a minute before the last
+    check on counts as such an action on its ticket;
   - an action not listed in `TICKET_ACTIONS`: every metric but NPS from that instant on.
 - A new NPS response, or an audit event on an NPS round or survey: the round's week, for
   NPS (rounds bucket it).
@@ -48,6 +50,7 @@ from helpdesk.founders.settings import founder_settings
 from helpdesk.founders.trends.metrics import METRICS
 from helpdesk.models import (
     AuditEvent,
+    ComplaintLabel,
     Message,
     NpsResponse,
     NpsRound,
@@ -155,6 +158,11 @@ def changed_weeks(*, since: Version, checked_at: datetime, current: Version) -> 
     ):
         reach.from_on(BUT_NPS, written)
         actions[int(ticket)].add("ticket.message")
+    # A label given again with the same answer is re-dated without an audit event.
+    for ticket in db.session.scalars(
+        sa.select(ComplaintLabel.ticket_id).where(ComplaintLabel.labelled_at >= lookback)
+    ):
+        actions[int(ticket)].add("ticket.complaint_label")
     rounds = {
         int(round_id)
         for _id, round_id in _added(NpsResponse, response_id, lookback, NpsResponse.round_id)

@@ -1,6 +1,7 @@
 """The trends dashboard's sections: each builds one table (and names the columns its chart
-draws) from a few grouped queries over the range's weeks. `trend_section` is the entry
-point the views and the CSV export share, so the page and the file show the same numbers.
+draws) from the range's figures (`figures.Figures`: kept weeks, or computed ones).
+`trend_section` is the entry point the views and the CSV export share, so the page and the
+file show the same numbers.
 """
 
 from __future__ import annotations
