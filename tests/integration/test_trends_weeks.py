@@ -18,6 +18,7 @@ from helpdesk.feedback.service import rating_record
 from helpdesk.founders.settings import founder_settings, founder_settings_update
 from helpdesk.founders.trends import grouped_counts, grouped_medians, trend_range
 from helpdesk.founders.trends.figures import Figures
+from helpdesk.founders.trends.kept_weeks import WEEK_LIFETIME
 from helpdesk.founders.trends.metrics import METRICS
 from helpdesk.founders.trends.sections import SECTIONS, trend_sections
 from helpdesk.founders.trends.weekly import ADDITIVE, ITEMS, MEDIANS, VALUES
@@ -126,6 +127,16 @@ def only(**weeks: int) -> dict[str, int]:
 
 def test_nothing_changed_computes_nothing(year_of_data):
     assert recomputed_after_change(year_of_data) == only()
+
+
+def test_kept_weeks_are_computed_again_within_a_day(year_of_data):
+    clock.set_now(NOON + WEEK_LIFETIME / 2 - timedelta(minutes=5))
+    assert recomputed_after_change(year_of_data) == only()
+    clock.set_now(NOON + WEEK_LIFETIME / 2 + timedelta(hours=3))
+    first = recomputed_after_change(year_of_data)
+    assert 0 < first["complaints"] < 51  # not all at once
+    clock.set_now(NOON + WEEK_LIFETIME)
+    assert recomputed_after_change(year_of_data) == dict.fromkeys(METRICS, 51 - first["complaints"])
 
 
 def test_a_new_ticket_today_computes_only_the_repeat_contact_window(year_of_data, app):

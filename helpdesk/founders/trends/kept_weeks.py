@@ -7,8 +7,9 @@ now) computed so far, each with the time it was computed, and the data version
 (`helpdesk.db.data_version`) and time at which all of them were last known good. When
 the data has moved on, `changes.changed_weeks` says which weeks of each metric the new
 rows can have changed: those are dropped and computed again, the others are kept. A kept
-week is also dropped once it is older than `WEEK_LIFETIME`, whatever the data says, so a
-change no id shows (one not audited) is not wrong for longer than that.
+week is also dropped once older than its lifetime (12 to 23 hours, `week_lifetime`),
+whatever the data says, so a change no id shows (one not audited) is not wrong for longer
+than a day (`WEEK_LIFETIME`).
 """
 
 from __future__ import annotations
@@ -22,7 +23,13 @@ from helpdesk.founders.trends import local_midnight
 from helpdesk.founders.trends.changes import Reach, Version
 from helpdesk.founders.trends.weekly import WeekFigures
 
+# A kept week is computed again after 12 to 23 hours (by the week: weeks computed together,
+# as a whole year at first, do not all fall due at once): never more than a day old.
 WEEK_LIFETIME = timedelta(days=1)
+
+
+def week_lifetime(monday: date) -> timedelta:
+    return WEEK_LIFETIME / 2 + timedelta(hours=monday.toordinal() // 7 % 12)
 
 
 @dataclass(frozen=True)
@@ -53,12 +60,12 @@ def kept_weeks_key(metric: str, zone: ZoneInfo) -> str:
 def good_weeks(
     metric: str, kept: KeptWeeks, *, reach: Reach, zone: ZoneInfo, moment: datetime
 ) -> dict[date, KeptWeek]:
-    """The kept weeks the changes (`reach`) cannot have touched, younger than
-    `WEEK_LIFETIME`."""
+    """The kept weeks the changes (`reach`) cannot have touched, younger than their
+    lifetime."""
     return {
         monday: week
         for monday, week in kept.weeks.items()
-        if moment - week.computed_at < WEEK_LIFETIME
+        if moment - week.computed_at < week_lifetime(monday)
         and not reach.touches(
             metric, local_midnight(monday, zone), local_midnight(monday + timedelta(days=7), zone)
         )
