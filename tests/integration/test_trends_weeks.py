@@ -10,6 +10,8 @@ import pytest
 import sqlalchemy as sa
 
 from helpdesk import clock
+from helpdesk.audit import audit
+from helpdesk.customers.merge import customer_merge
 from helpdesk.db.data_version import LIFETIME
 from helpdesk.dev.generate import generate
 from helpdesk.extensions import db
@@ -83,6 +85,10 @@ def recomputed_after_change(rng) -> dict[str, int]:
 
 def agent() -> User:
     return db.session.scalars(sa.select(User).where(User.role == "agent")).first()
+
+
+def admin() -> User:
+    return db.session.scalars(sa.select(User).where(User.role.in_(["founder", "admin"]))).first()
 
 
 def old_ticket(days: int) -> Ticket:
@@ -275,14 +281,32 @@ def test_a_complaint_label_given_again_with_the_same_answer(year_of_data, app):
     assert old_week == 1 and found["detector"] >= 4
 
 
+def test_an_action_on_a_ticket_not_known_reaches_every_week_from_its_creation(year_of_data, app):
+    with app.test_request_context():
+        ticket = old_ticket(days=120)
+        audit(actor="test", action="ticket.renumber", obj=ticket)
+        db.session.commit()
+        found = recomputed_after_change(year_of_data)
+        since = weeks_from(min(ticket.created_at, *(m.created_at for m in ticket.messages)))
+    assert found == {**dict.fromkeys(METRICS, since), "nps": 0}
+    assert since >= 17
+
+
+def test_a_customer_merge_computes_every_week(year_of_data, app):
+    with app.test_request_context():
+        source, target = db.session.scalars(
+            sa.select(Ticket.customer_id).distinct().order_by(Ticket.customer_id).limit(2)
+        ).all()
+        customer_merge(actor=admin(), source_id=source, target_id=target)
+        found = recomputed_after_change(year_of_data)
+    assert found == dict.fromkeys(METRICS, 51)
+
+
 def test_new_repeat_contact_settings_start_their_own_weeks(year_of_data, app):
     with app.test_request_context():
-        founder = db.session.scalars(
-            sa.select(User).where(User.role.in_(["founder", "admin"]))
-        ).first()
         settings = founder_settings()
         founder_settings_update(
-            actor=founder,
+            actor=admin(),
             vip_lifetime_value_cents=settings.vip_lifetime_value_cents,
             repeat_contact_count=2,
             repeat_contact_days=30,

@@ -24,7 +24,8 @@ PostgreSQL a transaction can commit a lower id after a higher one was seen).
     earliest message (a merge moves messages between tickets), on. A label given again
     with the same answer is not audited: a label given from a minute before the last
     check on counts as such an action on its ticket;
-  - an action not listed in `TICKET_ACTIONS`: every metric but NPS from that instant on.
+  - an action not listed in `TICKET_ACTIONS`: every metric but NPS from the ticket's
+    creation, or earliest message, on.
 - A new NPS response, or an audit event on an NPS round or survey: the round's week, for
   NPS (rounds bucket it).
 - An audit event whose action changes nothing the trends read (`UNRELATED`: logins,
@@ -68,15 +69,37 @@ BY_CREATION = ("complaints", "first_response")
 RECOVERY = ("recovery_started", "recovery_completed", "recovery_step", "root_cause")
 BUT_NPS = tuple(metric for metric in METRICS if metric != "nps")
 # Audit actions on a ticket (by prefix) that reach no further than its creation's week and
-# its audit events' weeks, or that plus what is named.
+# its audit events' weeks, or that plus what is named. ("ticket.message" stands for a new
+# message on it.)
 TICKET_ACTIONS = (
-    "automation.",
+    "automation.failed",
+    "automation.run",
     "escalation.",
     "promise.",
     "rating.",
     "recovery.",
     "sla.",
-    "ticket.",
+    "ticket.bulk_snooze",
+    "ticket.bulk_spam",
+    "ticket.bulk_update",
+    "ticket.complaint_detected",
+    "ticket.complaint_label",
+    "ticket.create",
+    "ticket.customer_reply",
+    "ticket.feature_request",
+    "ticket.flag_founders",
+    "ticket.founder_reply",
+    "ticket.merge",
+    "ticket.merged_in",
+    "ticket.message",
+    "ticket.not_spam",
+    "ticket.note",
+    "ticket.reply",
+    "ticket.snooze",
+    "ticket.spam",
+    "ticket.unsnooze",
+    "ticket.update",
+    "ticket.wake",
 )
 # Actions (by prefix) that change nothing a trend figure is computed from.
 UNRELATED = (
