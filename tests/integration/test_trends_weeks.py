@@ -145,6 +145,19 @@ def test_kept_weeks_are_computed_again_within_a_day(year_of_data):
     assert recomputed_after_change(year_of_data) == dict.fromkeys(METRICS, 51 - first["complaints"])
 
 
+def test_weeks_kept_from_newer_data_by_another_worker_are_used(year_of_data, app):
+    with app.test_request_context():
+        slower = Figures(year_of_data)
+        slower.counts("complaints")  # reads the data version before the change
+        intake.ticket_create(
+            actor=agent(), customer_email="n@example.com", customer_name="N", subject="S", body="Hi"
+        )
+        assert recomputed_after_change(year_of_data) == only(repeat_contact=2)
+        slower.counts("active")
+        slower.counts("repeat_contact")
+    assert slower.recomputed == {"complaints": 0, "active": 0, "repeat_contact": 0}
+
+
 def test_a_new_ticket_today_computes_only_the_repeat_contact_window(year_of_data, app):
     with app.test_request_context():
         intake.ticket_create(

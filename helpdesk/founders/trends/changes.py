@@ -32,7 +32,9 @@ PostgreSQL a transaction can commit a lower id after a higher one was seen).
   articles, settings — the zone and the repeat-contact settings are part of the kept
   weeks' key instead): nothing.
 - Anything else (a customer merge or erasure, a ticket or round no longer there, an action
-  not listed, ids lower than before): every week of every metric.
+  not listed, some ids lower than before and others higher): every week of every metric.
+  Ids all as high as now or higher mean another worker kept the weeks after reading newer
+  data than this one: nothing to compute again.
 """
 
 from __future__ import annotations
@@ -166,7 +168,10 @@ def everything() -> Reach:
 def changed_weeks(*, since: Version, checked_at: datetime, current: Version) -> Reach:
     """What the changes after `since` (taken at `checked_at`; the data is at `current`
     now) can have changed."""
-    if any(now_part < then for now_part, then in zip(current, since, strict=True)):
+    pairs = list(zip(current, since, strict=True))
+    if current != since and all(now_part <= then for now_part, then in pairs):
+        return Reach()  # kept by a worker that read the data after this one: newer still
+    if any(now_part < then for now_part, then in pairs):
         return everything()  # rows were deleted: nothing says what they counted in
     audit_id, message_id, ticket_id, response_id = since
     lookback = checked_at - LIFETIME
