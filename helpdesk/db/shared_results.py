@@ -245,6 +245,25 @@ def shared_result(key: str, compute: Callable[[], Any], *, max_age: timedelta) -
     return value
 
 
+def kept_value(key: str) -> Any | None:
+    """The value `keep_value` last stored under `key`, None when there is none. (For values
+    that carry their own validity, such as the trends' kept weeks.)"""
+    kept = store_for(current_app).read(key)
+    return _loads(kept.payload) if kept is not None else None
+
+
+def keep_value(key: str, value: Any, *, version: tuple[int, ...], moment: datetime) -> bool:
+    """Store `value` under `key`, computed from the data at `version`; False (and nothing
+    stored) while another worker holds the key's claim: its value is as good."""
+    store = store_for(current_app)
+    token = secrets.token_hex(16)
+    if not store.claim(key, token, moment + timedelta(seconds=CLAIM_SECONDS)):
+        return False
+    dotted = ".".join(str(part) for part in version)
+    store.write(key, token, Kept(dotted, moment, pickle.dumps(value)))
+    return True
+
+
 def computations(key: str) -> int:
     """How many times `key` was computed, by every worker together."""
     return store_for(current_app).computations(key)

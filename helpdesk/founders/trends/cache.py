@@ -8,7 +8,9 @@ matches is exact. One whose version is older is still reused while it is younger
 `max_age` (`HELPDESK_STATS_CACHE_SECONDS`, default 300; 0 in tests), so a busy helpdesk
 does not recompute the year on every page view, and while another worker computes the
 new one; the page is then at most that old. With nothing kept yet and another worker
-computing, the answer is `PENDING`.
+computing, the answer is `PENDING`. A computation puts the figures together from the weeks
+kept in the same store (`figures.py`): after a change, only the weeks it can have changed
+are computed again.
 """
 
 from __future__ import annotations

@@ -153,7 +153,7 @@ def recovery_started(b: sa.CTE, span: Span) -> sa.Select[Any]:
 
 
 def recovery_completed(b: sa.CTE, span: Span) -> sa.Select[Any]:
-    return recovery_started(b, span).where(Recovery.state == "completed")
+    return recovery_started(b, span).where(unindexed(Recovery.state) == "completed")
 
 
 def recovery_step(b: sa.CTE, span: Span) -> sa.Select[Any]:

@@ -1,6 +1,7 @@
 """The trends dashboard's sections: each builds one table (and names the columns its chart
-draws) from a few grouped queries over the range's weeks. `trend_section` is the entry
-point the views and the CSV export share, so the page and the file show the same numbers.
+draws) from the range's figures (`figures.Figures`: kept weeks, or computed ones).
+`trend_section` is the entry point the views and the CSV export share, so the page and the
+file show the same numbers.
 """
 
 from __future__ import annotations
@@ -20,10 +21,10 @@ from helpdesk.founders.trends import (
     TrendRange,
     count_at,
     count_cell,
-    grouped_counts,
     number_cell,
     week_label,
 )
+from helpdesk.founders.trends.figures import Figures
 from helpdesk.founders.trends.metrics import DETECTOR_KEYS, NPS_GROUPS
 from helpdesk.founders.trends.sections_team import (
     promises,
@@ -35,10 +36,10 @@ from helpdesk.founders.trends.sections_team import (
 from helpdesk.models import RATING_SCORES, NpsRound, RootCause
 
 
-def complaints(rng: TrendRange) -> Table:
-    weeks = rng.weeks()
-    complaints = grouped_counts("complaints", weeks)
-    active = grouped_counts("active", weeks)
+def complaints(figures: Figures) -> Table:
+    weeks = figures.weeks
+    complaints = figures.counts("complaints")
+    active = figures.counts("active")
     rows = []
     for index, week in enumerate(weeks):
         filed, customers = count_at(complaints, index, None), count_at(active, index, None)
@@ -82,9 +83,10 @@ def _detector_cells(
     )
 
 
-def detector(rng: TrendRange) -> Table:
-    weeks = rng.weeks()
-    counts = grouped_counts("detector", weeks, total=True)
+def detector(figures: Figures) -> Table:
+    rng = figures.rng
+    weeks = figures.weeks
+    counts = figures.counts("detector", total=True)
     rows = tuple(
         Row(week_label(week), _detector_cells(counts, index, week))
         for index, week in enumerate(weeks)
@@ -116,9 +118,9 @@ def detector(rng: TrendRange) -> Table:
     )
 
 
-def root_causes(rng: TrendRange) -> Table:
-    weeks = rng.weeks()
-    counts = grouped_counts("root_cause", weeks)
+def root_causes(figures: Figures) -> Table:
+    weeks = figures.weeks
+    counts = figures.counts("root_cause")
     ids = sorted({int(key) for _index, key in counts if key is not None})
     causes = (
         db.session.execute(
@@ -153,9 +155,9 @@ def root_causes(rng: TrendRange) -> Table:
     )
 
 
-def ratings(rng: TrendRange) -> Table:
-    weeks = rng.weeks()
-    counts = grouped_counts("rating", weeks)
+def ratings(figures: Figures) -> Table:
+    weeks = figures.weeks
+    counts = figures.counts("rating")
     labels = {"good": _("Good"), "okay": _("Okay"), "bad": _("Bad")}
     rows = tuple(
         Row(
@@ -179,9 +181,10 @@ def ratings(rng: TrendRange) -> Table:
     )
 
 
-def nps(rng: TrendRange) -> Table:
+def nps(figures: Figures) -> Table:
+    rng = figures.rng
     whole = rng.whole
-    counts = grouped_counts("nps", [whole])
+    counts = figures.whole_counts("nps")
     rounds = db.session.execute(
         sa.select(NpsRound.id, NpsRound.period_start, NpsRound.period_end, NpsRound.created_at)
         .where(NpsRound.created_at >= whole.starts, NpsRound.created_at < whole.ends)
@@ -227,7 +230,7 @@ def nps(rng: TrendRange) -> Table:
     )
 
 
-SECTIONS: dict[str, Callable[[TrendRange], Table]] = {
+SECTIONS: dict[str, Callable[[Figures], Table]] = {
     "complaints": complaints,
     "detector": detector,
     "root_causes": root_causes,
@@ -243,8 +246,11 @@ SECTIONS: dict[str, Callable[[TrendRange], Table]] = {
 
 def trend_section(*, name: str, rng: TrendRange) -> Table:
     """One section's table; KeyError for an unknown name (the view's 404)."""
-    return SECTIONS[name](rng)
+    return SECTIONS[name](Figures(rng))
 
 
-def trend_sections(*, rng: TrendRange) -> list[Table]:
-    return [build(rng) for build in SECTIONS.values()]
+def trend_sections(*, rng: TrendRange, keep: bool = True) -> list[Table]:
+    """Every section's table; `keep=False` computes every week instead of taking the kept
+    ones (`figures.Figures`)."""
+    figures = Figures(rng, keep=keep)
+    return [build(figures) for build in SECTIONS.values()]

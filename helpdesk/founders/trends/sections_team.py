@@ -10,22 +10,20 @@ from helpdesk.founders.trends import (
     TOTAL,
     Row,
     Table,
-    TrendRange,
     count_at,
     count_cell,
-    grouped_counts,
-    grouped_medians,
     hours_at,
     number_cell,
     week_label,
 )
+from helpdesk.founders.trends.figures import Figures
 from helpdesk.founders.trends.metrics import PROMISE_KEYS
 from helpdesk.models.recovery import STEPS
 
 
-def promises(rng: TrendRange) -> Table:
-    weeks = rng.weeks()
-    counts = grouped_counts("promise", weeks)
+def promises(figures: Figures) -> Table:
+    weeks = figures.weeks
+    counts = figures.counts("promise")
     rows = tuple(
         Row(
             week_label(week),
@@ -47,10 +45,10 @@ def promises(rng: TrendRange) -> Table:
     )
 
 
-def recovery(rng: TrendRange) -> Table:
-    weeks = rng.weeks()
-    started = grouped_counts("recovery_started", weeks)
-    completed = grouped_counts("recovery_completed", weeks)
+def recovery(figures: Figures) -> Table:
+    weeks = figures.weeks
+    started = figures.counts("recovery_started")
+    completed = figures.counts("recovery_completed")
     rows = []
     for index, week in enumerate(weeks):
         begun, done = count_at(started, index, None), count_at(completed, index, None)
@@ -76,10 +74,11 @@ def recovery(rng: TrendRange) -> Table:
     )
 
 
-def recovery_steps(rng: TrendRange) -> Table:
+def recovery_steps(figures: Figures) -> Table:
+    rng = figures.rng
     whole = rng.whole
-    counts = grouped_counts("recovery_step", [whole])
-    medians = grouped_medians("recovery_step", [whole])
+    counts = figures.whole_counts("recovery_step")
+    medians = figures.whole_medians("recovery_step")
     labels = {
         "hear": _("Hear"),
         "empathize": _("Empathize"),
@@ -112,10 +111,11 @@ def recovery_steps(rng: TrendRange) -> Table:
     )
 
 
-def repeat_contacts(rng: TrendRange) -> Table:
-    weeks = rng.weeks()
+def repeat_contacts(figures: Figures) -> Table:
+    rng = figures.rng
+    weeks = figures.weeks
     whole = rng.whole
-    counts = grouped_counts("repeat_contact", weeks, total=True)
+    counts = figures.counts("repeat_contact", total=True)
     rows = tuple(
         Row(
             week_label(week),
@@ -143,12 +143,12 @@ def repeat_contacts(rng: TrendRange) -> Table:
     )
 
 
-def response_times(rng: TrendRange) -> Table:
-    weeks = rng.weeks()
-    first_counts = grouped_counts("first_response", weeks)
-    first_medians = grouped_medians("first_response", weeks)
-    resolved_counts = grouped_counts("resolution", weeks)
-    resolved_medians = grouped_medians("resolution", weeks)
+def response_times(figures: Figures) -> Table:
+    weeks = figures.weeks
+    first_counts = figures.counts("first_response")
+    first_medians = figures.medians("first_response")
+    resolved_counts = figures.counts("resolution")
+    resolved_medians = figures.medians("resolution")
     rows = tuple(
         Row(
             week_label(week),
