@@ -5,6 +5,7 @@ shown in the viewer's zone."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from datetime import tzinfo
 from types import SimpleNamespace
 from typing import Any
@@ -101,6 +102,36 @@ def gettext(string: str, **variables: Any) -> str:
     """`flask_babel.gettext` through `translations_in_use` (for code run once per row)."""
     text: str = translations_in_use().ugettext(string)
     return text % variables if variables else text
+
+
+class LabelsInUse(Mapping[str, str]):
+    """Label texts by key (lazy strings), in the locale in use: each language's texts are
+    made once per process, so a list that looks a label up for each of 50 rows reads a
+    string instead of translating it again (a lazy string goes through Flask-Babel's
+    three context proxies each time it is shown)."""
+
+    def __init__(self, labels: Mapping[str, Any]):
+        self._labels = labels
+        self._by_language: dict[str, dict[str, str]] = {}
+
+    def texts(self) -> dict[str, str]:
+        """Every label in the locale in use."""
+        language = str(locale_in_use())
+        texts = self._by_language.get(language)
+        if texts is None:
+            texts = self._by_language[language] = {
+                key: str(label) for key, label in self._labels.items()
+            }
+        return texts
+
+    def __getitem__(self, key: str) -> str:
+        return self.texts()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._labels)
+
+    def __len__(self) -> int:
+        return len(self._labels)
 
 
 def current_locale() -> str:

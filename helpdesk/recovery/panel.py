@@ -7,6 +7,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from helpdesk.i18n import LabelsInUse
 from helpdesk.models import ComplaintLabel, Recovery, RecoveryStep, RootCause, Ticket, User
 from helpdesk.models.recovery import STEPS
 from helpdesk.recovery.forms import ReasonForm, StepForm
@@ -172,4 +173,4 @@ def _ticket_page_panel(ticket: Ticket, user: User) -> dict[str, Any]:
 PANEL = Panel("recovery/_panel.html", _ticket_page_panel, 40)
 HISTORY_LABELS = {"step": STEP_LABELS}
 # The inbox rows show a recovery's current step.
-TEMPLATE_GLOBALS = {"step_labels": STEP_LABELS}
+TEMPLATE_GLOBALS = {"step_labels": LabelsInUse(STEP_LABELS)}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from functools import lru_cache
 from typing import Any
 
 from flask import (
@@ -26,7 +25,7 @@ from helpdesk.auth.access import require_role
 from helpdesk.bidi import with_names
 from helpdesk.errors import DomainError, NotAllowed, ValidationError
 from helpdesk.forms import parse_id
-from helpdesk.i18n import locale_in_use
+from helpdesk.i18n import LabelsInUse
 from helpdesk.models import Ticket
 from helpdesk.models.ticket import PRIORITIES, STATUSES
 from helpdesk.rendering import markdown_to_html
@@ -69,29 +68,24 @@ bp = Blueprint("tickets", __name__)
 bp.before_request(require_role("agent"))
 
 
+# The label tables, each language's texts made once (`LabelsInUse`).
+_LABEL_TABLES = {
+    "view_labels": LabelsInUse(VIEW_LABELS),
+    "status_labels": LabelsInUse(STATUS_LABELS),
+    "priority_labels": LabelsInUse(PRIORITY_LABELS),
+    "sort_labels": LabelsInUse(SORT_LABELS),
+    "channel_labels": LabelsInUse(CHANNEL_LABELS),
+    "kind_labels": LabelsInUse(KIND_LABELS),
+    "estimate_labels": LabelsInUse(ESTIMATE_LABELS),
+    "promise_state_labels": LabelsInUse(PROMISE_STATE_LABELS),
+}
+
+
 def _labels() -> dict[str, Any]:
-    """The label tables, translated once per language: a template that looks a label up
-    for each of 50 rows then reads a string instead of translating it again."""
-    translated = _translated_labels(str(locale_in_use()))
+    """The label tables in the viewer's language, as plain dicts: a template that looks a
+    label up for each of 50 rows reads a string."""
+    translated = {name: table.texts() for name, table in _LABEL_TABLES.items()}
     return {**translated, "statuses": STATUSES, "priorities": PRIORITIES}
-
-
-@lru_cache(maxsize=16)
-def _translated_labels(language: str) -> dict[str, dict[str, str]]:
-    """The label tables in `language` (the locale in use: the argument is the cache key)."""
-    tables = {
-        "view_labels": VIEW_LABELS,
-        "status_labels": STATUS_LABELS,
-        "priority_labels": PRIORITY_LABELS,
-        "sort_labels": SORT_LABELS,
-        "channel_labels": CHANNEL_LABELS,
-        "kind_labels": KIND_LABELS,
-        "estimate_labels": ESTIMATE_LABELS,
-        "promise_state_labels": PROMISE_STATE_LABELS,
-    }
-    return {
-        name: {key: str(label) for key, label in table.items()} for name, table in tables.items()
-    }
 
 
 def _ticket_link_prefix() -> str:

@@ -48,3 +48,21 @@ def test_outside_a_request_the_default_locale_and_no_translation(app):
         assert gettext("Inbox") == "Inbox"
     assert locale_in_use() is None
     assert gettext("Inbox") == "Inbox"
+
+
+def test_labels_in_use_follow_the_locale_and_translate_each_language_once(app, monkeypatch):
+    from flask_babel import lazy_gettext
+
+    from helpdesk import i18n
+
+    labels = i18n.LabelsInUse({"inbox": lazy_gettext("Inbox")})
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        assert labels["inbox"] == "Inbox"
+        assert dict(labels) == {"inbox": "Inbox"} and len(labels) == 1
+        with force_locale("bn"):
+            bengali = labels["inbox"]
+            assert bengali != "Inbox"
+        assert labels.texts() == {"inbox": "Inbox"}
+    translated: list[str] = []
+    monkeypatch.setattr(i18n, "locale_in_use", lambda: translated.append("looked up") or "bn")
+    assert labels["inbox"] == bengali  # kept: not translated again
