@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -51,10 +51,44 @@ def browser() -> Iterator[object]:
         browser.close()
 
 
+class _ClosedWhenDropped:
+    """A response body that is closed even when the server drops it unclosed.
+
+    Werkzeug's development server closes a body after a dropped connection only if its
+    clean-up read of the socket succeeds; when the browser has already reset the
+    connection (a favicon or a stylesheet abandoned as a test's page closes), that read
+    raises first, and a static file's handle is left to the garbage collector, whose
+    ResourceWarning then fails whichever test happens to be running."""
+
+    def __init__(self, body: Iterable[bytes]) -> None:
+        self._body = body
+        self._closed = False
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self._body)
+
+    def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            close = getattr(self._body, "close", None)
+            if close is not None:
+                close()
+
+    def __del__(self) -> None:
+        self.close()
+
+
+def _closing_bodies(wsgi_app: Any) -> Any:
+    def app(environ: dict[str, Any], start_response: Any) -> _ClosedWhenDropped:
+        return _ClosedWhenDropped(wsgi_app(environ, start_response))
+
+    return app
+
+
 @contextmanager
 def serving(wsgi_app: Any, port: int = 0) -> Iterator[str]:
     """`wsgi_app` on 127.0.0.1 at `port` (0: a free one), in a thread, while the block runs."""
-    server = make_server("127.0.0.1", port, wsgi_app, threaded=True)
+    server = make_server("127.0.0.1", port, _closing_bodies(wsgi_app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
