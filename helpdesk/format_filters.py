@@ -11,6 +11,8 @@ text: `helpdesk.bidi`).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -127,6 +129,38 @@ def language_name(code: str | None) -> str:
 def age(moment: datetime) -> str:
     """How long ago `moment` was, in words for the viewer's locale ("3 days")."""
     return timedeltaformat(now() - moment, threshold=1)
+
+
+@dataclass(frozen=True, slots=True)
+class Moment:
+    """A moment as a list's row shows it: for the `<time>` element's `datetime`, as a
+    short date and time (its title), and as an age ("3 days")."""
+
+    iso: str
+    title: str
+    age: str
+
+
+def moments(values: Iterable[datetime]) -> list[Moment]:
+    """`values` as a list's rows show them, the locale, the workspace's choices and the
+    zone read once for all of them (each filter reads them again: a list of 50 rows paid
+    that 150 times)."""
+    locale = _locale()
+    choices = options(locale)
+    zone = get_timezone()
+    at = now()
+    return [
+        Moment(
+            iso=value.isoformat(),
+            title=locale_format.format_datetime(
+                value, "short", locale=locale, options=choices, tz=zone
+            ),
+            age=locale_format.format_timedelta(
+                at - value, locale=locale, options=choices, threshold=1
+            ),
+        )
+        for value in values
+    ]
 
 
 def local_time(zone: str) -> str:

@@ -68,7 +68,8 @@ def due_line(ticket: DueClock) -> DueLine | None:
     """The inbox row's service-level line for an open ticket with a running clock."""
     if ticket.sla_due_at is None or not ticket.is_open:
         return None
-    left = (ticket.sla_due_at - now()).total_seconds()
+    at = now()
+    left = (ticket.sla_due_at - at).total_seconds()
     kind = ticket.sla_due_kind
     if left < 0:
         time = compact_duration(-left)
@@ -86,7 +87,7 @@ def due_line(ticket: DueClock) -> DueLine | None:
         text = _("Resolution due in %(time)s", time=time)
     else:
         text = _("Reply due in %(time)s", time=time)
-    soon = ticket.sla_warn_at is not None and ticket.sla_warn_at <= now()
+    soon = ticket.sla_warn_at is not None and ticket.sla_warn_at <= at
     return DueLine(text, False, soon)
 
 

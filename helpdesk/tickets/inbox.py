@@ -21,6 +21,7 @@ from helpdesk.clock import now
 from helpdesk.db.data_version import app_cache
 from helpdesk.errors import ValidationError
 from helpdesk.extensions import db
+from helpdesk.format_filters import Moment
 from helpdesk.models import Ticket, User
 from helpdesk.models.base import UTCDateTime
 from helpdesk.models.promise import Promise
@@ -153,6 +154,7 @@ class InboxRow:
     subject_html: Any = None
     snippet_html: Any = None
     promise_due: datetime | None = None
+    created: Moment | None = None  # when it was opened, as the page shows it (`moments`)
 
 
 @dataclass

@@ -70,27 +70,33 @@ class TicketRow:
         return self.status in OPEN_STATUSES
 
 
+# Built once: building a statement and its cache key costs about as much as running it.
+_ROWS = (
+    sa.select(*_COLUMNS)
+    .join(Customer, Customer.id == Ticket.customer_id)
+    .outerjoin(User, User.id == Ticket.assignee_id)
+    .outerjoin(Recovery, Recovery.ticket_id == Ticket.id)  # at most one a ticket
+    .where(Ticket.id.in_(sa.bindparam("ids", expanding=True)))
+)
+_TAGS = (
+    sa.select(ticket_tags.c.ticket_id, Tag.name)
+    .join(Tag, Tag.id == ticket_tags.c.tag_id)
+    .where(ticket_tags.c.ticket_id.in_(sa.bindparam("ids", expanding=True)))
+    .order_by(ticket_tags.c.ticket_id, Tag.name)
+)
+
+
 def ticket_rows(ids: Sequence[int]) -> dict[int, TicketRow]:
     """The rows of the tickets `ids`, by id (a missing ticket is left out)."""
     if not ids:
         return {}
+    given = {"ids": list(ids)}
     rows = {
         row[0]: TicketRow(*row)  # type: ignore[call-arg]  # the columns, in order
-        for row in db.session.execute(
-            sa.select(*_COLUMNS)
-            .join(Customer, Customer.id == Ticket.customer_id)
-            .outerjoin(User, User.id == Ticket.assignee_id)
-            .outerjoin(Recovery, Recovery.ticket_id == Ticket.id)  # at most one a ticket
-            .where(Ticket.id.in_(ids))
-        )
+        for row in db.session.execute(_ROWS, given)
     }
     tags: defaultdict[int, list[str]] = defaultdict(list)
-    for ticket_id, name in db.session.execute(
-        sa.select(ticket_tags.c.ticket_id, Tag.name)
-        .join(Tag, Tag.id == ticket_tags.c.tag_id)
-        .where(ticket_tags.c.ticket_id.in_(ids))
-        .order_by(ticket_tags.c.ticket_id, Tag.name)
-    ):
+    for ticket_id, name in db.session.execute(_TAGS, given):
         tags[ticket_id].append(name)
     for ticket_id, names in tags.items():
         if ticket_id in rows:

@@ -24,6 +24,7 @@ from helpdesk.attachments.uploads import files_not_sent, uploads_from_request
 from helpdesk.auth.access import require_role
 from helpdesk.bidi import with_names
 from helpdesk.errors import DomainError, NotAllowed, ValidationError
+from helpdesk.format_filters import moments
 from helpdesk.forms import parse_id
 from helpdesk.i18n import LabelsInUse
 from helpdesk.models import Ticket
@@ -130,6 +131,9 @@ def inbox() -> Response:
         for row in page.rows:
             row.subject_html = highlight(row.ticket.subject, filters.q)
             row.snippet_html = highlight(row.ticket.last_message_snippet, filters.q)
+    opened = moments(row.ticket.created_at for row in page.rows)
+    for row, created in zip(page.rows, opened, strict=True):
+        row.created = created
     bulk = BulkForm(formdata=None)
     return render_page_or_fragment(
         "tickets/inbox.html",
