@@ -4,11 +4,15 @@ text input, so SQLite and PostgreSQL (which refuses NUL) store the same thing.""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
+from babel import support
 from flask_wtf import FlaskForm
+from wtforms.i18n import messages_path
 
 from helpdesk.errors import DomainError, ValidationError
+from helpdesk.i18n import locale_in_use
 
 # C0 controls except tab, newline and carriage return; DEL; C1 controls. Written so that
 # Python and ECMAScript (JSON Schema's `pattern`) read the class the same way.
@@ -23,6 +27,11 @@ def strip_control(value: Any) -> Any:
     return value
 
 
+@lru_cache(maxsize=16)
+def _wtforms_translations(locale: str) -> support.NullTranslations:
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+
 class BaseForm(FlaskForm):
     class Meta:
         def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
@@ -30,6 +39,11 @@ class BaseForm(FlaskForm):
             filters.insert(0, strip_control)
             options["filters"] = filters
             return unbound_field.bind(form=form, **options)
+
+        def get_translations(self, form: Any) -> support.NullTranslations:
+            """WTForms' own messages in the locale in use, read once a process per locale
+            (Flask-WTF reads the catalogue again in every request that builds a form)."""
+            return _wtforms_translations(str(locale_in_use() or "en"))
 
 
 def show_domain_error(form: FlaskForm, error: ValidationError | DomainError) -> None:

@@ -7,18 +7,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from helpdesk.extensions import db
 from helpdesk.format_filters import datetimeformat
-from helpdesk.models import AuditEvent, User
+from helpdesk.models import AuditEvent
 from helpdesk.tickets.labels import (
     ACTION_LABELS,
     FIELD_LABELS,
     PRIORITY_LABELS,
     STATUS_LABELS,
 )
+from helpdesk.tickets.queries import staff_directory
 
 # Words for the values of fields other features record on tickets (recovery's "step"),
 # added by those features (`add_value_labels`), so the history needs no import of them.
@@ -38,7 +37,7 @@ class HistoryEntry:
 
 
 def staff_names() -> dict[int, str]:
-    return {user_id: name for user_id, name in db.session.execute(sa.select(User.id, User.name))}
+    return {member.id: member.name for member in staff_directory()}
 
 
 def _moment(value: str) -> str:
