@@ -406,16 +406,22 @@ def _record_failure(row: Outbox, failure: smtp.SmtpFailure) -> bool:
     return False
 
 
-def failed_emails_for_ticket(ticket_id: int, *, limit: int = 5) -> list[Outbox]:
-    """The newest emails about a ticket that could not be delivered (for the ticket page)."""
-    return list(
-        db.session.scalars(
-            sa.select(Outbox)
-            .where(Outbox.ticket_id == ticket_id, Outbox.kind == "email", Outbox.status == "failed")
-            .order_by(Outbox.created_at.desc(), Outbox.id.desc())
-            .limit(limit)
-        )
+_FAILED_FOR_TICKET = (
+    sa.select(Outbox)
+    .where(
+        Outbox.ticket_id == sa.bindparam("ticket_id"),
+        Outbox.kind == "email",
+        Outbox.status == "failed",
     )
+    .order_by(Outbox.created_at.desc(), Outbox.id.desc())
+    .limit(5)
+)
+
+
+def failed_emails_for_ticket(ticket_id: int) -> list[Outbox]:
+    """The five newest emails about a ticket that could not be delivered (for the ticket
+    page)."""
+    return list(db.session.scalars(_FAILED_FOR_TICKET, {"ticket_id": ticket_id}))
 
 
 def outbox_recent(*, status: str | None = None, limit: int = 100) -> list[Outbox]:

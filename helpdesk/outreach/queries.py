@@ -110,19 +110,25 @@ def feature_list(status: str | None = None) -> list[FeatureRow]:
     ]
 
 
+_link = FeatureRequestTicket
+_FEATURE_CHOICES = (
+    sa.select(FeatureRequest, _link.ticket_id)
+    .outerjoin(
+        _link,
+        sa.and_(
+            _link.feature_request_id == FeatureRequest.id,
+            _link.ticket_id == sa.bindparam("ticket_id"),
+        ),
+    )
+    .where(sa.or_(FeatureRequest.status != "shipped", _link.ticket_id.is_not(None)))
+    .order_by(FeatureRequest.title)
+)
+
+
 def ticket_feature_choices(ticket: Ticket) -> tuple[list[FeatureRequest], list[FeatureRequest]]:
     """The requests `ticket` is linked to, and those it may be linked to (not shipped, not
     linked yet), by title: one query for the ticket page's panel."""
-    link = FeatureRequestTicket
-    rows = db.session.execute(
-        sa.select(FeatureRequest, link.ticket_id)
-        .outerjoin(
-            link,
-            sa.and_(link.feature_request_id == FeatureRequest.id, link.ticket_id == ticket.id),
-        )
-        .where(sa.or_(FeatureRequest.status != "shipped", link.ticket_id.is_not(None)))
-        .order_by(FeatureRequest.title)
-    ).all()
+    rows = db.session.execute(_FEATURE_CHOICES, {"ticket_id": ticket.id}).all()
     linked = [feature for feature, linked_id in rows if linked_id is not None]
     offered = [feature for feature, linked_id in rows if linked_id is None]
     return linked, offered

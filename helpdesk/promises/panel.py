@@ -24,14 +24,18 @@ class PromiseView:
     time_left: str  # "in 3 hours" / "2 hours ago"
 
 
-def promise_views(ticket: Ticket, limit: int = 5) -> list[PromiseView]:
+_LATEST = (
+    sa.select(Promise)
+    .where(Promise.ticket_id == sa.bindparam("ticket_id"))
+    .order_by(Promise.created_at.desc(), Promise.id.desc())
+    .limit(5)
+)
+
+
+def promise_views(ticket: Ticket) -> list[PromiseView]:
+    """The ticket's five latest promises."""
     current = now()
-    promises = db.session.scalars(
-        sa.select(Promise)
-        .where(Promise.ticket_id == ticket.id)
-        .order_by(Promise.created_at.desc(), Promise.id.desc())
-        .limit(limit)
-    )
+    promises = db.session.scalars(_LATEST, {"ticket_id": ticket.id})
     return [
         PromiseView(
             promise=promise,

@@ -30,15 +30,18 @@ class TargetView:
     time_left: str | None
 
 
+_TARGETS = (
+    sa.select(SlaTarget, SlaPolicy.name)
+    .outerjoin(SlaPolicy, SlaPolicy.id == SlaTarget.policy_id)
+    .where(SlaTarget.ticket_id == sa.bindparam("ticket_id"))
+    .order_by(SlaTarget.started_at.desc(), SlaTarget.id.desc())
+    .limit(MAX_SHOWN)
+)
+
+
 def target_views(ticket: Ticket) -> list[TargetView]:
     at = now()
-    rows = db.session.execute(
-        sa.select(SlaTarget, SlaPolicy.name)
-        .outerjoin(SlaPolicy, SlaPolicy.id == SlaTarget.policy_id)
-        .where(SlaTarget.ticket_id == ticket.id)
-        .order_by(SlaTarget.started_at.desc(), SlaTarget.id.desc())
-        .limit(MAX_SHOWN)
-    ).all()
+    rows = db.session.execute(_TARGETS, {"ticket_id": ticket.id}).all()
     return [
         TargetView(
             kind=target.kind,

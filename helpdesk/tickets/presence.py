@@ -53,18 +53,22 @@ def presence_record(*, ticket: Ticket, user: User, typing: bool) -> None:
     )
 
 
+_OTHERS = (
+    sa.select(User.name, TicketPresence.typing_at)
+    .join(User, User.id == TicketPresence.user_id)
+    .where(
+        TicketPresence.ticket_id == sa.bindparam("ticket_id"),
+        TicketPresence.user_id != sa.bindparam("user_id"),
+        TicketPresence.seen_at >= sa.bindparam("seen_since"),
+    )
+    .order_by(User.name)
+)
+
+
 def presence_others(*, ticket: Ticket, user: User) -> list[Viewer]:
     at = now()
-    rows = db.session.execute(
-        sa.select(User.name, TicketPresence.typing_at)
-        .join(User, User.id == TicketPresence.user_id)
-        .where(
-            TicketPresence.ticket_id == ticket.id,
-            TicketPresence.user_id != user.id,
-            TicketPresence.seen_at >= at - PRESENCE_WINDOW,
-        )
-        .order_by(User.name)
-    ).all()
+    given = {"ticket_id": ticket.id, "user_id": user.id, "seen_since": at - PRESENCE_WINDOW}
+    rows = db.session.execute(_OTHERS, given).all()
     return [
         Viewer(name=name, typing=typing_at is not None and typing_at >= at - TYPING_WINDOW)
         for name, typing_at in rows

@@ -70,45 +70,51 @@ def ticket_by_number(number: int) -> Ticket | None:
     return found.unique().scalar_one_or_none()
 
 
+_MESSAGES = (
+    sa.select(Message)
+    .where(Message.ticket_id == sa.bindparam("ticket_id"))
+    .options(*MESSAGE_AUTHORS)
+    .order_by(Message.created_at, Message.id)
+)
+
+
 def ticket_messages(ticket: Ticket) -> list[Message]:
     """The whole conversation, notes included, oldest first, with authors loaded."""
-    return list(
-        db.session.scalars(
-            sa.select(Message)
-            .where(Message.ticket_id == ticket.id)
-            .options(*MESSAGE_AUTHORS)
-            .order_by(Message.created_at, Message.id)
-        )
+    return list(db.session.scalars(_MESSAGES, {"ticket_id": ticket.id}))
+
+
+_OTHER_TICKETS = (
+    sa.select(Ticket)
+    .where(
+        Ticket.customer_id == sa.bindparam("customer_id"), Ticket.id != sa.bindparam("ticket_id")
     )
+    .order_by(Ticket.last_activity_at.desc(), Ticket.id.desc())
+    .limit(10)
+)
 
 
-def customer_other_tickets(ticket: Ticket, limit: int = 10) -> list[Ticket]:
-    """The customer's other tickets, latest activity first; read once per request (the
-    customer panel and the merge picker both show them)."""
-    key = f"customer_other_tickets:{ticket.id}:{limit}"
+def customer_other_tickets(ticket: Ticket) -> list[Ticket]:
+    """The customer's ten other latest tickets, latest activity first; read once per
+    request (the customer panel and the merge picker both show them)."""
+    key = f"customer_other_tickets:{ticket.id}"
     if key not in g:
-        found = list(
-            db.session.scalars(
-                sa.select(Ticket)
-                .where(Ticket.customer_id == ticket.customer_id, Ticket.id != ticket.id)
-                .order_by(Ticket.last_activity_at.desc(), Ticket.id.desc())
-                .limit(limit)
-            )
-        )
-        setattr(g, key, found)
+        given = {"customer_id": ticket.customer_id, "ticket_id": ticket.id}
+        setattr(g, key, list(db.session.scalars(_OTHER_TICKETS, given)))
     return list(getattr(g, key))
 
 
-def ticket_audit_events(ticket: Ticket, limit: int = 100) -> list[AuditEvent]:
-    return list(
-        db.session.scalars(
-            sa.select(AuditEvent)
-            .where(AuditEvent.object_type == "tickets", AuditEvent.object_id == str(ticket.id))
-            .options(joinedload(AuditEvent.actor))
-            .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
-            .limit(limit)
-        )
-    )
+_AUDIT_EVENTS = (
+    sa.select(AuditEvent)
+    .where(AuditEvent.object_type == "tickets", AuditEvent.object_id == sa.bindparam("object_id"))
+    .options(joinedload(AuditEvent.actor))
+    .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+    .limit(100)
+)
+
+
+def ticket_audit_events(ticket: Ticket) -> list[AuditEvent]:
+    """The ticket's latest hundred audit events, newest first."""
+    return list(db.session.scalars(_AUDIT_EVENTS, {"object_id": str(ticket.id)}))
 
 
 def ticket_refresh(ticket: Ticket) -> None:
