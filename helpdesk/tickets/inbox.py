@@ -32,6 +32,7 @@ from helpdesk.tickets.inbox_filters import (  # noqa: F401 - re-exported
     SORTS,
     VIEW_STATUSES,
     VIEWS,
+    Conditions,
     InboxFilters,
     decode_cursor,
     encode_cursor,
@@ -169,10 +170,27 @@ def _timestamp(value: datetime) -> sa.BindParameter[datetime]:
     return sa.bindparam(None, value, type_=UTCDateTime())
 
 
-def _keyset(keys: list[Any], values: list[Any], descending: bool) -> sa.ColumnElement[bool]:
-    bound = [_timestamp(v) if isinstance(v, datetime) else sa.literal(v) for v in values]
+_CURSOR_TYPES: dict[type, Any] = {
+    datetime: UTCDateTime,
+    int: sa.Integer,
+    float: sa.Float,
+    str: sa.String,
+}
+
+
+def _after(
+    conditions: Conditions, keys: list[Any], values: list[Any], descending: bool
+) -> Conditions:
+    """`conditions` and the rows after the cursor's `values` of `keys`."""
+    kinds = tuple(type(value) for value in values)
+    bound = [
+        sa.bindparam(f"after_{index}", type_=_CURSOR_TYPES[kind]())
+        for index, kind in enumerate(kinds)
+    ]
     row_key, row_bound = sa.tuple_(*keys), sa.tuple_(*bound)
-    return row_key < row_bound if descending else row_key > row_bound
+    after = row_key < row_bound if descending else row_key > row_bound
+    given = {f"after_{index}": value for index, value in enumerate(values)}
+    return conditions.adding(("after", kinds, descending), after, **given)
 
 
 def _sort_keys(sort: str) -> tuple[list[Any], tuple[type, ...], bool]:
@@ -189,16 +207,39 @@ def _sort_keys(sort: str) -> tuple[list[Any], tuple[type, ...], bool]:
 def _merged_rows(
     keys: list[Any],
     descending: bool,
-    conditions: list[sa.ColumnElement[bool]],
+    conditions: Conditions,
     statuses: tuple[str, ...],
     limit: int,
 ) -> list[list[Any]]:
     """Up to `limit` rows of sort keys: each status read from its (status, keys) index with
-    its own LIMIT, then merged, so a view spanning several statuses never sorts the table."""
+    its own LIMIT, then merged, so a view spanning several statuses never sorts the table.
+    The statement is kept per shape (`Conditions`) and run with this page's values."""
+    shape = (tuple(key.key for key in keys), descending, conditions.key(), statuses, limit)
+    statement = _merged_statements.get(shape)
+    if statement is None:
+        statement = _merged_statement(keys, descending, conditions, statuses, limit)
+        if len(_merged_statements) >= _MERGED_STATEMENTS_KEPT:
+            _merged_statements.clear()
+        _merged_statements[shape] = statement
+    rows = db.session.execute(statement, conditions.params).all()
+    return [list(row) for row in rows]
+
+
+_MERGED_STATEMENTS_KEPT = 512  # views × sorts × filters used × first page or not
+_merged_statements: dict[tuple[Any, ...], sa.Select[Any]] = {}
+
+
+def _merged_statement(
+    keys: list[Any],
+    descending: bool,
+    conditions: Conditions,
+    statuses: tuple[str, ...],
+    limit: int,
+) -> sa.Select[Any]:
     order = [key.desc() if descending else key.asc() for key in keys]
     arms = [
         sa.select(*keys)
-        .where(Ticket.status == status, *conditions)
+        .where(Ticket.status == status, *conditions.clauses)
         .order_by(*order)
         .limit(limit)
         .subquery()
@@ -206,12 +247,11 @@ def _merged_rows(
     ]
     merged = sa.union_all(*(sa.select(arm) for arm in arms)).subquery()
     merged_keys = [merged.c[key.key] for key in keys]
-    rows = db.session.execute(
+    return (
         sa.select(*merged_keys)
         .order_by(*(key.desc() if descending else key.asc() for key in merged_keys))
         .limit(limit)
-    ).all()
-    return [list(row) for row in rows]
+    )
 
 
 def _page_ids(filters: InboxFilters, user: User) -> tuple[list[int], list[Any]]:
@@ -233,14 +273,14 @@ def _page_ids(filters: InboxFilters, user: User) -> tuple[list[int], list[Any]]:
         return _split_page_ids(filters, conditions, statuses, Ticket.sla_due_at, "due")
     keys, kinds, descending = _sort_keys(filters.sort)
     if filters.after:
-        conditions.append(_keyset(keys, decode_cursor(filters.after, kinds), descending))
+        conditions = _after(conditions, keys, decode_cursor(filters.after, kinds), descending)
     rows = _merged_rows(keys, descending, conditions, statuses, PAGE_SIZE + 1)
     return [row[-1] for row in rows], rows
 
 
 def _split_page_ids(
     filters: InboxFilters,
-    conditions: list[sa.ColumnElement[bool]],
+    conditions: Conditions,
     statuses: tuple[str, ...],
     column: Any,
     part_name: str,
@@ -261,17 +301,17 @@ def _split_page_ids(
             raise ValidationError("after", _("This page link is broken; start from the top."))
     rows: list[list[Any]] = []
     if part == part_name:
-        first = [*conditions, column.is_not(None)]
+        first = conditions.adding(("set", column.key), column.is_not(None))
         if values:
-            first.append(_keyset(first_keys, values, descending=False))
+            first = _after(first, first_keys, values, descending=False)
         rows = [
             [part_name, *row]
             for row in _merged_rows(first_keys, False, first, statuses, PAGE_SIZE + 1)
         ]
     if rest and len(rows) <= PAGE_SIZE:
-        others = [*conditions, column.is_(None)]
+        others = conditions.adding(("unset", column.key), column.is_(None))
         if part == "other" and values:
-            others.append(_keyset(other_keys, values, descending=True))
+            others = _after(others, other_keys, values, descending=True)
         rows += [
             ["other", *row]
             for row in _merged_rows(other_keys, True, others, statuses, PAGE_SIZE + 1 - len(rows))
@@ -287,23 +327,23 @@ def _search_ids(filters: InboxFilters, user: User) -> tuple[list[int], list[Any]
     statuses = VIEW_STATUSES[filters.view]
     if filters.status:
         statuses = tuple(status for status in statuses if status == filters.status)
-    conditions.append(Ticket.status.in_(statuses))
+    conditions.add(("statuses", statuses), Ticket.status.in_(statuses))
     if filters.after:
-        conditions.append(
-            _keyset([hits.c.score, Ticket.id], decode_cursor(filters.after, (float, int)), True)
-        )
+        values = decode_cursor(filters.after, (float, int))
+        conditions = _after(conditions, [hits.c.score, Ticket.id], values, True)
     rows = db.session.execute(
         sa.select(hits.c.score, Ticket.id)
         .join(hits, hits.c.ticket_id == Ticket.id)
-        .where(*conditions)
+        .where(*conditions.clauses)
         .order_by(hits.c.score.desc(), Ticket.id.desc())
-        .limit(PAGE_SIZE + 1)
+        .limit(PAGE_SIZE + 1),
+        conditions.params,
     ).all()
     return [row[1] for row in rows], [list(row) for row in rows]
 
 
 def _marked_page_ids(
-    filters: InboxFilters, conditions: list[sa.ColumnElement[bool]], statuses: tuple[str, ...]
+    filters: InboxFilters, conditions: Conditions, statuses: tuple[str, ...]
 ) -> tuple[list[int], list[Any]]:
     """Snoozed tickets by wake time (soonest first), spam by when it was marked (latest
     first), each read from its own (column, id) index."""
@@ -312,33 +352,34 @@ def _marked_page_ids(
         keys, descending = [Ticket.snoozed_until, Ticket.id], False
     else:
         keys, descending = [Ticket.spam_at, Ticket.id], True
-    conditions.append(Ticket.status.in_(statuses))
+    conditions.add(("statuses", statuses), Ticket.status.in_(statuses))
     if filters.after:
-        conditions.append(_keyset(keys, decode_cursor(filters.after, (datetime, int)), descending))
+        values = decode_cursor(filters.after, (datetime, int))
+        conditions = _after(conditions, keys, values, descending)
     order = [key.desc() if descending else key.asc() for key in keys]
     rows = db.session.execute(
-        sa.select(*keys).where(*conditions).order_by(*order).limit(PAGE_SIZE + 1)
+        sa.select(*keys).where(*conditions.clauses).order_by(*order).limit(PAGE_SIZE + 1),
+        conditions.params,
     ).all()
     return [int(row[1]) for row in rows], [list(row) for row in rows]
 
 
-def _promise_page_ids(
-    filters: InboxFilters, conditions: list[sa.ColumnElement[bool]]
-) -> tuple[list[int], list[Any]]:
+def _promise_page_ids(filters: InboxFilters, conditions: Conditions) -> tuple[list[int], list[Any]]:
     """Tickets with a pending promise, the soonest due first (the promises' own index)."""
     keys = [Promise.due_at, Ticket.id]
     if filters.status:
-        conditions.append(Ticket.status == filters.status)
+        status = Ticket.status == sa.bindparam("status")
+        conditions.add("status", status, status=filters.status)
     if filters.after:
-        conditions.append(
-            _keyset(keys, decode_cursor(filters.after, (datetime, int)), descending=False)
-        )
+        values = decode_cursor(filters.after, (datetime, int))
+        conditions = _after(conditions, keys, values, descending=False)
     rows = db.session.execute(
         sa.select(Promise.due_at, Ticket.id)
         .join(Ticket, Ticket.id == Promise.ticket_id)
-        .where(Promise.status == "pending", *conditions)
+        .where(Promise.status == "pending", *conditions.clauses)
         .order_by(Promise.due_at, Ticket.id)
-        .limit(PAGE_SIZE + 1)
+        .limit(PAGE_SIZE + 1),
+        conditions.params,
     ).all()
     return [row[1] for row in rows], [list(row) for row in rows]
 

@@ -8,7 +8,8 @@ import base64
 import binascii
 import json
 import math
-from dataclasses import dataclass
+from collections.abc import Hashable
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -117,19 +118,46 @@ VIEW_STATUSES = {
 }
 
 
-def _view_extra(view: str, user: User) -> list[sa.ColumnElement[bool]]:
+@dataclass
+class Conditions:
+    """A page's SQL conditions, their values bound by name (`params`), and their `shape`:
+    what they test, without the values. The same shape is the same SQL, so a statement
+    built from them can be kept and run again with another request's values (building the
+    inbox's merged statement cost more than running it)."""
+
+    clauses: list[sa.ColumnElement[bool]] = field(default_factory=list)
+    params: dict[str, Any] = field(default_factory=dict)
+    shape: list[Hashable] = field(default_factory=list)
+
+    def add(self, shape: Hashable, clause: sa.ColumnElement[bool], **params: Any) -> None:
+        """Add `clause`; its bound parameters are named after `params`' keys (each
+        `sa.bindparam(name)`, so a kept statement never runs with an earlier value)."""
+        self.clauses.append(clause)
+        self.shape.append(shape)
+        self.params.update(params)
+
+    def adding(self, shape: Hashable, clause: sa.ColumnElement[bool], **params: Any) -> Conditions:
+        """A copy with `clause` added."""
+        copy = Conditions(list(self.clauses), dict(self.params), list(self.shape))
+        copy.add(shape, clause, **params)
+        return copy
+
+    def key(self) -> tuple[Hashable, ...]:
+        return tuple(self.shape)
+
+
+def _view_extra(view: str, user: User, conditions: Conditions) -> None:
     hygiene = _hygiene_extra(view)
     if hygiene is not None:
-        return [hygiene]
-    if view == "mine":
-        return [Ticket.assignee_id == user.id]
-    if view == "unassigned":
-        return [Ticket.assignee_id.is_(None)]
-    if view == "complaints":
-        return [Ticket.kind == "complaint"]
-    if view == "breaching":
-        return [Ticket.sla_warn_at <= now()]
-    return []
+        conditions.add(("hygiene", view), hygiene)
+    elif view == "mine":
+        conditions.add("mine", Ticket.assignee_id == sa.bindparam("mine"), mine=user.id)
+    elif view == "unassigned":
+        conditions.add("unassigned", Ticket.assignee_id.is_(None))
+    elif view == "complaints":
+        conditions.add("complaints", Ticket.kind == "complaint")
+    elif view == "breaching":
+        conditions.add("breaching", Ticket.sla_warn_at <= sa.bindparam("warned"), warned=now())
 
 
 def _hygiene_extra(view: str) -> sa.ColumnElement[bool] | None:
@@ -143,25 +171,30 @@ def _hygiene_extra(view: str) -> sa.ColumnElement[bool] | None:
     return None
 
 
-def filter_conditions(filters: InboxFilters, user: User) -> list[sa.ColumnElement[bool]]:
+def filter_conditions(filters: InboxFilters, user: User) -> Conditions:
     """Every condition but the status, which `inbox_page` applies one status at a time."""
-    conditions = _view_extra(filters.view, user)
+    conditions = Conditions()
+    _view_extra(filters.view, user, conditions)
     if filters.view in HIDES_SNOOZED:
-        conditions.append(Ticket.snoozed_until.is_(None))
+        conditions.add("awake", Ticket.snoozed_until.is_(None))
     if filters.priority:
-        conditions.append(Ticket.priority == filters.priority)
+        priority = Ticket.priority == sa.bindparam("priority")
+        conditions.add("priority", priority, priority=filters.priority)
     if filters.channel:
-        conditions.append(Ticket.channel == filters.channel)
+        channel = Ticket.channel == sa.bindparam("channel")
+        conditions.add("channel", channel, channel=filters.channel)
     if filters.assignee == "none":
-        conditions.append(Ticket.assignee_id.is_(None))
+        conditions.add("nobody's", Ticket.assignee_id.is_(None))
     elif filters.assignee:
-        conditions.append(Ticket.assignee_id == int(filters.assignee))
+        assignee = Ticket.assignee_id == sa.bindparam("assignee")
+        conditions.add("assignee", assignee, assignee=int(filters.assignee))
     if filters.tag:
-        conditions.append(
+        tagged = (
             sa.exists()
             .where(ticket_tags.c.ticket_id == Ticket.id, ticket_tags.c.tag_id == Tag.id)
-            .where(Tag.name == filters.tag)
+            .where(Tag.name == sa.bindparam("tag"))
         )
+        conditions.add("tag", tagged, tag=filters.tag)
     return conditions
 
 

@@ -123,6 +123,30 @@ def test_tag_filter_and_mine_view(app, login_as):
     assert ticket_numbers(html) == [tagged.number]
 
 
+def test_a_kept_page_statement_runs_with_each_requests_own_values(app, login_as, make_user):
+    """The merged page statement is built once per shape (`inbox._merged_rows`) and run
+    with each request's values: one agent's "Mine" never shows another's tickets, and one
+    priority filter never answers for another."""
+    from helpdesk.tickets import inbox
+
+    first, second = login_as("agent"), login_as("agent")
+    with app.app_context():
+        firsts = TicketFactory(assignee_id=first.user.id, priority="urgent")
+        seconds = TicketFactory(assignee_id=second.user.id, priority="low")
+    inbox._merged_statements.clear()
+    for _ in range(2):
+        assert ticket_numbers(first.get("/inbox?view=mine").get_data(as_text=True)) == [
+            firsts.number
+        ]
+        assert ticket_numbers(second.get("/inbox?view=mine").get_data(as_text=True)) == [
+            seconds.number
+        ]
+    for priority, ticket in (("urgent", firsts), ("low", seconds), ("urgent", firsts)):
+        html = first.get(f"/inbox?view=all&priority={priority}").get_data(as_text=True)
+        assert ticket_numbers(html) == [ticket.number]
+    assert len(inbox._merged_statements) == 2  # one for "Mine", one for a priority
+
+
 @pytest.mark.parametrize(
     ("query", "field"),
     [
