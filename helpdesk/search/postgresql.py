@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 from helpdesk.extensions import db
 from helpdesk.models import Article, Customer, Message, Ticket
@@ -85,6 +86,13 @@ _PG_ROW_ID: dict[str, Expression] = {
 }
 
 
+def _one_of(column: Expression, ids: list[int]) -> sa.ColumnElement[bool]:
+    """`column` is one of `ids`, the ids sent as one array parameter: psycopg sends each
+    value of an IN list as a parameter of its own, and a probe's 500 ids cost about 6 ms
+    of binding that way, against a fraction of one as an array."""
+    return column == sa.any_(sa.bindparam(None, ids, type_=postgresql.ARRAY(sa.Integer)))
+
+
 def _postgresql_substring(field: str, term: str) -> sa.ColumnElement[bool]:
     """The substring (trigram-indexed ILIKE) condition of one field: what the probes match
     with (every word match is also a substring match)."""
@@ -134,9 +142,11 @@ def ticket_plan(terms: list[str]) -> Plan:
 def _postgresql_anchor_tickets(index: int, plan: Plan) -> sa.Select[Any]:
     """The ids of the tickets the rare term `index` matches anywhere, from its probes."""
     return sa.union(
-        sa.select(Ticket.id.label("ticket_id")).where(Ticket.id.in_(plan.rows[(index, "subject")])),
-        sa.select(Ticket.id).where(Ticket.customer_id.in_(plan.rows[(index, "customer")])),
-        sa.select(Message.ticket_id).where(Message.id.in_(plan.rows[(index, "body")])),
+        sa.select(Ticket.id.label("ticket_id")).where(
+            _one_of(Ticket.id, plan.rows[(index, "subject")])
+        ),
+        sa.select(Ticket.id).where(_one_of(Ticket.customer_id, plan.rows[(index, "customer")])),
+        sa.select(Message.ticket_id).where(_one_of(Message.id, plan.rows[(index, "body")])),
     )  # type: ignore[return-value]
 
 
@@ -172,7 +182,7 @@ def ticket_arms(index: int, term: str, plan: Plan) -> list[Arm]:
         elif common is None:
             arm = arm.where(match)
         else:
-            arm = arm.where(key.in_(ids))
+            arm = arm.where(_one_of(key, ids))
         arms.append(arm)
     return arms
 

@@ -16,6 +16,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from helpdesk.db.one_of import OneOf
 from helpdesk.extensions import db
 from helpdesk.models import Customer, Recovery, Tag, Ticket, User
 from helpdesk.models.ticket import OPEN_STATUSES, ticket_tags
@@ -76,12 +77,12 @@ _ROWS = (
     .join(Customer, Customer.id == Ticket.customer_id)
     .outerjoin(User, User.id == Ticket.assignee_id)
     .outerjoin(Recovery, Recovery.ticket_id == Ticket.id)  # at most one a ticket
-    .where(Ticket.id.in_(sa.bindparam("ids", expanding=True)))
+    .where(OneOf(Ticket.id, "ids"))
 )
 _TAGS = (
     sa.select(ticket_tags.c.ticket_id, Tag.name)
     .join(Tag, Tag.id == ticket_tags.c.tag_id)
-    .where(ticket_tags.c.ticket_id.in_(sa.bindparam("ids", expanding=True)))
+    .where(OneOf(ticket_tags.c.ticket_id, "ids"))
     .order_by(ticket_tags.c.ticket_id, Tag.name)
 )
 
