@@ -8,6 +8,7 @@ from functools import lru_cache
 from typing import Any
 
 from babel import support
+from flask import current_app
 from flask_wtf import FlaskForm
 from wtforms.i18n import messages_path
 
@@ -40,9 +41,12 @@ class BaseForm(FlaskForm):
             options["filters"] = filters
             return unbound_field.bind(form=form, **options)
 
-        def get_translations(self, form: Any) -> support.NullTranslations:
-            """WTForms' own messages in the locale in use, read once a process per locale
-            (Flask-WTF reads the catalogue again in every request that builds a form)."""
+        def get_translations(self, form: Any) -> Any:
+            """WTForms' own messages in the locale in use when the form is made, read once
+            a process per locale (Flask-WTF reads the catalogue again in every request that
+            builds a form)."""
+            if not current_app.config.get("WTF_I18N_ENABLED", True):
+                return super().get_translations(form)  # type: ignore[misc]  # the next Meta
             return _wtforms_translations(str(locale_in_use() or "en"))
 
 

@@ -37,6 +37,10 @@ class OneOf(ColumnElement[Any]):
         self.column = coercions.expect(roles.ExpressionElementRole, column)
         self.name = name
 
+    @property
+    def _from_objects(self) -> list[Any]:  # the column's table goes into FROM
+        return self.column._from_objects
+
 
 @compiles(OneOf)
 def _expanding_in(element: OneOf, compiler: SQLCompiler, **kw: Any) -> str:

@@ -132,6 +132,8 @@ class Conditions:
     def add(self, shape: Hashable, clause: sa.ColumnElement[bool], **params: Any) -> None:
         """Add `clause`; its bound parameters are named after `params`' keys (each
         `sa.bindparam(name)`, so a kept statement never runs with an earlier value)."""
+        if params.keys() & self.params.keys():  # one name would bind one value for both
+            raise ValueError(f"parameters named twice: {sorted(params.keys() & self.params)}")
         self.clauses.append(clause)
         self.shape.append(shape)
         self.params.update(params)
