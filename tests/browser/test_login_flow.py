@@ -40,7 +40,8 @@ def test_admin_logs_in_sees_admin_navigation_and_logs_out(page, make_user):
     expect(nav.get_by_role("link", name="Audit log")).to_be_hidden()
     page.get_by_role("button", name="Log out").click()
     page.wait_for_url("**/login")
-    expect(page.get_by_text("You are logged out.")).to_be_visible()
+    # The flash itself: static/js/a11y.js also copies it into the (hidden) live region.
+    expect(page.locator(".flash").get_by_text("You are logged out.")).to_be_visible()
     page.goto("/inbox")
     assert "/login" in page.url
 
