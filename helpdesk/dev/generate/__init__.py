@@ -8,12 +8,15 @@ audit events of resolves and a few reopens (the trends and the team report read 
 first-reply service-level clocks; tags. Agents, a founder, tags, root causes
 and help articles are created only when missing, so the generator may run again to add more.
 
-Speed: rows are built as tuples and written with the driver's executemany, in one
-transaction (all or nothing: a failed or killed run leaves the database as it was). On
-SQLite the search triggers are dropped inside that transaction and the new rows indexed
-in one statement per table at the end; fsync is off for the load. Ids are handed out
-here, so run one generator at a time. Generated customers use the `generated.example`
-domain, which is how the generator tells its own data from real data.
+Speed: rows are built as tuples and written with the driver's executemany (COPY on
+PostgreSQL), in one transaction (all or nothing: a failed or killed run leaves the
+database as it was). The search index is left out of the load and built at its end,
+inside that transaction: on SQLite the search triggers are dropped and the new rows
+indexed in one statement per table (fsync is off for the load); on PostgreSQL the GIN
+search indexes are dropped and created again when the load at least doubles the tickets,
+which locks those tables until the commit. Ids are handed out here, so run one generator
+at a time. Generated customers use the `generated.example` domain, which is how the
+generator tells its own data from real data.
 """
 
 from __future__ import annotations
@@ -150,7 +153,7 @@ def _load(
             ("sla_targets", _table(SlaTarget), parts.SLA_TARGET_COLUMNS),
         )
     }
-    with search_index_deferred(connection, first_ids):
+    with search_index_deferred(connection, first_ids, tickets=tickets):
         context.customer_ids, context.customer_languages = _insert_customers(
             connection, rng, max(1, tickets // 3), first_ids["customers"], current
         )

@@ -1,5 +1,6 @@
-"""Fast bulk inserts for the generator: prepared tuples through the driver's executemany,
-the bulk-load-only SQLite settings, and the search index filled once after the load.
+"""Fast bulk inserts for the generator: prepared tuples through the driver's executemany
+(COPY on PostgreSQL), the bulk-load-only SQLite settings, and the search index built once
+after the load.
 
 Rows are tuples in the order of the columns named for each table; values pass through the
 column types' own bind processors (timestamps, JSON, booleans), so what lands in the
@@ -25,7 +26,8 @@ SEARCH_SOURCES = {
 
 
 class TableWriter:
-    """Inserts rows (tuples in `columns` order) into one table with executemany."""
+    """Inserts rows (tuples in `columns` order) into one table: executemany, or COPY on
+    PostgreSQL."""
 
     def __init__(self, connection: sa.Connection, table: sa.Table, columns: Sequence[str]):
         self.connection = connection
@@ -35,6 +37,11 @@ class TableWriter:
         markers = ", ".join([marker] * len(columns))
         # Names come from the models' metadata, values travel as parameters.
         self.sql = f"INSERT INTO {table.name} ({names}) VALUES ({markers})"  # nosec B608  # noqa: S608
+        # PostgreSQL takes rows fastest through COPY (psycopg adapts each value as
+        # executemany would).
+        self.copy_sql = (
+            f"COPY {table.name} ({names}) FROM STDIN" if dialect.name == "postgresql" else None
+        )
         self.processors = [
             (index, processor)
             for index, name in enumerate(columns)
@@ -57,7 +64,13 @@ class TableWriter:
                         values[index] = processor(value)
                 converted.append(tuple(values))
             rows = converted
-        self.connection.exec_driver_sql(self.sql, rows)
+        if self.copy_sql is None:
+            self.connection.exec_driver_sql(self.sql, rows)
+            return
+        with self.connection.connection.driver_connection.cursor() as cursor:  # type: ignore[union-attr]
+            with cursor.copy(self.copy_sql) as copy:
+                for row in rows:
+                    copy.write_row(row)
 
 
 @contextmanager
@@ -84,28 +97,68 @@ def sqlite_bulk_settings(connection: sa.Connection) -> Iterator[None]:
 
 
 def search_triggers(connection: sa.Connection) -> dict[str, str]:
-    """The search index's triggers (name -> CREATE statement) on the tables loaded."""
-    rows = connection.exec_driver_sql(
-        "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger'"
-    ).all()
+    """SQLite's search triggers (name -> CREATE statement) on the tables loaded."""
+    return _search_objects(
+        connection, "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger'"
+    )
+
+
+def search_indexes(connection: sa.Connection) -> dict[str, str]:
+    """PostgreSQL's search indexes (name -> CREATE statement) on the tables loaded: the
+    trigram and full-text GIN indexes."""
+    return _search_objects(
+        connection,
+        "SELECT indexname, tablename, indexdef FROM pg_indexes WHERE schemaname = current_schema()",
+    )
+
+
+def _search_objects(connection: sa.Connection, catalogue: str) -> dict[str, str]:
+    """Of the (name, table, CREATE statement) rows the `catalogue` query lists, the search
+    index's own (named `search_...` by the migrations) on the tables loaded."""
     return {
         name: sql
-        for name, table, sql in rows
+        for name, table, sql in connection.exec_driver_sql(catalogue).all()
         if name.startswith("search_") and table in SEARCH_SOURCES
     }
 
 
 @contextmanager
-def search_index_deferred(connection: sa.Connection, first_ids: dict[str, int]) -> Iterator[None]:
-    """On SQLite, drop the search triggers for the load, then index every row from
-    `first_ids[table]` on with one statement per table and put the triggers back.
+def search_index_deferred(
+    connection: sa.Connection, first_ids: dict[str, int], *, tickets: int
+) -> Iterator[None]:
+    """Keep the search index out of the load and build it once at the end.
 
-    One big insert per FTS5 table builds a few large segments instead of thousands of small
-    ones merged over and over. Must run inside the load's transaction (SQLite DDL is
-    transactional): if the load fails or the process dies, the rollback brings the triggers
-    back with everything else. PostgreSQL's search indexes are expression indexes: nothing
-    to do there.
+    SQLite: drop the search triggers for the load, then index every row from
+    `first_ids[table]` on with one statement per table and put the triggers back. One big
+    insert per FTS5 table builds a few large segments instead of thousands of small ones
+    merged over and over.
+
+    PostgreSQL: when the load of `tickets` at least doubles the tickets there, drop the GIN
+    search indexes for the load and create them again after it; building a GIN index from
+    all rows at once is quicker than inserting into it row by row. (A small load into a
+    large database keeps them: rebuilding would index the old rows again.) The dropped
+    indexes lock their tables until the load commits: run the generator when nobody else
+    uses the database.
+
+    Must run inside the load's transaction (DDL is transactional on both): if the load fails
+    or the process dies, the rollback brings the triggers or indexes back with everything
+    else.
     """
+    if connection.dialect.name == "postgresql":
+        if tickets < first_ids["tickets"] - 1:  # ids start at 1
+            yield
+            return
+        if not connection.in_transaction():
+            raise RuntimeError("the search indexes may only be dropped inside a transaction")
+        indexes = search_indexes(connection)
+        for name in indexes:
+            connection.exec_driver_sql(f'DROP INDEX "{name}"')
+        yield
+        # For this transaction only: room to sort the index entries in memory.
+        connection.exec_driver_sql("SET LOCAL maintenance_work_mem = '512MB'")
+        for sql in indexes.values():
+            connection.exec_driver_sql(sql)
+        return
     if connection.dialect.name != "sqlite":
         yield
         return
