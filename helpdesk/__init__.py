@@ -83,6 +83,11 @@ def register_extensions(app: Flask) -> None:
                 busy_timeout_ms=app.config.get("SQLITE_BUSY_TIMEOUT_MS", 5000),
                 synchronous=app.config.get("SQLITE_SYNCHRONOUS", "NORMAL"),
             )
+    else:
+        from helpdesk.db.postgresql import keep_prepared_statements
+
+        with app.app_context():
+            keep_prepared_statements(app, db.engine)
 
 
 # Every feature that serves pages, in registration order. Each `helpdesk.<name>` has a
