@@ -6,6 +6,7 @@ which checks their conversation cookie."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Protocol
 
 from flask import Blueprint, Response
 
@@ -14,7 +15,7 @@ from helpdesk.attachments.queries import attachment_for_staff, attachments_by_me
 from helpdesk.attachments.serving import download_response, preview_response
 from helpdesk.attachments.uploads import ACCEPT, ALLOWED_HINT, filesize, limits
 from helpdesk.auth.access import require_role
-from helpdesk.models import Attachment, Message
+from helpdesk.models import Attachment
 
 bp = Blueprint("attachments", __name__)
 bp.before_request(require_role("agent"))
@@ -30,9 +31,17 @@ def staff_preview(number: int, attachment_id: int) -> Response:
     return preview_response(attachment_for_staff(number=number, attachment_id=attachment_id))
 
 
+class ShownMessage(Protocol):
+    @property
+    def id(self) -> int: ...
+    @property
+    def has_attachments(self) -> bool: ...
+
+
 @bp.app_template_global("message_attachments")
-def message_attachments(messages: Iterable[Message]) -> dict[int, list[Attachment]]:
-    """For the conversation templates: every shown message's attachments, in one query."""
+def message_attachments(messages: Iterable[ShownMessage]) -> dict[int, list[Attachment]]:
+    """For the conversation templates: every shown message's attachments, in one query
+    (`messages` are `Message`s or the ticket page's conversation rows)."""
     return attachments_by_message([m.id for m in messages if m.has_attachments])
 
 

@@ -24,7 +24,7 @@ from typing import Any, Generic, TypeVar
 import sqlalchemy as sa
 
 from helpdesk.clock import now
-from helpdesk.extensions import db
+from helpdesk.db.rows import read_rows
 from helpdesk.models import AuditEvent, Message, NpsResponse, Ticket
 
 T = TypeVar("T")
@@ -36,7 +36,7 @@ def data_version() -> tuple[int, ...]:
         sa.select(sa.func.max(column)).scalar_subquery()
         for column in (AuditEvent.id, Message.id, Ticket.id, NpsResponse.id)
     ]
-    row = db.session.execute(sa.select(*highest)).one()
+    row = read_rows(sa.select(*highest)).one()
     return tuple(int(value or 0) for value in row)
 
 

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from helpdesk.clock import now
+from helpdesk.db.rows import read_rows
 from helpdesk.extensions import db
 from helpdesk.founders.escalations import ACTIVE_STATES, SEVERITY
 from helpdesk.models import AuditEvent, Digest, Escalation, Ticket, User
@@ -172,7 +173,7 @@ def ticket_founder_view(ticket: Ticket) -> TicketFounderView:
     from the queue (from the audit trail), in one statement: the ticket page keeps a fixed
     query budget."""
     given = {"ticket_id": ticket.id, "object_id": str(ticket.id)}
-    rows = db.session.execute(_FOUNDER_VIEW, given).all()
+    rows = read_rows(_FOUNDER_VIEW, given).all()
     items = [
         TicketEscalation(reason=row.reason, status=row.status, outcome=row.outcome, created_at=at)
         for row in rows

@@ -21,7 +21,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
-from helpdesk.extensions import db
+from helpdesk.db.rows import read_rows
 from helpdesk.models import Article, Customer, Message, Ticket
 from helpdesk.search import ranking
 from helpdesk.search.ranking import (
@@ -116,7 +116,7 @@ def _postgresql_newest(column: str, term: str) -> list[int]:
         .order_by(key.desc())
         .limit(ranking.CANDIDATES + 1)
     )
-    return list(db.session.scalars(probe))
+    return list(read_rows(probe).scalars())
 
 
 def ticket_plan(terms: list[str]) -> Plan:

@@ -18,7 +18,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from helpdesk.extensions import db
+from helpdesk.db.rows import read_rows
 from helpdesk.models import Article, Customer, Message, Ticket
 from helpdesk.search import ranking
 from helpdesk.search.ranking import (
@@ -66,7 +66,7 @@ def _common(table: sa.TableClause, term: str) -> bool:
         .offset(ranking.CANDIDATES)
         .limit(1)
     )
-    return db.session.execute(probe).first() is not None
+    return read_rows(probe).first() is not None
 
 
 def _fts_matches(

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from flask_babel import gettext as _
 
 from helpdesk.format_filters import datetimeformat
-from helpdesk.models import AuditEvent
 from helpdesk.tickets.labels import (
     ACTION_LABELS,
     FIELD_LABELS,
@@ -26,6 +25,21 @@ _value_labels: dict[str, Mapping[str, Any]] = {}
 
 def add_value_labels(field: str, labels: Mapping[str, Any]) -> None:
     _value_labels[field] = labels
+
+
+class RecordedEvent(Protocol):
+    """What the history reads of an audit event (an `AuditEvent` or a row of its columns)."""
+
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def action(self) -> str: ...
+    @property
+    def changes(self) -> dict[str, Any]: ...
+    @property
+    def actor_user_id(self) -> int | None: ...
+    @property
+    def actor_label(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -79,7 +93,9 @@ def _show(field: str, value: Any, names: dict[int, str]) -> str:
     return str(value)
 
 
-def history_entries(events: list[AuditEvent], names: dict[int, str]) -> list[HistoryEntry]:
+def history_entries(events: Sequence[RecordedEvent], names: dict[int, str]) -> list[HistoryEntry]:
+    """Lines for `events`; `names` are the staff's by id (`staff_names`): a person who did
+    something is named from it."""
     entries = []
     for event in events:
         details = []
@@ -96,8 +112,8 @@ def history_entries(events: list[AuditEvent], names: dict[int, str]) -> list[His
             HistoryEntry(
                 at=event.created_at,
                 actor=(
-                    event.actor.name
-                    if event.actor
+                    names.get(event.actor_user_id, f"#{event.actor_user_id}")
+                    if event.actor_user_id is not None
                     else actor_name(event.actor_label, event.changes)
                 ),
                 action=str(ACTION_LABELS.get(event.action, event.action)),

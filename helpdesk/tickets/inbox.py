@@ -19,6 +19,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from helpdesk.clock import now
 from helpdesk.db.data_version import app_cache
+from helpdesk.db.rows import read_rows
 from helpdesk.errors import ValidationError
 from helpdesk.extensions import db
 from helpdesk.format_filters import Moment
@@ -221,7 +222,7 @@ def _merged_rows(
         if len(_merged_statements) >= _MERGED_STATEMENTS_KEPT:
             _merged_statements.clear()
         _merged_statements[shape] = statement
-    rows = db.session.execute(statement, conditions.params).all()
+    rows = read_rows(statement, conditions.params).all()
     return [list(row) for row in rows]
 
 
@@ -331,7 +332,7 @@ def _search_ids(filters: InboxFilters, user: User) -> tuple[list[int], list[Any]
     if filters.after:
         values = decode_cursor(filters.after, (float, int))
         conditions = _after(conditions, [hits.c.score, Ticket.id], values, True)
-    rows = db.session.execute(
+    rows = read_rows(
         sa.select(hits.c.score, Ticket.id)
         .join(hits, hits.c.ticket_id == Ticket.id)
         .where(*conditions.clauses)
@@ -357,7 +358,7 @@ def _marked_page_ids(
         values = decode_cursor(filters.after, (datetime, int))
         conditions = _after(conditions, keys, values, descending)
     order = [key.desc() if descending else key.asc() for key in keys]
-    rows = db.session.execute(
+    rows = read_rows(
         sa.select(*keys).where(*conditions.clauses).order_by(*order).limit(PAGE_SIZE + 1),
         conditions.params,
     ).all()
@@ -373,7 +374,7 @@ def _promise_page_ids(filters: InboxFilters, conditions: Conditions) -> tuple[li
     if filters.after:
         values = decode_cursor(filters.after, (datetime, int))
         conditions = _after(conditions, keys, values, descending=False)
-    rows = db.session.execute(
+    rows = read_rows(
         sa.select(Promise.due_at, Ticket.id)
         .join(Ticket, Ticket.id == Promise.ticket_id)
         .where(Promise.status == "pending", *conditions.clauses)
@@ -412,7 +413,7 @@ def inbox_page(
     if ids and filters.view == "promises":
         due = {
             ticket_id: due_at
-            for ticket_id, due_at in db.session.execute(
+            for ticket_id, due_at in read_rows(
                 sa.select(Promise.ticket_id, Promise.due_at).where(
                     Promise.ticket_id.in_(ids), Promise.status == "pending"
                 )

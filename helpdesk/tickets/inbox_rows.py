@@ -17,7 +17,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from helpdesk.db.one_of import OneOf
-from helpdesk.extensions import db
+from helpdesk.db.rows import read_rows
 from helpdesk.models import Customer, Recovery, Tag, Ticket, User
 from helpdesk.models.ticket import OPEN_STATUSES, ticket_tags
 
@@ -94,10 +94,10 @@ def ticket_rows(ids: Sequence[int]) -> dict[int, TicketRow]:
     given = {"ids": list(ids)}
     rows = {
         row[0]: TicketRow(*row)  # type: ignore[call-arg]  # the columns, in order
-        for row in db.session.execute(_ROWS, given)
+        for row in read_rows(_ROWS, given)
     }
     tags: defaultdict[int, list[str]] = defaultdict(list)
-    for ticket_id, name in db.session.execute(_TAGS, given):
+    for ticket_id, name in read_rows(_TAGS, given):
         tags[ticket_id].append(name)
     for ticket_id, names in tags.items():
         if ticket_id in rows:

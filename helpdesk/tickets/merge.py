@@ -10,6 +10,8 @@ undone (the page's confirmation says so).
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
@@ -41,9 +43,10 @@ def merge_target(ticket: Ticket) -> Ticket:
     return ticket
 
 
-def merge_candidates(ticket: Ticket) -> list[Ticket]:
+def merge_candidates(ticket: Ticket) -> list[sa.Row[Any]]:
     """The customer's other tickets this one could be merged into, latest first (those
-    the customer panel lists, without merged or spam ones)."""
+    the customer panel lists, without merged or spam ones), as `customer_other_tickets`
+    rows."""
     return [
         other
         for other in customer_other_tickets(ticket)

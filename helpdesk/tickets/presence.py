@@ -12,6 +12,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from helpdesk.clock import now
+from helpdesk.db.rows import read_rows
 from helpdesk.db.transaction import use_case
 from helpdesk.db.upsert import insert_on_conflict
 from helpdesk.extensions import db
@@ -68,7 +69,7 @@ _OTHERS = (
 def presence_others(*, ticket: Ticket, user: User) -> list[Viewer]:
     at = now()
     given = {"ticket_id": ticket.id, "user_id": user.id, "seen_since": at - PRESENCE_WINDOW}
-    rows = db.session.execute(_OTHERS, given).all()
+    rows = read_rows(_OTHERS, given).all()
     return [
         Viewer(name=name, typing=typing_at is not None and typing_at >= at - TYPING_WINDOW)
         for name, typing_at in rows

@@ -23,6 +23,7 @@ from wtforms import SelectChoice
 from helpdesk.attachments.uploads import files_not_sent, uploads_from_request
 from helpdesk.auth.access import require_role
 from helpdesk.bidi import with_names
+from helpdesk.db.postgresql import plan_once_for_any_values
 from helpdesk.errors import DomainError, NotAllowed, ValidationError
 from helpdesk.format_filters import moments
 from helpdesk.forms import parse_id
@@ -58,8 +59,8 @@ from helpdesk.tickets.lookups import ticket_or_404
 from helpdesk.tickets.panels import inbox_sections_context, panels_context
 from helpdesk.tickets.queries import (
     assignable_users,
+    conversation,
     ticket_audit_events,
-    ticket_messages,
 )
 from helpdesk.web.current import staff
 from helpdesk.web.htmx_render import render_page_or_fragment, wants_fragment
@@ -221,7 +222,7 @@ def _ticket_page(
 ) -> Response:
     """The ticket page; `panel_forms` replaces a side panel's blank forms (a refused
     snooze or merge shows what was typed and why)."""
-    messages = ticket_messages(ticket)
+    messages = conversation(ticket)
     form = reply_form or _reply_form(ticket, messages)
     if stale:
         # Show the new state; the next send goes through unless it changes again.
@@ -247,6 +248,7 @@ def _ticket_page(
 
 @bp.get("/tickets/<number:number>")
 def ticket(number: int) -> Response:
+    plan_once_for_any_values()  # measured: the page's statements keep their plans
     return _ticket_page(ticket_or_404(number))
 
 
