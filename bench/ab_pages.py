@@ -3,14 +3,18 @@
 own process, and the two serve alternating batches of requests, so a machine whose speed
 drifts (shared cores, CPU steal) slows both alike. Prints, per page, each side's best and
 median CPU per request and the median of the paired new/old ratios: the figure to trust
-on a noisy machine (`bench/profile_page.py` measures one checkout alone).
+on a noisy machine (`bench/profile_page.py` measures one checkout alone). Also the paired
+ratio of wall-clock time, which on PostgreSQL holds the database server's work too (the
+server runs in its own processes: the CPU figure leaves it out).
 
     git worktree add /tmp/before <commit>    # then copy static/vendor and the .mo files
     .venv/bin/python bench/ab_pages.py /tmp/before . /inbox /tickets/100001
     .venv/bin/python bench/ab_pages.py --rounds 20 --batch 10 /tmp/before . /inbox
+    .venv/bin/python bench/ab_pages.py --db postgresql /tmp/before . /inbox
 
-Uses the data bench/run generated (bench/data/sqlite-<tickets>.db of this checkout) and
-logs in as its first agent (or its founder for /founders pages).
+Uses the data bench/run generated for this checkout (bench/data/, or the PostgreSQL
+database helpdesk_bench_<tickets>) and logs in as its first agent (or its founder for
+/founders pages).
 """
 
 from __future__ import annotations
@@ -24,13 +28,14 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+POSTGRESQL_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/"  # as bench/run
 
 
-def serve(checkout: str, database: str, paths: list[str]) -> None:
+def serve(checkout: str, database_url: str, paths: list[str]) -> None:
     """Worker mode: build the app of `checkout`, then answer "<path> <n>" lines on stdin
-    with the CPU milliseconds per request of n requests."""
+    with the CPU and the wall-clock milliseconds per request of n requests."""
     os.environ.update(
-        HELPDESK_DATABASE_URL=f"sqlite:///{database}",
+        HELPDESK_DATABASE_URL=database_url,
         HELPDESK_ENV="production",
         HELPDESK_SCHEDULER="off",
         SECRET_KEY="profile-" + "x" * 40,
@@ -59,10 +64,11 @@ def serve(checkout: str, database: str, paths: list[str]) -> None:
     print("ready", flush=True)
     for line in sys.stdin:
         path, count = line.split()
-        started = time.process_time()
+        started, wall = time.process_time(), time.perf_counter()
         for _ in range(int(count)):
             clients[path].get(path)
-        print((time.process_time() - started) / int(count) * 1000, flush=True)
+        cpu, wall = time.process_time() - started, time.perf_counter() - wall
+        print(cpu / int(count) * 1000, wall / int(count) * 1000, flush=True)
 
 
 def main() -> None:
@@ -74,15 +80,22 @@ def main() -> None:
     parser.add_argument("after")
     parser.add_argument("paths", nargs="+")
     parser.add_argument("--tickets", type=int, default=100_000)
+    parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--rounds", type=int, default=12)
     parser.add_argument("--batch", type=int, default=20, help="requests per turn")
     args = parser.parse_args()
-    database = ROOT / "bench" / "data" / f"sqlite-{args.tickets}.db"
-    if not database.exists():
-        raise SystemExit(f"{database} is missing: run bench/run --tickets {args.tickets} first")
+    facts = ROOT / "bench" / "data" / f"{args.db}-{args.tickets}.json"  # written by bench/run
+    if not facts.exists():
+        raise SystemExit(
+            f"{facts} is missing: run bench/run --db {args.db} --tickets {args.tickets} first"
+        )
+    if args.db == "sqlite":
+        database_url = f"sqlite:///{facts.with_suffix('.db')}"
+    else:
+        database_url = f"{POSTGRESQL_SERVER}helpdesk_bench_{args.tickets}"
     sides = {
         name: subprocess.Popen(  # noqa: S603  # this script, with our own arguments
-            [sys.executable, __file__, "--serve", str(Path(checkout).resolve()), str(database)]
+            [sys.executable, __file__, "--serve", str(Path(checkout).resolve()), database_url]
             + args.paths,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
@@ -94,6 +107,7 @@ def main() -> None:
         if process.stdout is None or process.stdout.readline().strip() != "ready":
             raise SystemExit(f"the {name} checkout did not start")
     times: dict[tuple[str, str], list[float]] = {(n, p): [] for n in sides for p in args.paths}
+    walls: dict[tuple[str, str], list[float]] = {(n, p): [] for n in sides for p in args.paths}
     for turn in range(args.rounds):
         order = ["before", "after"] if turn % 2 == 0 else ["after", "before"]
         for path in args.paths:
@@ -102,14 +116,20 @@ def main() -> None:
                 assert process.stdin is not None and process.stdout is not None  # noqa: S101
                 process.stdin.write(f"{path} {args.batch}\n")
                 process.stdin.flush()
-                times[(name, path)].append(float(process.stdout.readline()))
+                cpu, wall = process.stdout.readline().split()
+                times[(name, path)].append(float(cpu))
+                walls[(name, path)].append(float(wall))
     for path in args.paths:
         before, after = times[("before", path)], times[("after", path)]
         paired = statistics.median(b / a for a, b in zip(before, after, strict=True))
+        wall = statistics.median(
+            b / a for a, b in zip(walls[("before", path)], walls[("after", path)], strict=True)
+        )
         print(
             f"{path}: before best {min(before):.2f} ms, median {statistics.median(before):.2f};"
             f" after best {min(after):.2f} ms, median {statistics.median(after):.2f};"
-            f" after/before {paired:.3f} (median of {args.rounds} paired turns)"
+            f" after/before {paired:.3f} (median of {args.rounds} paired turns);"
+            f" wall-clock after/before {wall:.3f}"
         )
     for process in sides.values():
         if process.stdin is not None:
