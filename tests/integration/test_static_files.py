@@ -53,3 +53,47 @@ def test_static_files_are_compressed_pages_are_not(client):
         assert "Content-Encoding" not in plain.headers
     page = client.get("/login", headers={"Accept-Encoding": "br, gzip"})
     assert "Content-Encoding" not in page.headers  # CSRF token beside echoed input: BREACH
+
+
+def _static_app(folder, environment):
+    from flask import Flask
+
+    from helpdesk.web.static_files import register_static_files
+
+    app = Flask(__name__, static_folder=str(folder), static_url_path="/static")
+    app.config["ENVIRONMENT"] = environment
+    register_static_files(app)
+    return app
+
+
+def test_an_edited_file_gets_its_new_hash_at_once_outside_production(tmp_path):
+    (tmp_path / "site.css").write_text("a {}")
+    app = _static_app(tmp_path, "development")
+    with app.test_request_context("/"):
+        from flask import url_for
+
+        before = url_for("static", filename="site.css")
+        (tmp_path / "site.css").write_text("a { color: red }")
+        after = url_for("static", filename="site.css")
+    assert before != after
+    assert after.endswith(hashlib.sha256(b"a { color: red }").hexdigest()[:12])
+
+
+def test_production_reads_a_files_hash_once_per_worker(tmp_path, monkeypatch):
+    import helpdesk.web.static_files as static_files
+
+    (tmp_path / "site.css").write_text("a {}")
+    app = _static_app(tmp_path, "production")
+    hashed = []
+    real = static_files.static_version
+    monkeypatch.setattr(
+        static_files, "static_version", lambda *args: hashed.append(args) or real(*args)
+    )
+    with app.test_request_context("/"):
+        from flask import url_for
+
+        urls = {url_for("static", filename="site.css") for _ in range(3)}
+        assert url_for("static", filename="missing.css") == "/static/missing.css"
+        assert url_for("static", filename="missing.css") == "/static/missing.css"
+    assert len(urls) == 1
+    assert [args[1] for args in hashed] == ["site.css", "missing.css", "missing.css"]
