@@ -56,6 +56,7 @@ from sqlalchemy.orm.util import identity_key
 
 from helpdesk.clock import now
 from helpdesk.db.locking import claimable
+from helpdesk.db.rows import read_rows
 from helpdesk.extensions import db
 from helpdesk.mail import smtp
 from helpdesk.mail.addresses import mail_from_address
@@ -407,7 +408,7 @@ def _record_failure(row: Outbox, failure: smtp.SmtpFailure) -> bool:
 
 
 _FAILED_FOR_TICKET = (
-    sa.select(Outbox)
+    sa.select(Outbox.subject, Outbox.to_address, Outbox.last_error, Outbox.created_at)
     .where(
         Outbox.ticket_id == sa.bindparam("ticket_id"),
         Outbox.kind == "email",
@@ -418,10 +419,10 @@ _FAILED_FOR_TICKET = (
 )
 
 
-def failed_emails_for_ticket(ticket_id: int) -> list[Outbox]:
-    """The five newest emails about a ticket that could not be delivered (for the ticket
-    page)."""
-    return list(db.session.scalars(_FAILED_FOR_TICKET, {"ticket_id": ticket_id}))
+def failed_emails_for_ticket(ticket_id: int) -> list[sa.Row[tuple[str, str, str | None, datetime]]]:
+    """The five newest emails about a ticket that could not be delivered, as the ticket
+    page shows them (subject, address, error, time: plain rows)."""
+    return list(read_rows(_FAILED_FOR_TICKET, {"ticket_id": ticket_id}))
 
 
 def outbox_recent(*, status: str | None = None, limit: int = 100) -> list[Outbox]:

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from helpdesk.db.rows import read_rows
 from helpdesk.extensions import db
 from helpdesk.models import Customer, FeatureRequest, FeatureRequestTicket, Outreach, Ticket, User
 from helpdesk.outreach.steps import PENDING_STATES
@@ -111,8 +113,16 @@ def feature_list(status: str | None = None) -> list[FeatureRow]:
 
 
 _link = FeatureRequestTicket
+
+
+class FeatureChoice(NamedTuple):
+    id: int
+    title: str
+    status: str
+
+
 _FEATURE_CHOICES = (
-    sa.select(FeatureRequest, _link.ticket_id)
+    sa.select(FeatureRequest.id, FeatureRequest.title, FeatureRequest.status, _link.ticket_id)
     .outerjoin(
         _link,
         sa.and_(
@@ -125,12 +135,15 @@ _FEATURE_CHOICES = (
 )
 
 
-def ticket_feature_choices(ticket: Ticket) -> tuple[list[FeatureRequest], list[FeatureRequest]]:
+def ticket_feature_choices(ticket: Ticket) -> tuple[list[FeatureChoice], list[FeatureChoice]]:
     """The requests `ticket` is linked to, and those it may be linked to (not shipped, not
-    linked yet), by title: one query for the ticket page's panel."""
-    rows = db.session.execute(_FEATURE_CHOICES, {"ticket_id": ticket.id}).all()
-    linked = [feature for feature, linked_id in rows if linked_id is not None]
-    offered = [feature for feature, linked_id in rows if linked_id is None]
+    linked yet), by title: one query (plain rows) for the ticket page's panel."""
+    linked: list[FeatureChoice] = []
+    offered: list[FeatureChoice] = []
+    for feature_id, title, status, linked_id in read_rows(
+        _FEATURE_CHOICES, {"ticket_id": ticket.id}
+    ):
+        (offered if linked_id is None else linked).append(FeatureChoice(feature_id, title, status))
     return linked, offered
 
 

@@ -11,7 +11,6 @@ from typing import Protocol
 from helpdesk.clock import now
 from helpdesk.format_filters import localise
 from helpdesk.i18n import gettext as _
-from helpdesk.models import SlaTarget
 
 
 def compact_duration(seconds: float) -> str:
@@ -91,7 +90,24 @@ def due_line(ticket: DueClock) -> DueLine | None:
     return DueLine(text, False, soon)
 
 
-def target_state(target: SlaTarget, at: datetime | None = None) -> str:
+class TargetClock(Protocol):
+    """What a clock's state reads of a target (an `SlaTarget`, or the panel's row of one)."""
+
+    @property
+    def due_at(self) -> datetime | None: ...
+    @property
+    def met_at(self) -> datetime | None: ...
+    @property
+    def breached_at(self) -> datetime | None: ...
+    @property
+    def paused_at(self) -> datetime | None: ...
+    @property
+    def cancelled_at(self) -> datetime | None: ...
+    @property
+    def remaining_seconds(self) -> int | None: ...
+
+
+def target_state(target: TargetClock, at: datetime | None = None) -> str:
     """running, paused, met, met_late, breached or cancelled."""
     at = at or now()
     if target.cancelled_at is not None:
@@ -105,7 +121,7 @@ def target_state(target: SlaTarget, at: datetime | None = None) -> str:
     return "running"
 
 
-def time_left(target: SlaTarget, at: datetime | None = None) -> str | None:
+def time_left(target: TargetClock, at: datetime | None = None) -> str | None:
     """Time left on a running clock, or the frozen business time left on a paused one."""
     at = at or now()
     state = target_state(target, at)

@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from helpdesk.clock import now
-from helpdesk.extensions import db
+from helpdesk.db.rows import read_rows
 from helpdesk.models import SlaPolicy, SlaTarget, Ticket, User
 from helpdesk.sla.display import due_line, duration_of_minutes, target_state, time_left
 from helpdesk.sla.labels import KIND_LABELS, STATE_LABELS
@@ -30,8 +30,19 @@ class TargetView:
     time_left: str | None
 
 
+# Plain rows: the panel only displays them (issue 25).
 _TARGETS = (
-    sa.select(SlaTarget, SlaPolicy.name)
+    sa.select(
+        SlaTarget.kind,
+        SlaTarget.started_at,
+        SlaTarget.due_at,
+        SlaTarget.met_at,
+        SlaTarget.breached_at,
+        SlaTarget.paused_at,
+        SlaTarget.cancelled_at,
+        SlaTarget.remaining_seconds,
+        SlaPolicy.name.label("policy_name"),
+    )
     .outerjoin(SlaPolicy, SlaPolicy.id == SlaTarget.policy_id)
     .where(SlaTarget.ticket_id == sa.bindparam("ticket_id"))
     .order_by(SlaTarget.started_at.desc(), SlaTarget.id.desc())
@@ -41,18 +52,17 @@ _TARGETS = (
 
 def target_views(ticket: Ticket) -> list[TargetView]:
     at = now()
-    rows = db.session.execute(_TARGETS, {"ticket_id": ticket.id}).all()
     return [
         TargetView(
             kind=target.kind,
-            policy_name=name,
+            policy_name=target.policy_name,
             state=target_state(target, at),
             started_at=target.started_at,
             due_at=target.due_at,
             met_at=target.met_at,
             time_left=time_left(target, at),
         )
-        for target, name in rows
+        for target in read_rows(_TARGETS, {"ticket_id": ticket.id})
     ]
 
 
