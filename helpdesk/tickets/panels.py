@@ -15,7 +15,12 @@ from helpdesk.models import Ticket, User
 from helpdesk.tickets.history import history_entries, staff_names
 from helpdesk.tickets.hygiene_panel import hygiene_context
 from helpdesk.tickets.presence import presence_others
-from helpdesk.tickets.queries import assignable_users, customer_other_tickets, ticket_audit_events
+from helpdesk.tickets.queries import (
+    assignable_users,
+    customer_other_tickets,
+    ticket_audit_events,
+    ticket_tag_names,
+)
 
 
 @dataclass(frozen=True)
@@ -28,7 +33,7 @@ class Panel:
 
 
 def _properties(ticket: Ticket, user: User) -> dict[str, Any]:
-    return {"assignees": assignable_users()}
+    return {"assignees": assignable_users(), "tag_names": ticket_tag_names(ticket)}
 
 
 def _customer(ticket: Ticket, user: User) -> dict[str, Any]:

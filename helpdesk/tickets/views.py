@@ -61,6 +61,7 @@ from helpdesk.tickets.queries import (
     assignable_users,
     conversation,
     ticket_audit_events,
+    ticket_tag_names,
 )
 from helpdesk.web.current import staff
 from helpdesk.web.htmx_render import render_page_or_fragment, wants_fragment
@@ -340,6 +341,7 @@ def ticket_properties(number: int) -> Response:
             ticket=ticket,
             properties_form=form,
             assignees=assignable_users(),
+            tag_names=ticket_tag_names(ticket),
             history=history_entries(ticket_audit_events(ticket), staff_names()),
             property_error=error_message,
             **_labels(),
