@@ -78,6 +78,8 @@ def actor_name(label: str, changes: Mapping[str, Any] | None = None) -> str:
 def _show(field: str, value: Any, names: dict[int, str]) -> str:
     if value is None or value == []:
         return "–"
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
     if field.endswith("_at") and isinstance(value, str):
         return _moment(value)
     if field == "status":

@@ -44,6 +44,7 @@ ACTION_LABELS = {
     "ticket.update": _l("changed the ticket"),
     "ticket.bulk_update": _l("changed the ticket (bulk)"),
     "ticket.complaint_detected": _l("recognised a complaint"),
+    "ticket.complaint_label": _l("labelled it for the complaint detector"),
     "ticket.flag_founders": _l("flagged it for the founders"),
     "recovery.start": _l("started a recovery"),
     "recovery.end": _l("ended the recovery"),
@@ -114,6 +115,7 @@ FIELD_LABELS = {
     "messages_moved": _l("messages moved"),
     "blocked": _l("blocked"),
     "unblocked": _l("unblocked"),
+    "is_complaint": _l("complaint"),
 }
 ESTIMATE_LABELS = {
     "minutes": _l("A few minutes of work"),

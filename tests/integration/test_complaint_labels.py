@@ -151,6 +151,11 @@ def test_label_from_the_ticket_page(app, login_as):
     assert plain.status_code == 302 and plain.location.endswith(f"/tickets/{number}#recovery")
     with app.app_context():
         assert db.session.scalar(sa.select(ComplaintLabel.is_complaint)) is False
+    # The history says who labelled it and which way, in words.
+    history = client.get(f"/tickets/{number}").get_data(as_text=True)
+    assert "ticket.complaint_label" not in history
+    assert "labelled it for the complaint detector" in history
+    assert "complaint: – → Yes" in history and "complaint: Yes → No" in history
 
 
 def test_label_bad_input_and_permissions(app, client, login_as):
