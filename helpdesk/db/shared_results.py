@@ -11,12 +11,19 @@ they found, older by one change, or, when there is none yet, `PENDING` (the page
 figures are being prepared and reloads itself). So one data change costs one computation,
 whatever the number of workers and hosts, and each key counts its computations.
 
+The winner computes on a thread of its own and its request waits for it at most
+`WAIT_SECONDS`: a computation that takes longer (the first year of trends at five million
+tickets took 92 s) goes on after the request has answered like the others, so no request
+outlives gunicorn's worker timeout (30 s), which would end it, and the computation with it,
+again and again.
+
 The payload is pickled: it is written and read only by this application, in its own
 database or Redis, which it trusts like its own code.
 """
 
 from __future__ import annotations
 
+import logging
 import pickle  # nosec B403 - our own results, in our own database or Redis (see above)
 import secrets
 import threading
@@ -26,7 +33,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol, cast
 
 import sqlalchemy as sa
-from flask import Flask, current_app
+from flask import Flask, copy_current_request_context, current_app, has_request_context
 
 from helpdesk.clock import now
 from helpdesk.db.data_version import LIFETIME, data_version
@@ -35,11 +42,15 @@ from helpdesk.extensions import db
 from helpdesk.models import SharedResult
 
 CLAIM_SECONDS = 120
+# How long the request that computes waits for its computation before answering as the
+# others do (it goes on in the background): well inside gunicorn's 30 s worker timeout.
+WAIT_SECONDS = 10.0
 # A result nobody computed again for this long is dropped (ranges, zones and languages
 # asked for once do not pile up).
 KEEP = timedelta(days=1)
 TABLE = cast(sa.Table, SharedResult.__table__)
 REDIS_PREFIX = "helpdesk:shared:"
+log = logging.getLogger(__name__)
 
 
 class _Pending:
@@ -236,13 +247,58 @@ def shared_result(key: str, compute: Callable[[], Any], *, max_age: timedelta) -
     token = secrets.token_hex(16)
     if not store.claim(key, token, moment + timedelta(seconds=CLAIM_SECONDS)):
         return _loads(kept.payload) if kept is not None else PENDING
-    try:
-        value = compute()
-    except BaseException:
-        store.release(key, token)
-        raise
-    store.write(key, token, Kept(version, moment, pickle.dumps(value)))
-    return value
+    computation = _Computation(store, key, token, version, moment, compute)
+    computation.start()
+    if not computation.finished.wait(WAIT_SECONDS):
+        return _loads(kept.payload) if kept is not None else PENDING
+    if computation.error is not None:
+        raise computation.error
+    return computation.value
+
+
+class _Computation:
+    """`compute()` on a thread of its own, in a copy of the request's context (or of the
+    app's, outside a request: its own session, its own `g`), storing the result under the
+    claim's token, or releasing the claim when it fails."""
+
+    def __init__(
+        self,
+        store: Store,
+        key: str,
+        token: str,
+        version: str,
+        moment: datetime,
+        compute: Callable[[], Any],
+    ):
+        self.store, self.key, self.token = store, key, token
+        self.version, self.moment, self.compute = version, moment, compute
+        self.value: Any = None
+        self.error: BaseException | None = None
+        self.finished = threading.Event()
+
+    def start(self) -> None:
+        if has_request_context():
+            run = copy_current_request_context(self._run)
+        else:
+            app = current_app._get_current_object()  # type: ignore[attr-defined]
+
+            def run() -> None:
+                with app.app_context():
+                    self._run()
+
+        threading.Thread(target=run, name=f"shared-result {self.key}", daemon=True).start()
+
+    def _run(self) -> None:
+        try:
+            self.value = self.compute()
+            kept = Kept(self.version, self.moment, pickle.dumps(self.value))
+            self.store.write(self.key, self.token, kept)
+        except BaseException as error:  # handed to the request, or logged when it is gone
+            self.error = error
+            self.store.release(self.key, self.token)
+            log.exception("computing the shared result %s failed", self.key)
+        finally:
+            self.finished.set()
 
 
 def kept_value(key: str) -> Any | None:

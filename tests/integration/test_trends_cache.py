@@ -226,3 +226,148 @@ def test_two_workers_compute_a_year_once_in_redis(database_url, make_user, set_n
             with each.app_context():
                 db.session.remove()
                 db.engine.dispose()
+
+
+def _slow(value, release, started=None):
+    """A computation that returns `value` once `release` is set."""
+
+    def compute():
+        if started is not None:
+            started.set()
+        assert release.wait(30)
+        return value
+
+    return compute
+
+
+def _eventually(condition, deadline=30.0):
+    """Whether `condition()` comes true within `deadline` seconds (a background thread's
+    work)."""
+    import time
+
+    until = time.monotonic() + deadline
+    while time.monotonic() < until:
+        if condition():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def _finished(key, expected):
+    """The background computation stored `expected` under `key`."""
+    store = shared_results.store_for(current_app)
+
+    def stored():
+        kept = store.read(key)
+        return kept is not None and shared_results._loads(kept.payload) == expected
+
+    return _eventually(stored)
+
+
+def _stored(key):
+    return _eventually(lambda: shared_results.store_for(current_app).read(key) is not None)
+
+
+def test_a_long_computation_goes_on_after_its_request_has_answered(database, set_now, monkeypatch):
+    """Past `WAIT_SECONDS` the request that computes answers as the others do (nothing
+    kept: PENDING) and the computation finishes in the background, once."""
+    monkeypatch.setattr(shared_results, "WAIT_SECONDS", 0.05)
+    set_now(NOON)
+    release = threading.Event()
+    key = "trends:long"
+    assert shared_results.shared_result(key, _slow(1, release), max_age=timedelta(0)) is PENDING
+    # Another request meanwhile: the claim is taken, nothing is computed a second time.
+    assert shared_results.shared_result(key, lambda: 99, max_age=timedelta(0)) is PENDING
+    release.set()
+    assert _finished(key, 1)
+    assert shared_results.shared_result(key, lambda: 99, max_age=timedelta(0)) == 1
+    assert computations(key) == 1
+
+
+def test_while_a_long_recomputation_runs_the_request_gets_the_previous_result(
+    database, set_now, monkeypatch
+):
+    monkeypatch.setattr(shared_results, "WAIT_SECONDS", 0.05)
+    set_now(NOON)
+    key = "trends:stale"
+    assert shared_results.shared_result(key, lambda: "old", max_age=timedelta(0)) == "old"
+    generate(tickets=3, seed=4)  # the data changes: the kept result is out of date
+    release = threading.Event()
+    answer = shared_results.shared_result(key, _slow("new", release), max_age=timedelta(0))
+    assert answer == "old"
+    release.set()
+    assert _finished(key, "new")
+    assert computations(key) == 2
+
+
+def test_a_background_computation_that_fails_releases_its_claim(
+    database, set_now, monkeypatch, caplog
+):
+    monkeypatch.setattr(shared_results, "WAIT_SECONDS", 0.05)
+    set_now(NOON)
+    release, failed = threading.Event(), threading.Event()
+    key = "trends:broken"
+
+    def broken():
+        assert release.wait(30)
+        try:
+            raise RuntimeError("the database went away")
+        finally:
+            failed.set()
+
+    assert shared_results.shared_result(key, broken, max_age=timedelta(0)) is PENDING
+    release.set()
+    assert failed.wait(30)
+    assert _released(key)
+    assert shared_results.shared_result(key, lambda: 2, max_age=timedelta(0)) == 2
+    assert "computing the shared result trends:broken failed" in caplog.text
+
+
+def _released(key):
+    """Nobody holds `key`'s claim any more (a probe takes it and gives it back)."""
+    store = shared_results.store_for(current_app)
+
+    def free():
+        if store.claim(key, "probe", NOON + timedelta(seconds=CLAIM_SECONDS)):
+            store.release(key, "probe")
+            return True
+        return False
+
+    return _eventually(free)
+
+
+def test_the_page_says_a_long_computation_is_being_prepared_then_shows_it(
+    app, login_as, set_now, monkeypatch
+):
+    """Through the page, as a founder meets it at millions of tickets: the first request
+    answers within `WAIT_SECONDS` with the page that reloads itself; the figures follow."""
+    from helpdesk.founders.trends import views as trends_views
+
+    monkeypatch.setattr(shared_results, "WAIT_SECONDS", 0.05)
+    set_now(NOON)
+    founder = login_as("founder")
+    with app.app_context():
+        generate(tickets=20, seed=4)
+    started, release = threading.Event(), threading.Event()
+
+    def slow(*, rng):
+        started.set()
+        assert release.wait(30)
+        return trend_sections(rng=rng)
+
+    monkeypatch.setattr(trends_views, "trend_sections", slow)
+    url = "/founders/trends?start=2025-11-21&end=2026-11-20"
+    first = founder.get(url)
+    assert first.status_code == 200 and first.headers["Refresh"] == "3"
+    assert "These figures are being prepared" in first.get_data(as_text=True)
+    assert started.wait(30)
+    release.set()
+    with app.app_context():
+        rng = trend_range(start=date(2025, 11, 21), end=date(2026, 11, 20))
+        key = trends_key("trends", rng, "en")
+        assert _stored(key)
+    later = founder.get(url)
+    assert "Complaints" in later.get_data(as_text=True)
+    assert "being prepared" not in later.get_data(as_text=True)
+    with app.app_context():
+        assert computations(key) == 1
