@@ -15,7 +15,8 @@ The winner computes on a thread of its own and its request waits for it at most
 `WAIT_SECONDS`: a computation that takes longer (the first year of trends at five million
 tickets took 92 s) goes on after the request has answered like the others, so no request
 outlives gunicorn's worker timeout (30 s), which would end it, and the computation with it,
-again and again.
+again and again. While it runs it renews its claim every `CLAIM_SECONDS` / 3; a worker
+runs one such computation at a time (`_Computation` says what happens when one fails).
 
 The payload is pickled: it is written and read only by this application, in its own
 database or Redis, which it trusts like its own code.
@@ -72,7 +73,8 @@ class Kept:
 class Store(Protocol):
     def read(self, key: str) -> Kept | None: ...
     def claim(self, key: str, token: str, until: datetime) -> bool: ...
-    def write(self, key: str, token: str, kept: Kept) -> None: ...
+    def renew(self, key: str, token: str, until: datetime) -> bool: ...
+    def write(self, key: str, token: str, kept: Kept) -> bool: ...
     def release(self, key: str, token: str) -> None: ...
     def computations(self, key: str) -> int: ...
 
@@ -114,10 +116,20 @@ class DatabaseStore:
             ).rowcount
         return claimed == 1
 
-    def write(self, key: str, token: str, kept: Kept) -> None:
+    def renew(self, key: str, token: str, until: datetime) -> bool:
         table = TABLE
         with self.engine.begin() as connection:
-            connection.execute(
+            renewed = connection.execute(
+                sa.update(table)
+                .where(table.c.key == key, table.c.claim_token == token)
+                .values(claimed_until=until)
+            ).rowcount
+        return renewed == 1
+
+    def write(self, key: str, token: str, kept: Kept) -> bool:
+        table = TABLE
+        with self.engine.begin() as connection:
+            written = connection.execute(
                 sa.update(table)
                 .where(table.c.key == key, table.c.claim_token == token)
                 .values(
@@ -128,12 +140,13 @@ class DatabaseStore:
                     claimed_until=None,
                     computations=table.c.computations + 1,
                 )
-            )
+            ).rowcount
             connection.execute(
                 sa.delete(table).where(
                     table.c.computed_at < kept.computed_at - KEEP, table.c.claim_token.is_(None)
                 )
             )
+        return written == 1
 
     def release(self, key: str, token: str) -> None:
         table = TABLE
@@ -168,6 +181,10 @@ _RELEASE_IF_CLAIMED = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
 """
+_RENEW_IF_CLAIMED = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0
+"""
 
 
 class RedisStore:
@@ -179,6 +196,7 @@ class RedisStore:
         self.client = redis.Redis.from_url(url)
         self._write = self.client.register_script(_WRITE_IF_CLAIMED)
         self._release = self.client.register_script(_RELEASE_IF_CLAIMED)
+        self._renew = self.client.register_script(_RENEW_IF_CLAIMED)
 
     def _keys(self, key: str) -> tuple[str, str, str]:
         base = REDIS_PREFIX + key
@@ -198,16 +216,22 @@ class RedisStore:
         milliseconds = max(int((until - now()).total_seconds() * 1000), 1)
         return bool(self.client.set(self._keys(key)[1], token, nx=True, px=milliseconds))
 
-    def write(self, key: str, token: str, kept: Kept) -> None:
-        self._write(
-            keys=list(self._keys(key)),
-            args=[
-                token,
-                kept.version,
-                kept.computed_at.isoformat(),
-                kept.payload,
-                int(KEEP.total_seconds()),
-            ],
+    def renew(self, key: str, token: str, until: datetime) -> bool:
+        milliseconds = max(int((until - now()).total_seconds() * 1000), 1)
+        return bool(self._renew(keys=[self._keys(key)[1]], args=[token, milliseconds]))
+
+    def write(self, key: str, token: str, kept: Kept) -> bool:
+        return bool(
+            self._write(
+                keys=list(self._keys(key)),
+                args=[
+                    token,
+                    kept.version,
+                    kept.computed_at.isoformat(),
+                    kept.payload,
+                    int(KEEP.total_seconds()),
+                ],
+            )
         )
 
     def release(self, key: str, token: str) -> None:
@@ -248,18 +272,33 @@ def shared_result(key: str, compute: Callable[[], Any], *, max_age: timedelta) -
     if not store.claim(key, token, moment + timedelta(seconds=CLAIM_SECONDS)):
         return _loads(kept.payload) if kept is not None else PENDING
     computation = _Computation(store, key, token, version, moment, compute)
-    computation.start()
-    if not computation.finished.wait(WAIT_SECONDS):
+    if getattr(_computing, "now", False):  # a computation asking for another: no thread
+        computation.run()
+    else:
+        computation.start()
+    if not computation.wait(WAIT_SECONDS):
         return _loads(kept.payload) if kept is not None else PENDING
     if computation.error is not None:
         raise computation.error
     return computation.value
 
 
+# One background computation at a time in a worker: the others wait their turn (their
+# requests answer after `WAIT_SECONDS`), so trying a few ranges does not pile up year-long
+# computations, their connections and their memory, in one process.
+_one_at_a_time = threading.Lock()
+_computing = threading.local()
+
+
 class _Computation:
     """`compute()` on a thread of its own, in a copy of the request's context (or of the
-    app's, outside a request: its own session, its own `g`), storing the result under the
-    claim's token, or releasing the claim when it fails."""
+    app's, outside a request: its own session, its own `g`), renewing its claim while it
+    runs and storing the result under the claim's token.
+
+    A failure the request is still waiting for is handed to it (a 500, and the claim
+    given back: the next request tries again). One after the request stopped waiting is
+    logged and keeps the claim until it lapses, so the "being prepared" page, reloading
+    every 3 s, does not start the failing computation again each time."""
 
     def __init__(
         self,
@@ -274,31 +313,67 @@ class _Computation:
         self.version, self.moment, self.compute = version, moment, compute
         self.value: Any = None
         self.error: BaseException | None = None
-        self.finished = threading.Event()
+        self._finished = threading.Event()
+        self._handover = threading.Lock()  # between the request giving up and a failure
+        self._abandoned = False
 
     def start(self) -> None:
         if has_request_context():
-            run = copy_current_request_context(self._run)
+            run = copy_current_request_context(self._in_turn)
         else:
             app = current_app._get_current_object()  # type: ignore[attr-defined]
 
             def run() -> None:
                 with app.app_context():
-                    self._run()
+                    self._in_turn()
 
         threading.Thread(target=run, name=f"shared-result {self.key}", daemon=True).start()
+        threading.Thread(target=self._renew, name=f"claim {self.key}", daemon=True).start()
 
-    def _run(self) -> None:
+    def wait(self, seconds: float) -> bool:
+        """Whether it finished within `seconds`; if not, the request answers without it."""
+        if self._finished.wait(seconds):
+            return True
+        with self._handover:
+            self._abandoned = not self._finished.is_set()
+        return not self._abandoned
+
+    def _in_turn(self) -> None:
+        with _one_at_a_time:
+            _computing.now = True
+            try:
+                self.run()
+            finally:
+                _computing.now = False
+
+    def run(self) -> None:
         try:
             self.value = self.compute()
             kept = Kept(self.version, self.moment, pickle.dumps(self.value))
-            self.store.write(self.key, self.token, kept)
-        except BaseException as error:  # handed to the request, or logged when it is gone
-            self.error = error
-            self.store.release(self.key, self.token)
-            log.exception("computing the shared result %s failed", self.key)
-        finally:
-            self.finished.set()
+            if not self.store.write(self.key, self.token, kept):
+                log.warning("shared result %s: computed after its claim lapsed", self.key)
+            self._finished.set()
+        except BaseException as error:
+            with self._handover:
+                self.error = error
+                try:
+                    if self._abandoned:
+                        log.exception("computing the shared result %s failed", self.key)
+                    else:
+                        self.store.release(self.key, self.token)
+                finally:
+                    self._finished.set()
+
+    def _renew(self) -> None:
+        """Keep the claim while computing (a year at five million tickets outlasts
+        `CLAIM_SECONDS`); a worker that dies stops renewing, and its claim lapses."""
+        while not self._finished.wait(CLAIM_SECONDS / 3):
+            try:
+                until = now() + timedelta(seconds=CLAIM_SECONDS)
+                if not self.store.renew(self.key, self.token, until):
+                    return
+            except Exception:
+                log.exception("renewing the claim on shared result %s failed", self.key)
 
 
 def kept_value(key: str) -> Any | None:

@@ -63,21 +63,23 @@ def register_static_files(app: Flask) -> None:
     app.config["COMPRESS_REGISTER"] = False  # static files only, below
     compress.init_app(app)
 
-    deployed: dict[str, str] = {}  # file name -> hash, in production only
+    # File name -> hash, in production only, filled by the URLs our templates build (never
+    # by a name a request sends: those are endless, "x/../css/app.css" and so on).
+    deployed: dict[str, str] = {}
 
-    def version_of(filename: str) -> str | None:
+    def version_of(filename: str, *, keep: bool = False) -> str | None:
         known = deployed.get(filename)
         if known is not None:
             return known
         version = static_version(folder, filename)
-        if version is not None and app.config["ENVIRONMENT"] == "production":
+        if keep and version is not None and app.config["ENVIRONMENT"] == "production":
             deployed[filename] = version
         return version
 
     @app.url_defaults
     def _hashed_static_urls(endpoint: str, values: dict[str, Any]) -> None:
         if endpoint == "static" and "filename" in values and VERSION_ARG not in values:
-            version = version_of(values["filename"])
+            version = version_of(values["filename"], keep=True)
             if version is not None:
                 values[VERSION_ARG] = version
 

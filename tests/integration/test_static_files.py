@@ -97,3 +97,24 @@ def test_production_reads_a_files_hash_once_per_worker(tmp_path, monkeypatch):
         assert url_for("static", filename="missing.css") == "/static/missing.css"
     assert len(urls) == 1
     assert [args[1] for args in hashed] == ["site.css", "missing.css", "missing.css"]
+
+
+def test_names_a_request_sends_are_not_kept(tmp_path, monkeypatch):
+    """Only the URLs templates build fill the production cache: a request can name the
+    same file in endless ways ("x/../site.css"), and each is hashed again, not kept."""
+    import helpdesk.web.static_files as static_files
+
+    (tmp_path / "site.css").write_text("a {}")
+    app = _static_app(tmp_path, "production")
+    hashed = []
+    real = static_files.static_version
+    monkeypatch.setattr(
+        static_files, "static_version", lambda *args: hashed.append(args[1]) or real(*args)
+    )
+    client = app.test_client()
+    version = hashlib.sha256(b"a {}").hexdigest()[:12]
+    for _ in range(2):
+        with client.get(f"/static/x/../site.css?v={version}") as response:
+            assert response.status_code == 200
+            assert "immutable" in response.headers["Cache-Control"]
+    assert hashed == ["x/../site.css", "x/../site.css"]

@@ -287,12 +287,12 @@ def test_a_long_computation_goes_on_after_its_request_has_answered(database, set
 def test_while_a_long_recomputation_runs_the_request_gets_the_previous_result(
     database, set_now, monkeypatch
 ):
-    monkeypatch.setattr(shared_results, "WAIT_SECONDS", 0.05)
     set_now(NOON)
     key = "trends:stale"
     assert shared_results.shared_result(key, lambda: "old", max_age=timedelta(0)) == "old"
     generate(tickets=3, seed=4)  # the data changes: the kept result is out of date
     release = threading.Event()
+    monkeypatch.setattr(shared_results, "WAIT_SECONDS", 0.05)
     answer = shared_results.shared_result(key, _slow("new", release), max_age=timedelta(0))
     assert answer == "old"
     release.set()
@@ -300,40 +300,54 @@ def test_while_a_long_recomputation_runs_the_request_gets_the_previous_result(
     assert computations(key) == 2
 
 
-def test_a_background_computation_that_fails_releases_its_claim(
+def test_a_failure_after_the_request_answered_is_logged_and_not_retried_at_once(
     database, set_now, monkeypatch, caplog
 ):
-    monkeypatch.setattr(shared_results, "WAIT_SECONDS", 0.05)
+    """The "being prepared" page reloads every 3 s: a computation that failed in the
+    background keeps its claim until it lapses instead of being started again each time."""
     set_now(NOON)
-    release, failed = threading.Event(), threading.Event()
+    release = threading.Event()
     key = "trends:broken"
 
     def broken():
         assert release.wait(30)
-        try:
-            raise RuntimeError("the database went away")
-        finally:
-            failed.set()
+        raise RuntimeError("the database went away")
 
+    monkeypatch.setattr(shared_results, "WAIT_SECONDS", 0.05)
     assert shared_results.shared_result(key, broken, max_age=timedelta(0)) is PENDING
     release.set()
-    assert failed.wait(30)
-    assert _released(key)
+    assert _eventually(lambda: "computing the shared result trends:broken failed" in caplog.text)
+    monkeypatch.setattr(shared_results, "WAIT_SECONDS", 10.0)
+    assert shared_results.shared_result(key, lambda: 2, max_age=timedelta(0)) is PENDING
+    set_now(NOON + timedelta(seconds=CLAIM_SECONDS + 1))
     assert shared_results.shared_result(key, lambda: 2, max_age=timedelta(0)) == 2
-    assert "computing the shared result trends:broken failed" in caplog.text
 
 
-def _released(key):
-    """Nobody holds `key`'s claim any more (a probe takes it and gives it back)."""
-    store = shared_results.store_for(current_app)
+def test_a_computation_longer_than_its_claim_keeps_it(database, set_now, monkeypatch):
+    """Its claim is renewed while it runs: past `CLAIM_SECONDS` nobody starts a second one,
+    and its result is kept."""
+    monkeypatch.setattr(shared_results, "CLAIM_SECONDS", 0.3)  # renewed every 0.1 s
+    monkeypatch.setattr(shared_results, "WAIT_SECONDS", 0.05)
+    set_now(NOON)
+    release, started = threading.Event(), threading.Event()
+    key = "trends:long-claim"
+    assert (
+        shared_results.shared_result(key, _slow(1, release, started), max_age=timedelta(0))
+        is PENDING
+    )
+    assert started.wait(30)
+    set_now(NOON + timedelta(seconds=10))  # the first claim would have lapsed by now
+    import time
 
-    def free():
-        if store.claim(key, "probe", NOON + timedelta(seconds=CLAIM_SECONDS)):
-            store.release(key, "probe")
-            return True
-        return False
-
-    return _eventually(free)
+    time.sleep(0.5)  # a few renewals, from the clock's new time
+    second = []
+    assert (
+        shared_results.shared_result(key, lambda: second.append(1) or 2, max_age=timedelta(0))
+        is PENDING
+    )
+    release.set()
+    assert _finished(key, 1)
+    assert second == [] and computations(key) == 1
 
 
 def test_the_page_says_a_long_computation_is_being_prepared_then_shows_it(
