@@ -14,11 +14,11 @@ FTS5 strings joined by OR, ranked by the number of terms matched, then by bm25 w
 title weighted `ARTICLE_TITLE_WEIGHT` times the body. A query of only one- or two-character terms
 scans with LIKE instead (articles are few; the trigram index cannot serve it).
 
-PostgreSQL (`search.postgresql`): per term, an ILIKE substring match on title or body
-(pg_trgm GIN indexes) OR a word match on `to_tsvector('simple', title || ' ' ||
-body_source)` (GIN index); ranked by the number of terms matched, then ts_rank plus
-`ARTICLE_TITLE_WEIGHT` for a term in the title and `ARTICLE_BODY_WEIGHT` for a term in the
-body.
+PostgreSQL (`search.postgresql`): per term, a case-insensitive substring match on title or
+body (`contains_text`, pg_trgm GIN indexes) OR a word match on `to_tsvector('simple', title
+|| ' ' || body_source)` (GIN index); ranked by the number of terms matched, then ts_rank
+plus `ARTICLE_TITLE_WEIGHT` for a term in the title and `ARTICLE_BODY_WEIGHT` for a term in
+the body.
 
 Readers see articles in their language: `for_language` keeps the articles in it and, of
 the others, those with no published translation into it (a Thai reader gets the Thai

@@ -1,14 +1,14 @@
 """Search on PostgreSQL: `to_tsvector('simple', ...)` and pg_trgm GIN indexes.
 
 Tickets (migration 0003): expression indexes matched with `websearch_to_tsquery('simple',
-term)` and ranked with ts_rank, OR-ed with an ILIKE substring match (wildcards escaped)
-served by pg_trgm GIN indexes; a substring-only match (say a Thai word inside a sentence)
-ranks a little below a whole-word match. A common term is matched as a substring only
-(ILIKE; a whole-word match is a substring match too), and the probe that tells a rare term
-from a common one (the newest CANDIDATES + 1 substring matches) is also its answer: a rare
-term's rows are ranked by id, without searching the index a second time.
+term)` and ranked with ts_rank, OR-ed with a case-insensitive substring match
+(`contains_text`) served by pg_trgm GIN indexes; a substring-only match (say a Thai word
+inside a sentence) ranks a little below a whole-word match. A common term is matched as a
+substring only (a whole-word match is a substring match too), and the probe that tells a
+rare term from a common one (the newest CANDIDATES + 1 substring matches) is also its
+answer: a rare term's rows are ranked by id, without searching the index a second time.
 
-Articles (migration 0007): per term, an ILIKE substring match on title or body OR a word
+Articles (migration 0007): per term, a substring match on title or body OR a word
 match on `to_tsvector('simple', title || ' ' || body_source)`; ranked by ts_rank plus
 `ARTICLE_TITLE_WEIGHT` for a term in the title and `ARTICLE_BODY_WEIGHT` for one in the
 body.
@@ -37,9 +37,21 @@ from helpdesk.search.ranking import (
     float_score,
     match_arm,
 )
-from helpdesk.search.terms import MIN_INDEXED_LENGTH, like_pattern
+from helpdesk.search.terms import MIN_INDEXED_LENGTH
 
 _SIMPLE: sa.ColumnClause[str] = sa.literal_column("'simple'")
+
+
+def contains_text(column: Expression, term: str) -> sa.ColumnElement[bool]:
+    """`term` is a case-insensitive substring of `column`, served by its pg_trgm GIN index:
+    a case-insensitive regular expression that takes the term as a literal string (`***=`,
+    so no character of it is an operator). Preferred to ILIKE, which the index serves as
+    well: ILIKE under a libc collation lowercases every text it tests through wide
+    characters, and a common word's probe tests thousands (at a million tickets "refund"
+    reads 11,000 messages in 9 ms with ILIKE, 6.x ms this way). The two differ only where
+    case is not one letter to one: ILIKE finds "k" in a Kelvin sign, the expression finds
+    "σας" in "ΣΑΣ"."""
+    return column.op("~*")(sa.bindparam(None, f"***={term}", sa.String))
 
 
 def _tsvector(document: Expression) -> sa.ColumnElement[Any]:
@@ -53,11 +65,11 @@ def _postgresql_field(
     """Word match OR substring match on one field, and its rank (word matches rank higher)."""
     tsquery = sa.func.websearch_to_tsquery(_SIMPLE, sa.bindparam(None, term, sa.String))
     vector = _tsvector(document)
-    pattern = like_pattern(term)  # ILIKE's default escape character is the backslash
-    # ILIKE first: a word match is also a substring match, so the OR short-circuits before
-    # re-parsing the text into a tsvector for almost every row the bitmap scan rechecks.
+    # The substring match first: a word match is also a substring match, so the OR
+    # short-circuits before re-parsing the text into a tsvector for almost every row the
+    # bitmap scan rechecks.
     match = sa.or_(
-        *(column.ilike(pattern) for column in substring_columns), vector.op("@@")(tsquery)
+        *(contains_text(column, term) for column in substring_columns), vector.op("@@")(tsquery)
     )
     return match, sa.func.ts_rank(vector, tsquery) + MATCH_SCORE
 
@@ -94,14 +106,13 @@ def _one_of(column: Expression, ids: list[int]) -> sa.ColumnElement[bool]:
 
 
 def _postgresql_substring(field: str, term: str) -> sa.ColumnElement[bool]:
-    """The substring (trigram-indexed ILIKE) condition of one field: what the probes match
-    with (every word match is also a substring match)."""
-    pattern = like_pattern(term)
+    """The substring (trigram-indexed) condition of one field: what the probes match with
+    (every word match is also a substring match)."""
     if field == "subject":
-        return Ticket.subject.ilike(pattern)
+        return contains_text(Ticket.subject, term)
     if field == "customer":
-        return sa.or_(Customer.name.ilike(pattern), Customer.email.ilike(pattern))
-    return Message.body_source.ilike(pattern)
+        return sa.or_(contains_text(Customer.name, term), contains_text(Customer.email, term))
+    return contains_text(Message.body_source, term)
 
 
 def _postgresql_newest(column: str, term: str) -> list[int]:
@@ -191,8 +202,8 @@ def ticket_arms(index: int, term: str, plan: Plan) -> list[Arm]:
 
 
 def article_matches(terms: list[str]) -> sa.Select[Article]:
-    """Articles matching any term, those matching more terms first: per term an ILIKE
-    substring match on title or body OR a word match, then ranked by ts_rank plus a weight
+    """Articles matching any term, those matching more terms first: per term a substring
+    match (`contains_text`) on title or body OR a word match, then ranked by ts_rank plus a weight
     per field the term is in."""
     # Written exactly as the index expression of migration 0007, so the planner can use it.
     document = Article.title.op("||")(sa.literal_column("' '")).op("||")(Article.body_source)
@@ -200,10 +211,9 @@ def article_matches(terms: list[str]) -> sa.Select[Article]:
     conditions = []
     scores: list[sa.ColumnElement[Any]] = []
     for term in terms:
-        pattern = like_pattern(term)  # ILIKE's default escape character is the backslash
         tsquery = sa.func.websearch_to_tsquery(_SIMPLE, sa.bindparam(None, term, sa.String))
-        in_title = Article.title.ilike(pattern)
-        in_body = Article.body_source.ilike(pattern)
+        in_title = contains_text(Article.title, term)
+        in_body = contains_text(Article.body_source, term)
         conditions.append(sa.or_(in_title, in_body, vector.op("@@")(tsquery)))
         scores.append(
             sa.func.ts_rank(vector, tsquery)

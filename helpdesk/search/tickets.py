@@ -21,8 +21,9 @@ characters are never operators. Ranked by bm25, negated (SQLite's lower-is-bette
 higher-is-better).
 
 PostgreSQL (`search.postgresql`): `to_tsvector('simple', ...)` GIN expression indexes
-matched with `websearch_to_tsquery('simple', term)` and ranked with ts_rank, OR-ed with an
-ILIKE substring match (wildcards escaped) served by pg_trgm GIN indexes; a substring-only
+matched with `websearch_to_tsquery('simple', term)` and ranked with ts_rank, OR-ed with a
+case-insensitive substring match (a regular expression taking the term literally) served by
+pg_trgm GIN indexes; a substring-only
 match (say a Thai word inside a sentence) ranks a little below a whole-word match.
 
 Common words, on both databases: a term found in more than `CANDIDATES` (`search.ranking`)
@@ -30,7 +31,7 @@ rows of a field is not ranked there (ranking reads every match: tens of thousand
 for "refund" at 100,000 tickets); each match scores a flat `MATCH_SCORE`, and only the
 tickets of the query's rare term are looked at, or, when every term is common, only the
 newest `CANDIDATES` matches per field. On PostgreSQL a common term is matched as a
-substring only (ILIKE; a whole-word match is a substring match too), and the probe that
+substring only (a whole-word match is a substring match too), and the probe that
 tells a rare term from a common one (the newest CANDIDATES + 1 substring matches) is also
 its answer: a rare term's rows are ranked by id, without searching the index a second time.
 

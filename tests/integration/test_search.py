@@ -259,6 +259,24 @@ def test_like_wildcards_and_backslashes_are_literal(database):
     assert search("temp\\files") == [wanted.number]
 
 
+def test_regular_expression_characters_are_literal(database):
+    # PostgreSQL matches substrings with a regular expression (`contains_text`).
+    dotted = TicketFactory(subject="Upgrade to v1.2 failed")
+    TicketFactory(subject="Upgrade to v1x2 failed")
+    plus = TicketFactory(subject="The c++11 build breaks")
+    TicketFactory(subject="The cc11 build breaks")
+    assert search("v1.2") == [dotted.number]
+    assert search("c++11") == [plus.number]
+    assert search("c\\d") == []
+
+
+def test_matching_ignores_the_case_of_any_script(database):
+    ticket = TicketFactory(subject="ÄRGER MIT DER LIEFERUNG")
+    MessageFactory(ticket=ticket, body_source="ΠΡΟΒΛΗΜΑ ΠΛΗΡΩΜΗΣ")
+    assert search("ärger") == [ticket.number]
+    assert search("πληρωμ") == [ticket.number]
+
+
 # --- Kept in step with writes ---------------------------------------------------------------
 
 
