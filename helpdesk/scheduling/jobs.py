@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from helpdesk.automations import sweep as automation_sweep
 from helpdesk.feedback import nps
 from helpdesk.founders import digest
+from helpdesk.founders.trends import warming
 from helpdesk.mail import imap, outbox
 from helpdesk.notifications import digest as notification_digest
 from helpdesk.promises import sweeps
@@ -81,6 +82,12 @@ def weekly_digest() -> None:
     digest.digest_if_due()
 
 
+def warm_trends() -> None:
+    """Keep the founders' trends computed a year back: the weeks not computed yet (after a
+    deploy or a change of zone), changed since, or past their lifetime."""
+    warming.warm_trends()
+
+
 def notification_digests() -> None:
     """Email each person who chose the daily digest their unread notifications of the last
     day, once per day (from 08:00 in their time zone)."""
@@ -121,6 +128,7 @@ JOBS: tuple[Job, ...] = (
     Job("weekly_digest", weekly_digest, seconds=3600),
     Job("nps_round", nps_round, seconds=3600),
     Job("notification_digests", notification_digests, seconds=600),
+    Job("warm_trends", warm_trends, seconds=600),
     Job("adapt_detector", adapt_detector, seconds=600),
     Job("usage_health", usage_health, seconds=3600),
     Job("prune_usage", prune_usage, seconds=3600),

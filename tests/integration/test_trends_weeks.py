@@ -23,6 +23,7 @@ from helpdesk.founders.trends.figures import Figures
 from helpdesk.founders.trends.kept_weeks import WEEK_LIFETIME
 from helpdesk.founders.trends.metrics import METRICS
 from helpdesk.founders.trends.sections import SECTIONS, trend_sections
+from helpdesk.founders.trends.warming import WARM_WEEKS, warm_range, warm_trends
 from helpdesk.founders.trends.weekly import ADDITIVE, ITEMS, MEDIANS, VALUES
 from helpdesk.models import (
     AuditEvent,
@@ -360,3 +361,25 @@ def test_weeks_put_together_equal_the_grouped_queries(app, set_now):
                 assert figures.whole_counts(metric) == grouped_counts(metric, [rng.whole]), metric
             if metric in VALUES:
                 assert figures.whole_medians(metric) == grouped_medians(metric, [rng.whole])
+
+
+def test_the_scheduler_computes_the_weeks_ahead_of_the_founders(app, set_now):
+    with app.test_request_context():
+        set_now(NOON - timedelta(days=1))
+        generate(tickets=200, seed=11)
+        set_now(NOON)
+        assert warm_trends() == dict.fromkeys(METRICS, WARM_WEEKS)
+        assert warm_range().end == date(2026, 11, 15)  # the last Sunday
+        assert warm_trends() == dict.fromkeys(METRICS, 0)  # kept
+        # The default range, and a year, then compute only their current week.
+        for rng in (trend_range(start=None, end=None), trend_range(start=YEAR[0], end=YEAR[1])):
+            figures = Figures(rng)
+            tables = [build(figures) for build in SECTIONS.values()]
+            assert sum(figures.recomputed.values()) == 0
+            assert tables == trend_sections(rng=rng, keep=False)
+        set_now(LATER + LIFETIME)
+        intake.ticket_create(
+            actor=agent(), customer_email="n@example.com", customer_name="N", subject="S", body="Hi"
+        )
+        clock.set_now(clock.now() + LIFETIME + timedelta(seconds=1))
+        assert warm_trends() == only(repeat_contact=2)
