@@ -20,7 +20,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from helpdesk.extensions import db
+from helpdesk.db.rows import read_rows
 from helpdesk.founders.trends import Bucket, Grouped, grouped_counts, grouped_medians
 from helpdesk.founders.trends.metrics import METRICS
 from helpdesk.founders.trends.sql import buckets_cte
@@ -71,27 +71,27 @@ def _from_rows(metric: str, buckets: Sequence[Bucket]) -> list[WeekFigures]:
     columns = [members.c.bucket, members.c.key, members.c.item_id]
     if metric in VALUES:
         columns.append(members.c.seconds)
-    items: list[dict[Key, set[Any]]] = [defaultdict(set) for _bucket in buckets]
-    values: list[dict[Key, list[float]]] = [defaultdict(list) for _bucket in buckets]
-    for row in db.session.execute(sa.select(*columns)):
-        found = items[int(row.bucket)][row.key]  # a key of NULL items counts 0, as in SQL
-        if row.item_id is not None:
-            found.add(row.item_id)
-        if metric in VALUES:
-            # Every row, as the SQL median takes them.
-            values[int(row.bucket)][row.key].append(float(row.seconds))
-    return [
-        WeekFigures(
-            counts={key: float(len(found)) for key, found in items[index].items()},
-            values={key: tuple(sorted(found)) for key, found in values[index].items()},
-            items=(
-                {key: frozenset(found) for key, found in items[index].items()}
-                if metric in ITEMS
-                else {}
-            ),
-        )
-        for index in range(len(buckets))
+    # Plain rows, one pass: a year of HEARD steps at a million tickets is 780,000 rows.
+    items: dict[tuple[int, Key], set[Any]] = defaultdict(set)
+    values: dict[tuple[int, Key], list[float]] = defaultdict(list)
+    for row in read_rows(sa.select(*columns)).all():
+        group = (row[0], row[1])
+        found = items[group]  # a key of NULL items counts 0, as in SQL
+        if row[2] is not None:
+            found.add(row[2])
+        if len(row) > 3:  # every row, as the SQL median takes them
+            values[group].append(float(row[3]))
+    weeks: list[dict[str, dict[Key, Any]]] = [
+        {"counts": {}, "values": {}, "items": {}} for _bucket in buckets
     ]
+    for (bucket, key), found in items.items():
+        week = weeks[int(bucket)]
+        week["counts"][key] = float(len(found))
+        if metric in ITEMS:
+            week["items"][key] = frozenset(found)
+    for (bucket, key), seconds in values.items():
+        weeks[int(bucket)]["values"][key] = tuple(sorted(seconds))
+    return [WeekFigures(**week) for week in weeks]
 
 
 def _per_bucket(grouped: Grouped, size: int) -> list[dict[Key, float]]:
