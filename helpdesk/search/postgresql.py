@@ -74,16 +74,16 @@ def _postgresql_field(
     return match, sa.func.ts_rank(vector, tsquery) + MATCH_SCORE
 
 
-def _postgresql_matches(
-    term: str,
-) -> tuple[tuple[sa.ColumnElement[bool], sa.ColumnElement[Any]], ...]:
-    """(match, rank) for the subject, the customer and the message body."""
-    customer_document = Customer.name.op("||")(sa.literal_column("' '")).op("||")(Customer.email)
-    return (
-        _postgresql_field(Ticket.subject, term, Ticket.subject),
-        _postgresql_field(customer_document, term, Customer.name, Customer.email),
-        _postgresql_field(Message.body_source, term, Message.body_source),
-    )
+def _postgresql_match(
+    field: str, term: str
+) -> tuple[sa.ColumnElement[bool], sa.ColumnElement[Any]]:
+    """(match, rank) for one field: the subject, the customer or the message body."""
+    if field == "subject":
+        return _postgresql_field(Ticket.subject, term, Ticket.subject)
+    if field == "customer":
+        document = Customer.name.op("||")(sa.literal_column("' '")).op("||")(Customer.email)
+        return _postgresql_field(document, term, Customer.name, Customer.email)
+    return _postgresql_field(Message.body_source, term, Message.body_source)
 
 
 # The fields of the PostgreSQL plan: (name, the row id the cap orders by, the substring match).
@@ -173,9 +173,7 @@ def ticket_arms(index: int, term: str, plan: Plan) -> list[Arm]:
         anchor = _postgresql_anchor_tickets(plan.anchor[0], plan).subquery()
     weights = (SUBJECT_WEIGHT, CUSTOMER_WEIGHT, MESSAGE_WEIGHT)
     arms: list[Arm] = []
-    for field, (match, rank), weight in zip(
-        _PG_FIELDS, _postgresql_matches(term), weights, strict=True
-    ):
+    for field, weight in zip(_PG_FIELDS, weights, strict=True):
         key = _PG_ROW_ID[field]
         ticket_id = Message.ticket_id if field == "body" else Ticket.id
         common = plan.common.get((index, field))
@@ -183,17 +181,22 @@ def ticket_arms(index: int, term: str, plan: Plan) -> list[Arm]:
         flat = common is True and anchor is None
         if common is False and anchor is None and not ids:
             continue  # the probe found nothing here
-        arm = match_arm(
-            ticket_id, index, float_score(MATCH_SCORE * weight) if flat else rank * weight
-        )
+        if flat:
+            # No match or rank expression: building them is about a millisecond of the
+            # usual one-word search, whose arms are all flat.
+            arm = match_arm(ticket_id, index, float_score(MATCH_SCORE * weight))
+            arm = arm.where(_one_of(key, ids))
+        else:
+            match, rank = _postgresql_match(field, term)
+            arm = match_arm(ticket_id, index, rank * weight)
+            if anchor is not None:
+                arm = arm.where(match, ticket_id.in_(sa.select(anchor.c.ticket_id)))
+            elif common is None:
+                arm = arm.where(match)
+            else:
+                arm = arm.where(_one_of(key, ids))
         if field == "customer":
             arm = arm.join(Customer, Customer.id == Ticket.customer_id)
-        if anchor is not None:
-            arm = arm.where(match, ticket_id.in_(sa.select(anchor.c.ticket_id)))
-        elif common is None:
-            arm = arm.where(match)
-        else:
-            arm = arm.where(_one_of(key, ids))
         arms.append(arm)
     return arms
 
