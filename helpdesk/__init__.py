@@ -41,6 +41,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     import helpdesk.models  # noqa: F401 - every table is on the metadata before Alembic looks
+    from helpdesk import field_html
     from helpdesk.db.migrations import init_migrations
     from helpdesk.extensions import db  # local: the package `helpdesk.db` shadows a global
     from helpdesk.format_filters import register_format_filters
@@ -49,6 +50,7 @@ def register_extensions(app: Flask) -> None:
     from helpdesk.web.converters import register_converters
 
     register_converters(app)  # before any blueprint's rules use them
+    field_html.install()  # WTForms' fields rendered without Markup.format
     sqlite = app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
     engine_options = app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {})
     if sqlite:

@@ -130,6 +130,11 @@ class DateTimeParts:
     joining: tuple[str, ...]
     # The time pattern reads no time zone field: its text depends on the time of day only.
     time_of_day_only: bool
+    # The largest part of a time of day its text does not show ("second" in a "short"
+    # time, "microsecond" in a "medium" one, "" when it shows fractions), zeroed with
+    # everything below it in the key `_applied` keeps the text under: one entry per minute
+    # (or second), not per moment.
+    unshown: str = ""
 
 
 @lru_cache(maxsize=1024)
@@ -151,11 +156,15 @@ def standard_datetime_parts(
         if kind == "field" and isinstance(value, tuple)
     }
     joining = str(dates.get_datetime_format(format, locale=locale)).replace("'", "")
+    unshown = ""
+    if not time_fields & set("SA"):  # no fraction of a second, no milliseconds in the day
+        unshown = "microsecond" if "s" in time_fields else "second"
     return DateTimeParts(
         dates.parse_pattern(date_pattern),
         dates.parse_pattern(time_pattern),
         tuple(part for part in _JOIN_PLACEHOLDER.split(joining) if part),
         not time_fields & set(_ZONE_FIELDS),
+        unshown,
     )
 
 
@@ -169,10 +178,18 @@ def _applied(pattern: dates.DateTimePattern, locale: Locale, value: date | time)
     return pattern.apply(value, locale)
 
 
+def _shown_time(moment: datetime, unshown: str) -> time:
+    if unshown == "second":
+        return moment.time().replace(second=0, microsecond=0)
+    if unshown == "microsecond":
+        return moment.time().replace(microsecond=0)
+    return moment.time()
+
+
 def _standard_datetime(moment: datetime, parts: DateTimeParts, locale: Locale) -> str:
     day = _applied(parts.date, locale, moment.date())
     if parts.time_of_day_only:
-        clock = _applied(parts.time, locale, moment.time())
+        clock = _applied(parts.time, locale, _shown_time(moment, parts.unshown))
     else:
         clock = parts.time.apply(moment, locale)
     texts = {"{1}": day, "{0}": clock}

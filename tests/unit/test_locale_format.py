@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from babel import dates
 
 from helpdesk.bidi import bdi, with_names
 from helpdesk.locale_format import (
@@ -166,6 +167,20 @@ def test_a_datetime_may_give_its_time_its_own_width():
     assert format_datetime(MOMENT, "medium", locale="id", options=DEFAULTS, tz=BANGKOK) == (
         "6 Mar 2024 03.07.00"
     )
+
+
+@pytest.mark.parametrize("locale", ["en", "th", "bn", "id"])
+def test_kept_times_of_day_show_the_seconds_each_moment_has(locale):
+    """Times of day are kept per minute when the pattern shows no seconds, per second when
+    it shows them: every moment still reads as Babel writes it."""
+    for seconds, micro in [(0, 0), (59, 999_999), (1, 1), (30, 500_000)]:
+        moment = MOMENT.replace(second=seconds, microsecond=micro)
+        for width in ("short", "medium"):
+            expected = dates.format_datetime(moment, width, tzinfo=BANGKOK, locale=locale)
+            assert (
+                format_datetime(moment, width, locale=locale, options=ALL_OFF, tz=BANGKOK)
+                == expected
+            ), (moment, width)
 
 
 def test_kept_duration_texts_are_babels_across_every_units_boundaries():
