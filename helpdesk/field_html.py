@@ -8,6 +8,8 @@ text (the same sorted keys, `data_`/`aria_` names, boolean attributes, escaping,
 written `&quot;` even inside Markup) with plain string joins; `install` puts it where
 WTForms' widgets look for it. `tests/unit/test_field_html.py` checks it against WTForms'
 own on every kind of value, so a WTForms upgrade that changes the output fails there.
+`csrf_input` writes a CSRF token field's hidden input directly (`forms.BaseForm` renders
+its token with it).
 """
 
 from __future__ import annotations
@@ -33,6 +35,15 @@ def html_params(**kwargs: Any) -> Markup:
         elif value is not False:
             params.append(f'{escape(name)}="{escape(value).replace(_QUOTE, _ESCAPED_QUOTE)}"')
     return Markup(" ".join(params))  # noqa: S704  # nosec B704 - every part escaped above
+
+
+def csrf_input(field: Any) -> Markup:
+    """What WTForms renders for a CSRF token field given no attributes: its hidden input,
+    without the widget's generic path (about 25 µs each, and a ticket page has a dozen)."""
+    return Markup(  # noqa: S704  # nosec B704 - every part escaped
+        f'<input id="{escape(field.id)}" name="{escape(field.name)}" type="hidden" '
+        f'value="{escape(field._value())}">'
+    )
 
 
 def install(writer: Any = html_params) -> None:

@@ -10,8 +10,10 @@ from typing import Any
 from babel import support
 from flask import current_app
 from flask_wtf import FlaskForm
+from wtforms.csrf.core import CSRFTokenField
 from wtforms.i18n import messages_path
 
+from helpdesk import field_html
 from helpdesk.errors import DomainError, ValidationError
 from helpdesk.i18n import locale_in_use
 
@@ -48,6 +50,13 @@ class BaseForm(FlaskForm):
             if not current_app.config.get("WTF_I18N_ENABLED", True):
                 return super().get_translations(form)  # type: ignore[misc]  # the next Meta
             return _wtforms_translations(str(locale_in_use() or "en"))
+
+        def render_field(self, field: Any, render_kw: dict[str, Any]) -> Any:
+            """The CSRF token's input written directly (`field_html.csrf_input`); every
+            other field as WTForms renders it."""
+            if not render_kw and field.render_kw is None and isinstance(field, CSRFTokenField):
+                return field_html.csrf_input(field)
+            return super().render_field(field, render_kw)  # type: ignore[misc]  # the next Meta
 
 
 def show_domain_error(form: FlaskForm, error: ValidationError | DomainError) -> None:

@@ -58,3 +58,20 @@ def test_rendered_fields_are_the_same_with_it_installed(original):
     field_html.install()
     assert render() == plain
     assert wtforms.widgets.html_params is field_html.html_params
+
+
+def test_csrf_tokens_render_as_wtforms_renders_them(app, original):
+    from wtforms.widgets import HiddenInput
+
+    from helpdesk.forms import BaseForm
+
+    class Prefixed(BaseForm):
+        pass
+
+    with app.test_request_context():
+        for form in (Prefixed(formdata=None), Prefixed(formdata=None, prefix='a"<b>')):
+            field = form.csrf_token
+            assert str(field) == str(HiddenInput()(field))
+            assert 'type="hidden"' in str(field) and field.current_token in str(field)
+            # Attributes asked for take WTForms' path.
+            assert str(field(class_="x")) == str(HiddenInput()(field, class_="x"))
