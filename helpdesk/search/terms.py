@@ -70,14 +70,16 @@ def highlight(text: str, query: str) -> Markup:
     pattern = _terms_pattern(query)
     if pattern is None or not text:
         return escape(text)
-    parts: list[Markup] = []
+    # Joined as plain text and marked safe once: every part from the text is escaped (a
+    # results page highlights 100 texts; Markup's own `%` and `join` cost a third more).
+    parts: list[str] = []
     position = 0
     for match in pattern.finditer(text):
-        parts.append(escape(text[position : match.start()]))
-        parts.append(Markup("<mark>%s</mark>") % match.group())
+        found = escape(match.group())
+        parts += (escape(text[position : match.start()]), "<mark>", found, "</mark>")
         position = match.end()
     parts.append(escape(text[position:]))
-    return Markup("").join(parts)
+    return Markup("".join(parts))  # noqa: S704  # nosec B704 - every part escaped above
 
 
 @lru_cache(maxsize=64)
