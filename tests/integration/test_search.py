@@ -415,3 +415,19 @@ def test_upgrade_indexes_the_rows_that_already_exist(tmp_path):
         assert search("old customer") == [501]
         db.session.remove()
         db.engine.dispose()
+
+
+def test_postgresql_search_indexes_keep_short_pending_lists(database):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's GIN indexes")
+    options = dict(
+        db.session.execute(
+            sa.text(
+                "SELECT c.relname, array_to_string(c.reloptions, ',') FROM pg_class c "
+                "JOIN pg_index i ON i.indexrelid = c.oid JOIN pg_am a ON a.oid = c.relam "
+                "WHERE a.amname = 'gin'"
+            )
+        ).all()
+    )
+    assert len(options) == 11
+    assert set(options.values()) == {"gin_pending_list_limit=256"}
