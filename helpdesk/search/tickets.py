@@ -23,8 +23,8 @@ higher-is-better).
 PostgreSQL (`search.postgresql`): `to_tsvector('simple', ...)` GIN expression indexes
 matched with `websearch_to_tsquery('simple', term)` and ranked with ts_rank, OR-ed with a
 case-insensitive substring match (a regular expression taking the term literally) served by
-pg_trgm GIN indexes; a substring-only
-match (say a Thai word inside a sentence) ranks a little below a whole-word match.
+pg_trgm GIN indexes; a substring-only match (say a Thai word inside a sentence) ranks a
+little below a whole-word match.
 
 Common words, on both databases: a term found in more than `CANDIDATES` (`search.ranking`)
 rows of a field is not ranked there (ranking reads every match: tens of thousands of rows
