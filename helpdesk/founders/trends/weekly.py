@@ -81,17 +81,15 @@ def _from_rows(metric: str, buckets: Sequence[Bucket]) -> list[WeekFigures]:
             found.add(row[2])
         if len(row) > 3:  # every row, as the SQL median takes them
             values[group].append(float(row[3]))
-    weeks: list[dict[str, dict[Key, Any]]] = [
-        {"counts": {}, "values": {}, "items": {}} for _bucket in buckets
-    ]
+    weeks = [WeekFigures() for _bucket in buckets]
     for (bucket, key), found in items.items():
         week = weeks[int(bucket)]
-        week["counts"][key] = float(len(found))
+        week.counts[key] = float(len(found))
         if metric in ITEMS:
-            week["items"][key] = frozenset(found)
+            week.items[key] = frozenset(found)
     for (bucket, key), seconds in values.items():
-        weeks[int(bucket)]["values"][key] = tuple(sorted(seconds))
-    return [WeekFigures(**week) for week in weeks]
+        weeks[int(bucket)].values[key] = tuple(sorted(seconds))
+    return weeks
 
 
 def _per_bucket(grouped: Grouped, size: int) -> list[dict[Key, float]]:
